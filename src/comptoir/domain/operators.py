@@ -1,0 +1,67 @@
+"""Operators of the pharmacy, their roles and what each role may do.
+
+Pharmacist-only acts (validating a dispensation, recording a pharmaceutical
+intervention, reading the audit trail) belong to the pharmacists: the titulaire
+and the adjoints (CSP L.4241-1: préparateurs dispense "sous la responsabilité et le
+contrôle effectif d'un pharmacien"; students act under the same control).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    TITULAIRE = "titulaire"
+    ADJOINT = "adjoint"
+    PREPARATEUR = "preparateur"
+    ETUDIANT = "etudiant"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.TITULAIRE: "Pharmacien titulaire",
+    Role.ADJOINT: "Pharmacien adjoint",
+    Role.PREPARATEUR: "Préparateur en pharmacie",
+    Role.ETUDIANT: "Étudiant en pharmacie",
+    Role.ADMIN: "Administrateur technique",
+}
+
+
+class Permission(StrEnum):
+    SEARCH_DRUGS = "search_drugs"
+    READ_PATIENTS = "read_patients"
+    WRITE_PATIENTS = "write_patients"
+    PHARMACIST_ACT = "pharmacist_act"
+    READ_AUDIT = "read_audit"
+    MANAGE_OPERATORS = "manage_operators"
+    MANAGE_REFDATA = "manage_refdata"
+
+
+_COUNTER = {Permission.SEARCH_DRUGS, Permission.READ_PATIENTS, Permission.WRITE_PATIENTS}
+_PHARMACIST = _COUNTER | {Permission.PHARMACIST_ACT}
+
+PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.TITULAIRE: frozenset(_PHARMACIST | {Permission.READ_AUDIT, Permission.MANAGE_OPERATORS,
+                                             Permission.MANAGE_REFDATA}),
+    Role.ADJOINT: frozenset(_PHARMACIST),
+    Role.PREPARATEUR: frozenset(_COUNTER),
+    Role.ETUDIANT: frozenset(_COUNTER),
+    # The technical administrator runs the system but sees no health data.
+    Role.ADMIN: frozenset({Permission.SEARCH_DRUGS, Permission.MANAGE_OPERATORS, Permission.MANAGE_REFDATA,
+                           Permission.READ_AUDIT}),
+}
+
+
+def may(role: Role, permission: Permission) -> bool:
+    return permission in PERMISSIONS[role]
+
+
+def login_delay_s(recent_failures: int, free_failures: int) -> int:
+    """Seconds to wait before the next try: nothing for the first failures, then doubling, capped at 5 min."""
+    excess = recent_failures - free_failures
+    return 0 if excess < 0 else min(2 ** (excess + 1), 300)

@@ -1,0 +1,69 @@
+"""The errors of comptoir, one small tree.
+
+    ComptoirError
+     ├── NotFound                 the thing asked for does not exist        -> 404
+     ├── RuleViolation            the act breaks a rule of the trade        -> 422
+     │    └── ReferenceFileError  a reference file is truncated or corrupt  -> 422
+     ├── PermissionDenied         the operator's role does not allow it     -> 403
+     ├── AuthenticationFailed     unknown operator or wrong password        -> 401
+     │    └── TooManyAttempts     repeated failures: wait before retrying   -> 429
+     ├── Conflict                 someone else did it first                 -> 409
+     ├── ExternalServiceError     a national service failed (permanent?)    -> 502
+     └── ConfigurationError       the settings cannot work                  -> 500
+
+Each message is French and meant for the person at the counter. Entry points
+(API, pages, CLI) map these in one place; nothing else catches `Exception`.
+"""
+
+from __future__ import annotations
+
+
+class ComptoirError(Exception):
+    """Base of every error comptoir raises on purpose."""
+
+
+class NotFound(ComptoirError):
+    pass
+
+
+class RuleViolation(ComptoirError):
+    pass
+
+
+class ReferenceFileError(RuleViolation):
+    """A reference file that cannot be read: names the file and the line."""
+
+    def __init__(self, file_name: str, line: int, problem: str) -> None:
+        self.file_name = file_name
+        self.line = line
+        self.problem = problem
+        where = f"{file_name}, ligne {line}" if line else file_name
+        super().__init__(f"{where} : {problem}")
+
+
+class PermissionDenied(ComptoirError):
+    pass
+
+
+class AuthenticationFailed(ComptoirError):
+    pass
+
+
+class TooManyAttempts(AuthenticationFailed):
+    def __init__(self, retry_after_s: int) -> None:
+        self.retry_after_s = retry_after_s
+        super().__init__(f"Trop de tentatives échouées : réessayez dans {retry_after_s} s.")
+
+
+class Conflict(ComptoirError):
+    pass
+
+
+class ExternalServiceError(ComptoirError):
+    def __init__(self, message: str, *, permanent: bool) -> None:
+        self.permanent = permanent
+        super().__init__(message)
+
+
+class ConfigurationError(ComptoirError):
+    pass

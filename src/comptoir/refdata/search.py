@@ -1,0 +1,192 @@
+"""Drug search over the whole BDPM, in memory: brand, DCI, CIP13, CIP7 or CIS.
+
+Tolerant of what people type at a counter: accents and case, prescription shorthand
+("cp", "gél", "amox"), typos ("amoxiciline") through rapidfuzz on the index's words,
+and strengths ("doliprane 1000", "amox 1 g"). Every word of the query must match the
+product (name or substance); marketed products and matching strengths come first.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_left
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+ABBREVIATIONS = {
+    "cp": "comprime", "cpr": "comprime", "cpm": "comprime", "comp": "comprime", "cps": "comprime",
+    "gel": "gelule", "gelu": "gelule", "sol": "solution", "inj": "injectable", "susp": "suspension",
+    "buv": "buvable", "pdr": "poudre", "sach": "sachet", "amp": "ampoule", "eff": "effervescent",
+    "pell": "pellicule", "sec": "secable", "disp": "dispersible", "collyr": "collyre", "pom": "pommade",
+}
+STOPWORDS = frozenset({"de", "d", "du", "des", "l", "la", "le", "les", "et", "en", "pour", "a", "au", "aux", "par"})
+UNITS = {"mg": 1.0, "g": 1000.0, "gr": 1000.0, "µg": 0.001, "mcg": 0.001, "microgrammes": 0.001,
+         "microgramme": 0.001, "ug": 0.001}
+FORM_WORDS = frozenset(ABBREVIATIONS.values()) | {"film", "enrobe", "orodispersible", "sirop", "creme", "gel"}
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)?|[a-zµ]+")
+NAME_WEIGHT, SUBSTANCE_WEIGHT, PREFIX_FACTOR = 1.0, 0.9, 0.9
+
+
+def fold(text: str) -> str:
+    """Lower case, no accents, ligatures opened: "Œstrogène Gél." -> "oestrogene gel."."""
+    text = text.lower().replace("œ", "oe").replace("æ", "ae")
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(fold(text))
+
+
+@dataclass(frozen=True, slots=True)
+class DrugRecord:
+    cis: str
+    name: str
+    substances: tuple[str, ...]
+    cip13: tuple[str, ...]
+    cip7: tuple[str, ...]
+    marketed: bool
+    strengths_mg: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DrugHit:
+    record: DrugRecord
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Query:
+    words: tuple[str, ...]
+    strengths: tuple[tuple[float, float | None], ...]
+    """(number as typed, the same in mg when a unit says so)."""
+
+
+def parse_query(text: str) -> _Query:
+    words: list[str] = []
+    strengths: list[tuple[float, float | None]] = []
+    parts = tokens(text)
+    for i, part in enumerate(parts):
+        if part[0].isdigit():
+            number = float(part.replace(",", "."))
+            unit = UNITS.get(parts[i + 1]) if i + 1 < len(parts) else None
+            strengths.append((number, number * unit if unit else None))
+        elif part not in STOPWORDS and part not in UNITS and not (i > 0 and part in ("ml", "ui", "u")):
+            words.append(ABBREVIATIONS.get(part, part))
+    return _Query(tuple(words), tuple(strengths))
+
+
+class DrugIndex:
+    """An immutable index built once from the reference; safe to share between threads."""
+
+    def __init__(self, records: Iterable[DrugRecord]) -> None:
+        self.records = list(records)
+        self._postings: dict[str, dict[int, float]] = {}
+        self._numbers: list[frozenset[float]] = []
+        self._numbers_mg: list[frozenset[float]] = []
+        self._by_code: dict[str, list[int]] = {}
+        for doc, record in enumerate(self.records):
+            self._add(doc, record)
+        self._vocabulary = sorted(self._postings)
+        self._expansions: dict[str, tuple[tuple[str, float], ...]] = {}
+
+    def _add(self, doc: int, record: DrugRecord) -> None:
+        for word in tokens(record.name):
+            if not word[0].isdigit():
+                self._postings.setdefault(word, {})[doc] = NAME_WEIGHT
+        for word in (w for s in record.substances for w in tokens(s)):
+            if not word[0].isdigit():
+                self._postings.setdefault(word, {}).setdefault(doc, SUBSTANCE_WEIGHT)
+        raw, in_mg = _name_numbers(record.name)
+        self._numbers.append(frozenset(raw))
+        self._numbers_mg.append(frozenset(in_mg | set(record.strengths_mg)))
+        for code in (record.cis, *record.cip13, *record.cip7):
+            self._by_code.setdefault(code, []).append(doc)
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def search(self, text: str, limit: int = 20) -> list[DrugHit]:
+        code = re.sub(r"[\s.-]", "", text)
+        if code.isdigit() and len(code) in (7, 8, 13):
+            return [DrugHit(self.records[doc], 100.0) for doc in self._by_code.get(code, [])][:limit]
+        query = parse_query(text)
+        if not query.words:
+            return []
+        scores = self._match_words(query.words)
+        ranked = sorted(
+            ((self._score(doc, base, query), doc) for doc, base in scores.items()),
+            key=lambda item: (-item[0], self.records[item[1]].name),
+        )
+        return [DrugHit(self.records[doc], round(score, 3)) for score, doc in ranked[:limit]]
+
+    def _match_words(self, words: tuple[str, ...]) -> dict[int, float]:
+        """Documents matching every word that the index knows (AND), with the summed word scores."""
+        matched = [m for m in (self._word_matches(w) for w in words) if m]
+        if not matched or len(matched) < len([w for w in words if w not in FORM_WORDS]):
+            return {}
+        result = dict(matched[0])
+        for other in matched[1:]:
+            result = {doc: score + other[doc] for doc, score in result.items() if doc in other}
+        return result
+
+    def _word_matches(self, word: str) -> dict[int, float]:
+        docs: dict[int, float] = {}
+        expansion = self._expansions.get(word)
+        if expansion is None:
+            # Bounded by the words people type; a benign race between threads recomputes the same value.
+            expansion = self._expansions[word] = _expand(word, self._vocabulary)
+        for vocab_word, factor in expansion:
+            for doc, weight in self._postings[vocab_word].items():
+                docs[doc] = max(docs.get(doc, 0.0), weight * factor)
+        return docs
+
+    def _score(self, doc: int, base: float, query: _Query) -> float:
+        record = self.records[doc]
+        # Marketed first; among equals, the product with more presentations (the common one), then the shorter name.
+        score = base + (0.8 if record.marketed else 0.0) + 0.03 * min(len(record.cip13), 5) - len(record.name) * 0.002
+        for typed, in_mg in query.strengths:
+            if in_mg is not None:
+                found = in_mg in self._numbers_mg[doc]
+            else:
+                found = typed in self._numbers[doc] or typed in self._numbers_mg[doc]
+            score += 1.0 if found else -0.5
+        return score
+
+
+def _name_numbers(name: str) -> tuple[set[float], set[float]]:
+    """Numbers printed in a name, and those followed by a mass unit converted to mg."""
+    raw: set[float] = set()
+    in_mg: set[float] = set()
+    parts = tokens(name)
+    for i, part in enumerate(parts):
+        if part[0].isdigit():
+            number = float(part.replace(",", "."))
+            raw.add(number)
+            unit = UNITS.get(parts[i + 1]) if i + 1 < len(parts) else None
+            if unit:
+                in_mg.add(round(number * unit, 6))
+    return raw, in_mg
+
+
+def _expand(word: str, vocabulary: list[str]) -> tuple[tuple[str, float], ...]:
+    """Index words that `word` may mean: itself, words it begins (≥ 3 letters), close spellings."""
+    found: dict[str, float] = {}
+    index = bisect_left(vocabulary, word)
+    if index < len(vocabulary) and vocabulary[index] == word:
+        found[word] = 1.0
+    if len(word) >= 3:
+        while index < len(vocabulary) and vocabulary[index].startswith(word):
+            found.setdefault(vocabulary[index], PREFIX_FACTOR)
+            index += 1
+    if not found and len(word) >= 4:
+        found = _close_spellings(word, vocabulary)
+    return tuple(found.items())
+
+
+def _close_spellings(word: str, vocabulary: list[str]) -> dict[str, float]:
+    cutoff = 80.0 if len(word) >= 8 else 84.0
+    hits = process.extract(word, vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff, limit=5)
+    return {hit: 0.75 * score / 100.0 for hit, score, _ in hits}

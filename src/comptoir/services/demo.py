@@ -1,0 +1,54 @@
+"""Use case: fill a database with the demo pharmacy, its operators and the example patients.
+
+The patients are those of the real-world samples (`../shared/examples/`): the two counter
+cases, the ordonnance numérique QR example and the INS examples of the pharmacy course.
+Running it twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from comptoir.domain.operators import Role
+from comptoir.services.operators import create_operator
+from comptoir.store import models as m
+
+DEMO_PASSWORD = "comptoir-demo"
+DEMO_OPERATORS = (
+    ("PH01", "Claire Martin", Role.TITULAIRE, "10003456789"),
+    ("PH02", "Karim Benali", Role.ADJOINT, "10004567891"),
+    ("PR01", "Julie Robert", Role.PREPARATEUR, None),
+    ("ET01", "Hugo Petit", Role.ETUDIANT, None),
+    ("ADM", "Service informatique", Role.ADMIN, None),
+)
+DEMO_PATIENTS = (
+    ("BOCRIE", "Marc", date(1969, 3, 20), "M", None, ()),
+    ("GASLY", "Henri", date(1936, 4, 2), "M", None, ()),
+    ("GENE", "Alain", date(1966, 2, 23), "M", None, ()),
+    ("DARK", "Jeanne Marie", date(1939, 8, 13), "F", "239088815400243", ()),
+    ("LOISEAU", "Marina Anne", date(1980, 1, 21), "F", "280017505601618", ("amoxicilline",)),
+)
+
+
+def load_demo(session: Session, *, now: datetime) -> dict[str, int]:
+    added = {"pharmacie": 0, "operateurs": 0, "patients": 0}
+    if session.scalar(select(m.Pharmacy.id)) is None:
+        session.add(m.Pharmacy(name="Pharmacie du Comptoir (démo)", finess="750000001",
+                               address="1 place de la République, 75011 Paris"))
+        added["pharmacie"] = 1
+    existing = set(session.scalars(select(m.Operator.code)))
+    for code, name, role, rpps in DEMO_OPERATORS:
+        if code not in existing:
+            create_operator(session, code=code, display_name=name, role=role, password=DEMO_PASSWORD, now=now,
+                            rpps=rpps)
+            added["operateurs"] += 1
+    known = {(p.last_name, p.first_name, p.birth_date) for p in session.scalars(select(m.Patient))}
+    for last, first, born, sex, nir, allergies in DEMO_PATIENTS:
+        if (last, first, born) not in known:
+            session.add(m.Patient(last_name=last, first_name=first, birth_date=born, sex=sex, nir=nir,
+                                  allergies=list(allergies), created_at=now))
+            added["patients"] += 1
+    return added

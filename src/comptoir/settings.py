@@ -1,0 +1,56 @@
+"""Settings, read once by the entry points (`create_app`, the CLI callback) and passed down.
+
+Every value comes from a `COMPTOIR_*` environment variable; a secret may instead come
+from the file named by `COMPTOIR_<NAME>_FILE`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from comptoir.errors import ConfigurationError
+
+PLACEHOLDER_SECRET = "changez-moi"
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _secret_from_file(name: str) -> str | None:
+    path = os.environ.get(f"COMPTOIR_{name}_FILE")
+    return Path(path).read_text(encoding="utf-8").strip() if path else None
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="COMPTOIR_", extra="ignore")
+
+    environment: Literal["development", "production", "test"] = "development"
+    var_dir: Path = Field(default_factory=lambda: Path.cwd() / "var")
+    database_url: str = ""
+    refdata: Path | None = None
+    """A directory holding the official BDPM and thesaurus files; first in the source order."""
+    secret_key: str = PLACEHOLDER_SECRET
+    session_hours: int = 12
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workstation: str = "poste-1"
+    login_free_failures: int = 3
+    """Failed logins allowed for one operator code before each new try must wait."""
+
+    @model_validator(mode="after")
+    def _derive(self) -> Settings:
+        self.secret_key = _secret_from_file("SECRET_KEY") or self.secret_key
+        if self.environment == "production" and self.secret_key == PLACEHOLDER_SECRET:
+            raise ConfigurationError(
+                "COMPTOIR_SECRET_KEY doit être défini en production (la valeur par défaut est refusée)."
+            )
+        if not self.database_url:
+            self.database_url = f"sqlite:///{self.var_dir / 'comptoir.db'}"
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")

@@ -1,0 +1,91 @@
+"""The FastAPI application: JSON API under /api, HTML pages, static files, error mapping in one place."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from comptoir import __version__
+from comptoir.errors import (
+    AuthenticationFailed,
+    ComptoirError,
+    ConfigurationError,
+    Conflict,
+    ExternalServiceError,
+    NotFound,
+    PermissionDenied,
+    RuleViolation,
+    TooManyAttempts,
+)
+from comptoir.services.runtime import Runtime, open_runtime
+from comptoir.settings import PACKAGE_DIR, Settings
+from comptoir.web import api, pages
+from comptoir.web.deps import LoginRequired
+
+log = logging.getLogger("comptoir")
+
+STATUS = (
+    (TooManyAttempts, 429),
+    (AuthenticationFailed, 401),
+    (PermissionDenied, 403),
+    (NotFound, 404),
+    (Conflict, 409),
+    (RuleViolation, 422),
+    (ExternalServiceError, 502),
+    (ConfigurationError, 500),
+)
+
+
+def status_of(error: ComptoirError) -> int:
+    return next((code for kind, code in STATUS if isinstance(error, kind)), 400)
+
+
+def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.runtime = runtime or open_runtime(settings)
+        yield
+
+    app = FastAPI(title="comptoir", version=__version__, lifespan=lifespan, docs_url="/api/docs",
+                  openapi_url="/api/openapi.json", redoc_url=None,
+                  description="API du comptoir : médicaments, patients, opérateurs, journal d'audit.")
+    if runtime is not None:
+        app.state.runtime = runtime
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=PACKAGE_DIR / "web" / "static"), name="static")
+    app.add_exception_handler(ComptoirError, _on_error)  # type: ignore[arg-type]
+    app.add_exception_handler(LoginRequired, _on_login_required)  # type: ignore[arg-type]
+    app.get("/api/health", tags=["système"])(_health)
+    return app
+
+
+def _health() -> dict[str, str]:
+    """Liveness probe."""
+    return {"status": "ok", "version": __version__}
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+async def _on_error(request: Request, error: ComptoirError) -> Response:
+    status = status_of(error)
+    headers = {"Retry-After": str(error.retry_after_s)} if isinstance(error, TooManyAttempts) else None
+    if _wants_json(request):
+        return JSONResponse({"detail": str(error)}, status_code=status, headers=headers)
+    response = pages.render(request, "error.html", status_code=status, message=str(error), status=status)
+    if headers:
+        response.headers.update(headers)
+    return response
+
+
+async def _on_login_required(request: Request, _: LoginRequired) -> Response:
+    if _wants_json(request):
+        return JSONResponse({"detail": "Authentification requise."}, status_code=401)
+    return pages.login_redirect(request)

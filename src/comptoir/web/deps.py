@@ -1,0 +1,67 @@
+"""FastAPI dependencies: the runtime, one transaction per request, the current operator, permissions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from comptoir.domain.operators import Permission
+from comptoir.errors import PermissionDenied
+from comptoir.services.operators import CurrentOperator, operator_for_token
+from comptoir.services.runtime import Runtime
+
+SESSION_COOKIE = "comptoir_session"
+
+
+class LoginRequired(Exception):
+    """No valid session: the API answers 401, a page redirects to the login form."""
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+def get_session(runtime: RuntimeDep) -> Iterator[Session]:
+    with runtime.session_factory.begin() as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def session_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip()
+    return request.cookies.get(SESSION_COOKIE)
+
+
+def get_operator(request: Request, runtime: RuntimeDep, session: SessionDep) -> CurrentOperator:
+    token = session_token(request)
+    operator = operator_for_token(session, token, now=runtime.clock()) if token else None
+    if operator is None:
+        raise LoginRequired()
+    request.state.operator = operator
+    return operator
+
+
+CurrentOperatorDep = Annotated[CurrentOperator, Depends(get_operator)]
+
+
+def require(permission: Permission) -> Callable[[CurrentOperator], CurrentOperator]:
+    """A dependency that lets the route run only for roles holding `permission`."""
+
+    def check(operator: CurrentOperatorDep) -> CurrentOperator:
+        if not operator.can(permission):
+            raise PermissionDenied(f"Action réservée : votre rôle ({operator.role.label}) ne le permet pas.")
+        return operator
+
+    check.required_permission = permission  # type: ignore[attr-defined]
+    return check
