@@ -86,6 +86,7 @@ class DrugIndex:
         self._postings: dict[str, dict[int, float]] = {}
         self._numbers: list[frozenset[float]] = []
         self._numbers_mg: list[frozenset[float]] = []
+        self._strengths: list[frozenset[float]] = []
         self._by_code: dict[str, list[int]] = {}
         for doc, record in enumerate(self.records):
             self._add(doc, record)
@@ -101,7 +102,8 @@ class DrugIndex:
                 self._postings.setdefault(word, {}).setdefault(doc, SUBSTANCE_WEIGHT)
         raw, in_mg = _name_numbers(record.name)
         self._numbers.append(frozenset(raw))
-        self._numbers_mg.append(frozenset(in_mg | set(record.strengths_mg)))
+        self._numbers_mg.append(frozenset(in_mg))
+        self._strengths.append(frozenset(record.strengths_mg))
         for code in (record.cis, *record.cip13, *record.cip7):
             self._by_code.setdefault(code, []).append(doc)
 
@@ -148,12 +150,18 @@ class DrugIndex:
         # Marketed first; among equals, the product with more presentations (the common one), then the shorter name.
         score = base + (0.8 if record.marketed else 0.0) + 0.03 * min(len(record.cip13), 5) - len(record.name) * 0.002
         for typed, in_mg in query.strengths:
-            if in_mg is not None:
-                found = in_mg in self._numbers_mg[doc]
-            else:
-                found = typed in self._numbers[doc] or typed in self._numbers_mg[doc]
-            score += 1.0 if found else -0.5
+            score += self._strength_score(doc, typed, in_mg)
         return score
+
+    def _strength_score(self, doc: int, typed: float, in_mg: float | None) -> float:
+        """A strength printed in the name counts most; one known only from the composition counts less
+        (a 100 ml infusion bag holds "1 g" but is not what "paracetamol 1 g" asks for)."""
+        in_name, in_name_mg, in_composition = self._numbers[doc], self._numbers_mg[doc], self._strengths[doc]
+        if in_mg is not None:
+            return 1.0 if in_mg in in_name_mg else 0.6 if in_mg in in_composition else -0.5
+        if typed in in_name or typed in in_name_mg:
+            return 1.0
+        return 0.6 if typed in in_composition else -0.5
 
 
 def _name_numbers(name: str) -> tuple[set[float], set[float]]:

@@ -8,7 +8,7 @@ same files twice gives the same database (idempotent).
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
@@ -21,7 +21,7 @@ from comptoir.errors import ConfigurationError
 from comptoir.refdata import bdpm
 from comptoir.refdata.atc import derive_atc, read_cis_atc_csv
 from comptoir.refdata.sources import RefdataSource
-from comptoir.refdata.substance_names import is_pseudo_protagonist, map_thesaurus_names
+from comptoir.refdata.substance_names import map_thesaurus_names, thesaurus_substance_names
 from comptoir.refdata.thesaurus import Thesaurus, read_thesaurus_csv
 from comptoir.store import models as m
 
@@ -130,11 +130,16 @@ def _read_thesaurus(source: RefdataSource, parsed: ParsedReference) -> Thesaurus
 
 
 def bdpm_data_date(parsed: ParsedReference, today: date) -> date | None:
-    """The data's date: the latest event it records (availability update or marketing date)."""
-    dates = [row.updated for row in parsed.availability if row.updated]
-    dates += [row.marketing_date for row in parsed.presentations if row.marketing_date]
-    dates = [d for d in dates if d <= today]
-    return max(dates, default=None)
+    """The data's date: the latest availability update, else the latest marketing date up to today.
+
+    The BDPM files carry no edition date; the ANSM's availability list is updated up to the
+    day of the extraction, so its latest update dates the set.
+    """
+    updates = [row.updated for row in parsed.availability if row.updated]
+    if updates:
+        return max(updates)
+    return max((row.marketing_date for row in parsed.presentations
+                if row.marketing_date and row.marketing_date <= today), default=None)
 
 
 def store_reference(session: Session, parsed: ParsedReference, *, now: datetime) -> ImportSummary:
@@ -247,19 +252,16 @@ def _insert_thesaurus(session: Session, parsed: ParsedReference) -> dict[str, in
     }
 
 
-def thesaurus_substance_names(thesaurus: Thesaurus) -> set[str]:
-    """Names that designate a substance: non-class headers and every class member."""
-    names = {p.name for p in thesaurus.protagonists if not p.members and not is_pseudo_protagonist(p.name)}
-    return names | {s for p in thesaurus.protagonists for s in p.members}
-
-
 def _substance_map(parsed: ParsedReference, thesaurus: Thesaurus) -> list[dict[str, Any]]:
-    bdpm_names = {row.substance_code + "|" + row.substance_name: row.substance_name for row in parsed.compositions}
-    matches = map_thesaurus_names(sorted(thesaurus_substance_names(thesaurus)), bdpm_names)
+    spellings: dict[str, set[str]] = defaultdict(set)
+    for row in parsed.compositions:
+        spellings[row.substance_code].add(row.substance_name)
+    names = thesaurus_substance_names([p.name for p in thesaurus.protagonists if not p.members],
+                                      [s for p in thesaurus.protagonists for s in p.members])
     return [
-        {"thesaurus_name": name, "substance_code": key.split("|", 1)[0], "method": match.method}
-        for name, match in matches.items()
-        for key in {code.split("|", 1)[0]: code for code in match.bdpm_codes}.values()
+        {"thesaurus_name": name, "substance_code": code, "method": match.method}
+        for name, match in map_thesaurus_names(names, spellings).items()
+        for code in sorted(set(match.bdpm_codes))
     ]
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from comptoir.errors import ConfigurationError
 from comptoir.refdata.sources import RefdataSource, download_official, locate_source, shared_data_candidates
-from comptoir.refdata.substance_names import is_pseudo_protagonist
+from comptoir.refdata.substance_names import thesaurus_substance_names
 from comptoir.services.refdata_import import ImportSummary, Step, import_reference
 from comptoir.services.runtime import Runtime
 from comptoir.settings import PACKAGE_DIR
@@ -81,11 +81,10 @@ def _count(session: Session, model: type[m.Base]) -> int:
     return session.scalar(select(func.count()).select_from(model)) or 0
 
 
-def _thesaurus_substance_names(session: Session) -> set[str]:
+def _thesaurus_substance_names(session: Session) -> list[str]:
     classes = set(session.scalars(select(m.ThesaurusClassMember.class_name).distinct()))
-    headers = {n for n in session.scalars(select(m.ThesaurusProtagonist.name))
-               if n not in classes and not is_pseudo_protagonist(n)}
-    return headers | set(session.scalars(select(m.ThesaurusClassMember.substance).distinct()))
+    headers = [n for n in session.scalars(select(m.ThesaurusProtagonist.name)) if n not in classes]
+    return thesaurus_substance_names(headers, session.scalars(select(m.ThesaurusClassMember.substance)))
 
 
 def find_source(runtime: Runtime, *, fetch: Callable[[str], bytes] | None = None) -> RefdataSource:

@@ -1,0 +1,120 @@
+"""Shared fixtures: databases (SQLite and PostgreSQL, both built by Alembic), the reference, operators."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from comptoir.domain.operators import Role
+from comptoir.refdata.search import DrugIndex
+from comptoir.refdata.sources import RefdataSource
+from comptoir.services.drugs import load_drug_records
+from comptoir.services.operators import create_operator
+from comptoir.services.refdata_import import import_reference
+from comptoir.services.runtime import Runtime, open_runtime
+from comptoir.settings import Settings
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+POSTGRES_URL = os.environ.get("COMPTOIR_TEST_POSTGRES_URL", "")
+PASSWORD = "mot-de-passe-test"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not (SHARED_DATA / "bdpm" / "CIS_bdpm.txt").is_file():
+        pytest.skip(f"reference data absent: {SHARED_DATA}")
+    return SHARED_DATA
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 2, 19, 9, 30, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+def reset_postgres(url: str) -> None:
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+    except Exception as exc:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"PostgreSQL unreachable ({type(exc).__name__})")
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'comptoir.db'}"
+    if not POSTGRES_URL:
+        pytest.skip("COMPTOIR_TEST_POSTGRES_URL not set")
+    reset_postgres(POSTGRES_URL)
+    return POSTGRES_URL
+
+
+def make_settings(database_url: str, tmp_path: Path, **extra: object) -> Settings:
+    return Settings(database_url=database_url, var_dir=tmp_path / "var", environment="test", **extra)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def runtime(database_url: str, tmp_path: Path, clock: Clock) -> Iterator[Runtime]:
+    built = open_runtime(make_settings(database_url, tmp_path), clock=clock)
+    yield built
+    built.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def reference_db(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> str:
+    """A SQLite database holding the full reference, imported once for the session."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('reference') / 'reference.db'}"
+    built = open_runtime(Settings(database_url=url, environment="test"))
+    import_reference(RefdataSource(shared_data, "../shared/data"), session_factory=built.session_factory,
+                     now=datetime(2026, 2, 19, tzinfo=UTC), step=lambda _: None)
+    built.engine.dispose()
+    return url
+
+
+@pytest.fixture
+def reference_runtime(reference_db: str, tmp_path: Path, clock: Clock) -> Iterator[Runtime]:
+    """A runtime on a private copy of the reference database (tests may write to it)."""
+    copy = tmp_path / "comptoir.db"
+    copy.write_bytes(Path(reference_db.removeprefix("sqlite:///")).read_bytes())
+    built = open_runtime(make_settings(f"sqlite:///{copy}", tmp_path), clock=clock)
+    yield built
+    built.engine.dispose()
+
+
+def add_operator(runtime: Runtime, code: str, role: Role) -> None:
+    with runtime.session_factory.begin() as session:
+        create_operator(session, code=code, display_name=f"Opérateur {code}", role=role, password=PASSWORD,
+                        now=runtime.clock())
+
+
+@pytest.fixture(scope="session")
+def drug_index(reference_db: str) -> DrugIndex:
+    built = open_runtime(Settings(database_url=reference_db, environment="test"))
+    with built.session_factory() as session:
+        index = DrugIndex(load_drug_records(session))
+    built.engine.dispose()
+    return index
