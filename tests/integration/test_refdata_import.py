@@ -97,3 +97,19 @@ def test_the_configured_directory_comes_before_shared_data(tmp_path: Path, share
 
     assert found is not None and found.directory == tmp_path and found.origin == "COMPTOIR_REFDATA"
     assert locate_source(None, [tmp_path / "absent", shared_data]) == RefdataSource(shared_data, "../shared/data")
+
+
+def test_a_thesaurus_given_as_the_pdf_text_loads_like_the_csv(
+    runtime: Runtime, shared_data: Path, tmp_path: Path
+) -> None:
+    source = tmp_path / "officiel"
+    source.mkdir()
+    for path in (shared_data / "bdpm").iterdir():
+        (source / path.name).symlink_to(path)
+    (source / "ansm_thesaurus_2023-09.pdftotext-layout.txt").symlink_to(
+        shared_data / "thesaurus" / "ansm_thesaurus_2023-09.pdftotext-layout.txt")
+
+    summary = run_import(runtime, source)
+
+    assert summary.thesaurus_edition == "2023-09-15"  # type: ignore[attr-defined]
+    assert table_counts(runtime)["thesaurus_interaction"] == 3218

@@ -197,7 +197,8 @@ def read_lines(path: Path, columns: int) -> Iterator[_Line]:
 def _decode(path: Path) -> str:
     data = path.read_bytes()
     if b"\x00" in data:
-        raise ReferenceFileError(path.name, data[: data.index(b"\x00")].count(b"\n") + 1, "octets nuls : fichier corrompu")
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise ReferenceFileError(path.name, line, "octets nuls : fichier corrompu")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

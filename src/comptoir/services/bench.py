@@ -51,7 +51,7 @@ def run_benchmarks(runtime: Runtime, *, log: Log) -> dict[str, Any]:
 
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def bench_drug_search(records: list[DrugRecord], *, queries: int = 400) -> dict[str, float]:
@@ -126,7 +126,8 @@ def bench_server_memory(settings: Settings) -> float | None:
         if not _wait_until_up(port, timeout_s=120):
             return None
         httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=5)
-        return round(psutil.Process(server.pid).memory_info().rss / 1_048_576, 1)
+        rss_bytes: int = psutil.Process(server.pid).memory_info().rss
+        return round(rss_bytes / 1_048_576, 1)
     finally:
         server.terminate()
         server.wait(timeout=20)

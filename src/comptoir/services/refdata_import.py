@@ -23,6 +23,7 @@ from comptoir.refdata.atc import derive_atc, read_cis_atc_csv
 from comptoir.refdata.sources import RefdataSource
 from comptoir.refdata.substance_names import map_thesaurus_names, thesaurus_substance_names
 from comptoir.refdata.thesaurus import Thesaurus, read_thesaurus_csv
+from comptoir.refdata.thesaurus_pdf import guess_edition, parse_thesaurus_text, read_thesaurus_pdf
 from comptoir.store import models as m
 
 Step = Callable[[str], None]
@@ -122,9 +123,11 @@ def _read_thesaurus(source: RefdataSource, parsed: ParsedReference) -> Thesaurus
         return read_thesaurus_csv(csvs[-1].parent)
     pdfs = source.glob("*thesaurus*.pdf")
     if pdfs:
-        from comptoir.refdata.thesaurus_pdf import read_thesaurus_pdf
-
         return read_thesaurus_pdf(pdfs[-1])
+    texts = source.glob("*thesaurus*layout*.txt")
+    if texts:
+        text = texts[-1].read_text(encoding="utf-8")
+        return parse_thesaurus_text(text, edition=guess_edition(text, source=texts[-1].name), source=texts[-1].name)
     parsed.notes.append("Thésaurus ANSM absent (ni CSV ni PDF) : les interactions ne seront pas analysées.")
     return None
 

@@ -18,6 +18,7 @@ from comptoir.web.deps import SESSION_COOKIE, RuntimeDep, SessionDep, require, s
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=PACKAGE_DIR / "web" / "templates")
+templates.env.filters["date_fr"] = lambda iso: "—" if not iso else "/".join(reversed(str(iso)[:10].split("-")))
 templates.env.filters["euros"] = lambda v: "—" if v is None else f"{v:,.2f} €".replace(",", " ").replace(".", ",")
 
 
