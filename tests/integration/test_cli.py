@@ -97,3 +97,16 @@ def test_drugs_search_finds_by_dci_typo_and_cip13(reference_runtime: Runtime, tm
                  cwd=tmp_path)
 
     assert json.loads(result.stdout), result.stderr
+
+
+def test_bench_reports_the_search_percentiles_import_time_and_memory(
+    reference_runtime: Runtime, tmp_path: Path
+) -> None:
+    result = run("bench", "--json", database_url=reference_runtime.settings.database_url, cwd=tmp_path)
+
+    report = json.loads(result.stdout)
+    assert result.returncode == 0, result.stderr
+    assert report["drug_search"]["queries"] == 400
+    assert 0 < report["drug_search"]["p50_ms"] <= report["drug_search"]["p95_ms"]
+    assert report["refdata_import_s"] > 0
+    assert report["server_rss_mb"] > 20
