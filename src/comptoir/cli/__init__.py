@@ -1,0 +1,50 @@
+"""The `comptoir` command. Thin: parse, call one service, render (Rich for people, JSON for machines).
+
+Each area has its module here and registers itself below. Errors end with exit code 2 and
+one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import typer
+
+from comptoir.cli import audit, drugs, operators, refdata, server
+from comptoir.cli.common import CliState, err
+from comptoir.errors import ComptoirError
+
+app = typer.Typer(help="comptoir — le logiciel ouvert du comptoir officinal.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+app.add_typer(refdata.refdata_app, name="refdata")
+app.add_typer(drugs.drugs_app, name="drugs")
+app.add_typer(audit.audit_app, name="audit")
+app.add_typer(operators.operators_app, name="operators")
+app.registered_commands += server.app.registered_commands
+
+
+@app.callback()
+def _root(ctx: typer.Context) -> None:
+    ctx.obj = CliState()
+
+
+def main() -> None:
+    """Console entry point: known errors become one French line and exit code 2."""
+    try:
+        code = app(standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2)
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        err.print("Interrompu.")
+        sys.exit(2)
+    except ComptoirError as exc:
+        print(f"comptoir : {exc}", file=sys.stderr)
+        sys.exit(2)
+    except Exception as exc:  # entry point: no traceback for the user, the cause in one line
+        print(f"comptoir : erreur inattendue ({type(exc).__name__}: {exc})", file=sys.stderr)
+        sys.exit(2)
+    sys.exit(code if isinstance(code, int) else 0)

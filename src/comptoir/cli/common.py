@@ -1,0 +1,63 @@
+"""What every command shares: the settings and runtime, Rich consoles, progress bars."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from comptoir.services import refdata_status
+from comptoir.services.refdata_import import READ_STEPS, Step
+from comptoir.services.runtime import Runtime, open_runtime
+from comptoir.settings import Settings
+
+err = Console(stderr=True)
+out = Console()
+
+
+class CliState:
+    def __init__(self) -> None:
+        self.settings = Settings()
+        self._runtime: Runtime | None = None
+
+    @property
+    def runtime(self) -> Runtime:
+        if self._runtime is None:
+            self._runtime = open_runtime(self.settings)
+        return self._runtime
+
+
+def state_of(ctx: typer.Context) -> CliState:
+    state: CliState = ctx.ensure_object(CliState)
+    return state
+
+
+@contextmanager
+def progress_steps(total: int, title: str) -> Iterator[Step]:
+    """A Rich progress bar on stderr advanced by each `step(label)`."""
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=False) as bar:
+        task = bar.add_task(title, total=total)
+        started = False
+
+        def step(label: str) -> None:
+            nonlocal started
+            bar.update(task, description=f"{title} — {label}", advance=1 if started else 0)
+            started = True
+
+        yield step
+        bar.update(task, description=f"{title} — terminé", completed=total)
+
+
+def ensure_reference(state: CliState) -> None:
+    if refdata_status.reference_loaded(state.runtime):
+        return
+    with progress_steps(READ_STEPS + 1, "Chargement du référentiel") as step:
+        summary = refdata_status.ensure_reference(state.runtime, step)
+    if summary is not None:
+        err.print(f"Référentiel chargé depuis {summary.source} (BDPM du {summary.bdpm_date}).")
+
+

@@ -1,0 +1,34 @@
+"""`comptoir drugs search`: find a drug."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from comptoir.cli.common import ensure_reference, out, state_of
+from comptoir.services import drugs
+
+drugs_app = typer.Typer(help="Recherche de médicaments.", no_args_is_help=True)
+
+
+@drugs_app.command("search")
+def drug_search(
+    ctx: typer.Context, query: str, as_json: Annotated[bool, typer.Option("--json")] = False,
+    limit: Annotated[int, typer.Option(min=1, max=200)] = 20,
+) -> None:
+    """Cherche un médicament par nom commercial, DCI, CIP13, CIP7 ou CIS (le meilleur d'abord)."""
+    state = state_of(ctx)
+    ensure_reference(state)
+    with state.runtime.session_factory() as session:
+        found = drugs.search_drugs(state.runtime.drug_index.get(session), query, limit=limit)
+    if as_json:
+        print(json.dumps([d.contract() for d in found], ensure_ascii=False))
+        return
+    table = Table("CIS", "Spécialité", "Substances", "Présentations")
+    for d in found:
+        table.add_row(d.cis, d.name if d.marketed else f"[dim]{d.name} (non commercialisé)[/]",
+                      ", ".join(d.substances), str(len(d.cip13)))
+    out.print(table if found else f"Aucun médicament ne correspond à « {query} ».")

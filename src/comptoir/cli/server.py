@@ -1,0 +1,66 @@
+"""`comptoir serve|demo|bench`: the server, the demo pharmacy, the timings."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from comptoir.cli.common import ensure_reference, err, out, state_of
+from comptoir.services import demo
+
+app = typer.Typer()
+
+
+@app.command("demo")
+def demo_data(ctx: typer.Context) -> None:
+    """Charge la pharmacie de démonstration, ses opérateurs et ses patients (et le référentiel s'il manque)."""
+    state = state_of(ctx)
+    ensure_reference(state)
+    with state.runtime.session_factory.begin() as session:
+        added = demo.load_demo(session, now=state.runtime.clock())
+    out.print(f"Démo : {added['operateurs']} opérateur(s), {added['patients']} patient(s) ajoutés.")
+    table = Table("Code", "Nom", "Rôle", title=f"Opérateurs de démonstration (mot de passe : {demo.DEMO_PASSWORD})")
+    for code, name, role, _ in demo.DEMO_OPERATORS:
+        table.add_row(code, name, role.label)
+    out.print(table)
+
+
+@app.command("serve")
+def serve(
+    ctx: typer.Context, host: Annotated[str | None, typer.Option()] = None,
+    port: Annotated[int | None, typer.Option()] = None,
+    with_demo: Annotated[bool, typer.Option("--demo/--no-demo", help="Charger les données de démonstration")] = False,
+) -> None:
+    """Lance le serveur (après avoir chargé le référentiel s'il manque)."""
+    import uvicorn
+
+    from comptoir.web.app import create_app
+
+    state = state_of(ctx)
+    ensure_reference(state)
+    if with_demo:
+        with state.runtime.session_factory.begin() as session:
+            demo.load_demo(session, now=state.runtime.clock())
+    with state.runtime.session_factory() as session:
+        state.runtime.drug_index.get(session)
+    settings = state.settings
+    err.print(f"comptoir écoute sur http://{host or settings.host}:{port or settings.port}")
+    uvicorn.run(create_app(settings, runtime=state.runtime), host=host or settings.host,
+                port=port or settings.port, log_level="info")
+
+
+@app.command("bench")
+def bench(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Mesure les chemins critiques (recherche, import du référentiel, mémoire du serveur)."""
+    from comptoir.services.bench import run_benchmarks
+
+    state = state_of(ctx)
+    ensure_reference(state)
+    report: dict[str, Any] = run_benchmarks(state.runtime, log=lambda text: err.print(text))
+    if as_json:
+        print(json.dumps(report, ensure_ascii=False))
+    else:
+        out.print_json(json.dumps(report, ensure_ascii=False))
