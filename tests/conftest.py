@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -49,28 +50,46 @@ def clock() -> Clock:
     return Clock()
 
 
-def reset_postgres(url: str) -> None:
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+def _psycopg_url(url: str) -> str:
+    return url.replace("postgresql://", "postgresql+psycopg://", 1)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A database of its own for this test session, so parallel runs on one server never collide."""
+    if not POSTGRES_URL:
+        pytest.skip("COMPTOIR_TEST_POSTGRES_URL not set")
+    name = f"comptoir_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(_psycopg_url(POSTGRES_URL), isolation_level="AUTOCOMMIT")
     try:
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
     except Exception as exc:
+        admin.dispose()
         if os.environ.get("CI"):
             raise
         pytest.skip(f"PostgreSQL unreachable ({type(exc).__name__})")
-    finally:
-        engine.dispose()
+    yield POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def reset_postgres(url: str) -> None:
+    engine = create_engine(_psycopg_url(url))
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'comptoir.db'}"
-    if not POSTGRES_URL:
-        pytest.skip("COMPTOIR_TEST_POSTGRES_URL not set")
-    reset_postgres(POSTGRES_URL)
-    return POSTGRES_URL
+    url: str = request.getfixturevalue("postgres_url")
+    reset_postgres(url)
+    return url
 
 
 def make_settings(database_url: str, tmp_path: Path, **extra: object) -> Settings:
