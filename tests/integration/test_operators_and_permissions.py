@@ -167,3 +167,13 @@ def test_the_login_form_never_redirects_off_site(client: TestClient) -> None:
                            follow_redirects=False)
 
     assert response.headers["location"] == "/"
+
+
+def test_reading_the_audit_trail_is_itself_recorded(client: TestClient) -> None:
+    token = log_in(client, "PH01")
+
+    client.get("/api/audit", headers=bearer(token))
+    trail = client.get("/api/audit", headers=bearer(token)).json()
+
+    assert trail[0]["object_type"] == "audit_log"
+    assert (trail[0]["operator"], trail[0]["workstation"]) == ("PH01", "poste-2")

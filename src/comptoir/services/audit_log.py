@@ -52,6 +52,14 @@ def _record(row: m.AuditEntry) -> AuditRecord:
                        row.object_id, row.detail, row.prev_hash)
 
 
+def read_trail(session: Session, actor: Actor, *, limit: int, now: datetime) -> list[m.AuditEntry]:
+    """The latest entries; reading the trail is itself recorded (it names patients)."""
+    entries = recent_entries(session, limit=limit)
+    record_access(session, actor, action="read", object_type="audit_log", object_id=f"{len(entries)} entrées",
+                  now=now)
+    return entries
+
+
 def recent_entries(session: Session, *, limit: int = 200, object_type: str | None = None) -> list[m.AuditEntry]:
     query = select(m.AuditEntry).order_by(m.AuditEntry.seq.desc()).limit(limit)
     if object_type:

@@ -183,12 +183,14 @@ def create_operator(body: OperatorIn, runtime: RuntimeDep, session: SessionDep,
 
 
 @router.get("/audit", tags=["journal"])
-def read_audit(session: SessionDep, _: Annotated[CurrentOperator, Depends(require(Permission.READ_AUDIT))],
+def read_audit(runtime: RuntimeDep, session: SessionDep,
+               operator: Annotated[CurrentOperator, Depends(require(Permission.READ_AUDIT))],
                limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> list[dict[str, object]]:
-    """The latest entries of the audit trail (who, when, what, which workstation)."""
+    """The latest entries of the audit trail (who, when, what, which workstation); this read is recorded too."""
+    actor = audit_log.Actor(operator.code, operator.workstation)
     return [{"seq": e.seq, "at": e.at.isoformat(), "operator": e.operator_code, "workstation": e.workstation,
              "action": e.action, "object_type": e.object_type, "object_id": e.object_id, "detail": e.detail}
-            for e in audit_log.recent_entries(session, limit=limit)]
+            for e in audit_log.read_trail(session, actor, limit=limit, now=runtime.clock())]
 
 
 @router.get("/audit/verify", tags=["journal"])

@@ -106,10 +106,12 @@ def patient_page(request: Request, patient_id: int, runtime: RuntimeDep, session
 
 
 @router.get("/journal", response_class=HTMLResponse)
-def audit_page(request: Request, session: SessionDep,
-               _: Annotated[CurrentOperator, Depends(require(Permission.READ_AUDIT))]) -> HTMLResponse:
-    return render(request, "audit.html", entries=audit_log.recent_entries(session, limit=300),
-                  check=audit_log.verify(session))
+def audit_page(request: Request, runtime: RuntimeDep, session: SessionDep,
+               operator: Annotated[CurrentOperator, Depends(require(Permission.READ_AUDIT))]) -> HTMLResponse:
+    check = audit_log.verify(session)
+    actor = audit_log.Actor(operator.code, operator.workstation)
+    entries = audit_log.read_trail(session, actor, limit=300, now=runtime.clock())
+    return render(request, "audit.html", entries=entries, check=check)
 
 
 def login_redirect(request: Request) -> RedirectResponse:
