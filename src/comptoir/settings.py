@@ -39,6 +39,14 @@ class Settings(BaseSettings):
     workstation: str = "poste-1"
     login_free_failures: int = 3
     """Failed logins allowed for one operator code before each new try must wait."""
+    emulators_dir: Path = Field(default_factory=lambda data: data["var_dir"] / "emulateurs")
+    """Where the national-service emulators keep their own databases (never the pharmacy's)."""
+    insi_url: str = Field(default_factory=lambda data: f"http://{data['host']}:{data['port']}/emulateurs/insi")
+    """Base URL of the INSi téléservice; by default the emulator mounted in this server."""
+    insi_timeout_s: float = 8.0
+    insi_retries: int = 1
+    document_prompts: int = 3
+    """After "aucune pièce présentée", how many next visits ask again for an identity document."""
 
     @model_validator(mode="after")
     def _derive(self) -> Settings:

@@ -11,7 +11,7 @@ import sys
 import click
 import typer
 
-from comptoir.cli import audit, drugs, ins, operators, refdata, server
+from comptoir.cli import audit, drugs, emulate, ins, operators, refdata, server
 from comptoir.cli.common import CliState, err
 from comptoir.errors import ComptoirError
 
@@ -22,6 +22,7 @@ app.add_typer(drugs.drugs_app, name="drugs")
 app.add_typer(audit.audit_app, name="audit")
 app.add_typer(operators.operators_app, name="operators")
 app.add_typer(ins.ins_app, name="ins")
+app.add_typer(emulate.emulate_app, name="emulate")
 app.registered_commands += server.app.registered_commands
 
 

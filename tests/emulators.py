@@ -1,0 +1,56 @@
+"""Run a national-service emulator on a real socket for a test (uvicorn in a thread)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import uvicorn
+from fastapi import FastAPI
+
+from comptoir.national.http import HttpPolicy
+from comptoir.national.ins.client import InsiClient
+from comptoir.national.ins.emulator import create_emulator
+
+FAST_POLICY = HttpPolicy(timeout_s=0.5, connect_timeout_s=0.5, retries=1, backoff_s=0.01)
+"""Short timeouts so the "lenteur" scenario (sleeping `SLOW_S`) fails fast."""
+SLOW_S = 1.5
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serving(app: FastAPI) -> Iterator[str]:
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning",
+                                           timeout_graceful_shutdown=1, lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("emulator did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{server.config.port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@contextmanager
+def insi_emulator(directory: Path) -> Iterator[str]:
+    """The INSi emulator with its own database in `directory`; yields its base URL."""
+    with serving(create_emulator(directory / "insi.db", slow_s=SLOW_S)) as url:
+        yield url
+
+
+def insi_client(url: str) -> InsiClient:
+    return InsiClient.at(url, FAST_POLICY)
