@@ -67,13 +67,14 @@ def format_nir(number: str) -> str:
 
 
 def check_nir(text: str, *, today: date) -> NirCheck:
-    """Check a NIR or NIA (15 characters, key included) and read what it says."""
+    """Check a NIR or NIA (15 characters, key included) and read what it says (also when only the key is wrong)."""
     number = compact(text)
-    problem = _shape_problem(number) or _field_problem(number) or _key_problem(number)
+    problem = _shape_problem(number) or _field_problem(number)
     if problem:
         return NirCheck(number, False, problem)
-    month = int(number[3:5])
-    return NirCheck(number, True, "", sex="M" if number[0] == "1" else "F",
+    key_problem, month = _key_problem(number), int(number[3:5])
+    # A wrong key still leaves the fields readable: the panel shows them beside the reason.
+    return NirCheck(number, not key_problem, key_problem, sex="M" if number[0] == "1" else "F",
                     birth_year=_century(int(number[1:3]), today), birth_month=month if month <= 12 else None,
                     birth_place=number[5:10])
 
