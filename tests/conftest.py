@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from comptoir.analysis.reference import AnalysisReference
 from comptoir.domain.operators import Role
 from comptoir.refdata.search import DrugIndex
 from comptoir.refdata.sources import RefdataSource
+from comptoir.services.analysis_reference import build_reference
 from comptoir.services.drugs import load_drug_records
 from comptoir.services.operators import create_operator
 from comptoir.services.refdata_import import import_reference
@@ -137,3 +139,12 @@ def drug_index(reference_db: str) -> DrugIndex:
         index = DrugIndex(load_drug_records(session))
     built.engine.dispose()
     return index
+
+
+@pytest.fixture(scope="session")
+def analysis_reference(reference_db: str, drug_index: DrugIndex) -> AnalysisReference:
+    built = open_runtime(Settings(database_url=reference_db, environment="test"))
+    with built.session_factory() as session:
+        reference = build_reference(session, drug_index)
+    built.engine.dispose()
+    return reference

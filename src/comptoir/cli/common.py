@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from comptoir.analysis.reference import AnalysisReference
 from comptoir.services import refdata_status
 from comptoir.services.refdata_import import READ_STEPS, Step
 from comptoir.services.runtime import Runtime, open_runtime
@@ -28,6 +29,10 @@ class CliState:
         if self._runtime is None:
             self._runtime = open_runtime(self.settings)
         return self._runtime
+
+    def analysis_reference(self) -> AnalysisReference:
+        with self.runtime.session_factory() as session:
+            return self.runtime.analysis_reference.get(session)
 
 
 def state_of(ctx: typer.Context) -> CliState:

@@ -36,8 +36,12 @@ def fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
+_THOUSANDS = re.compile(r"(?<=\d)[ \u00a0\u202f](?=\d{3}\b)")
+
+
 def tokens(text: str) -> list[str]:
-    return _TOKEN.findall(fold(text))
+    """Words and numbers; "50 000 UI" keeps 50000 as one number."""
+    return _TOKEN.findall(_THOUSANDS.sub("", fold(text)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,25 +129,41 @@ class DrugIndex:
         return [DrugHit(self.records[doc], round(score, 3)) for score, doc in ranked[:limit]]
 
     def _match_words(self, words: tuple[str, ...]) -> dict[int, float]:
-        """Documents matching every word that the index knows (AND), with the summed word scores."""
-        matched = [m for m in (self._word_matches(w) for w in words) if m]
-        if not matched or len(matched) < len([w for w in words if w not in FORM_WORDS]):
+        """Documents matching every word that the index knows (AND), with the summed word scores.
+
+        The rarest word is expanded in full; the others are only checked on its documents, so a
+        common word ("comprimé") costs as little as a rare one."""
+        expansions = [e for e in (self._expansion(w) for w in words) if e]
+        if not expansions or len(expansions) < len([w for w in words if w not in FORM_WORDS]):
             return {}
-        result = dict(matched[0])
-        for other in matched[1:]:
-            result = {doc: score + other[doc] for doc, score in result.items() if doc in other}
+        expansions.sort(key=self._expansion_size)
+        result = self._word_matches(expansions[0])
+        for expansion in expansions[1:]:
+            result = {doc: score + best for doc, score in result.items()
+                      if (best := self._best_weight(doc, expansion)) > 0}
         return result
 
-    def _word_matches(self, word: str) -> dict[int, float]:
-        docs: dict[int, float] = {}
+    def _expansion(self, word: str) -> tuple[tuple[str, float], ...]:
         expansion = self._expansions.get(word)
         if expansion is None:
-            # Bounded by the words people type; a benign race between threads recomputes the same value.
+            if len(self._expansions) > 50_000:  # bounded: typed words are unbounded input
+                self._expansions.clear()
             expansion = self._expansions[word] = _expand(word, self._vocabulary)
+        return expansion
+
+    def _expansion_size(self, expansion: tuple[tuple[str, float], ...]) -> int:
+        return sum(len(self._postings[word]) for word, _ in expansion)
+
+    def _word_matches(self, expansion: tuple[tuple[str, float], ...]) -> dict[int, float]:
+        docs: dict[int, float] = {}
         for vocab_word, factor in expansion:
             for doc, weight in self._postings[vocab_word].items():
-                docs[doc] = max(docs.get(doc, 0.0), weight * factor)
+                if weight * factor > docs.get(doc, 0.0):
+                    docs[doc] = weight * factor
         return docs
+
+    def _best_weight(self, doc: int, expansion: tuple[tuple[str, float], ...]) -> float:
+        return max((self._postings[w].get(doc, 0.0) * factor for w, factor in expansion), default=0.0)
 
     def _score(self, doc: int, base: float, query: _Query) -> float:
         record = self.records[doc]

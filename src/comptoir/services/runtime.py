@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from comptoir.services.analysis_reference import AnalysisReferenceCache
 from comptoir.services.drugs import DrugIndexCache
 from comptoir.settings import Settings
 from comptoir.store import migrate
@@ -28,6 +29,10 @@ class Runtime:
     session_factory: sessionmaker[Session]
     clock: Clock = utc_now
     drug_index: DrugIndexCache = field(default_factory=DrugIndexCache)
+    analysis_reference: AnalysisReferenceCache = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.analysis_reference = AnalysisReferenceCache(self.drug_index)
 
 
 def open_runtime(settings: Settings, *, clock: Clock = utc_now) -> Runtime:

@@ -1,0 +1,91 @@
+"""Declared allergies: the substance itself, its class, and the known cross-reactivities.
+
+An allergy is written as a substance ("amoxicilline") or a class ("pénicillines", "AINS",
+"sulfamides"). A substance allergy extends to its ATC chemical subgroup (5 characters), and for
+penicillins to every penicillin (J01C: the shared beta-lactam ring). Cephalosporins with a
+penicillin allergy are a precaution: cross-reactivity is rare (about 1–2 %) but reactions can be
+severe (SFAR/SFA, RCP of the beta-lactams, section 4.4).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from comptoir.analysis.case import Case
+from comptoir.analysis.findings import Finding, Level
+from comptoir.analysis.items import Item
+from comptoir.analysis.profile import contraindication
+from comptoir.analysis.reference import AnalysisReference, Component
+from comptoir.refdata.search import fold
+
+SOURCE = "Allergie déclarée au dossier ; RCP (rubriques 4.3 et 4.4), recommandations SFAR/SFA"
+CLASS_WORDS = {
+    "penicilline": ("J01C",), "betalactamine": ("J01C", "J01D"), "beta-lactamine": ("J01C", "J01D"),
+    "cephalosporine": ("J01DB", "J01DC", "J01DD", "J01DE"), "sulfamide": ("J01E",), "macrolide": ("J01FA",),
+    "quinolone": ("J01M",), "fluoroquinolone": ("J01MA",), "ains": ("M01A", "N02BA"),
+    "anti-inflammatoire": ("M01A", "N02BA"), "aspirine": ("N02BA", "B01AC06"), "tetracycline": ("J01AA",),
+}
+CROSS = {"J01C": ("J01DB", "J01DC", "J01DD", "J01DE")}
+
+
+@dataclass(frozen=True, slots=True)
+class Allergy:
+    text: str
+    substances: frozenset[str]
+    atc: tuple[str, ...]
+
+
+def understand(text: str, reference: AnalysisReference) -> Allergy:
+    folded = fold(text).strip()
+    for word, prefixes in CLASS_WORDS.items():
+        if folded == word or folded.rstrip("s") == word or folded.startswith(word):
+            return Allergy(text, frozenset(), prefixes)
+    atc = {p.atc[:5] for p in reference.products.values() if p.atc and _holds(p.components, folded)}
+    return Allergy(text, frozenset({folded}), tuple(sorted(atc)))
+
+
+def _holds(components: tuple[Component, ...], folded: str) -> bool:
+    return any(fold(c.name) == folded for c in components)
+
+
+def allergy_findings(items: list[Item], case: Case, reference: AnalysisReference) -> list[Finding]:
+    allergies = [understand(text, reference) for text in case.patient.allergies if text.strip()]
+    findings = []
+    for item in items:
+        if item.is_history or item.product is None:
+            continue
+        for allergy in allergies:
+            found = _allergy_finding(item, allergy)
+            if found is not None:
+                findings.append(found)
+    return findings
+
+
+def _allergy_finding(item: Item, allergy: Allergy) -> Finding | None:
+    assert item.product is not None
+    atc = item.product.atc or ""
+    for component in item.product.components:
+        if fold(component.name) in allergy.substances:
+            return contraindication(item, component, Level.CI, f"Allergie déclarée à {allergy.text}.", SOURCE,
+                                    kind="allergy")
+    if not item.product.components or not atc:
+        return None
+    first = item.product.components[0]
+    if _same_class(atc, allergy.atc):
+        return contraindication(item, first, Level.CI, f"Allergie déclarée à {allergy.text} : même classe ({atc[:5]}).",
+                                SOURCE, kind="allergy")
+    if any(atc.startswith(cross) for prefix in _family(allergy.atc) for cross in CROSS.get(prefix, ())):
+        return contraindication(item, first, Level.PE,
+                                f"Allergie déclarée à {allergy.text} : réactivité croisée possible (rare mais "
+                                "parfois grave) ; vérifier la nature de l'allergie.", SOURCE, kind="allergy")
+    return None
+
+
+def _same_class(atc: str, prefixes: tuple[str, ...]) -> bool:
+    # Every penicillin shares the allergenic ring: a penicillin allergy covers J01C as a whole.
+    widened = {p[:4] if p.startswith("J01C") else p for p in prefixes}
+    return any(atc.startswith(p) for p in widened)
+
+
+def _family(prefixes: tuple[str, ...]) -> set[str]:
+    return {p[:4] for p in prefixes}

@@ -1,0 +1,84 @@
+"""Fraud and cost signals: expensive medicines (reinforced check), products often targeted by fake
+prescriptions, a prescriber RPPS whose key is wrong, a renewal that comes too early."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from stdnum import luhn
+
+from comptoir.analysis.case import Case
+from comptoir.analysis.findings import Finding, Level
+from comptoir.analysis.items import Item
+from comptoir.analysis.profile import contraindication
+from comptoir.analysis.reference import AnalysisReference
+from comptoir.analysis.resolve import resolve
+from comptoir.refdata.search import fold
+
+EXPENSIVE_EUR = 300.0
+COST_SOURCE = "Convention nationale pharmaceutique 2022 : contrôle renforcé des médicaments de plus de 300 €"
+TARGETED = ("insuline", "semaglutide", "dulaglutide", "liraglutide", "tirzepatide", "tramadol", "codeine",
+            "buprenorphine", "pregabaline", "methylphenidate", "oxycodone", "morphine", "fentanyl", "zolpidem",
+            "clonazepam")
+TARGETED_SOURCE = ("Assurance Maladie, ASAFO : produits les plus visés par les fausses ordonnances "
+                   "(diabète, antalgiques opioïdes, prégabaline…)")
+EARLY_MARGIN_DAYS = 7
+"""A renewal up to a week before the end of the previous supply is usual; earlier is flagged."""
+
+
+def cost_findings(items: list[Item]) -> list[Finding]:
+    return [contraindication(item, item.product.components[0], Level.PE,
+                             f"Médicament onéreux ({item.product.min_box_price:.2f} € la boîte) : vérifier "
+                             "l'authenticité de l'ordonnance (prescripteur, patient) avant de délivrer.",
+                             COST_SOURCE, kind="cost")
+            for item in items
+            if not item.is_history and item.product and item.product.components
+            and (item.product.min_box_price or 0) > EXPENSIVE_EUR]
+
+
+def targeted_findings(items: list[Item], history: list[Item]) -> list[Finding]:
+    """A targeted product new to this patient (not in the history): check the prescription's authenticity."""
+    known = {c.code for h in history if h.product for c in h.product.components}
+    findings = []
+    for item in items:
+        if item.is_history or item.product is None:
+            continue
+        for component in item.product.components:
+            if component.code not in known and fold(component.name).startswith(TARGETED):
+                findings.append(contraindication(
+                    item, component, Level.APEC, f"{component.name} : produit souvent visé par les fausses "
+                    "ordonnances et nouveau pour ce patient ; vérifier l'ordonnance (ASAFO).", TARGETED_SOURCE,
+                    kind="fraud"))
+                break
+    return findings
+
+
+def prescriber_findings(case: Case) -> list[Finding]:
+    rpps = (case.prescriber.rpps or "").replace(" ", "")
+    if not rpps:
+        return []
+    if len(rpps) == 11 and rpps.isdigit() and luhn.is_valid(rpps):
+        return []
+    return [Finding(kind="fraud", level=Level.PE, drugs=(), substances=(),
+                    message=f"Numéro RPPS du prescripteur invalide ({rpps}) : 11 chiffres dont une clé de "
+                            "contrôle ; vérifier le prescripteur dans l'Annuaire Santé.",
+                    source="ANS, RPPS : 11 chiffres, clé de Luhn")]
+
+
+def early_renewal_findings(items: list[Item], case: Case, reference: AnalysisReference) -> list[Finding]:
+    """A line whose substances were dispensed for a period that is far from over."""
+    findings = []
+    for entry in case.history:
+        product = resolve(entry.drug, reference).product
+        if entry.duration_days is None or product is None or entry.dispensed_on > case.today:
+            continue
+        left = (entry.dispensed_on + timedelta(days=entry.duration_days) - case.today).days
+        codes = {c.code for c in product.components}
+        for item in items:
+            if left > EARLY_MARGIN_DAYS and not item.is_history and item.product \
+                    and {c.code for c in item.product.components} == codes:
+                findings.append(contraindication(
+                    item, item.product.components[0], Level.APEC,
+                    f"Vient trop tôt : délivré le {entry.dispensed_on:%d/%m/%Y} pour {entry.duration_days} jours, "
+                    f"il en reste {left}.", "CSP R.5123-2 (délivrance par périodes)", kind="fraud"))
+    return findings

@@ -1,0 +1,47 @@
+"""Redundancy: the same substance twice, or two substances of the same therapeutic class (ATC 4th
+level: two NSAIDs, two benzodiazepines, two PPIs), among the lines; and a line of the same class as a
+recent dispensation of another substance (a switch: is the old one stopped?)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from comptoir.analysis.findings import Finding, Level
+from comptoir.analysis.items import Item
+
+SOURCE = "Analyse pharmaceutique (SFPC 4.2 / 5.3) ; classification ATC (OMS) via la BDPM"
+SWITCH_WINDOW_DAYS = 90
+EXEMPT_ATC4 = frozenset({"A12BA", "B05XA", "A11CC", "V06DC", "A06AD"})
+"""Classes routinely combined (potassium salts, electrolytes, vitamin D forms, glucose, osmotic laxatives)."""
+
+
+def redundancy_findings(items: list[Item], today: date) -> list[Finding]:
+    lines = [i for i in items if not i.is_history and i.product]
+    recent = [i for i in items if i.is_history and i.product and i.dispensed_on
+              and (today - i.dispensed_on).days <= SWITCH_WINDOW_DAYS]
+    findings = [f for n, a in enumerate(lines) for b in lines[n + 1:] if (f := _pair(a, b, Level.ASDEC, Level.PE))]
+    findings += [f for a in lines for b in recent if (f := _pair(a, b, None, Level.APEC))]
+    return findings
+
+
+def _pair(a: Item, b: Item, same_level: Level | None, class_level: Level) -> Finding | None:
+    assert a.product is not None and b.product is not None
+    shared = {c.code for c in a.product.components} & {c.code for c in b.product.components}
+    names = {c.code: c.name for c in a.product.components}
+    if shared and same_level is not None:
+        substances = tuple(names[code] for code in sorted(shared))
+        return _finding(a, b, same_level, substances,
+                        f"même substance prescrite deux fois ({', '.join(substances)}) : risque de surdosage.")
+    atc_a, atc_b = (a.product.atc or "")[:5], (b.product.atc or "")[:5]
+    if shared or len(atc_a) < 5 or atc_a != atc_b or atc_a in EXEMPT_ATC4:
+        return None
+    substances = (a.product.components[0].name, b.product.components[0].name)
+    what = "même classe thérapeutique" + (f" qu'un médicament délivré le {b.dispensed_on:%d/%m/%Y} ; "
+                                          "vérifier qu'il est arrêté" if b.is_history else "")
+    return _finding(a, b, class_level, substances, f"{what} (ATC {atc_a}).")
+
+
+def _finding(a: Item, b: Item, level: Level, substances: tuple[str, ...], message: str) -> Finding:
+    return Finding(kind="redundancy", level=level, drugs=(a.label, b.label), substances=substances,
+                   message=f"Redondance : {a.label} et {b.label} — {message}", source=SOURCE,
+                   lines=tuple(i.line for i in (a, b) if i.line is not None))

@@ -1,0 +1,54 @@
+"""`comptoir analyse FILE --json`: analyse one case or an array of cases (DESIGN.md contract)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from comptoir.cli.common import ensure_reference, out, state_of
+from comptoir.errors import ComptoirError
+from comptoir.services.analysis import analyse_data
+
+COLOURS = {"CI": "bold red", "ASDEC": "dark_orange", "PE": "yellow", "APEC": "blue"}
+
+
+def analyse(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="Fichier JSON : un cas ou une liste de cas ; « - » pour l'entrée")],
+    as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON (contrat)")] = False,
+) -> None:
+    """Analyse une ordonnance : interactions, contre-indications, redondances, doses, fraude, coût."""
+    data = _load(file)
+    state = state_of(ctx)
+    ensure_reference(state)
+    reference = state.analysis_reference()
+    cases = data if isinstance(data, list) else [data]
+    results = [analyse_data(case, reference).contract() for case in cases]
+    if as_json:
+        print(json.dumps(results if isinstance(data, list) else results[0], ensure_ascii=False))
+        return
+    for result in results:
+        _print(result)
+
+
+def _load(file: Path) -> Any:
+    try:
+        text = typer.get_text_stream("stdin").read() if str(file) == "-" else file.read_text(encoding="utf-8")
+        return json.loads(text)
+    except FileNotFoundError as exc:
+        raise ComptoirError(f"Fichier introuvable : {file}") from exc
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ComptoirError(f"{file} n'est pas un JSON valide ({exc}).") from exc
+
+
+def _print(result: dict[str, Any]) -> None:
+    table = Table("Niveau", "Type", "Médicaments", "Message", title="Analyse de l'ordonnance", show_lines=True)
+    for f in result["findings"]:
+        table.add_row(f"[{COLOURS[f['level']]}]{f['level']}[/]", f["kind"], "\n".join(f["drugs"]), f["message"])
+    out.print(table if result["findings"] else "Aucune alerte.")
+    if result["unresolved"]:
+        out.print(f"[yellow]Non reconnus :[/] {', '.join(result['unresolved'])}")
