@@ -40,10 +40,14 @@ class Permission(StrEnum):
     READ_AUDIT = "read_audit"
     MANAGE_OPERATORS = "manage_operators"
     MANAGE_REFDATA = "manage_refdata"
+    QUALIFY_IDENTITY = "qualify_identity"
+    MERGE_PATIENTS = "merge_patients"
 
 
-_COUNTER = {Permission.SEARCH_DRUGS, Permission.READ_PATIENTS, Permission.WRITE_PATIENTS}
-_PHARMACIST = _COUNTER | {Permission.PHARMACIST_ACT}
+_COUNTER = {Permission.SEARCH_DRUGS, Permission.READ_PATIENTS, Permission.WRITE_PATIENTS,
+            Permission.QUALIFY_IDENTITY}
+# Merging two records rewrites a person's identity: a pharmacist decides (identitovigilance).
+_PHARMACIST = _COUNTER | {Permission.PHARMACIST_ACT, Permission.MERGE_PATIENTS}
 
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.TITULAIRE: frozenset(_PHARMACIST | {Permission.READ_AUDIT, Permission.MANAGE_OPERATORS,

@@ -24,12 +24,17 @@ DEMO_OPERATORS = (
     ("ET01", "Hugo Petit", Role.ETUDIANT, None),
     ("ADM", "Service informatique", Role.ADMIN, None),
 )
+# (used name, first name, birth date, sex, typed NIR, allergies, birth given names, birth place). The INSi
+# emulator knows each of them (national/ins/identites.json); all start provisional, as typed at the counter.
+# LOISEAU's NIR is printed with a wrong key in the course (18 instead of 35): the INS panel says so.
+# DARC Jeanne is a typing slip on DARK's record: identitovigilance finds the pair.
 DEMO_PATIENTS = (
-    ("BOCRIE", "Marc", date(1969, 3, 20), "M", None, ()),
-    ("GASLY", "Henri", date(1936, 4, 2), "M", None, ()),
-    ("GENE", "Alain", date(1966, 2, 23), "M", None, ()),
-    ("DARK", "Jeanne Marie", date(1939, 8, 13), "F", "239088815400243", ()),
-    ("LOISEAU", "Marina Anne", date(1980, 1, 21), "F", "280017505601618", ("amoxicilline",)),
+    ("BOCRIE", "Marc", date(1969, 3, 20), "M", None, (), "MARC", "44109"),
+    ("GASLY", "Henri", date(1936, 4, 2), "M", None, (), "HENRI PAUL", "76540"),
+    ("GENE", "Alain", date(1966, 2, 23), "M", None, (), "ALAIN", "31555"),
+    ("DARK", "Jeanne Marie", date(1939, 8, 13), "F", "239088815400243", (), "JEANNE MARIE", "88154"),
+    ("LOISEAU", "Marina Anne", date(1980, 1, 21), "F", "280017505601618", ("amoxicilline",), "MARINA ANNE", None),
+    ("DARC", "Jeanne", date(1939, 8, 13), "F", None, (), "JEANNE", None),
 )
 
 
@@ -46,9 +51,12 @@ def load_demo(session: Session, *, now: datetime) -> dict[str, int]:
                             rpps=rpps)
             added["operateurs"] += 1
     known = {(p.last_name, p.first_name, p.birth_date) for p in session.scalars(select(m.Patient))}
-    for last, first, born, sex, nir, allergies in DEMO_PATIENTS:
+    for last, first, born, sex, nir, allergies, given, place in DEMO_PATIENTS:
         if (last, first, born) not in known:
             session.add(m.Patient(last_name=last, first_name=first, birth_date=born, sex=sex, nir=nir,
-                                  allergies=list(allergies), created_at=now))
+                                  nir_oid="1.2.250.1.213.1.4.8" if nir else None, allergies=list(allergies),
+                                  created_at=now, birth_name=last, birth_given_names=given, birth_place=place,
+                                  identity_status="PROV", identity_attributes=[], collection_method="SM",
+                                  document_prompts_left=0))
             added["patients"] += 1
     return added

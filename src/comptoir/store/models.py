@@ -14,6 +14,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -21,6 +22,8 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -276,3 +279,81 @@ class Patient(Base):
     nir: Mapped[str | None] = mapped_column(String(15))
     allergies: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Identity (SPEC §1.2–1.4). last_name / first_name are the used names; `nir` holds the
+    # matricule INS (NIR or NIA, told apart by `nir_oid`). The traits INS are the birth ones.
+    birth_name: Mapped[str | None] = mapped_column(Text)
+    birth_given_names: Mapped[str | None] = mapped_column(Text)
+    birth_place: Mapped[str | None] = mapped_column(String(5))
+    nir_oid: Mapped[str | None] = mapped_column(String(30))
+    identity_status: Mapped[str] = mapped_column(String(5), default="PROV", server_default="PROV")
+    identity_attributes: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
+    collection_method: Mapped[str] = mapped_column(String(5), default="SM", server_default="SM")
+    trust_document: Mapped[str | None] = mapped_column(String(5))
+    document_prompts_left: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_prompt_on: Mapped[date | None] = mapped_column(Date)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("patient.id"))
+
+
+# --- patient identity: history, INSi answers, identitovigilance ----------------------------------
+
+
+class IdentityEvent(Base):
+    """One change of a patient's identity: who, when, why, what changed (RNIV traceability)."""
+
+    __tablename__ = "identity_event"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    operator_code: Mapped[str] = mapped_column(String(40))
+    workstation: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text)
+    status_before: Mapped[str] = mapped_column(String(5))
+    status_after: Mapped[str] = mapped_column(String(5))
+    changes: Mapped[dict[str, list[str | None]]] = mapped_column(JSON, default=dict)
+
+
+class InsiAnswer(Base):
+    """What the INSi answered for a patient, kept until the operator confirms or drops it."""
+
+    __tablename__ = "insi_answer"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    operator_code: Mapped[str] = mapped_column(String(40))
+    method: Mapped[str] = mapped_column(String(5))
+    outcome: Mapped[str] = mapped_column(String(12))
+    identity: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class DuplicateReview(Base):
+    """A pair of records that identitovigilance wants a person to look at."""
+
+    __tablename__ = "duplicate_review"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    finding: Mapped[str] = mapped_column(String(12))
+    first_patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
+    second_patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
+    score: Mapped[float] = mapped_column(Float)
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    state: Mapped[str] = mapped_column(String(12), default="a_revoir")
+    detected_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_by: Mapped[str | None] = mapped_column(String(40))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (UniqueConstraint("first_patient_id", "second_patient_id", name="uq_duplicate_review_pair"),)
+
+
+class PatientMerge(Base):
+    """Two records of one person made one: the merged record stays, pointing to the kept one."""
+
+    __tablename__ = "patient_merge"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kept_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
+    merged_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    operator_code: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(Text)
+    merged_snapshot: Mapped[dict[str, object]] = mapped_column(JSON)

@@ -33,6 +33,7 @@ class VitaleBeneficiary:
     birth_rank: int = 1
     ins: InsIdentity | None = None
     """Only the appli carte Vitale carries the INS."""
+    sex: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

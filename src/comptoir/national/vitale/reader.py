@@ -1,7 +1,7 @@
 """An emulated Vitale reader: each card is a JSON file of fictitious data (`cards/*.json`).
 
     {"titre": "...", "nirOuvrantDroit": "239088815400243",
-     "beneficiaires": [{"nomUsuel": "DARK", "nomNaissance": "DARK", "prenom": "Jeanne",
+     "beneficiaires": [{"nomUsuel": "DARK", "nomNaissance": "DARK", "prenom": "Jeanne", "sexe": "F",
                         "dateNaissance": "1939-08-13", "qualite": "assuré", "rang": 1,
                         "ins": {matriculeIns, oid, nomNaissance, prenoms, sexe, dateNaissance, lieuNaissance}}]}
 
@@ -52,7 +52,7 @@ def _beneficiary(item: dict[str, Any], medium: VitaleMedium) -> VitaleBeneficiar
     ins = item.get("ins") if medium is VitaleMedium.APP else None
     return VitaleBeneficiary(item["nomUsuel"], item["nomNaissance"], item["prenom"],
                              date.fromisoformat(item["dateNaissance"]), item.get("qualite", "assuré"),
-                             int(item.get("rang", 1)), _ins(ins) if ins else None)
+                             int(item.get("rang", 1)), _ins(ins) if ins else None, item.get("sexe"))
 
 
 def _ins(data: dict[str, Any]) -> InsIdentity:
