@@ -113,6 +113,10 @@ class PatientIn(BaseModel):
     birth_date: date
     sex: str = Field(pattern="^[FM]$")
     allergies: list[str] = []
+    nir: str | None = None
+    birth_name: str | None = None
+    birth_given_names: str | None = None
+    birth_place: str | None = None
 
 
 class PatientOut(BaseModel):
@@ -145,9 +149,10 @@ def read_patient(patient_id: int, runtime: RuntimeDep, session: SessionDep,
 @router.post("/patients", response_model=PatientOut, status_code=201, tags=["patients"])
 def create_patient(body: PatientIn, runtime: RuntimeDep, session: SessionDep,
                    operator: Annotated[CurrentOperator, Depends(require(Permission.WRITE_PATIENTS))]) -> PatientOut:
-    """Create a patient record (audited)."""
-    new = patients.NewPatient(body.last_name, body.first_name, body.birth_date, body.sex,
-                              allergies=tuple(body.allergies))
+    """Create a patient record (audited): a provisional identity; a typed NIR must be valid and agree with it."""
+    new = patients.NewPatient(body.last_name, body.first_name, body.birth_date, body.sex, nir=body.nir,
+                              allergies=tuple(body.allergies), birth_name=body.birth_name,
+                              birth_given_names=body.birth_given_names, birth_place=body.birth_place)
     return _patient_out(patients.create_patient(session, operator, new, now=runtime.clock()))
 
 

@@ -22,9 +22,10 @@ from comptoir.errors import (
     RuleViolation,
     TooManyAttempts,
 )
+from comptoir.national.ins.emulator import create_emulator
 from comptoir.services.runtime import Runtime, open_runtime
 from comptoir.settings import PACKAGE_DIR, Settings
-from comptoir.web import api, pages
+from comptoir.web import api, identity_api, identity_pages, pages
 from comptoir.web.deps import LoginRequired
 
 log = logging.getLogger("comptoir")
@@ -58,6 +59,10 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
         app.state.runtime = runtime
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(identity_api.router)
+    app.include_router(identity_pages.router)
+    # The INSi emulator, so that one server is the whole demo (its own database, see national/ins).
+    app.mount("/emulateurs/insi", create_emulator(settings.emulators_dir / "insi.db"))
     app.mount("/static", StaticFiles(directory=PACKAGE_DIR / "web" / "static"), name="static")
     app.add_exception_handler(ComptoirError, _on_error)  # type: ignore[arg-type]
     app.add_exception_handler(LoginRequired, _on_login_required)  # type: ignore[arg-type]

@@ -11,7 +11,7 @@ from fastapi.templating import Jinja2Templates
 
 from comptoir.domain.operators import Permission
 from comptoir.errors import AuthenticationFailed
-from comptoir.services import audit_log, drugs, operators, patients, refdata_status
+from comptoir.services import audit_log, drugs, operators, refdata_status
 from comptoir.services.operators import CurrentOperator
 from comptoir.settings import PACKAGE_DIR
 from comptoir.web.deps import SESSION_COOKIE, RuntimeDep, SessionDep, require, session_token
@@ -87,22 +87,6 @@ def drug_search(request: Request, runtime: RuntimeDep, session: SessionDep, _: C
 @router.get("/medicaments/{cis}", response_class=HTMLResponse)
 def drug_page(request: Request, cis: str, session: SessionDep, _: CounterOperator) -> HTMLResponse:
     return render(request, "drug_sheet.html", sheet=drugs.drug_sheet(session, cis), kinds=drugs.GENERIC_KINDS)
-
-
-@router.get("/patients", response_class=HTMLResponse)
-def patient_search(request: Request, runtime: RuntimeDep, session: SessionDep,
-                   operator: Annotated[CurrentOperator, Depends(require(Permission.READ_PATIENTS))],
-                   q: str = "") -> HTMLResponse:
-    found = patients.find_patients(session, operator, q, now=runtime.clock()) if q.strip() else []
-    template = "_patient_results.html" if _is_htmx(request) else "patients.html"
-    return render(request, template, q=q, patients=found)
-
-
-@router.get("/patients/{patient_id}", response_class=HTMLResponse)
-def patient_page(request: Request, patient_id: int, runtime: RuntimeDep, session: SessionDep,
-                 operator: Annotated[CurrentOperator, Depends(require(Permission.READ_PATIENTS))]) -> HTMLResponse:
-    patient = patients.read_patient(session, operator, patient_id, now=runtime.clock())
-    return render(request, "patient.html", patient=patient)
 
 
 @router.get("/journal", response_class=HTMLResponse)

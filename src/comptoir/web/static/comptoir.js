@@ -1,10 +1,14 @@
 // Keyboard first: function keys open the counter's main screens; "/" focuses the scan box; Escape clears it.
 (function () {
   "use strict";
-  var links = { F2: "/medicaments", F4: "/patients" };
+  var links = { F2: "/medicaments", F4: "/patients", F5: "/vitale", F7: "/analyse" };
   document.addEventListener("keydown", function (event) {
     var box = document.getElementById("scan");
-    if (links[event.key]) {
+    if (event.key === "Enter" && event.ctrlKey && document.activeElement && document.activeElement.form) {
+      // Ctrl+Entrée validates the form being typed in (DESIGN: the counter's "valider").
+      event.preventDefault();
+      document.activeElement.form.requestSubmit();
+    } else if (links[event.key]) {
       event.preventDefault();
       window.location.assign(links[event.key]);
     } else if (event.key === "/" && box && document.activeElement !== box) {
