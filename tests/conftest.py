@@ -117,11 +117,16 @@ def reference_db(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) ->
 
 
 @pytest.fixture
-def reference_runtime(reference_db: str, tmp_path: Path, clock: Clock) -> Iterator[Runtime]:
-    """A runtime on a private copy of the reference database (tests may write to it)."""
+def reference_runtime(reference_db: str, tmp_path: Path, clock: Clock, drug_index: DrugIndex,
+                      analysis_reference: AnalysisReference) -> Iterator[Runtime]:
+    """A runtime on a private copy of the reference database (tests may write to it), its caches
+    primed with the session's index and analysis reference (same data, built once)."""
     copy = tmp_path / "comptoir.db"
     copy.write_bytes(Path(reference_db.removeprefix("sqlite:///")).read_bytes())
     built = open_runtime(make_settings(f"sqlite:///{copy}", tmp_path), clock=clock)
+    with built.session_factory() as session:
+        built.drug_index.preload(session, drug_index)
+    built.analysis_reference.preload(drug_index, analysis_reference)
     yield built
     built.engine.dispose()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 
 from comptoir.analysis.age_and_kidney import age_findings, kidney_findings
 from comptoir.analysis.allergy import allergy_findings
@@ -19,7 +20,7 @@ from comptoir.analysis.redundancy import redundancy_findings
 from comptoir.analysis.reference import AnalysisReference
 from comptoir.analysis.resolve import resolve
 from comptoir.analysis.routes import route_findings
-from comptoir.reading.posology import parse_posology
+from comptoir.reading.posology import Posology, parse_posology
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,9 +42,14 @@ def _line_view(item: Item) -> dict[str, object]:
             "substances": list(product.substance_names) if product else []}
 
 
+@lru_cache(maxsize=16384)
+def _posology(text: str) -> Posology | None:
+    # Pure and frequent: the same few hundred posology texts make most prescriptions.
+    return parse_posology(text) if text.strip() else None
+
+
 def line_items(case: Case, reference: AnalysisReference) -> list[Item]:
-    return [Item(line.drug, resolve(line.drug, reference).product,
-                 parse_posology(line.posology) if line.posology.strip() else None, line=index)
+    return [Item(line.drug, resolve(line.drug, reference).product, _posology(line.posology), line=index)
             for index, line in enumerate(case.lines)]
 
 

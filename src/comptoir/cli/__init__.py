@@ -11,7 +11,7 @@ import sys
 import click
 import typer
 
-from comptoir.cli import audit, drugs, emulate, ins, operators, refdata, server
+from comptoir.cli import analysis, audit, check, drugs, emulate, ins, operators, refdata, server
 from comptoir.cli.common import CliState, err
 from comptoir.errors import ComptoirError
 
@@ -24,6 +24,8 @@ app.add_typer(operators.operators_app, name="operators")
 app.add_typer(ins.ins_app, name="ins")
 app.add_typer(emulate.emulate_app, name="emulate")
 app.registered_commands += server.app.registered_commands
+app.command("analyse")(analysis.analyse)
+app.add_typer(check.check_app, name="check")
 
 
 @app.callback()

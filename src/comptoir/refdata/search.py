@@ -13,6 +13,7 @@ import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -30,6 +31,7 @@ _TOKEN = re.compile(r"\d+(?:[.,]\d+)?|[a-zµ]+")
 NAME_WEIGHT, SUBSTANCE_WEIGHT, PREFIX_FACTOR = 1.0, 0.9, 0.9
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower case, no accents, ligatures opened: "Œstrogène Gél." -> "oestrogene gel."."""
     text = text.lower().replace("œ", "oe").replace("æ", "ae")

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+
+from sqlalchemy.orm import Session
 
 from comptoir.analysis.case import Case, HistoryItem, PatientProfile, PrescribedLine, Prescriber
 from comptoir.analysis.engine import Analysis, analyse
 from comptoir.analysis.reference import AnalysisReference
+from comptoir.domain.operators import Permission
 from comptoir.errors import RuleViolation
+from comptoir.services.audit_log import Actor, record_access
+from comptoir.services.operators import CurrentOperator
 
 
 def parse_case(data: Any) -> Case:
@@ -78,3 +83,14 @@ def _history(item: Any) -> HistoryItem:
 
 def analyse_data(data: Any, reference: AnalysisReference) -> Analysis:
     return analyse(parse_case(data), reference)
+
+
+def analyse_for(session: Session, operator: CurrentOperator, data: Any, reference: AnalysisReference, *,
+                now: datetime, patient_id: int | None = None) -> Analysis:
+    """An analysis at the counter: health data, so a role that may read patients, and an audit entry."""
+    operator.require(Permission.READ_PATIENTS)
+    analysis = analyse_data(data, reference)
+    record_access(session, Actor(operator.code, operator.workstation), action="read", object_type="analysis",
+                  object_id=str(patient_id) if patient_id else "sans dossier",
+                  detail=f"{len(analysis.findings)} alerte(s)", now=now)
+    return analysis

@@ -145,6 +145,10 @@ class AnalysisReferenceCache:
         self._lock = threading.Lock()
         self._built: tuple[DrugIndex, AnalysisReference] | None = None
 
+    def preload(self, index: DrugIndex, reference: AnalysisReference) -> None:
+        with self._lock:
+            self._built = (index, reference)
+
     def get(self, session: Session) -> AnalysisReference:
         index = self._drug_index.get(session)
         with self._lock:

@@ -71,6 +71,11 @@ class DrugIndexCache:
         self._key: tuple[int, int] | None = None
         self._index: DrugIndex | None = None
 
+    def preload(self, session: Session, index: DrugIndex) -> None:
+        """Use an index already built from the same reference (tests, forked workers)."""
+        with self._lock:
+            self._index, self._key = index, _release_key(session)
+
     def get(self, session: Session) -> DrugIndex:
         key = _release_key(session)
         with self._lock:

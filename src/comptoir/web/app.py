@@ -25,7 +25,7 @@ from comptoir.errors import (
 from comptoir.national.ins.emulator import create_emulator
 from comptoir.services.runtime import Runtime, open_runtime
 from comptoir.settings import PACKAGE_DIR, Settings
-from comptoir.web import api, identity_api, identity_pages, pages
+from comptoir.web import analysis_api, analysis_pages, api, identity_api, identity_pages, pages
 from comptoir.web.deps import LoginRequired
 
 log = logging.getLogger("comptoir")
@@ -58,6 +58,8 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
     if runtime is not None:
         app.state.runtime = runtime
     app.include_router(api.router)
+    app.include_router(analysis_api.router)
+    app.include_router(analysis_pages.router)
     app.include_router(pages.router)
     app.include_router(identity_api.router)
     app.include_router(identity_pages.router)

@@ -1,0 +1,70 @@
+"""Tables of dispensations (what left the pharmacy, line by line), of the pharmacist's decisions on
+analysis findings (interventions, dismissals), and of the deferred double check's queue.
+
+Kept apart from `models.py` so each capability's tables live in their own module; all share `Base`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from comptoir.store.models import Base
+
+CHECK_STATUSES = ("a_controler", "controlee", "a_revoir")
+
+
+class Dispensation(Base):
+    __tablename__ = "dispensation"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dispensed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    patient_id: Mapped[int | None] = mapped_column(ForeignKey("patient.id"), index=True)
+    operator_code: Mapped[str] = mapped_column(String(40))
+    workstation: Mapped[str] = mapped_column(String(80), default="")
+    kind: Mapped[str] = mapped_column(String(20), default="ordonnance")
+    prescriber_rpps: Mapped[str | None] = mapped_column(String(11))
+    check_status: Mapped[str] = mapped_column(String(12), default="a_controler", index=True)
+    check_level: Mapped[str | None] = mapped_column(String(5))
+    """The most severe level the last analysis found (None: nothing found)."""
+    checked_by: Mapped[str | None] = mapped_column(String(40))
+    checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    check_note: Mapped[str] = mapped_column(Text, default="")
+
+
+class DispensedLine(Base):
+    __tablename__ = "dispensed_line"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dispensation_id: Mapped[int] = mapped_column(ForeignKey("dispensation.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    drug: Mapped[str] = mapped_column(Text)
+    cis: Mapped[str | None] = mapped_column(String(8))
+    cip13: Mapped[str | None] = mapped_column(String(13))
+    boxes: Mapped[int] = mapped_column(Integer, default=1)
+    posology: Mapped[str] = mapped_column(Text, default="")
+    duration_days: Mapped[int | None] = mapped_column(Integer)
+
+
+class AnalysisDecision(Base):
+    """What the pharmacist did with a finding: a pharmaceutical intervention (SFPC codes) or a dismissal."""
+
+    __tablename__ = "analysis_decision"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    operator_code: Mapped[str] = mapped_column(String(40))
+    workstation: Mapped[str] = mapped_column(String(80), default="")
+    patient_id: Mapped[int | None] = mapped_column(ForeignKey("patient.id"))
+    dispensation_id: Mapped[int | None] = mapped_column(ForeignKey("dispensation.id"))
+    decision: Mapped[str] = mapped_column(String(12))
+    finding_kind: Mapped[str] = mapped_column(String(20))
+    finding_level: Mapped[str] = mapped_column(String(5))
+    drugs: Mapped[list[str]] = mapped_column(JSON)
+    substances: Mapped[list[str]] = mapped_column(JSON)
+    message: Mapped[str] = mapped_column(Text)
+    problem_code: Mapped[str | None] = mapped_column(String(6))
+    intervention_code: Mapped[str | None] = mapped_column(String(3))
+    outcome_code: Mapped[str | None] = mapped_column(String(3))
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (Index("ix_analysis_decision_patient", "patient_id", "at"),)
