@@ -9,11 +9,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.e2e.test_counter_browser import ARTIFACTS, CHROMIUM, wait_until_up
-from tests.emulators import free_port
 
 from comptoir.services import demo
 from comptoir.services.runtime import Runtime
+from tests.e2e.test_counter_browser import ARTIFACTS, CHROMIUM, wait_until_up
+from tests.emulators import free_port
 
 pytestmark = pytest.mark.browser
 

@@ -7,8 +7,6 @@ from datetime import date
 
 import pytest
 from sqlalchemy import func, select
-from tests.conftest import Clock
-from tests.emulators import insi_client, insi_emulator
 
 from comptoir.domain.identity.status import DocumentOutcome, IdentityAttribute, TrustDocument
 from comptoir.domain.identity.vitale import VitaleMedium
@@ -23,6 +21,8 @@ from comptoir.services.operators import CurrentOperator
 from comptoir.services.runtime import Runtime
 from comptoir.services.vitale_reading import identify_from_app, identify_from_card
 from comptoir.store import models as m
+from tests.conftest import Clock
+from tests.emulators import insi_client, insi_emulator
 
 PREPARATEUR = CurrentOperator(id=1, code="PR01", display_name="Julie", role=Role.PREPARATEUR, workstation="poste-1")
 PHARMACIEN = CurrentOperator(id=2, code="PH01", display_name="Claire", role=Role.TITULAIRE, workstation="poste-1")

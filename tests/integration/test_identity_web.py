@@ -10,14 +10,14 @@ import zxingcpp
 from fastapi.testclient import TestClient
 from PIL import Image
 from sqlalchemy import func, select
-from tests.conftest import PASSWORD, add_operator
-from tests.emulators import insi_client, insi_emulator
 
 from comptoir.domain.operators import Role
 from comptoir.services import demo
 from comptoir.services.runtime import Runtime
 from comptoir.store import models as m
 from comptoir.web.app import create_app
+from tests.conftest import PASSWORD, add_operator
+from tests.emulators import insi_client, insi_emulator
 
 DARK_DM = ("IS010000000000000000000000S1239088815400243S21.2.250.1.213.1.4.8\x1dS3JEANNE MARIE\x1dS4DARK\x1d"
            "S5FS613-08-1939S788154")

@@ -9,7 +9,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from tests.emulators import insi_client, insi_emulator
 
 from comptoir.domain.identity.ins import InsIdentity, InsOid, InsTraits
 from comptoir.errors import ExternalServiceError
@@ -20,6 +19,7 @@ from comptoir.national.ins.port import (
     TraitsQuery,
     VerificationOutcome,
 )
+from tests.emulators import insi_client, insi_emulator
 
 DARK = InsIdentity("239088815400243", InsOid.NIR, InsTraits("DARK", "JEANNE MARIE", date(1939, 8, 13), "F", "88154"))
 

@@ -9,11 +9,11 @@ import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
-from tests.conftest import PASSWORD, Clock, add_operator
 
 from comptoir.domain.operators import Role
 from comptoir.services.runtime import Runtime
 from comptoir.web.app import create_app
+from tests.conftest import PASSWORD, Clock, add_operator
 
 OPEN_ROUTES = {("POST", "/api/session"), ("GET", "/api/health"), ("GET", "/connexion"), ("POST", "/connexion"),
                ("POST", "/deconnexion")}

@@ -6,11 +6,11 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.conftest import PASSWORD, add_operator
 
 from comptoir.domain.operators import Role
 from comptoir.services.runtime import Runtime
 from comptoir.web.app import create_app
+from tests.conftest import PASSWORD, add_operator
 
 
 @pytest.fixture

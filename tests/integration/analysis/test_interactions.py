@@ -4,9 +4,9 @@ thesaurus has nothing to say."""
 from __future__ import annotations
 
 import pytest
-from tests.integration.analysis.builders import case, findings, levels, line
 
 from comptoir.analysis.reference import AnalysisReference
+from tests.integration.analysis.builders import case, findings, levels, line
 
 
 @pytest.mark.parametrize(("first", "second", "level"), [

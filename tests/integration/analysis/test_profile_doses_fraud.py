@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from tests.integration.analysis.builders import case, findings, levels, line
 
 from comptoir.analysis.reference import AnalysisReference
 from comptoir.errors import RuleViolation
 from comptoir.services.analysis import analyse_data
+from tests.integration.analysis.builders import case, findings, levels, line
 
 
 def test_an_nsaid_is_contraindicated_from_24_weeks_of_pregnancy(analysis_reference: AnalysisReference) -> None:
