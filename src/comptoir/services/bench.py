@@ -4,6 +4,8 @@
   look-ups are not served from the index's cache); queries are drawn from the reference
   itself (brands with strengths, DCI, misspellings, CIP13, CIP7) with a fixed seed.
 - refdata_import_s: a full import into a scratch SQLite database.
+- analysis: a 6-line prescription with 40 history lines, in-process, full reference loaded.
+- deferred_check_100k_s: the deferred double check of 100,000 synthetic dispensations.
 - server_rss_mb: resident memory of a real `comptoir serve` process after it has loaded
   the reference and answered a search.
 """
@@ -19,16 +21,22 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from comptoir.analysis.case import Case, HistoryItem, PatientProfile, PrescribedLine
+from comptoir.analysis.engine import analyse
+from comptoir.analysis.reference import AnalysisReference
 from comptoir.refdata.search import DrugIndex, DrugRecord
+from comptoir.services.deferred_check import deferred_check
 from comptoir.services.drugs import load_drug_records
 from comptoir.services.refdata_import import import_reference
 from comptoir.services.refdata_status import find_source
 from comptoir.services.runtime import Runtime
+from comptoir.services.synthetic_dispensations import generate, store
 from comptoir.settings import Settings
 from comptoir.store.db import make_engine, make_session_factory
 from comptoir.store.migrate import upgrade
@@ -41,6 +49,12 @@ def run_benchmarks(runtime: Runtime, *, log: Log) -> dict[str, Any]:
         records = load_drug_records(session)
     log("Recherche de médicaments…")
     report: dict[str, Any] = {"drug_search": bench_drug_search(records)}
+    log("Analyse d'ordonnance (6 lignes, 40 lignes d'historique)…")
+    with runtime.session_factory() as session:
+        reference = runtime.analysis_reference.get(session)
+    report["analysis"] = bench_analysis(reference)
+    log("Contrôle différé de 100 000 délivrances…")
+    report["deferred_check_100k_s"] = bench_deferred_check(reference)
     log("Import complet du référentiel…")
     report["refdata_import_s"] = bench_import(runtime)
     log("Mémoire du serveur…")
@@ -99,6 +113,43 @@ def _cip7(record: DrugRecord, _: random.Random) -> str:
 
 def _brand_prefix(record: DrugRecord, _: random.Random) -> str:
     return record.name.split()[0][:5].lower()
+
+
+def bench_analysis(reference: AnalysisReference, *, cases: int = 300) -> dict[str, float]:
+    """Cases of 6 lines typed as product names (from a pool of 400, so some are new to the memo) and
+    40 history lines given by CIP13, as the pharmacy's own dispensations are."""
+    rng = random.Random(20260219)
+    marketed = [p for p in reference.products.values() if p.marketed and p.components]
+    pool = rng.sample(marketed, 400)
+    cip13s = rng.sample(sorted(reference.cip13_to_cis), 2000)
+    posologies = ("1 cp par jour", "1 cp matin et soir", "1 cp 3 fois par jour pendant 7 jours", "1 cp si douleur")
+    timings = []
+    for _ in range(cases):
+        case = Case(today=date(2026, 2, 19), patient=PatientProfile(birth_date=date(1950, 5, 1), sex="F"),
+                    lines=tuple(PrescribedLine(p.name, rng.choice(posologies)) for p in rng.sample(pool, 6)),
+                    history=tuple(HistoryItem(c, date(2026, 2, 19) - timedelta(days=rng.randrange(360)))
+                                  for c in rng.sample(cip13s, 40)))
+        started = time.perf_counter()
+        analyse(case, reference)
+        timings.append((time.perf_counter() - started) * 1000)
+    return {"cases": cases, "p50_ms": round(statistics.median(timings), 3),
+            "p95_ms": round(percentile(timings, 0.95), 3)}
+
+
+def bench_deferred_check(reference: AnalysisReference, *, count: int = 100_000) -> float:
+    """100,000 synthetic dispensations (5,000 patients, a year) in a scratch SQLite, checked whole."""
+    with tempfile.TemporaryDirectory() as scratch:
+        engine = make_engine(f"sqlite:///{Path(scratch) / 'deferred.db'}")
+        upgrade(engine)
+        factory = make_session_factory(engine)
+        people, rows, lines = generate(reference, patients=count // 20, dispensations=count, first_patient_id=1,
+                                       start=date(2025, 1, 1), days=365)
+        store(factory, people, rows, lines)
+        started = time.perf_counter()
+        deferred_check(factory, reference, since=date(2025, 1, 1), until=date(2025, 12, 31))
+        elapsed = time.perf_counter() - started
+        engine.dispose()
+    return round(elapsed, 1)
 
 
 def bench_import(runtime: Runtime) -> float:
