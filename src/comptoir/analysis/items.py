@@ -67,7 +67,7 @@ def _is_mouthwash(posology: Posology | None) -> bool:
 
 
 def _units_per_intake(posology: Posology | None) -> float:
-    per_intake = getattr(posology, "per_intake", None)
+    per_intake = posology.per_intake if posology is not None else None
     return float(per_intake) if per_intake else 1.0
 
 
@@ -77,6 +77,5 @@ def _mass_dose(posology: Posology | None, *, per_intake: bool) -> float | None:
         return None
     factor = 1000.0 if posology.unit == "g" else 1.0
     if per_intake:
-        per = getattr(posology, "per_intake", None)
-        return float(per) * factor if per else None
+        return float(posology.per_intake) * factor if posology.per_intake else None
     return posology.daily_quantity * factor
