@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Annotated, Any
 
 import typer
@@ -10,6 +11,8 @@ from rich.table import Table
 
 from comptoir.cli.common import ensure_reference, err, out, state_of
 from comptoir.services import demo
+from comptoir.services.deferred_check import deferred_check
+from comptoir.services.demo_dispensations import load_demo_dispensations
 
 app = typer.Typer()
 
@@ -21,7 +24,11 @@ def demo_data(ctx: typer.Context) -> None:
     ensure_reference(state)
     with state.runtime.session_factory.begin() as session:
         added = demo.load_demo(session, now=state.runtime.clock())
-    out.print(f"Démo : {added['operateurs']} opérateur(s), {added['patients']} patient(s) ajoutés.")
+        dispensed = load_demo_dispensations(session)
+    if dispensed:
+        deferred_check(state.runtime.session_factory, state.analysis_reference(), since=date(2025, 1, 1))
+    out.print(f"Démo : {added['operateurs']} opérateur(s), {added['patients']} patient(s), "
+              f"{dispensed} délivrance(s) ajoutés.")
     table = Table("Code", "Nom", "Rôle", title=f"Opérateurs de démonstration (mot de passe : {demo.DEMO_PASSWORD})")
     for code, name, role, _ in demo.DEMO_OPERATORS:
         table.add_row(code, name, role.label)
