@@ -52,6 +52,18 @@ class Intervention:
             raise RuleViolation(f"Devenir inconnu : {self.outcome} (1 acceptée, 2 non acceptée).")
 
 
+INTERVENTION_FOR_FINDING = {
+    ("interaction", "CI"): "2", ("interaction", "ASDEC"): "3", ("interaction", "PE"): "5", ("interaction", "APEC"): "5",
+    ("contraindication", ""): "2", ("allergy", ""): "3", ("redundancy", ""): "2", ("dose", ""): "7",
+    ("quantity", ""): "7", ("fraud", ""): "2", ("cost", ""): "5",
+}
+
+
+def suggested_intervention(kind: str, level: str) -> str:
+    """The intervention a finding usually calls for: stop a contraindicated drug, adapt a dose..."""
+    return INTERVENTION_FOR_FINDING.get((kind, level)) or INTERVENTION_FOR_FINDING.get((kind, ""), "5")
+
+
 def suggested_problem(kind: str, level: str) -> str | None:
     """The SFPC problem a finding suggests (the pharmacist may choose another)."""
     return PROBLEM_FOR_FINDING.get((kind, level)) or PROBLEM_FOR_FINDING.get((kind, ""))

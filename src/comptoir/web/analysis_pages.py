@@ -11,7 +11,14 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from comptoir.domain.interventions import INTERVENTIONS, OUTCOMES, PROBLEMS, Intervention, suggested_problem
+from comptoir.domain.interventions import (
+    INTERVENTIONS,
+    OUTCOMES,
+    PROBLEMS,
+    Intervention,
+    suggested_intervention,
+    suggested_problem,
+)
 from comptoir.domain.operators import Permission
 from comptoir.errors import RuleViolation
 from comptoir.services import deferred_check, patients, pharmaceutical_decisions
@@ -63,6 +70,7 @@ async def analyse_page(request: Request, runtime: RuntimeDep, session: SessionDe
     lines = [(line["drug"], line["posology"]) for line in case["lines"]]
     form = {**fields, "lines": lines + [("", "")] * (LINES - len(lines))}
     return render(request, "analysis.html", form=form, result=analysis, suggested=suggested_problem,
+                  suggested_intervention=suggested_intervention,
                   problems=PROBLEMS, interventions=INTERVENTIONS, outcomes=OUTCOMES, patient_id=patient_id)
 
 
