@@ -35,11 +35,12 @@ _LEVEL_HEADS = (
     ("PE", re.compile(r"^\s*pr[ée]cautions?\s+d'emploi\b", re.I)),
     ("APEC", re.compile(r"^\s*[aà]\s+prendre\s+en\s+compte\b", re.I)),
 )
-_BOUND = re.compile(r"(>=|≥|>|<=|≤|<)\s*(\d+(?:[.,]\d+)?)\s*(mg|g)\s*(?:par|/)\s*(prise|jour|j)\b", re.I)
+_BOUND = re.compile(r"(>=|≥|>|<=|≤|<)\s*(\d+(?:[.,]\d+)?)\s*(mg|g)\s*(?:par|/)\s*(prise|jour|j|semaines?)\b", re.I)
 _RANGE = re.compile(r"de\s+(\d+(?:[.,]\d+)?)\s*(mg|g)?\s*à\s*(\d+(?:[.,]\d+)?)\s*(mg|g)\s*par\s*(prise|jour)", re.I)
 _IV = re.compile(r"voie\s+(?:iv|intraveineuse|intra-veineuse)\b|\biv\b", re.I)
 _ORAL = re.compile(r"voie\s+orale", re.I)
-_UNKNOWABLE = re.compile(r"ant[ée]c[ée]dent|en l'absence|insuffisan|sujet [âa]g|patient [âa]g", re.I)
+_UNKNOWABLE = re.compile(r"ant[ée]c[ée]dent|en l'absence|insuffisan|sujet [âa]g|patient [âa]g|"
+                         r"fonction r[ée]nale|fonction h[ée]patique|indication", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,22 +65,39 @@ class Evaluation:
     """When unchecked: every level the unverifiable conditions leave open, most severe first."""
 
 
+_HEAD = re.compile(
+    r"(?:^|(?<=[.:;\n])\s*|(?<=\s-\s)|(?<=^-\s))(?:la\s+|l'|les\s+)?"
+    r"(contre[- ]indications?|associations?\s+d[ée]conseill[ée]es?|pr[ée]cautions?\s+d'emploi|"
+    r"[aà]\s+prendre\s+en\s+compte)\b[^:\-\n]{0,30}?(?::|\s-\s|\s(?=avec\b|chez\b|pour\b|en\b|dans\b))",
+    re.I | re.M)
+_CODES = (("contre", "CI"), ("association", "AD"), ("precaution", "PE"), ("a prendre", "APEC"))
+
+
 def sub_blocks(conduct: str) -> list[tuple[str, list[str]]]:
-    """(level code, bullets) for each level sub-block of a combined entry's conduct text."""
+    """(level code, bullets) for each level sub-block of a combined entry's conduct text.
+
+    The heads ("Contre-indication :", "Association déconseillée -", "- précaution d'emploi avec…")
+    start a line, a sentence or a bullet; text before the first head is a condition of every block
+    ("Avec le méthotrexate utilisé à des doses > 20 mg/semaine : …")."""
+    heads = list(_HEAD.finditer(conduct))
+    if not heads:
+        return []
+    preamble = conduct[: heads[0].start()].strip(" -:\n")
     blocks: list[tuple[str, list[str]]] = []
-    for part in conduct.split("\n"):
-        code = next((c for c, head in _LEVEL_HEADS if head.match(part)), None)
-        if code is None:
-            if blocks:
-                blocks[-1][1].extend(_bullets(part))
-            continue
-        body = part.split(":", 1)[1] if ":" in part else part
-        blocks.append((code, _bullets(body)))
+    for head, following in zip(heads, [*heads[1:], None], strict=True):
+        body = conduct[head.end(): following.start() if following else len(conduct)]
+        code = next(c for word, c in _CODES if fold(head.group(1)).startswith(word))
+        bullets = [f"{preamble} {b}".strip() for b in _bullets(body)] or [preamble or head.group(0)]
+        blocks.append((code, bullets))
     return blocks
 
 
+_EMPTY_BULLET = re.compile(r"(?:avec|chez|pour|dans)?\s*:?\s*", re.I)
+
+
 def _bullets(text: str) -> list[str]:
-    return [b.strip() for b in re.split(r"(?:^|\s)-\s", text) if b.strip()]
+    parts = [b.strip() for b in re.split(r"(?:^|\s)-\s", text)]
+    return [b for b in parts if b and not _EMPTY_BULLET.fullmatch(b)]
 
 
 def evaluate(entry: InteractionEntry, first: DrugFacts, second: DrugFacts) -> Evaluation | None:
@@ -164,7 +182,7 @@ def _dose_bounds(bullet: str) -> tuple[list[tuple[str, float, str]], list[tuple[
     lows: list[tuple[str, float, str]] = []
     highs: list[tuple[str, float, str]] = []
     for op, value, unit, per in _BOUND.findall(bullet):
-        bound = (op, _mg(value, unit), "prise" if per.lower() == "prise" else "jour")
+        bound = (op, _mg(value, unit), _period(per))
         (lows if op in (">=", "≥", ">") else highs).append(bound)
     for low, low_unit, high, high_unit, per in _RANGE.findall(bullet):
         lows.append((">=", _mg(low, low_unit or high_unit), per.lower()))
@@ -172,12 +190,21 @@ def _dose_bounds(bullet: str) -> tuple[list[tuple[str, float, str]], list[tuple[
     return lows, highs
 
 
+def _period(word: str) -> str:
+    word = word.lower()
+    return "prise" if word == "prise" else "semaine" if word.startswith("semaine") else "jour"
+
+
 def _mg(value: str, unit: str) -> float:
     return float(value.replace(",", ".")) * (1000.0 if unit.lower() == "g" else 1.0)
 
 
 def _dose(subject: DrugFacts, per: str) -> float | None:
-    return subject.mg_per_intake if per == "prise" else subject.mg_per_day
+    if per == "prise":
+        return subject.mg_per_intake
+    if subject.mg_per_day is None:
+        return None
+    return subject.mg_per_day * (7 if per == "semaine" else 1)
 
 
 def _holds(op: str, limit: float, value: float | None) -> bool | None:
