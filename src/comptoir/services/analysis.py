@@ -27,6 +27,7 @@ def parse_case(data: Any) -> Case:
             lines=tuple(_line(item) for item in data.get("lines") or []),
             history=tuple(_history(item) for item in data.get("history") or []),
             prescriber=Prescriber(rpps=str((data.get("prescriber") or {}).get("rpps") or "") or None),
+            history_window_days=int(_number(data.get("history_window_days"), "history_window_days") or 365),
         )
     except (TypeError, AttributeError) as exc:
         raise RuleViolation(f"Cas mal formé : {exc}") from exc

@@ -102,3 +102,10 @@ def test_each_finding_cites_the_thesaurus_entry_and_page(analysis_reference: Ana
     assert found["source"].startswith("ANSM, Thésaurus des interactions médicamenteuses (15/09/2023)")
     assert ", p. " in found["source"]
     assert set(found) == {"kind", "level", "drugs", "substances", "message", "source"}
+
+
+def test_the_history_window_is_configurable(analysis_reference: AnalysisReference) -> None:
+    data = case(line("IBUPROFENE 400 mg"), history=(("SINTROM 4 mg", "2025-12-01"),))
+
+    assert levels(data, analysis_reference, "interaction") == ["ASDEC"]
+    assert levels({**data, "history_window_days": 30}, analysis_reference, "interaction") == []
