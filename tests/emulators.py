@@ -5,13 +5,15 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import uvicorn
 from fastapi import FastAPI
 
+from comptoir.national.eprescription.client import EPrescriptionClient
 from comptoir.national.http import HttpPolicy
 from comptoir.national.ins.client import InsiClient
 from comptoir.national.ins.emulator import create_emulator
@@ -54,3 +56,18 @@ def insi_emulator(directory: Path) -> Iterator[str]:
 
 def insi_client(url: str) -> InsiClient:
     return InsiClient.at(url, FAST_POLICY)
+
+
+@contextmanager
+def eprescription_emulator(directory: Path, clock: Callable[[], datetime] | None = None) -> Iterator[str]:
+    """The ON base emulator with its own database in `directory`; yields its base URL."""
+    from comptoir.national.eprescription.emulator import create_emulator as create_on_emulator
+
+    app = create_on_emulator(directory / "ordonnance-numerique.db", slow_s=SLOW_S,
+                             **({"clock": clock} if clock else {}))
+    with serving(app) as url:
+        yield url
+
+
+def eprescription_client(url: str) -> EPrescriptionClient:
+    return EPrescriptionClient.at(url, FAST_POLICY)

@@ -1,0 +1,1 @@
+"""The ordonnance numérique (SPEC §4): identifiers, the prescription and its lines, deliveries."""

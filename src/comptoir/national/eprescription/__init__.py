@@ -1,0 +1,1 @@
+"""The ordonnance numérique base (CNAM): port, wire messages, client, emulator."""
