@@ -3,7 +3,7 @@ order the findings. Pure: the reference and the case come in, findings go out.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import lru_cache
 
@@ -13,7 +13,7 @@ from comptoir.analysis.case import Case
 from comptoir.analysis.doses import dose_findings, quantity_findings
 from comptoir.analysis.findings import Finding, Level, ordered
 from comptoir.analysis.fraud import cost_findings, early_renewal_findings, prescriber_findings, targeted_findings
-from comptoir.analysis.interactions import interaction_findings
+from comptoir.analysis.interactions import interaction_findings, lifestyle_findings
 from comptoir.analysis.items import Item
 from comptoir.analysis.profile import pregnancy_findings
 from comptoir.analysis.redundancy import redundancy_findings
@@ -27,12 +27,15 @@ from comptoir.reading.posology import Posology, parse_posology
 class Analysis:
     findings: list[Finding]
     items: list[Item]
+    advice: list[Finding] = field(default_factory=list)
+    """Advice for the patient (alcohol, grapefruit): not findings on the prescription itself."""
 
     def contract(self) -> dict[str, object]:
         return {
             "findings": [f.contract() for f in self.findings],
             "lines": [_line_view(item) for item in self.items if not item.is_history],
             "unresolved": [item.text for item in self.items if item.product is None],
+            "advice": [f.contract() for f in self.advice],
         }
 
 
@@ -94,7 +97,7 @@ def analyse(case: Case, reference: AnalysisReference) -> Analysis:
         + prescriber_findings(case)
         + early_renewal_findings(lines, case, reference)
     )
-    return Analysis(ordered(_without_overlaps(findings)), items)
+    return Analysis(ordered(_without_overlaps(findings)), items, lifestyle_findings(lines, reference))
 
 
 def _without_overlaps(findings: list[Finding]) -> list[Finding]:

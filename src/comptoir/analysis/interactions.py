@@ -131,3 +131,44 @@ def _conduct(entry: InteractionEntry, evaluation: Evaluation) -> str:
     if evaluation.bullet:
         return f"{CONDUCT_TITLES[evaluation.level]} : {evaluation.bullet.rstrip('.')}."
     return ""
+
+
+LIFESTYLE = {"alcool (boisson ou excipient)": ("l'alcool (boisson ou excipient)", "alcool"),
+             "pamplemousse (jus et fruit)": ("le pamplemousse (jus et fruit)", "pamplemousse")}
+
+
+def lifestyle_findings(items: list[Item], reference: AnalysisReference) -> list[Finding]:
+    """Alcohol and grapefruit entries: whether the patient drinks or eats them is unknown, so they are
+    advice for the patient ("à prendre en compte"), kept apart from the drug–drug findings, with the
+    thesaurus level that applies if the patient does."""
+    thesaurus = reference.thesaurus
+    if thesaurus is None:
+        return []
+    findings = []
+    for item in items:
+        if item.is_history:
+            continue
+        expanded = protagonists(item, thesaurus)
+        for pseudo, (what, short) in LIFESTYLE.items():
+            partners = thesaurus.partners.get(pseudo, {})
+            hits = [(entry, expanded[b]) for b in partners.keys() & expanded.keys() for entry in partners[b]]
+            if hits:
+                findings.append(_lifestyle(item, (what, short), min(hits, key=lambda h: _rank(h[0])), reference))
+    return findings
+
+
+def _rank(entry: InteractionEntry) -> Level:
+    return Level.from_thesaurus(entry.max_level)
+
+
+def _lifestyle(item: Item, names: tuple[str, str], hit: tuple[InteractionEntry, Component],
+               reference: AnalysisReference) -> Finding:
+    entry, component = hit
+    what, short = names
+    level = CONDUCT_TITLES[entry.max_level].lower()
+    message = (f"Conseil au patient : {item.label} et {what}. {entry.risk.strip()} "
+               f"En cas de consommation, le thésaurus classe l'association en « {level} ».")
+    return Finding(kind="interaction", level=Level.APEC, drugs=(item.label,),
+                   substances=(component.name, short), message=message,
+                   source=f"{reference.thesaurus_source}, {entry.protagonist_a} + {entry.protagonist_b}, "
+                          f"p. {entry.pdf_page}", lines=(item.line,) if item.line is not None else ())

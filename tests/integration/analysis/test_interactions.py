@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from comptoir.analysis.reference import AnalysisReference
+from comptoir.services.analysis import analyse_data
 from tests.integration.analysis.builders import case, findings, levels, line
 
 
@@ -109,3 +110,12 @@ def test_the_history_window_is_configurable(analysis_reference: AnalysisReferenc
 
     assert levels(data, analysis_reference, "interaction") == ["ASDEC"]
     assert levels({**data, "history_window_days": 30}, analysis_reference, "interaction") == []
+
+
+def test_alcohol_and_grapefruit_are_advice_apart_from_the_findings(analysis_reference: AnalysisReference) -> None:
+    result = analyse_data(case(line("SIMVASTATINE 40 mg"), line("METFORMINE 850 mg")), analysis_reference).contract()
+
+    advice = {f["substances"][1]: f for f in result["advice"]}  # type: ignore[union-attr]
+    assert set(advice) == {"alcool", "pamplemousse"}
+    assert "association déconseillée" in advice["pamplemousse"]["message"]
+    assert result["findings"] == []
