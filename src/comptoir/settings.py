@@ -45,6 +45,15 @@ class Settings(BaseSettings):
     """Base URL of the INSi téléservice; by default the emulator mounted in this server."""
     insi_timeout_s: float = 8.0
     insi_retries: int = 1
+    eprescription_url: str = Field(
+        default_factory=lambda data: f"http://{data['host']}:{data['port']}/emulateurs/ordonnance-numerique")
+    """Base URL of the ordonnance numérique base; by default the emulator mounted in this server."""
+    eprescription_timeout_s: float = 5.0
+    outbox_worker: bool = True
+    """`comptoir serve` sends the outbox itself; false when `comptoir worker` runs apart."""
+    outbox_poll_s: float = 1.0
+    outbox_lease_s: float = 60.0
+    """How long a claimed message stays with its worker; a worker killed mid-send frees it after that."""
     document_prompts: int = 3
     """After "aucune pièce présentée", how many next visits ask again for an identity document."""
 

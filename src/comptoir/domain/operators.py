@@ -17,6 +17,7 @@ class Role(StrEnum):
     PREPARATEUR = "preparateur"
     ETUDIANT = "etudiant"
     ADMIN = "admin"
+    PRESCRIPTEUR = "prescripteur"
 
     @property
     def label(self) -> str:
@@ -29,6 +30,7 @@ ROLE_LABELS = {
     Role.PREPARATEUR: "Préparateur en pharmacie",
     Role.ETUDIANT: "Étudiant en pharmacie",
     Role.ADMIN: "Administrateur technique",
+    Role.PRESCRIPTEUR: "Médecin prescripteur",
 }
 
 
@@ -42,6 +44,7 @@ class Permission(StrEnum):
     MANAGE_REFDATA = "manage_refdata"
     QUALIFY_IDENTITY = "qualify_identity"
     MERGE_PATIENTS = "merge_patients"
+    PRESCRIBE = "prescribe"
 
 
 _COUNTER = {Permission.SEARCH_DRUGS, Permission.READ_PATIENTS, Permission.WRITE_PATIENTS,
@@ -58,6 +61,9 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
     # The technical administrator runs the system but sees no health data.
     Role.ADMIN: frozenset({Permission.SEARCH_DRUGS, Permission.MANAGE_OPERATORS, Permission.MANAGE_REFDATA,
                            Permission.READ_AUDIT}),
+    # The prescriber module closes the ON circuit (DESIGN.md): a doctor writes ONs for his patients.
+    Role.PRESCRIPTEUR: frozenset({Permission.SEARCH_DRUGS, Permission.READ_PATIENTS, Permission.WRITE_PATIENTS,
+                                  Permission.PRESCRIBE}),
 }
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from comptoir.store.models import Base
@@ -31,6 +31,10 @@ class Dispensation(Base):
     checked_by: Mapped[str | None] = mapped_column(String(40))
     checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     check_note: Mapped[str] = mapped_column(Text, default="")
+    # Ordonnance numérique (SPEC §4.6): which ON, which period, the key its execution is sent with.
+    prescription_id: Mapped[str | None] = mapped_column(String(18), index=True)
+    renewal: Mapped[int | None] = mapped_column(Integer)
+    execution_key: Mapped[str | None] = mapped_column(String(80))
 
 
 class DispensedLine(Base):
@@ -44,6 +48,13 @@ class DispensedLine(Base):
     boxes: Mapped[int] = mapped_column(Integer, default=1)
     posology: Mapped[str] = mapped_column(Text, default="")
     duration_days: Mapped[int | None] = mapped_column(Integer)
+    # Against the prescribed line (ON): what was asked, what differs, the intervention made.
+    prescription_line: Mapped[int | None] = mapped_column(Integer)
+    prescribed_drug: Mapped[str | None] = mapped_column(Text)
+    prescribed_boxes: Mapped[int | None] = mapped_column(Integer)
+    substitution: Mapped[str | None] = mapped_column(String(3))
+    partial: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    intervention: Mapped[dict[str, str] | None] = mapped_column(JSON)
 
 
 class AnalysisDecision(Base):
