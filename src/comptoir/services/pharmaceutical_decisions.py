@@ -16,6 +16,11 @@ from comptoir.services.audit_log import Actor, record_access
 from comptoir.services.operators import CurrentOperator
 from comptoir.store.dispensing import AnalysisDecision
 
+REINFORCED_CHECK = {"securisee": "Délivrance sécurisée", "temporaire": "Délivrance temporaire",
+                    "refusee": "Refus de délivrance"}
+"""The three mentions of the reinforced check of expensive medicines (convention pharmaceutique 2022,
+SPEC.md §11.1), written on the prescription; also used when a fraud signal is examined."""
+
 
 @dataclass(frozen=True, slots=True)
 class FindingRef:
@@ -30,7 +35,7 @@ class FindingRef:
 class DecisionRequest:
     finding: FindingRef
     decision: str
-    """"intervention" or "refus" (alert dismissed)."""
+    """"intervention", "refus" (alert dismissed), or a mention of the reinforced check (REINFORCED_CHECK)."""
     comment: str = ""
     intervention: Intervention | None = None
     patient_id: int | None = None
@@ -64,8 +69,10 @@ def _check(request: DecisionRequest) -> None:
         raise RuleViolation("Une intervention pharmaceutique demande un code problème et un code intervention SFPC.")
     if request.decision == "refus" and not request.comment.strip():
         raise RuleViolation("Ignorer une alerte demande d'en donner la raison.")
-    if request.decision not in ("intervention", "refus"):
-        raise RuleViolation(f"Décision inconnue : {request.decision} (intervention ou refus).")
+    if request.decision in REINFORCED_CHECK and request.finding.kind not in ("cost", "fraud"):
+        raise RuleViolation("Les mentions du contrôle renforcé concernent les alertes de coût ou de fraude.")
+    if request.decision not in ("intervention", "refus", *REINFORCED_CHECK):
+        raise RuleViolation(f"Décision inconnue : {request.decision}.")
 
 
 def decisions_for_patient(session: Session, patient_id: int) -> list[AnalysisDecision]:

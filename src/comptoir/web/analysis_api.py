@@ -42,7 +42,7 @@ class FindingIn(BaseModel):
 
 class DecisionIn(BaseModel):
     finding: FindingIn
-    decision: Literal["intervention", "refus"]
+    decision: Literal["intervention", "refus", "securisee", "temporaire", "refusee"]
     comment: str = ""
     problem: str | None = Field(default=None, description="Code problème SFPC, ex. 6.4")
     intervention: str | None = Field(default=None, description="Type d'intervention SFPC, ex. 2 (arrêt)")

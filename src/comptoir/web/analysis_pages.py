@@ -70,7 +70,7 @@ async def analyse_page(request: Request, runtime: RuntimeDep, session: SessionDe
     lines = [(line["drug"], line["posology"]) for line in case["lines"]]
     form = {**fields, "lines": lines + [("", "")] * (LINES - len(lines))}
     return render(request, "analysis.html", form=form, result=analysis, suggested=suggested_problem,
-                  suggested_intervention=suggested_intervention,
+                  suggested_intervention=suggested_intervention, mentions=pharmaceutical_decisions.REINFORCED_CHECK,
                   problems=PROBLEMS, interventions=INTERVENTIONS, outcomes=OUTCOMES, patient_id=patient_id)
 
 
@@ -116,7 +116,8 @@ def decision(request: Request, runtime: RuntimeDep, session: SessionDep, operato
     code = Intervention(problem, intervention, outcome or None) if decision == "intervention" else None
     request_ = DecisionRequest(finding, decision, comment, code, int(patient_id) if patient_id.isdigit() else None)
     row = pharmaceutical_decisions.record_decision(session, operator, request_, now=runtime.clock())
-    return render(request, "_decision_done.html", row=row, problems=PROBLEMS, interventions=INTERVENTIONS)
+    return render(request, "_decision_done.html", row=row, problems=PROBLEMS, interventions=INTERVENTIONS,
+                  mentions=pharmaceutical_decisions.REINFORCED_CHECK)
 
 
 @router.get("/controle", response_class=HTMLResponse)

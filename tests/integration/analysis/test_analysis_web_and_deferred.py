@@ -173,3 +173,15 @@ def test_the_analysis_page_shows_the_findings_panel_by_level(client: TestClient)
     assert page.status_code == 200
     assert "Contre-indication" in page.text and "torsades de pointes" in page.text
     assert page.text.index("alert-ci") < page.text.index("Intervention")
+
+
+def test_an_expensive_medicine_gets_a_mention_of_the_reinforced_check(client: TestClient) -> None:
+    log_in(client, "PH01")
+    cost = {**FINDING, "kind": "cost", "level": "PE", "message": "Médicament onéreux"}
+
+    secured = client.post("/api/analysis/decisions", json={"finding": cost, "decision": "securisee",
+                                                           "comment": "Prescripteur joint"})
+    misplaced = client.post("/api/analysis/decisions", json={"finding": FINDING, "decision": "securisee"})
+
+    assert secured.status_code == 201 and secured.json()["decision"] == "securisee"
+    assert misplaced.status_code == 422
