@@ -1,0 +1,87 @@
+"""A paper prescription (photo, scan or PDF) → the lines it prescribes, for the pharmacist to confirm.
+
+`read_prescription(...).contract()` is the stable shape of `comptoir read IMAGE --json`:
+`{lines: [{text, substances, cis, posology}], prescriber, patient, date}` plus what helps the
+pharmacist decide (`confidence`, `uncertain`, `candidates`, `advice`, `warning`). A page that
+holds no prescription, or cannot be read, gives no lines and a French warning, never an error.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytesseract
+from PIL import Image
+
+from comptoir.errors import ConfigurationError, NotFound
+from comptoir.reading.line_matcher import LineMatcher, MatchedLine
+from comptoir.reading.ocr import OcrLine, UnreadableDocument, load_pages, read_page
+from comptoir.reading.prescription_layout import Patient, Prescriber, PrescriptionLayout, lay_out
+from comptoir.refdata.search import DrugIndex
+
+NO_TEXT = "Aucun texte lisible : l'image est vide, trop floue ou trop petite. Rescannez l'ordonnance."
+NO_LINES = "Aucune ligne de prescription reconnue sur ce document : vérifiez qu'il s'agit bien d'une ordonnance."
+
+
+@dataclass(frozen=True, slots=True)
+class ReadResult:
+    lines: tuple[MatchedLine, ...] = ()
+    prescriber: Prescriber = field(default_factory=Prescriber)
+    patient: Patient = field(default_factory=Patient)
+    date: str | None = None
+    advice: tuple[str, ...] = ()
+    warning: str | None = None
+    pages: int = 0
+    seconds: float = 0.0
+
+    @property
+    def to_check(self) -> int:
+        return sum(1 for line in self.lines if line.match.uncertain)
+
+    def contract(self) -> dict[str, object]:
+        return {"lines": [line.contract() for line in self.lines], "prescriber": self.prescriber.contract(),
+                "patient": self.patient.contract(), "date": self.date, "advice": list(self.advice),
+                "warning": self.warning, "pages": self.pages, "seconds": round(self.seconds, 3)}
+
+
+def read_prescription(source: Path | str | bytes, *, index: DrugIndex) -> ReadResult:
+    """Reads every page of the document; the lines are matched against `index`."""
+    started = time.perf_counter()
+    try:
+        pages = load_pages(_bytes_or_path(source))
+    except UnreadableDocument as exc:
+        return ReadResult(warning=str(exc), seconds=time.perf_counter() - started)
+    ocr_lines = [line for page in pages for line in _recognised(page)]
+    matcher = LineMatcher(index)
+    layout = lay_out(ocr_lines, names_drug=matcher.names_drug)
+    lines = tuple(matcher.read(item.text, posology=item.posology, ocr_confidence=item.confidence)
+                  for item in layout.items)
+    return _result(layout, lines, ocr_lines, pages=len(pages), seconds=time.perf_counter() - started)
+
+
+def _bytes_or_path(source: Path | str | bytes) -> Path | bytes:
+    if isinstance(source, bytes):
+        return source
+    path = Path(source)
+    if not path.is_file():
+        raise NotFound(f"Fichier introuvable : {path}")
+    return path
+
+
+def _recognised(page: Image.Image) -> tuple[OcrLine, ...]:
+    try:
+        return read_page(page).lines
+    except pytesseract.TesseractNotFoundError as exc:
+        raise ConfigurationError("Tesseract est absent : installez les paquets tesseract-ocr et tesseract-ocr-fra.") \
+            from exc
+    except pytesseract.TesseractError as exc:
+        raise ConfigurationError(f"Tesseract n'a pas pu lire la page (modèle français installé ?) : {exc}") from exc
+
+
+def _result(layout: PrescriptionLayout, lines: tuple[MatchedLine, ...], ocr_lines: list[OcrLine], *, pages: int,
+            seconds: float) -> ReadResult:
+    warning = NO_TEXT if not ocr_lines else NO_LINES if not lines else None
+    return ReadResult(lines=lines, prescriber=layout.prescriber, patient=layout.patient, date=layout.date,
+                      advice=tuple(layout.advice), warning=warning, pages=pages, seconds=seconds)

@@ -1,0 +1,147 @@
+"""Measures the reader on generated prescriptions (`synthetic.generate_pages`): line recall and precision,
+posology accuracy, seconds per page.
+
+A prescribed line is found when the reader proposes, without marking it uncertain, its product or
+an interchangeable one (same substances and strengths: the DCI line "amoxicilline 1 g" may be
+any amoxicilline 1 g). Precision counts the lines the reader asserts (not uncertain); the uncertain
+ones are handed to the pharmacist and reported apart. Posology accuracy is over the found lines:
+all seven fields equal to the corpus annotation.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from comptoir.reading.line_matcher import MatchedLine, strength_signature
+from comptoir.reading.posology import CONTRACT_FIELDS
+from comptoir.reading.prescription_reader import ReadResult, read_prescription
+from comptoir.refdata.search import DrugIndex, DrugRecord
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".pdf")
+
+
+@dataclass(slots=True)
+class PageScore:
+    image: str
+    expected: int = 0
+    found: int = 0
+    asserted: int = 0
+    correct: int = 0
+    uncertain: int = 0
+    posology_right: int = 0
+    seconds: float = 0.0
+    missed: list[str] = field(default_factory=list)
+    wrong: list[str] = field(default_factory=list)
+    posology_wrong: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class EvalReport:
+    pages: tuple[PageScore, ...]
+
+    def _sum(self, name: str) -> float:
+        return float(sum(getattr(page, name) for page in self.pages))
+
+    @property
+    def recall(self) -> float:
+        return self._sum("found") / max(1.0, self._sum("expected"))
+
+    @property
+    def precision(self) -> float:
+        return self._sum("correct") / max(1.0, self._sum("asserted"))
+
+    @property
+    def posology_accuracy(self) -> float:
+        return self._sum("posology_right") / max(1.0, self._sum("found"))
+
+    @property
+    def seconds_per_page(self) -> float:
+        return self._sum("seconds") / max(1, len(self.pages))
+
+    @property
+    def uncertain_rate(self) -> float:
+        return self._sum("uncertain") / max(1.0, self._sum("expected"))
+
+    def as_json(self) -> dict[str, object]:
+        return {"pages": len(self.pages), "lines": int(self._sum("expected")), "recall": round(self.recall, 4),
+                "precision": round(self.precision, 4), "posology_accuracy": round(self.posology_accuracy, 4),
+                "uncertain_rate": round(self.uncertain_rate, 4),
+                "seconds_per_page": round(self.seconds_per_page, 3)}
+
+
+def truth_files(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.glob("*.json") if _image_of(p) is not None)
+
+
+def _image_of(truth: Path) -> Path | None:
+    return next((truth.with_suffix(s) for s in IMAGE_SUFFIXES if truth.with_suffix(s).is_file()), None)
+
+
+def evaluate_directory(directory: Path, *, index: DrugIndex,
+                       on_page: Callable[[str], None] | None = None) -> EvalReport:
+    by_cis = {record.cis: record for record in index.records}
+    scores = []
+    for truth_path in truth_files(directory):
+        image = _image_of(truth_path)
+        assert image is not None
+        truth = json.loads(truth_path.read_text(encoding="utf-8"))
+        scores.append(score_page(image.name, truth, read_prescription(image, index=index), by_cis))
+        if on_page:
+            on_page(image.name)
+    return EvalReport(tuple(scores))
+
+
+def score_page(image: str, truth: dict[str, object], result: ReadResult, by_cis: dict[str, DrugRecord]) -> PageScore:
+    expected = _truth_lines(truth)
+    asserted = [line for line in result.lines if not line.match.uncertain]
+    score = PageScore(image, expected=len(expected), asserted=len(asserted), seconds=result.seconds,
+                      uncertain=len(result.lines) - len(asserted))
+    unused = list(asserted)
+    for line in expected:
+        proposed = next((p for p in unused if _same_product(p, str(line["cis"]), by_cis)), None)
+        if proposed is None:
+            score.missed.append(str(line["drug"]))
+            continue
+        unused.remove(proposed)
+        score.found += 1
+        if _same_posology(proposed.posology.contract(), line.get("expected_posology")):
+            score.posology_right += 1
+        else:
+            score.posology_wrong.append(f"{line['posology']} → {proposed.posology.contract()}")
+    score.correct = score.found
+    score.wrong = [p.text for p in unused]
+    return score
+
+
+def _truth_lines(truth: dict[str, object]) -> list[dict[str, object]]:
+    lines = truth.get("lines", [])
+    return [line for line in lines if isinstance(line, dict)] if isinstance(lines, list) else []
+
+
+def _same_product(line: MatchedLine, cis: str, by_cis: dict[str, DrugRecord]) -> bool:
+    proposed, expected = line.match.record, by_cis.get(cis)
+    if proposed is None:
+        return False
+    if proposed.cis == cis or expected is None:
+        return proposed.cis == cis
+    return proposed.name == expected.name or strength_signature(proposed) == strength_signature(expected)
+
+
+def _same_posology(read: dict[str, object], expected: object) -> bool:
+    if not isinstance(expected, dict):
+        return False
+    return all(_same_value(read.get(name), expected.get(name)) for name in CONTRACT_FIELDS)
+
+
+def _same_value(read: object, expected: object) -> bool:
+    if isinstance(read, int | float) and isinstance(expected, int | float) and not isinstance(read, bool):
+        return math.isclose(float(read), float(expected), rel_tol=1e-6, abs_tol=1e-6)
+    return read == expected
+
+
+def worst_pages(report: EvalReport, count: int = 5) -> Iterable[PageScore]:
+    return sorted(report.pages, key=lambda p: (p.found - p.expected) - (p.asserted - p.correct))[:count]
