@@ -49,8 +49,8 @@ def resolve(text: str, reference: AnalysisReference) -> ResolvedDrug:
 def _resolve(text: str, reference: AnalysisReference) -> ResolvedDrug:
     code = re.sub(r"[\s.-]", "", text)
     if code.isdigit():
-        cis = reference.cip13_to_cis.get(code, code)
-        return ResolvedDrug(text, reference.products.get(cis))
+        hits = reference.index.search(code, limit=1)  # CIP13, CIP7 or CIS
+        return ResolvedDrug(text, reference.products.get(hits[0].record.cis) if hits else None)
     for query in candidate_queries(text):
         product = _first_consistent(query, text, reference)
         if product is not None:

@@ -119,3 +119,10 @@ def test_alcohol_and_grapefruit_are_advice_apart_from_the_findings(analysis_refe
     assert set(advice) == {"alcool", "pamplemousse"}
     assert "association déconseillée" in advice["pamplemousse"]["message"]
     assert result["findings"] == []
+
+
+def test_a_line_may_be_a_cip13_a_cip7_or_a_cis(analysis_reference: AnalysisReference) -> None:
+    for code in ("3400935955838", "3595583", "60234100"):
+        result = analyse_data(case(line(code)), analysis_reference).contract()
+
+        assert result["lines"][0]["name"] == "DOLIPRANE 1000 mg, comprimé", code  # type: ignore[index]
