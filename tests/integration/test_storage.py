@@ -67,7 +67,7 @@ def test_the_demo_loads_once(runtime: Runtime) -> None:
     with runtime.session_factory.begin() as session:
         second = demo.load_demo(session, now=runtime.clock())
 
-    assert first == {"pharmacie": 1, "operateurs": 5, "patients": 6}
+    assert first == {"pharmacie": 1, "operateurs": 6, "patients": 6}
     assert second == {"pharmacie": 0, "operateurs": 0, "patients": 0}
 
 

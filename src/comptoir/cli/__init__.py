@@ -13,6 +13,8 @@ import typer
 
 from comptoir.cli import analysis, audit, check, drugs, emulate, ins, operators, refdata, server
 from comptoir.cli.common import CliState, err
+from comptoir.cli.qr import qr_app
+from comptoir.cli.worker import worker
 from comptoir.errors import ComptoirError
 
 app = typer.Typer(help="comptoir — le logiciel ouvert du comptoir officinal.", no_args_is_help=True,
@@ -26,6 +28,8 @@ app.add_typer(emulate.emulate_app, name="emulate")
 app.registered_commands += server.app.registered_commands
 app.command("analyse")(analysis.analyse)
 app.add_typer(check.check_app, name="check")
+app.add_typer(qr_app, name="qr")
+app.command("worker")(worker)
 
 
 @app.callback()

@@ -40,8 +40,10 @@ def serve(
     ctx: typer.Context, host: Annotated[str | None, typer.Option()] = None,
     port: Annotated[int | None, typer.Option()] = None,
     with_demo: Annotated[bool, typer.Option("--demo/--no-demo", help="Charger les données de démonstration")] = False,
+    with_worker: Annotated[bool | None, typer.Option(
+        "--worker/--no-worker", help="Envoyer la file d'attente (défaut : COMPTOIR_OUTBOX_WORKER, vrai)")] = None,
 ) -> None:
-    """Lance le serveur (après avoir chargé le référentiel s'il manque)."""
+    """Lance le serveur (après avoir chargé le référentiel s'il manque) et l'envoi de la file d'attente."""
     import uvicorn
 
     from comptoir.web.app import create_app
@@ -54,6 +56,10 @@ def serve(
     with state.runtime.session_factory() as session:
         state.runtime.drug_index.get(session)
     settings = state.settings
+    if settings.outbox_worker if with_worker is None else with_worker:
+        from comptoir.services.eprescription_outbox import worker_for
+
+        worker_for(state.runtime).start(settings.outbox_poll_s)
     err.print(f"comptoir écoute sur http://{host or settings.host}:{port or settings.port}")
     uvicorn.run(create_app(settings, runtime=state.runtime), host=host or settings.host,
                 port=port or settings.port, log_level="info")

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from comptoir.domain.operators import Role
 from comptoir.services.operators import create_operator
 from comptoir.store import models as m
+from comptoir.store.eprescription import PrescriberProfile
 
 DEMO_PASSWORD = "comptoir-demo"
 DEMO_OPERATORS = (
@@ -23,7 +24,12 @@ DEMO_OPERATORS = (
     ("PR01", "Julie Robert", Role.PREPARATEUR, None),
     ("ET01", "Hugo Petit", Role.ETUDIANT, None),
     ("ADM", "Service informatique", Role.ADMIN, None),
+    ("MED1", "Dr Ademis TRAL", Role.PRESCRIPTEUR, "99900038441"),
 )
+# The prescriber of the CNAM's QR example (SPEC §4.3): his RPPS and N° AM are those of the example.
+DEMO_PRESCRIBER = {"operator_code": "MED1", "rpps": "99900038441", "am": "991118019", "last_name": "TRAL",
+                   "first_name": "ADEMIS", "specialty": "Médecine générale",
+                   "address": "12 rue du Faubourg Saint-Antoine, 75011 Paris", "phone": "01 43 00 00 00"}
 # (used name, first name, birth date, sex, typed NIR, allergies, birth given names, birth place). The INSi
 # emulator knows each of them (national/ins/identites.json); all start provisional, as typed at the counter.
 # LOISEAU's NIR is printed with a wrong key in the course (18 instead of 35): the INS panel says so.
@@ -50,6 +56,8 @@ def load_demo(session: Session, *, now: datetime) -> dict[str, int]:
             create_operator(session, code=code, display_name=name, role=role, password=DEMO_PASSWORD, now=now,
                             rpps=rpps)
             added["operateurs"] += 1
+    if session.get(PrescriberProfile, DEMO_PRESCRIBER["operator_code"]) is None:
+        session.add(PrescriberProfile(**DEMO_PRESCRIBER))
     known = {(p.last_name, p.first_name, p.birth_date) for p in session.scalars(select(m.Patient))}
     for last, first, born, sex, nir, allergies, given, place in DEMO_PATIENTS:
         if (last, first, born) not in known:

@@ -84,3 +84,14 @@ def prescription(w: wire.Ordonnance) -> rx.Prescription:
         prescriber=prescriber(w.prescripteur), patient=patient(w.patient), lines=tuple(line(x) for x in w.lignes),
         consent=w.consentement, secure=w.securisee, cancelled=w.annulee, consulted=w.consultations,
         executions=tuple(execution(e, ident=e.idExecution, billed=e.facturee) for e in w.executions))
+
+
+def prescription_wire(p: rx.Prescription, status: str) -> wire.Ordonnance:
+    """The whole prescription in the base's words (the pharmacy keeps the last answer as JSON)."""
+    return wire.Ordonnance(
+        idPrescription=p.id, statut=status, datePrescription=p.issued_on, finValidite=p.valid_until,
+        prescripteur=prescriber_wire(p.prescriber), patient=patient_wire(p.patient),
+        lignes=[line_wire(x) for x in p.lines], consentement=p.consent, securisee=p.secure, annulee=p.cancelled,
+        consultations=p.consulted,
+        executions=[wire.Execution(**execution_wire(e).model_dump(), idExecution=e.id, facturee=e.billed)
+                    for e in p.executions])
