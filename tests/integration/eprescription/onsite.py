@@ -1,0 +1,40 @@
+"""A pharmacy with one consulted ON, without the drug reference: what the dispensing tests need."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from comptoir.domain.eprescription.prescription import Prescription, Status, validity_end
+from comptoir.domain.operators import Role
+from comptoir.services.eprescription_scan import keep
+from comptoir.services.operators import CurrentOperator, create_operator
+from comptoir.services.runtime import Runtime
+from comptoir.store import models as m
+from tests.conftest import PASSWORD
+from tests.eprescription_builders import ADEMIS, GENE, line
+
+
+def pharmacy_with_prescription(runtime: Runtime, prescription_id: str = "202602190930000001",
+                               quantity: int = 1) -> tuple[CurrentOperator, int, Prescription]:
+    """The demo pharmacy, GENE at the counter, a titulaire with an RPPS, the ON already consulted."""
+    lines = (line(1, quantity=quantity, cis="63458349"), line(2, "METFORMINE 850 mg cp"))
+    prescription = Prescription(prescription_id, date(2026, 2, 19), validity_end(date(2026, 2, 19), lines), ADEMIS,
+                                GENE, lines, consent=True)
+    with runtime.session_factory.begin() as session:
+        session.add(m.Pharmacy(name="Pharmacie du test", finess="750000001"))
+        patient = m.Patient(last_name="GENE", first_name="Alain", birth_date=date(1966, 2, 23), sex="M",
+                            allergies=[], created_at=runtime.clock())
+        session.add(patient)
+        row = create_operator(session, code="PH01", display_name="Claire", role=Role.TITULAIRE, password=PASSWORD,
+                              now=runtime.clock(), rpps="10000001916")
+        operator = CurrentOperator(row.id, "PH01", "Claire", Role.TITULAIRE, "poste-1")
+        keep(session, prescription, Status.ACTIVE, operator, patient.id, runtime.clock())
+        return operator, patient.id, prescription
+
+
+def add_prescription(runtime: Runtime, operator: CurrentOperator, patient_id: int, prescription_id: str) -> None:
+    lines = (line(1, cis="63458349"),)
+    prescription = Prescription(prescription_id, date(2026, 2, 19), validity_end(date(2026, 2, 19), lines), ADEMIS,
+                                GENE, lines, consent=True)
+    with runtime.session_factory.begin() as session:
+        keep(session, prescription, Status.ACTIVE, operator, patient_id, runtime.clock())
