@@ -172,8 +172,9 @@ def _otsu_threshold(gray: Image.Image) -> int:
     weight = np.cumsum(histogram)
     mean = np.cumsum(histogram * levels)
     with np.errstate(divide="ignore", invalid="ignore"):
-        between = (mean[-1] * weight / total - mean) ** 2 / (weight * (total - weight))
-    return int(np.nanargmax(between)) + 1 if total else 128
+        between = np.nan_to_num((mean[-1] * weight / total - mean) ** 2 / (weight * (total - weight)), nan=0.0)
+    # A page of one grey (blank, or all black) has no ink/paper split: nothing is ink.
+    return int(np.argmax(between)) + 1 if between.max() > 0 else 0
 
 
 def _ink_mask(gray: Image.Image) -> npt.NDArray[np.bool_]:

@@ -25,7 +25,7 @@ from comptoir.errors import (
 from comptoir.national.ins.emulator import create_emulator
 from comptoir.services.runtime import Runtime, open_runtime
 from comptoir.settings import PACKAGE_DIR, Settings
-from comptoir.web import analysis_api, analysis_pages, api, identity_api, identity_pages, pages
+from comptoir.web import analysis_api, analysis_pages, api, identity_api, identity_pages, pages, reading_pages
 from comptoir.web.deps import LoginRequired
 from comptoir.web.eprescription_routes import include as include_eprescription
 
@@ -65,6 +65,7 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
     app.include_router(identity_api.router)
     app.include_router(identity_pages.router)
     include_eprescription(app, settings)
+    app.include_router(reading_pages.router)
     # The INSi emulator, so that one server is the whole demo (its own database, see national/ins).
     app.mount("/emulateurs/insi", create_emulator(settings.emulators_dir / "insi.db"))
     app.mount("/static", StaticFiles(directory=PACKAGE_DIR / "web" / "static"), name="static")

@@ -1,7 +1,7 @@
 // Keyboard first: function keys open the counter's main screens; "/" focuses the scan box; Escape clears it.
 (function () {
   "use strict";
-  var links = { F2: "/medicaments", F3: "/ordonnance-numerique", F4: "/patients", F5: "/vitale", F7: "/analyse" };
+  var links = { F2: "/medicaments", F3: "/ordonnance-numerique", F4: "/patients", F5: "/vitale", F6: "/ordonnances/lecture", F7: "/analyse" };
   document.addEventListener("keydown", function (event) {
     var box = document.getElementById("scan");
     if (event.key === "Enter" && event.ctrlKey && document.activeElement && document.activeElement.form) {

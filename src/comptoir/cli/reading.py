@@ -1,0 +1,167 @@
+"""`comptoir read` (paper prescriptions by OCR) and `comptoir posology` (posology text → fields)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+from typer.core import TyperGroup
+
+from comptoir.cli.common import ensure_reference, out, progress_steps, state_of
+from comptoir.errors import ComptoirError
+from comptoir.reading.posology import parse_posology
+from comptoir.reading.posology_eval import evaluate, read_cases
+from comptoir.reading.synthetic_page import NOISE_LEVELS
+from comptoir.services import read_prescription as reading
+
+
+class _ReadGroup(TyperGroup):
+    """`comptoir read IMAGE` reads a prescription; `comptoir read eval|generate ...` are the other commands."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # typer vendors its own click Context
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["image", *args]
+        return super().parse_args(ctx, args)
+
+
+read_app = typer.Typer(cls=_ReadGroup, no_args_is_help=True,
+                       help="Lecture d'une ordonnance papier (photo, scan ou PDF) par OCR.")
+posology_app = typer.Typer(help="Posologies : texte du prescripteur → champs structurés.", no_args_is_help=True)
+
+
+@read_app.command("image")
+def read_image(
+    ctx: typer.Context,
+    image: Annotated[Path, typer.Argument(help="Image PNG ou JPEG, ou PDF scanné")],
+    as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON (contrat)")] = False,
+) -> None:
+    """Lit une ordonnance papier : prescripteur, patient, date, lignes reconnues et leur posologie."""
+    if not image.is_file():
+        raise ComptoirError(f"Fichier introuvable : {image}")
+    state = state_of(ctx)
+    ensure_reference(state)
+    with state.runtime.session_factory() as session:
+        result = reading.read_paper_prescription(image, runtime=state.runtime, session=session).contract()
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False))
+        return
+    _print_reading(result)
+
+
+def _print_reading(result: dict[str, Any]) -> None:
+    prescriber, patient = result["prescriber"], result["patient"]
+    out.print(f"Prescripteur : {prescriber['name'] or '?'} — RPPS {prescriber['rpps'] or '?'}"
+              f"{' (clé invalide)' if prescriber['rpps_valid'] is False else ''} — AM {prescriber['am'] or '?'}")
+    out.print(f"Patient : {patient['name'] or '?'}, né(e) le {patient['birth_date'] or '?'} — "
+              f"ordonnance du {result['date'] or '?'}")
+    table = Table("Ligne lue", "Produit reconnu", "Confiance", "Posologie", show_lines=True)
+    for line in result["lines"]:
+        product = line["name"] or "[yellow]à vérifier[/] : " + ", ".join(c["name"] for c in line["candidates"][:2])
+        posology = line["posology"]
+        table.add_row(line["text"], product, f"{line['confidence']:.0%}",
+                      f"{posology['daily_quantity']} {posology['unit'] or ''}/j, {posology['duration_days']} j")
+    out.print(table)
+    for advice in result["advice"]:
+        out.print(f"[dim]Conseil (hors prescription) : {advice}[/]")
+    if result["warning"]:
+        out.print(f"[yellow]{result['warning']}[/]")
+
+
+@read_app.command("generate")
+def read_generate(
+    ctx: typer.Context,
+    directory: Annotated[Path, typer.Argument(help="Dossier où écrire les ordonnances et leur vérité terrain")],
+    count: Annotated[int, typer.Option("--count", min=1, max=10_000, help="Nombre de pages")] = 40,
+    seed: Annotated[int, typer.Option("--seed", help="Graine : la même graine donne les mêmes pages")] = 1,
+    noise: Annotated[str, typer.Option("--bruit", help="clean, mild ou heavy")] = "mild",
+    corpus: Annotated[Path, typer.Option("--posologies", help="Corpus annoté des posologies (JSONL)")] =
+        reading.DEFAULT_POSOLOGY_CORPUS,
+) -> None:
+    """Fabrique des ordonnances de test réalistes (PNG/JPEG) avec leur vérité terrain (.json)."""
+    if noise not in NOISE_LEVELS:
+        raise ComptoirError(f"--bruit : « {noise} » inconnu (clean, mild ou heavy).")
+    state = state_of(ctx)
+    ensure_reference(state)
+    with progress_steps(2, f"Fabrication de {count} ordonnances") as step:
+        step("dessin des pages")
+        with state.runtime.session_factory() as session:
+            paths = reading.generate_prescriptions(directory, runtime=state.runtime, session=session, count=count,
+                                                   seed=seed, noise=noise, corpus=corpus)
+    out.print(f"{len(paths)} ordonnances écrites dans {directory}.")
+
+
+@read_app.command("eval")
+def read_eval(
+    ctx: typer.Context,
+    directory: Annotated[Path, typer.Argument(help="Dossier produit par « comptoir read generate »")],
+    as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON")] = False,
+) -> None:
+    """Mesure la lecture : rappel et précision des lignes, exactitude des posologies, secondes par page."""
+    state = state_of(ctx)
+    total = reading.count_pages(directory)
+    ensure_reference(state)
+    with state.runtime.session_factory() as session, progress_steps(total + 1, "Lecture des ordonnances") as step:
+        step("démarrage")
+        report = reading.evaluate_reading(directory, runtime=state.runtime, session=session, on_page=step)
+    if as_json:
+        print(json.dumps(report.as_json(), ensure_ascii=False))
+        return
+    figures = report.as_json()
+    out.print(f"{figures['pages']} pages, {figures['lines']} lignes prescrites\n"
+              f"Rappel des lignes : {report.recall:.1%}\nPrécision des lignes : {report.precision:.1%}\n"
+              f"Posologies exactes (tous champs) : {report.posology_accuracy:.1%}\n"
+              f"Lignes laissées à vérifier : {report.uncertain_rate:.1%}\n"
+              f"Secondes par page : {report.seconds_per_page:.2f}")
+    for page in report.pages:
+        for missed in page.missed:
+            out.print(f"[dim]{page.image} : non trouvée « {missed} »[/]")
+
+
+@posology_app.command("parse")
+def posology_parse(
+    text: Annotated[str | None, typer.Argument(help="La posologie ; « - » : un texte par ligne sur l'entrée")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON (contrat)")] = False,
+) -> None:
+    """Structure une posologie : unité, quantité par jour, durée, si besoin, renouvellements, boîtes, total."""
+    if text is None or not text.strip():
+        raise ComptoirError("indiquez la posologie, par exemple : comptoir posology parse \"1 cp matin et soir 7 j\"")
+    texts = sys.stdin.read().splitlines() if text == "-" else [text]
+    for one in texts:
+        posology = parse_posology(one)
+        if as_json:
+            print(json.dumps(posology.contract(), ensure_ascii=False))
+        else:
+            _print_posology(posology.text, posology.understood, posology.contract())
+
+
+def _print_posology(text: str, understood: bool, fields: dict[str, object]) -> None:
+    table = Table("Champ", "Valeur", title=f"« {text} »" + ("" if understood else " — non comprise"))
+    for name, value in fields.items():
+        table.add_row(name, "—" if value is None else str(value))
+    out.print(table)
+
+
+@posology_app.command("eval")
+def posology_eval(
+    corpus: Annotated[Path, typer.Argument(help="Corpus annoté : une ligne JSON {text, expected} par cas")],
+    as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON")] = False,
+) -> None:
+    """Exactitude du lecteur de posologies sur un corpus annoté, champ par champ."""
+    try:
+        cases = read_cases(corpus.read_text(encoding="utf-8").splitlines())
+    except FileNotFoundError as exc:
+        raise ComptoirError(f"Fichier introuvable : {corpus}") from exc
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ComptoirError(f"{corpus} : ligne illisible ({exc}).") from exc
+    report = evaluate(cases)
+    if as_json:
+        print(json.dumps({"count": report.count, "all_fields": round(report.all_fields_accuracy, 4),
+                          "fields": {k: round(v, 4) for k, v in report.field_accuracy.items()}}, ensure_ascii=False))
+        return
+    out.print(report.summary())
+    for failure in report.failures[:20]:
+        out.print(f"[dim]« {failure.text} » : {', '.join(failure.wrong_fields)}[/]")

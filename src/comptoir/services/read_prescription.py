@@ -1,0 +1,60 @@
+"""Use cases around paper prescriptions: read one, make test pages, measure the reader.
+
+Each loads the drug index through the runtime's cache (`runtime.drug_index.get(session)`) with the
+session the caller already holds: a second session would wait on the first one's lock on SQLite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from comptoir.errors import NotFound, RuleViolation
+from comptoir.reading.prescription_reader import ReadResult, read_prescription
+from comptoir.reading.read_eval import EvalReport, evaluate_directory, truth_files
+from comptoir.reading.synthetic import generate_pages, load_posology_samples
+from comptoir.services.runtime import Runtime
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+DEFAULT_POSOLOGY_CORPUS = Path("tests/data/posology_corpus.jsonl")
+
+
+def read_paper_prescription(source: Path | bytes, *, runtime: Runtime, session: Session) -> ReadResult:
+    if isinstance(source, bytes) and len(source) > MAX_UPLOAD_BYTES:
+        raise RuleViolation(f"Fichier trop volumineux (plus de {MAX_UPLOAD_BYTES // (1024 * 1024)} Mo).")
+    return read_prescription(source, index=runtime.drug_index.get(session))
+
+
+def generate_prescriptions(directory: Path, *, runtime: Runtime, session: Session, count: int, seed: int,
+                           noise: str = "mild", corpus: Path = DEFAULT_POSOLOGY_CORPUS) -> list[Path]:
+    if not corpus.is_file():
+        raise NotFound(f"Corpus de posologies introuvable : {corpus} (option --posologies).")
+    samples = load_posology_samples(corpus)
+    return generate_pages(directory, records=runtime.drug_index.get(session).records, samples=samples, count=count,
+                          seed=seed, noise=noise)
+
+
+def count_pages(directory: Path) -> int:
+    if not directory.is_dir():
+        raise NotFound(f"Dossier introuvable : {directory}")
+    return len(truth_files(directory))
+
+
+def evaluate_reading(directory: Path, *, runtime: Runtime, session: Session,
+                     on_page: Callable[[str], None] | None = None) -> EvalReport:
+    if count_pages(directory) == 0:
+        raise NotFound(f"Aucune ordonnance de test (image + .json) dans {directory} : "
+                       "lancez « comptoir read generate ».")
+    return evaluate_directory(directory, index=runtime.drug_index.get(session), on_page=on_page)
+
+
+def analysis_case(result: ReadResult, *, today: str) -> dict[str, object]:
+    """The reading in the shape `POST /api/analysis` and `comptoir analyse` take (DESIGN.md): a recognised line
+    goes by its CIS, an uncertain one by the text read, for the pharmacist to correct before analysing."""
+    patient: dict[str, object] = {"birth_date": result.patient.birth_date, "weight_kg": result.patient.weight_kg}
+    lines = [{"drug": line.match.record.cis if line.match.record and not line.match.uncertain else line.designation,
+              "posology": line.posology.text} for line in result.lines]
+    return {"today": result.date or today, "patient": {k: v for k, v in patient.items() if v is not None},
+            "lines": lines, "history": []}
