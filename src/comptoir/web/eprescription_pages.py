@@ -34,6 +34,22 @@ Reader = Annotated[CurrentOperator, Depends(require(Permission.READ_PATIENTS))]
 Pharmacist = Annotated[CurrentOperator, Depends(require(Permission.PHARMACIST_ACT))]
 
 
+async def form_fields(request: Request) -> dict[str, str | bytes]:
+    """The posted form, files read: the routes stay synchronous (run in the thread pool) because they call
+    the ON base over HTTP, which may be this very server (its mounted emulator)."""
+    fields: dict[str, str | bytes] = {}
+    for key, value in (await request.form()).multi_items():
+        fields[key] = await value.read() if isinstance(value, UploadFile) else str(value)
+    return fields
+
+
+Fields = Annotated[dict[str, str | bytes], Depends(form_fields)]
+
+
+def texts(fields: dict[str, str | bytes]) -> dict[str, str]:
+    return {k: v for k, v in fields.items() if isinstance(v, str)}
+
+
 def _patients(session: Session) -> list[m.Patient]:
     return list(session.scalars(select(m.Patient).where(m.Patient.merged_into_id.is_(None))
                                 .order_by(m.Patient.last_name, m.Patient.first_name).limit(300)))
@@ -45,15 +61,14 @@ def scan_form(request: Request, session: SessionDep, _: Reader, patient: int | N
 
 
 @router.post("/ordonnance-numerique", response_model=None)
-async def scan(request: Request, runtime: RuntimeDep, session: SessionDep, operator: Reader,
-               base: BaseDep) -> Response:
-    form = await request.form()
+def scan(request: Request, runtime: RuntimeDep, session: SessionDep, operator: Reader, base: BaseDep,
+         form: Fields) -> Response:
     patient = str(form.get("patient_id") or "")
     image = form.get("image")
     try:
         text = str(form.get("code") or "")
-        if not text.strip() and isinstance(image, UploadFile) and image.filename:
-            text = scanning.decode_image(await image.read())
+        if not text.strip() and isinstance(image, bytes) and image:
+            text = scanning.decode_image(image)
         found = scanning.scan(session, operator, text, base=base, patient_id=int(patient) if patient.isdigit()
                               else None, now=runtime.clock())
     except ComptoirError as exc:
@@ -128,9 +143,9 @@ def _choice(fields: dict[str, str], n: int) -> LineChoice:
 
 
 @router.post("/ordonnance-numerique/{prescription_id}/controle", response_class=HTMLResponse)
-async def control_window(request: Request, prescription_id: str, runtime: RuntimeDep, session: SessionDep,
-                         _: Reader) -> HTMLResponse:
-    fields = {k: str(v) for k, v in (await request.form()).items()}
+def control_window(request: Request, prescription_id: str, runtime: RuntimeDep, session: SessionDep, _: Reader,
+                   form: Fields) -> HTMLResponse:
+    fields = texts(form)
     dispense_request = request_from_fields(prescription_id, fields)
     prescription, checked = eprescription_dispense.check(session, dispense_request, now=runtime.clock())
     return render(request, "on_control.html", prescription=prescription, checked=checked, fields=fields,
@@ -138,9 +153,9 @@ async def control_window(request: Request, prescription_id: str, runtime: Runtim
 
 
 @router.post("/ordonnance-numerique/{prescription_id}/delivrer", response_class=HTMLResponse)
-async def validate(request: Request, prescription_id: str, runtime: RuntimeDep, session: SessionDep,
-                   operator: Pharmacist) -> HTMLResponse:
-    fields = {k: str(v) for k, v in (await request.form()).items()}
+def validate(request: Request, prescription_id: str, runtime: RuntimeDep, session: SessionDep,
+             operator: Pharmacist, form: Fields) -> HTMLResponse:
+    fields = texts(form)
     row = eprescription_dispense.dispense(session, operator, request_from_fields(prescription_id, fields),
                                           now=runtime.clock())
     lines = list(session.scalars(select(DispensedLine).where(DispensedLine.dispensation_id == row.id)))

@@ -19,6 +19,7 @@ from comptoir.services.operators import CurrentOperator
 from comptoir.store import models as m
 from comptoir.web.deps import RuntimeDep, SessionDep, require
 from comptoir.web.eprescription_api import BaseDep
+from comptoir.web.eprescription_pages import Fields, texts
 from comptoir.web.pages import render
 
 router = APIRouter(include_in_schema=False)
@@ -52,12 +53,12 @@ def _form(request: Request, session: SessionDep, operator: CurrentOperator, fiel
 
 
 @router.post("/prescripteur/nouvelle", response_model=None)
-async def create(request: Request, runtime: RuntimeDep, session: SessionDep, operator: Prescriber,
-                 base: BaseDep) -> Response:
-    fields = {k: str(v) for k, v in (await request.form()).items()}
+def create(request: Request, runtime: RuntimeDep, session: SessionDep, operator: Prescriber, base: BaseDep,
+           form: Fields) -> Response:
+    fields = texts(form)
     try:
-        form = form_from_fields(fields)
-        issued = prescribing.create_prescription(session, operator, form, base=base, now=runtime.clock(),
+        composed = form_from_fields(fields)
+        issued = prescribing.create_prescription(session, operator, composed, base=base, now=runtime.clock(),
                                                  reference=runtime.analysis_reference.get(session))
     except RuleViolation as exc:
         return _form(request, session, operator, fields, error=str(exc), status_code=422)
