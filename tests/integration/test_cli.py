@@ -110,3 +110,4 @@ def test_bench_reports_the_search_percentiles_import_time_and_memory(
     assert 0 < report["drug_search"]["p50_ms"] <= report["drug_search"]["p95_ms"]
     assert report["refdata_import_s"] > 0
     assert report["server_rss_mb"] > 20
+    assert 0 < report["scan_to_screen"]["p50_ms"] <= report["scan_to_screen"]["p95_ms"]

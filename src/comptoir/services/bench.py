@@ -6,6 +6,8 @@
 - refdata_import_s: a full import into a scratch SQLite database.
 - analysis: a 6-line prescription with 40 history lines, in-process, full reference loaded.
 - deferred_check_100k_s: the deferred double check of 100,000 synthetic dispensations.
+- scan_to_screen: an ON's QR image decoded, the ON fetched from the base emulator over HTTP, the
+  counter page's data built (see `bench_scan_to_screen`).
 - server_rss_mb: resident memory of a real `comptoir serve` process after it has loaded
   the reference and answered a search.
 """
@@ -53,6 +55,7 @@ def run_benchmarks(runtime: Runtime, *, log: Log) -> dict[str, Any]:
     with runtime.session_factory() as session:
         reference = runtime.analysis_reference.get(session)
     report["analysis"] = bench_analysis(reference)
+    report["scan_to_screen"] = bench_scan_to_screen(runtime)
     log("Contrôle différé de 100 000 délivrances…")
     report["deferred_check_100k_s"] = bench_deferred_check(reference)
     log("Import complet du référentiel…")
@@ -199,3 +202,62 @@ def _wait_until_up(port: int, *, timeout_s: float) -> bool:
         except httpx.HTTPError:
             time.sleep(0.2)
     return False
+
+
+def bench_scan_to_screen(runtime: Runtime, *, scans: int = 60) -> dict[str, float]:
+    """Scan to screen: a photo of an ON's QR code decoded, the ON fetched from the base emulator over HTTP
+    (uvicorn on a free port, its own scratch database), the counter page's data built (each line's
+    products, boxes and deliveries, and the analysis), on the full reference. Nothing is written."""
+    import threading
+
+    import uvicorn
+
+    from comptoir.national.eprescription.client import EPrescriptionClient
+    from comptoir.national.eprescription.emulator import create_emulator
+    from comptoir.reading.prescription_qr import qr_payload, read_qr
+    from comptoir.services.analysis import analyse_data
+    from comptoir.services.eprescription_counter import plan
+    from comptoir.services.eprescription_document import qr_png
+    from comptoir.services.eprescription_scan import check_against_qr, decode_image
+
+    with tempfile.TemporaryDirectory() as scratch:
+        server = uvicorn.Server(uvicorn.Config(create_emulator(Path(scratch) / "on.db"), host="127.0.0.1",
+                                               port=_free_port(), log_level="warning", lifespan="off"))
+        threading.Thread(target=server.run, daemon=True).start()
+        while not server.started:
+            time.sleep(0.02)
+        client = EPrescriptionClient.at(f"http://127.0.0.1:{server.config.port}")
+        with runtime.session_factory() as session:
+            reference = runtime.analysis_reference.get(session)
+            draft = _bench_draft(reference)
+            ident = client.create(draft).prescription_id
+            p = draft.patient
+            image = qr_png(qr_payload(ident, last_name=p.last_name, first_name=p.first_name, birth_date=p.birth_date,
+                                      rpps=draft.prescriber.rpps, am=draft.prescriber.am), scale=4)
+            timings = []
+            for _ in range(scans):
+                started = time.perf_counter()
+                content = read_qr(decode_image(image))
+                prescription = client.consult(content.prescription_id, rpps="", finess="")
+                check_against_qr(content, prescription)
+                plan(session, prescription, 0)
+                analyse_data({"today": date.today().isoformat(), "patient": {"birth_date": "1966-02-23"},
+                              "lines": [{"drug": x.text, "posology": x.posology} for x in prescription.lines]},
+                             reference)
+                timings.append((time.perf_counter() - started) * 1000)
+            session.rollback()
+        client.close()
+        server.should_exit = True
+    return {"scans": scans, "p50_ms": round(statistics.median(timings), 1),
+            "p95_ms": round(percentile(timings, 0.95), 1)}
+
+
+def _bench_draft(reference: AnalysisReference) -> Any:
+    from comptoir.domain.eprescription.prescription import Draft, LineKind, PatientTraits, PrescribedLine, Prescriber
+
+    rng = random.Random(20260219)
+    marketed = sorted((p for p in reference.products.values() if p.marketed and p.components), key=lambda p: p.cis)
+    lines = tuple(PrescribedLine(n + 1, LineKind.MEDICINE, product.name, "1 comprimé matin et soir", 1, 2, 30,
+                                 product.cis) for n, product in enumerate(rng.sample(marketed, 4)))
+    return Draft(Prescriber("99900038441", "991118019", "TRAL", "ADEMIS"),
+                 PatientTraits("GENE", "Alain", date(1966, 2, 23), "M"), date.today(), lines, consent=True)

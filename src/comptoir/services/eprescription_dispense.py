@@ -99,7 +99,7 @@ def _choice(session: Session, line: rx.PrescribedLine, given: LineChoice) -> dx.
 
 def delivered_before(session: Session, prescription: rx.Prescription, line_number: int, renewal: int) -> int:
     """Boxes of this period already given: here (our own table) and in other pharmacies (the base's answer)."""
-    ours = pharmacy_of(session).finess
+    ours = session.scalar(select(m.Pharmacy.finess).order_by(m.Pharmacy.id).limit(1)) or ""
     elsewhere = rx.delivered_in(tuple(e for e in prescription.executions if e.pharmacy_finess != ours),
                                 line_number, renewal)[0]
     here = session.scalar(select(LineDelivery.boxes).where(LineDelivery.prescription_id == prescription.id,
