@@ -67,8 +67,9 @@ def _row(session: Session, record: PrescriptionRecord, ours: str) -> DashboardRo
 
 def _here(session: Session, dispensation: Dispensation) -> HereDelivery:
     keys = [dispensation.execution_key or "", f"{dispensation.execution_key}-facturation"]
-    sent = dict(session.execute(select(OutboxMessage.idempotency_key, OutboxMessage.status)
-                                .where(OutboxMessage.idempotency_key.in_(keys))).tuples())
+    rows = session.execute(select(OutboxMessage.idempotency_key, OutboxMessage.status)
+                           .where(OutboxMessage.idempotency_key.in_(keys)))
+    sent = {key: status for key, status in rows}
     return HereDelivery(dispensation, TRANSMISSION.get(sent.get(keys[0], ""), "—"), keys[1] in sent)
 
 
