@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from comptoir.store import models as m
 from comptoir.store.dispensing import Dispensation
 from comptoir.web.app import create_app
 from tests.emulators import eprescription_client, eprescription_emulator
+from tests.eprescription_builders import execution
 
 LINES = [{"text": "AMLOR 5 mg, gélule", "posology": "1 gélule le matin", "duration_days": 30, "renewals": 2},
          {"text": "METFORMINE BIOGARAN 1000 mg", "posology": "1 comprimé matin et soir", "duration_days": 90},
@@ -190,3 +192,34 @@ def test_the_consent_is_mandatory_once(world: tuple[TestClient, Runtime, str]) -
     refused = client.post("/api/prescriptions", json=body, headers=log_in(client, "MED1"))
 
     assert refused.status_code == 422 and "Consentement" in refused.json()["detail"]
+
+
+def test_lines_delivered_elsewhere_show_with_their_date_and_billing_follows_the_execution(
+        world: tuple[TestClient, Runtime, str]) -> None:
+    client, runtime, url = world
+    issued = prescribe(client, runtime)
+    base = eprescription_client(url)
+    elsewhere = execution("autre-pharmacie-1", (1, 1, False))
+    base.execute(issued["prescription_id"], replace(elsewhere, pharmacy_finess="130786049",
+                                                    pharmacy_name="Pharmacie de la Gare"))
+    pharmacist = log_in(client, "PH01")
+    client.post("/api/eprescriptions/scan", headers=pharmacist,
+                json={"code": issued["qr_payload"], "patient_id": patient_id(runtime, "GENE")})
+
+    again = client.post(f"/api/eprescriptions/{issued['prescription_id']}/dispense", headers=pharmacist,
+                        json={"patient_id": patient_id(runtime, "GENE"), "lines": [{"line": 1, "quantity": 1}]})
+    done = client.post(f"/api/eprescriptions/{issued['prescription_id']}/dispense", headers=pharmacist,
+                       json={"patient_id": patient_id(runtime, "GENE"), "lines": [{"line": 3, "quantity": 1}]})
+    worker = OutboxWorker(runtime.session_factory, handlers(base), runtime.clock)
+    worker.run_once()
+    billed = client.post(f"/ordonnances-numeriques/facturation/{done.json()['dispensation_id']}", headers=pharmacist)
+    worker.run_once()
+    dashboard = client.get("/api/eprescriptions", headers=pharmacist).json()
+
+    assert again.status_code == 409 and "déjà délivrée" in again.json()["detail"]
+    assert dashboard[0]["elsewhere"] == [{"line": 1, "date": "2026-02-20T10:00:00+00:00",
+                                          "pharmacy": "Pharmacie de la Gare"}]
+    assert dashboard[0]["here"][0]["transmission"] == "transmise" and "facturation" in billed.text
+    mine = [e for e in base.consult(issued["prescription_id"], rpps="1", finess="1").executions
+            if e.pharmacy_finess == "750000001"]
+    assert len(mine) == 1 and mine[0].billed
