@@ -9,7 +9,6 @@ of the legal mentions. Without a record in the base there is no QR, and the page
 
 from __future__ import annotations
 
-from datetime import date
 from io import BytesIO
 from typing import Any
 
@@ -188,7 +187,3 @@ def _wrap(page: Canvas, text: str, width: float) -> list[str]:
         else:
             current = trial
     return [*lines, current] if current else lines
-
-
-def printed_on(issued: IssuedPrescription) -> date:
-    return issued.created_at.date()

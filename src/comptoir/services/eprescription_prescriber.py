@@ -8,8 +8,8 @@ clinical check: the analysis belongs to the prescriber's software and to the pha
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -51,7 +51,6 @@ class PrescriptionForm:
     consent: bool | None = None
     """None: the consent already recorded in the patient's file."""
     comment: str = ""
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 def actor(operator: CurrentOperator) -> Actor:
@@ -217,7 +216,3 @@ def deliveries_seen(session: Session, operator: CurrentOperator, issued: IssuedP
     record_access(session, actor(operator), action="read", object_type="eprescription_execution",
                   object_id=issued.prescription_id, detail=f"{len(view.executions)} délivrance(s)", now=now)
     return view
-
-
-def issued_date(issued: IssuedPrescription) -> date:
-    return issued.created_at.date()

@@ -155,11 +155,3 @@ def resend(session: Session, operator: CurrentOperator, message_id: int, *, now:
     record_access(session, Actor(operator.code, operator.workstation), action="write", object_type="outbox",
                   object_id=str(message_id), detail=f"renvoi {row.kind}", now=now)
     return row
-
-
-def counts(session: Session) -> dict[str, int]:
-    rows = session.execute(select(OutboxMessage.status, OutboxMessage.id).where(OutboxMessage.status != SENT))
-    found: dict[str, int] = {TO_SEND: 0, FAILED: 0}
-    for status, _ in rows:
-        found[status] = found.get(status, 0) + 1
-    return found
