@@ -56,19 +56,29 @@ def _print_reading(result: dict[str, Any]) -> None:
     prescriber, patient = result["prescriber"], result["patient"]
     out.print(f"Prescripteur : {prescriber['name'] or '?'} — RPPS {prescriber['rpps'] or '?'}"
               f"{' (clé invalide)' if prescriber['rpps_valid'] is False else ''} — AM {prescriber['am'] or '?'}")
-    out.print(f"Patient : {patient['name'] or '?'}, né(e) le {patient['birth_date'] or '?'} — "
-              f"ordonnance du {result['date'] or '?'}")
+    out.print(f"Patient : {patient['name'] or '?'}, né(e) le {_french_date(patient['birth_date'])} — "
+              f"ordonnance du {_french_date(result['date'])}")
     table = Table("Ligne lue", "Produit reconnu", "Confiance", "Posologie", show_lines=True)
     for line in result["lines"]:
         product = line["name"] or "[yellow]à vérifier[/] : " + ", ".join(c["name"] for c in line["candidates"][:2])
         posology = line["posology"]
-        table.add_row(line["text"], product, f"{line['confidence']:.0%}",
-                      f"{posology['daily_quantity']} {posology['unit'] or ''}/j, {posology['duration_days']} j")
+        table.add_row(line["text"], product, _percent(line["confidence"]), _posology_summary(posology))
     out.print(table)
     for advice in result["advice"]:
         out.print(f"[dim]Conseil (hors prescription) : {advice}[/]")
     if result["warning"]:
         out.print(f"[yellow]{result['warning']}[/]")
+
+
+def _french_date(iso: str | None) -> str:
+    return "/".join(reversed(iso.split("-"))) if iso else "?"
+
+
+def _posology_summary(posology: dict[str, Any]) -> str:
+    if not posology["understood"] or posology["daily_quantity"] is None:
+        return "non comprise"
+    text = f"{posology['daily_quantity']:.3g} {posology['unit'] or ''} par jour"
+    return (text + (f" pendant {posology['duration_days']:g} j" if posology["duration_days"] else "")).replace(".", ",")
 
 
 @read_app.command("generate")
@@ -112,13 +122,21 @@ def read_eval(
         return
     figures = report.as_json()
     out.print(f"{figures['pages']} pages, {figures['lines']} lignes prescrites\n"
-              f"Rappel des lignes : {report.recall:.1%}\nPrécision des lignes : {report.precision:.1%}\n"
-              f"Posologies exactes (tous champs) : {report.posology_accuracy:.1%}\n"
-              f"Lignes laissées à vérifier : {report.uncertain_rate:.1%}\n"
-              f"Secondes par page : {report.seconds_per_page:.2f}")
+              f"Rappel des lignes : {_percent(report.recall)}\nPrécision des lignes : {_percent(report.precision)}\n"
+              f"Posologies exactes (tous champs) : {_percent(report.posology_accuracy)}\n"
+              f"Lignes laissées à vérifier : {_percent(report.uncertain_rate)}\n"
+              f"Secondes par page : {_decimal(report.seconds_per_page)}")
     for page in report.pages:
         for missed in page.missed:
             out.print(f"[dim]{page.image} : non trouvée « {missed} »[/]")
+
+
+def _decimal(value: float) -> str:
+    return f"{value:.2f}".replace(".", ",")
+
+
+def _percent(share: float) -> str:
+    return f"{share * 100:.1f} %".replace(".", ",")
 
 
 @posology_app.command("parse")

@@ -40,11 +40,18 @@ FORM_FAMILIES: dict[str, tuple[str, ...]] = {
     "coll": ("collyre",), "creme": ("creme",), "pommade": ("pommade",), "pom": ("pommade",),
     "suppo": ("suppositoire",), "suppositoire": ("suppositoire",), "patch": ("transdermique",),
     "dispositif": ("dispositif",), "aerosol": ("inhalation",), "inhal": ("inhalation",), "pdre": ("poudre",),
-    "poudre": ("poudre",), "lp": ("prolongee",), "orodispersible": ("orodispersible",),
+    "poudre": ("poudre",), "orodispersible": ("orodispersible",),
+    "lp": ("prolongee", "lp"), "liberation": ("liberation", "lp"), "prolongee": ("prolongee", "lp"),
     "effervescent": ("effervescent",), "inj": ("injectable",), "injectable": ("injectable",),
 }
+# Words that only qualify a form ("comprimé pelliculé sécable"): neither a name nor a reason to doubt.
+FORM_QUALIFIERS = frozenset({"pellicule", "pellicules", "secable", "quadrisecable", "enrobe", "enrobes", "gastro",
+                             "resistant", "resistante", "resistantes", "gastroresistant", "gastroresistante", "croquer",
+                             "sucer", "molle", "dure", "film", "vaginal", "vaginale", "rectal", "cutane", "cutanee",
+                             "ophtalmique", "nasal", "nasale", "auriculaire", "modifiee", "immediate", "diluer",
+                             "ampoule", "flacon", "recipient", "unidose", "pressurise", "multidose", "usage"})
 FILLER = frozenset({"de", "du", "des", "d", "l", "la", "le", "les", "et", "en", "a", "au", "pour", "par", "ou"})
-_MARKER = re.compile(r"^\s*(?:\d{1,2}\s*[.),°](?!\d)|[-•*·>–—+»°.]|[oO0]\))\s*")
+_MARKER = re.compile(r"^\s*(?:\d{1,2}\s*[.),°}\]](?!\d)|[-•*·>–—+»°.«©®]|[oO0]\)|[eo](?=\s+[A-ZÀ-Ý]))\s*")
 _POSOLOGY_START = re.compile(
     r"(?:^|\s)(?="
     r"(?:\d+(?:[.,/]\d+)?|½|un|une|deux|trois|quatre|cinq|dix)\s*(?:à\s*\d+\s*|quart\s+de\s+|demi[- ]?)?"
@@ -55,7 +62,9 @@ _POSOLOGY_START = re.compile(
     r"|traitement|prendre|appliquer|instiller|inhaler|mettre|faire|dissoudre|puis|selon|ne pas|sans dépasser"
     r"|(?:un|une|le|la)\s+(?:demi|quart|moitié|tiers)|x\s?\d+\s?(?:/|par\b)|\d+\s?x\s?/|sur\s+\d)\b)",
     re.IGNORECASE)
-_SEPARATOR = re.compile(r"\s[:;]\s?|\s[:;]?\s*[–—-]\s|:\s")
+_PRODUCT_SHAPE = re.compile(r"[A-Za-zÀ-ÿ]{3,}.*?\d+(?:[.,]\d+)?\s*(?:mg|g|µg|microgrammes?|ui|u\.i\.|%|ml)\b",
+                            re.IGNORECASE)
+_SEPARATOR = re.compile(r"\s[:;]\s?|\s[:;]?\s*[–—-]\s|:\s|(?<=[A-Za-z.\d]):(?=[A-Za-zàé])")
 _NUMERIC_CONFUSIONS = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": "1"})
 _NUMBERISH = re.compile(r"\b(?=[\dOolI|,.]*\d)[\dOolI|]+(?:[,.][\dOolI|]+)?\b")
 _ONE_BEFORE = (r"à\s+\d|le|la|les|cp|cpr|comprimés?|gél\w*|sachets?|gouttes?|fois|jours?|x|par|ampoules?"
@@ -68,15 +77,20 @@ _OCR_FIXES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?<=\d)\s*(?:pg|ug)\b"), " µg"),
     (re.compile(r"\b[lI|](?=\s*(?:g|mg|ml|cp|gél|sachet)\b)"), "1"),
     (re.compile(r"(?<=[\dA-Za-z])\s?/\s?[)\]}](?!\w)"), "/j"),
-    (re.compile(r"(?<=\d)[\]}]"), "j"),
     (re.compile(r"\b[lI1]\.\s?[pP]\.?(?!\w)|\b[1I]p\b"), "LP"),
-    (re.compile(r"(?<=[\d/\s])m[1I|!][!|]?(?![\w])|(?<=/)m[il1I|]{1,2}\b"), "ml"),
+    (re.compile(r"(?<=[\d/\s])m[1I|!\]][!|]?(?![\w])|(?<=/)m[il1I|]{1,2}\b|(?<=\d\s)mi[l1]?\b"), "ml"),
+    (re.compile(r"(?<=\d)\s?/\s*$"), "/j"),
+    (re.compile(r"\b(cp|cpr|gél|gel|sachets?|comprimés?)f\b"), r"\1/j"),
+    (re.compile(r"(?<=mg\s)d[ée]l\b|(?<=mg\s)qél\b"), "gél"),
     (re.compile(r"\b[lI1]\s?(?=er\s+jour)"), "1"),
     (re.compile(r"(?<![\w'’])([\dilI|]+\s?)(cp|cpr)(?=(?:par|toutes|le|la|matin|midi|soir|au|x)\b)"), r"\1\2 "),
     (re.compile(rf"(?<![\w'’])[lLIi|](?=\s+(?:{_ONE_BEFORE})\b)"), "1"),
     (re.compile(rf"(?<![\w'’])S(?={_DURATION})"), "5"),
     (re.compile(rf"(?<![\w'’])O(?={_DURATION})"), "0"),
 )
+_DIGIT_THEN_WORD = re.compile(r"(?<=\d)(?=[a-zA-Zé]{2,})(?!(?:er|ère|re|ème|eme)\b)")
+_WORD_THEN_DIGIT = re.compile(r"(?<=[a-zé]{2})(?=\d)")
+_X_THEN_DIGIT = re.compile(r"(?<=[a-z])x(?=\d)")
 _LETTERS_IN_WORDS = re.compile(r"(?<=[A-Za-zÀ-ÿ])0(?=[A-Za-zÀ-ÿ])|(?<=[A-Za-zÀ-ÿ]{2})0\b|\b0(?=[A-Za-zÀ-ÿ]{2})")
 _THOUSANDS = re.compile(r"(?<![\w,.])(\d{1,3})\s(\d{3})(?![\d,.])")
 # Like `refdata.search.tokens`, but a number glued to letters stays in the word: "D3", "B12" are names.
@@ -136,6 +150,12 @@ def repair(text: str) -> str:
     return _LETTERS_IN_WORDS.sub("O", _unmatched_bracket_as_day(text))
 
 
+def spaced(posology: str) -> str:
+    """ "1cpx2/jour" → "1 cp x2/jour", "toutes les6h" → "toutes les 6h": the spaces a blurred scan loses."""
+    posology = _DIGIT_THEN_WORD.sub(" ", posology)
+    return _WORD_THEN_DIGIT.sub(" ", _X_THEN_DIGIT.sub(" x", posology))
+
+
 def _unmatched_bracket_as_day(text: str) -> str:
     """ "qsp 15)" → "qsp 15j": Tesseract reads a "j" after a number as a closing bracket (but "1)" opens a line)."""
     depth, kept = 0, []
@@ -144,7 +164,7 @@ def _unmatched_bracket_as_day(text: str) -> str:
             depth += 1
         elif char == ")" and depth:
             depth -= 1
-        elif char == ")" and i and text[i - 1].isdigit() and text[:i].rstrip("0123456789").strip():
+        elif char in ")]}" and i and text[i - 1].isdigit() and text[:i].rstrip("0123456789").strip():
             char = "j"
         kept.append(char)
     return "".join(kept)
@@ -167,6 +187,11 @@ def split_line(text: str) -> tuple[str, str]:
     if start is None:
         return text.strip(), ""
     return text[:start].strip(), text[start:].strip()
+
+
+def looks_like_a_product(designation: str) -> bool:
+    """A name then a strength ("XYZAL 5 mg"): a prescription line even when the name is not recognised."""
+    return bool(_PRODUCT_SHAPE.search(designation))
 
 
 def _posology_start(text: str) -> int | None:
@@ -203,7 +228,8 @@ def describe(designation: str) -> _Designation:
             strengths.append(round(float(part.replace(",", ".")) * (unit or 1.0), 6))
         elif part in FORM_FAMILIES:
             forms.append(part)
-        elif part not in FILLER and part not in STRENGTH_UNITS and part not in ABBREVIATIONS:
+        elif part not in FILLER and part not in STRENGTH_UNITS and part not in ABBREVIATIONS \
+                and part not in FORM_QUALIFIERS:
             words.append(part)
     return _Designation(tuple(words), tuple(strengths), tuple(forms))
 
@@ -244,12 +270,14 @@ class LineMatcher:
         if not any(len(word) >= 3 for word in described.words):
             return False
         needed = NAMES_A_DRUG if described.strengths or described.forms else NAMES_A_DRUG_ALONE
-        return self.match(designation, ocr_confidence=ocr_confidence).confidence >= needed
+        found = self.match(designation, ocr_confidence=ocr_confidence)
+        return found.record is not None and found.confidence >= needed and _identity_written(described.words,
+                                                                                             found.record)
 
     def read(self, text: str, *, ocr_confidence: float = 1.0, posology: str = "") -> MatchedLine:
         clean, _ = strip_marker(repair(text))
         designation, rest = split_line(clean)
-        posology_text = " ".join(part for part in (rest, repair(posology)) if part)
+        posology_text = spaced(" ".join(part for part in (rest, repair(posology)) if part))
         match = self.match(designation, ocr_confidence=ocr_confidence)
         return MatchedLine(text=" ".join(p for p in (text, posology) if p), designation=designation,
                            posology=parse_posology(posology_text), match=match)
@@ -314,6 +342,14 @@ def _name_similarity(words: tuple[str, ...], record: DrugRecord) -> float:
     return written * (1.0 if brand else 0.5 + 0.5 * covered)
 
 
+def _identity_written(words: tuple[str, ...], record: DrugRecord) -> bool:
+    """The product's brand, or every one of its substances, is written (stray OCR words aside)."""
+    head_words = [w for w in tokens(name_head(record)) if not w[0].isdigit()]
+    substances = [[w for w in tokens(s) if len(w) > 2] for s in record.substances]
+    brand = bool(head_words) and len(head_words[0]) >= 3 and _written(head_words[0], words)
+    return brand or (bool(substances) and all(any(_written(w, words) for w in ws) for ws in substances if ws))
+
+
 def _written(word: str, words: tuple[str, ...]) -> bool:
     return any(fuzz.ratio(word, other) >= 80 for other in words)
 
@@ -340,10 +376,9 @@ def _one_digit_apart(written: float, printed: float) -> bool:
 
 
 def _form_fit(forms: tuple[str, ...], record: DrugRecord) -> float:
+    """Each written form word found in the product's form; "LP" also in its name ("TRAMADOL ... L.P. 100 mg")."""
     if not forms:
         return 0.6
-    form_text = form_of(record)
-    wanted = [FORM_FAMILIES[f] for f in forms if f not in ("lp",)]
-    if not wanted:
-        return 1.0
+    form_text = f"{form_of(record)} {_LP.sub('lp', fold(name_head(record)))}"
+    wanted = [FORM_FAMILIES[f] for f in forms]
     return 1.0 if all(any(word in form_text for word in family) for family in wanted) else 0.3

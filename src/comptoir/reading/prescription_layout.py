@@ -17,7 +17,7 @@ from datetime import date
 
 from stdnum import luhn
 
-from comptoir.reading.line_matcher import repair, split_line, strip_marker
+from comptoir.reading.line_matcher import describe, looks_like_a_product, repair, split_line, strip_marker
 from comptoir.reading.ocr import OcrLine
 from comptoir.refdata.search import fold
 
@@ -38,12 +38,15 @@ _WEIGHT = re.compile(r"\b(?:poids\W*)?(\d{1,3}(?:[.,]\d)?)\s?kg\b", re.IGNORECAS
 _AGE = re.compile(r"\b(\d{1,3})\s?ans\b", re.IGNORECASE)
 _NAME_END = re.compile(r",|\s+n[ée]e?\b|\s+\(|\s+date\b|\s+\d", re.IGNORECASE)
 _PHONE = re.compile(r"\b(?:tel|fax|telephone|portable)\b")
-_HEADING = re.compile(r"affection de longue duree|sans rapport avec l|prescriptions? relatives|ordonnance")
+_HEADING = re.compile(r"affection de longue duree|sans rapport avec l|prescriptions? relatives|ordonnance"
+                      r"|maladies intercurrentes|^\(?intercurrentes\)|^(?:hors )?liste\)")
 _ADVICE = re.compile(r"(?:conseils?|hors ordonnance|hors on|repos|regime|eviter|consulter|arret de travail|boire"
                      r"|surveiller)\b")
 _FURNITURE = re.compile(r"(?:signature|en cas d'urgence|membre d'une association|tel|tél|fax|telephone|rendez-vous"
                         r"|consultations?|www|cabinet|sur rdv|cachet|specialiste|medecin|medecine|ancien"
-                        r"|diplome|chef de clinique|praticien|\w*(?:logie|logue|iatrie|iatre)|orl|chirurgi\w*)\b|.*@")
+                        r"|diplome|chef de clinique|praticien|\w*(?:logie|logue|iatrie|iatre)|orl|chirurgi\w*)\b|.*@"
+                        r"|\d{5}\s+\w|\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|av|boulevard|bd|place|allee|chemin"
+                        r"|impasse|route|quai|cours|square)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,7 +205,8 @@ def _take_aside(layout: PrescriptionLayout, text: str) -> bool:
 def _take_body(layout: PrescriptionLayout, text: str, confidence: float, names_drug: DrugNamer) -> None:
     content, marked = strip_marker(text)
     designation, _ = split_line(content)
-    if marked or (designation and names_drug(designation, confidence)):
+    opens = (marked and describe(designation).words) or looks_like_a_product(designation)
+    if opens or (designation and names_drug(designation, confidence)):
         layout.items.append(Item(text, confidence))
     elif layout.items:
         layout.items[-1].continued.append(text)
