@@ -112,10 +112,11 @@ def _pdf_pages(data: bytes) -> list[Image.Image]:
     with tempfile.TemporaryDirectory(prefix="comptoir-pdf-") as scratch:
         pdf = Path(scratch) / "ordonnance.pdf"
         pdf.write_bytes(data)
-        command = ["pdftoppm", "-r", str(PDF_DPI), "-gray", "-png", "-l", str(MAX_PDF_PAGES), str(pdf),
+        # Raw grey maps (PGM): pdftoppm's PNG compression of a noisy scan costs seconds for nothing.
+        command = ["pdftoppm", "-r", str(PDF_DPI), "-gray", "-l", str(MAX_PDF_PAGES), str(pdf),
                    str(Path(scratch) / "page")]
         done = subprocess.run(command, capture_output=True, timeout=120, check=False)
-        pages = sorted(Path(scratch).glob("page*.png"))
+        pages = sorted(Path(scratch).glob("page*.pgm"))
         if done.returncode != 0 or not pages:
             raise UnreadableDocument("Le PDF ne contient aucune page lisible (fichier vide ou endommagé).")
         return [_loaded(page) for page in pages]
@@ -171,8 +172,9 @@ def _otsu_threshold(gray: Image.Image) -> int:
     levels = np.arange(256, dtype=np.float64)
     weight = np.cumsum(histogram)
     mean = np.cumsum(histogram * levels)
+    split = (weight > 0) & (weight < total)
     with np.errstate(divide="ignore", invalid="ignore"):
-        between = np.nan_to_num((mean[-1] * weight / total - mean) ** 2 / (weight * (total - weight)), nan=0.0)
+        between = np.where(split, (mean[-1] * weight / total - mean) ** 2 / (weight * (total - weight)), 0.0)
     # A page of one grey (blank, or all black) has no ink/paper split: nothing is ink.
     return int(np.argmax(between)) + 1 if between.max() > 0 else 0
 
