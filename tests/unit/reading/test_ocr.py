@@ -91,3 +91,12 @@ def test_words_separated_by_a_colon_stay_on_one_line() -> None:
     words = [word("DOLIPRANE", 100, 200), word(":", 320, 10), word("1", 350, 20), word("cp", 380, 40)]
 
     assert len(split_columns(words)) == 1
+
+
+def test_a_tilted_page_on_grey_paper_stays_white_with_black_ink() -> None:
+    grey = text_page().point(lambda v: 60 if v < 128 else 236).rotate(1.5, expand=True, fillcolor=236)
+
+    prepared, _ = prepare(grey.convert("RGB"))
+
+    ink = np.asarray(prepared) == 0
+    assert 0.005 < ink.mean() < 0.3
