@@ -13,6 +13,7 @@ from comptoir.cli.common import ensure_reference, err, out, state_of
 from comptoir.services import demo
 from comptoir.services.deferred_check import deferred_check
 from comptoir.services.demo_dispensations import load_demo_dispensations
+from comptoir.settings import Settings
 
 app = typer.Typer()
 
@@ -49,6 +50,9 @@ def serve(
     from comptoir.web.app import create_app
 
     state = state_of(ctx)
+    if host or port:
+        # Rebuilt before the runtime exists, so the emulators' default URLs follow the port served.
+        state.settings = Settings(host=host or state.settings.host, port=port or state.settings.port)
     ensure_reference(state)
     if with_demo:
         with state.runtime.session_factory.begin() as session:
