@@ -4,50 +4,19 @@ decoded, the pharmacist scans it and dispenses with one substitution and one par
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from comptoir.reading.barcode_image import decode_barcodes
-from comptoir.services import demo
-from comptoir.services.runtime import Runtime
-from tests.e2e.test_counter_browser import ARTIFACTS, CHROMIUM, wait_until_up
-from tests.emulators import free_port
+from tests.e2e.conftest import ARTIFACTS, log_in, new_page
 
 pytestmark = pytest.mark.browser
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 
 
-@pytest.fixture
-def server(reference_runtime: Runtime, tmp_path: Path) -> Iterator[str]:
-    with reference_runtime.session_factory.begin() as session:
-        demo.load_demo(session, now=reference_runtime.clock())
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "COMPTOIR_DATABASE_URL": reference_runtime.settings.database_url,
-           "COMPTOIR_EPRESCRIPTION_URL": f"{base}/emulateurs/ordonnance-numerique",
-           "COMPTOIR_VAR_DIR": str(tmp_path / "var"), "COMPTOIR_OUTBOX_POLL_S": "0.2"}
-    command = [str(Path(sys.executable).parent / "comptoir"), "serve", "--port", str(port)]
-    process = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        wait_until_up(base, process)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-
-
-def log_in(page: Any, code: str) -> None:
-    page.get_by_label("Code opérateur").fill(code)
-    page.get_by_label("Mot de passe").fill(demo.DEMO_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
 
 
 def choose(select: Any, text: str) -> None:
@@ -113,28 +82,23 @@ def the_pharmacist_dispenses(page: Any, server: str, qr: str) -> None:
     shot(page, "on-6-delivrance-enregistree.png")
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (scripts/system-deps.sh)")
-def test_the_ordonnance_numerique_from_doctor_to_pharmacist_and_back(server: str, tmp_path: Path) -> None:
-    from playwright.sync_api import expect, sync_playwright
+def test_the_ordonnance_numerique_from_doctor_to_pharmacist_and_back(server: str, browser: Any, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
 
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        doctor = browser.new_context(viewport={"width": 1500, "height": 1000}, locale="fr-FR").new_page()
-        ident = the_doctor_prescribes(doctor, server)
-        qr = qr_of_the_pdf(doctor, server, tmp_path)
-        assert f'"ID":"{ident}"' in qr
+    doctor = new_page(browser, 1500, 1000)
+    ident = the_doctor_prescribes(doctor, server)
+    qr = qr_of_the_pdf(doctor, server, tmp_path)
+    assert f'"ID":"{ident}"' in qr
 
-        pharmacist = browser.new_context(viewport={"width": 1500, "height": 1000}, locale="fr-FR").new_page()
-        the_pharmacist_dispenses(pharmacist, server, qr)
+    pharmacist = new_page(browser, 1500, 1000)
+    the_pharmacist_dispenses(pharmacist, server, qr)
 
-        deliveries = doctor.locator("#deliveries")
-        for _ in range(40):
-            doctor.reload()
-            if deliveries.count():
-                break
-            time.sleep(0.25)
-        expect(deliveries).to_contain_text("générique")
-        expect(deliveries.locator("tr", has_text="METFORMINE")).to_contain_text("oui")
-        shot(doctor, "on-7-prescripteur-voit-la-delivrance.png")
-        browser.close()
+    deliveries = doctor.locator("#deliveries")
+    for _ in range(40):
+        doctor.reload()
+        if deliveries.count():
+            break
+        time.sleep(0.25)
+    expect(deliveries).to_contain_text("générique")
+    expect(deliveries.locator("tr", has_text="METFORMINE")).to_contain_text("oui")
+    shot(doctor, "on-7-prescripteur-voit-la-delivrance.png")

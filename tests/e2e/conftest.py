@@ -1,0 +1,79 @@
+"""Browser tests: a real `comptoir serve` on a copy of the reference database with the demo pharmacy,
+and Debian's chromium driven by Playwright (no browser download). Screenshots go to test-artifacts/."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from comptoir.services import demo
+from comptoir.services.runtime import Runtime
+from tests.emulators import free_port
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture
+def server(reference_runtime: Runtime, tmp_path: Path) -> Iterator[str]:
+    with reference_runtime.session_factory.begin() as session:
+        demo.load_demo(session, now=reference_runtime.clock())
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "COMPTOIR_DATABASE_URL": reference_runtime.settings.database_url,
+           "COMPTOIR_VAR_DIR": str(tmp_path / "var"), "COMPTOIR_OUTBOX_POLL_S": "0.2"}
+    command = [str(Path(sys.executable).parent / "comptoir"), "serve", "--port", str(port)]
+    process = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        wait_until_up(base, process)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def wait_until_up(base: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server stopped: {process.stderr.read().decode() if process.stderr else ''}")
+        try:
+            if httpx.get(f"{base}/api/health", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    raise RuntimeError("server did not start")
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    if CHROMIUM is None:
+        pytest.skip("Debian's chromium is not installed (scripts/system-deps.sh)")
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=BROWSER_ARGS)
+        yield launched
+        launched.close()
+
+
+def new_page(browser: Any, width: int = 1400, height: int = 900) -> Any:
+    return browser.new_context(viewport={"width": width, "height": height}, locale="fr-FR").new_page()
+
+
+def log_in(page: Any, code: str) -> None:
+    page.get_by_label("Code opérateur").fill(code)
+    page.get_by_label("Mot de passe").fill(demo.DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
