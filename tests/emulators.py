@@ -1,8 +1,9 @@
-"""Run a national-service emulator on a real socket for a test (uvicorn in a thread)."""
+"""Run a national-service emulator on a real socket for a test (uvicorn in a thread); wait for a server."""
 
 from __future__ import annotations
 
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -10,6 +11,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
+import httpx
 import uvicorn
 from fastapi import FastAPI
 
@@ -71,3 +73,16 @@ def eprescription_emulator(directory: Path, clock: Callable[[], datetime] | None
 
 def eprescription_client(url: str) -> EPrescriptionClient:
     return EPrescriptionClient.at(url, FAST_POLICY)
+
+
+def wait_until_up(base: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server stopped: {process.stderr.read().decode() if process.stderr else ''}")
+        try:
+            if httpx.get(f"{base}/api/health", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    raise RuntimeError("server did not start")

@@ -27,8 +27,7 @@ from comptoir.store import models as m
 from comptoir.store.dispensing import Dispensation
 from comptoir.store.outbox import OutboxMessage
 from tests.conftest import PASSWORD, make_settings
-from tests.e2e.test_counter_browser import wait_until_up
-from tests.emulators import eprescription_client, eprescription_emulator, free_port
+from tests.emulators import eprescription_client, eprescription_emulator, free_port, wait_until_up
 from tests.eprescription_builders import draft, line
 from tests.integration.eprescription.onsite import pharmacy_with_prescription
 
