@@ -15,6 +15,7 @@ from comptoir.errors import NotFound, RuleViolation
 from comptoir.reading.prescription_reader import ReadResult, read_prescription
 from comptoir.reading.read_eval import EvalReport, evaluate_directory, truth_files
 from comptoir.reading.synthetic import generate_pages, load_posology_samples
+from comptoir.refdata.search import DrugIndex
 from comptoir.services.runtime import Runtime
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -22,9 +23,14 @@ DEFAULT_POSOLOGY_CORPUS = Path("tests/data/posology_corpus.jsonl")
 
 
 def read_paper_prescription(source: Path | bytes, *, runtime: Runtime, session: Session) -> ReadResult:
+    return read_with_index(source, runtime.drug_index.get(session))
+
+
+def read_with_index(source: Path | bytes, index: DrugIndex) -> ReadResult:
+    """The reading itself: no database, so a caller may end its transaction before this second of OCR."""
     if isinstance(source, bytes) and len(source) > MAX_UPLOAD_BYTES:
         raise RuleViolation(f"Fichier trop volumineux (plus de {MAX_UPLOAD_BYTES // (1024 * 1024)} Mo).")
-    return read_prescription(source, index=runtime.drug_index.get(session))
+    return read_prescription(source, index=index)
 
 
 def generate_prescriptions(directory: Path, *, runtime: Runtime, session: Session, count: int, seed: int,

@@ -10,10 +10,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
 
 from comptoir.domain.operators import Permission
+from comptoir.reading.prescription_reader import ReadResult
 from comptoir.services import read_prescription as reading
 from comptoir.services.operators import CurrentOperator
+from comptoir.services.runtime import Runtime
 from comptoir.web.deps import RuntimeDep, SessionDep, require
 from comptoir.web.pages import render
 
@@ -22,6 +25,14 @@ Reader = Annotated[CurrentOperator, Depends(require(Permission.READ_PATIENTS))]
 ANALYSIS_PAGE = "/analyse"
 ANALYSIS_LINES = 8
 """The analysis page reads this many lines (`drug_0` … `drug_7`, `posology_0` …)."""
+
+
+def _read(image: bytes, runtime: Runtime, session: Session) -> ReadResult:
+    index = runtime.drug_index.get(session)
+    # End the request's transaction before the OCR: on SQLite it holds the write lock, and a second of
+    # Tesseract must not keep the other counters waiting. Nothing below touches the database.
+    session.commit()
+    return reading.read_with_index(image, index)
 
 
 def _uploaded(file: UploadFile) -> bytes:
@@ -36,7 +47,7 @@ def reading_form(request: Request, _: Reader) -> HTMLResponse:
 @router.post("/ordonnances/lecture", response_class=HTMLResponse, include_in_schema=False)
 def reading_page(request: Request, runtime: RuntimeDep, session: SessionDep, _: Reader,
                  file: Annotated[UploadFile, File()]) -> HTMLResponse:
-    result = reading.read_paper_prescription(_uploaded(file), runtime=runtime, session=session)
+    result = _read(_uploaded(file), runtime, session)
     return render(request, "prescription_reading.html", result=result.contract(), file_name=file.filename,
                   analysis_page=ANALYSIS_PAGE, analysis_lines=ANALYSIS_LINES,
                   today=runtime.clock().date().isoformat())
@@ -47,6 +58,6 @@ def read_api(runtime: RuntimeDep, session: SessionDep, _: Reader,
              file: Annotated[UploadFile, File()]) -> dict[str, object]:
     """Read a paper prescription (PNG, JPEG or scanned PDF): prescriber, patient, date, lines with their
     product, confidence and posology; `analysis_case` is the same, ready for `POST /api/analysis`."""
-    result = reading.read_paper_prescription(_uploaded(file), runtime=runtime, session=session)
+    result = _read(_uploaded(file), runtime, session)
     case = reading.analysis_case(result, today=runtime.clock().date().isoformat())
     return {**result.contract(), "analysis_case": case}
