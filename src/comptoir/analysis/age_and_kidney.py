@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from comptoir.analysis.case import Case
 from comptoir.analysis.findings import Finding, Level
 from comptoir.analysis.items import Item
-from comptoir.analysis.profile import contraindication
+from comptoir.analysis.profile import line_finding
 from comptoir.analysis.reference import Component
 from comptoir.refdata.search import fold
 
@@ -81,7 +81,7 @@ def age_findings(items: list[Item], case: Case) -> list[Finding]:
     for item, component in _line_components(items):
         for rule in AGE_RULES:
             if _applies_to_age(rule, age) and _named(component.name, rule.substances):
-                findings.append(contraindication(item, component, rule.level,
+                findings.append(line_finding(item, component, rule.level,
                                                  f"Âge ({age} ans) : {rule.message}.", rule.source))
     return findings
 
@@ -99,7 +99,7 @@ def kidney_findings(items: list[Item], case: Case) -> list[Finding]:
     for item, component in _line_components(items):
         rule = next((r for r in KIDNEY_RULES if egfr < r.below and _named(component.name, r.substances)), None)
         if rule is not None:
-            findings.append(contraindication(item, component, rule.level,
+            findings.append(line_finding(item, component, rule.level,
                                              f"Fonction rénale ({egfr:g} ml/min) : {rule.message}.",
                                              "RCP de la spécialité (rubriques 4.2 et 4.3)"))
     return findings

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from comptoir.analysis.case import Case
 from comptoir.analysis.findings import Finding, Level
 from comptoir.analysis.items import Item
-from comptoir.analysis.profile import contraindication
+from comptoir.analysis.profile import line_finding
 from comptoir.analysis.reference import AnalysisReference, Component
 from comptoir.refdata.search import fold
 
@@ -66,16 +66,16 @@ def _allergy_finding(item: Item, allergy: Allergy) -> Finding | None:
     atc = item.product.atc or ""
     for component in item.product.components:
         if fold(component.name) in allergy.substances:
-            return contraindication(item, component, Level.CI, f"Allergie déclarée à {allergy.text}.", SOURCE,
+            return line_finding(item, component, Level.CI, f"Allergie déclarée à {allergy.text}.", SOURCE,
                                     kind="allergy")
     if not item.product.components or not atc:
         return None
     first = item.product.components[0]
     if _same_class(atc, allergy.atc):
-        return contraindication(item, first, Level.CI, f"Allergie déclarée à {allergy.text} : même classe ({atc[:5]}).",
+        return line_finding(item, first, Level.CI, f"Allergie déclarée à {allergy.text} : même classe ({atc[:5]}).",
                                 SOURCE, kind="allergy")
     if any(atc.startswith(cross) for prefix in _family(allergy.atc) for cross in CROSS.get(prefix, ())):
-        return contraindication(item, first, Level.PE,
+        return line_finding(item, first, Level.PE,
                                 f"Allergie déclarée à {allergy.text} : réactivité croisée possible (rare mais "
                                 "parfois grave) ; vérifier la nature de l'allergie.", SOURCE, kind="allergy")
     return None

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from comptoir.analysis.case import Case
 from comptoir.analysis.findings import Finding, Level
 from comptoir.analysis.items import Item
-from comptoir.analysis.profile import contraindication
+from comptoir.analysis.profile import line_finding
 from comptoir.analysis.reference import Component
 from comptoir.refdata.search import fold
 
@@ -85,7 +85,7 @@ def _max_dose(item: Item, component: Component, age: int | None, weight: float |
     message = f"Dose journalière de {component.name} {daily:g} mg > maximum {limit:g} mg/j ({why})."
     # Half again above the ceiling is an overdose; above an elderly ceiling only, a dose to reconsider.
     gross = daily >= 1.5 * limit and daily > rule.adult_mg
-    return [contraindication(item, component, Level.CI if gross else Level.ASDEC, message, rule.source, kind="dose")]
+    return [line_finding(item, component, Level.CI if gross else Level.ASDEC, message, rule.source, kind="dose")]
 
 
 def _limit_for(rule: MaxDose, age: int | None, weight: float | None) -> tuple[float, str]:
@@ -108,7 +108,7 @@ def _weekly(item: Item, component: Component) -> list[Finding]:
                                                                                         if item.product else ""):
         return []
     _, level, message, source = rule
-    return [contraindication(item, component, level, f"{message} ; prescrit {per_day:g} fois par jour.", source,
+    return [line_finding(item, component, level, f"{message} ; prescrit {per_day:g} fois par jour.", source,
                              kind="dose")]
 
 
@@ -119,7 +119,7 @@ def _vitamin_d_daily(item: Item) -> list[Finding]:
     if not strong or int(strong.group(1)) < 50 or per_day is None or per_day < 0.5:
         return []
     component = item.product.components[0]
-    return [contraindication(item, component, Level.CI,
+    return [line_finding(item, component, Level.CI,
                              f"{strong.group(0)} de vitamine D prescrits chaque jour : ces doses se prennent "
                              "par mois ou par trimestre (surdosage, hypercalcémie).", "RCP (ZYMAD, UVEDOSE)",
                              kind="dose")]
@@ -140,7 +140,7 @@ def _duration_limit(item: Item) -> list[Finding]:
                  None)
     if duration is None or limit is None or duration <= limit:
         return []
-    return [contraindication(item, item.product.components[0], Level.ASDEC,
+    return [line_finding(item, item.product.components[0], Level.ASDEC,
                              f"Durée prescrite {duration:g} j > durée maximale de prescription ({limit} j).",
                              "Conditions de prescription de la BDPM (CSP R.5132-21 et suivants)", kind="quantity")]
 
@@ -159,7 +159,7 @@ def _boxes(item: Item) -> list[Finding]:
     if needed_boxes == boxes:
         return []
     what = "insuffisante" if given < need else "supérieure au besoin"
-    return [contraindication(item, item.product.components[0], Level.APEC,
+    return [line_finding(item, item.product.components[0], Level.APEC,
                              f"Quantité {what} : {boxes} boîte(s) de {sizes[0]} pour {need:g} unités "
                              f"nécessaires ({needed_boxes} boîte(s)).", "Posologie × durée, conditionnement BDPM",
                              kind="quantity")]

@@ -10,7 +10,7 @@ from stdnum import luhn
 from comptoir.analysis.case import Case
 from comptoir.analysis.findings import Finding, Level
 from comptoir.analysis.items import Item
-from comptoir.analysis.profile import contraindication
+from comptoir.analysis.profile import line_finding
 from comptoir.analysis.reference import AnalysisReference
 from comptoir.analysis.resolve import resolve
 from comptoir.refdata.search import fold
@@ -27,7 +27,7 @@ EARLY_MARGIN_DAYS = 7
 
 
 def cost_findings(items: list[Item]) -> list[Finding]:
-    return [contraindication(item, item.product.components[0], Level.PE,
+    return [line_finding(item, item.product.components[0], Level.PE,
                              f"Médicament onéreux ({item.product.min_box_price:.2f} € la boîte) : vérifier "
                              "l'authenticité de l'ordonnance (prescripteur, patient) avant de délivrer.",
                              COST_SOURCE, kind="cost")
@@ -45,7 +45,7 @@ def targeted_findings(items: list[Item], history: list[Item]) -> list[Finding]:
             continue
         for component in item.product.components:
             if component.code not in known and fold(component.name).startswith(TARGETED):
-                findings.append(contraindication(
+                findings.append(line_finding(
                     item, component, Level.APEC, f"{component.name} : produit souvent visé par les fausses "
                     "ordonnances et nouveau pour ce patient ; vérifier l'ordonnance (ASAFO).", TARGETED_SOURCE,
                     kind="fraud"))
@@ -77,7 +77,7 @@ def early_renewal_findings(items: list[Item], case: Case, reference: AnalysisRef
         for item in items:
             if left > EARLY_MARGIN_DAYS and not item.is_history and item.product \
                     and {c.code for c in item.product.components} == codes:
-                findings.append(contraindication(
+                findings.append(line_finding(
                     item, item.product.components[0], Level.APEC,
                     f"Vient trop tôt : délivré le {entry.dispensed_on:%d/%m/%Y} pour {entry.duration_days} jours, "
                     f"il en reste {left}.", "CSP R.5123-2 (délivrance par périodes)", kind="fraud"))

@@ -108,7 +108,7 @@ def _rule_findings(item: Item, rules: tuple[Rule, ...], context: str, weeks: int
             if rule.concerns(component, item.product.atc):
                 level = _pregnancy_level(rule, weeks)
                 term = f" ({weeks} SA)" if weeks is not None else ""
-                found.append(contraindication(item, component, level, f"{context}{term} : {rule.message}.",
+                found.append(line_finding(item, component, level, f"{context}{term} : {rule.message}.",
                                               rule.source))
     return found
 
@@ -119,8 +119,9 @@ def _pregnancy_level(rule: Rule, weeks: int | None) -> Level:
     return rule.before_level or rule.level
 
 
-def contraindication(item: Item, component: Component, level: Level, message: str, source: str,
-                     kind: str = "contraindication") -> Finding:
+def line_finding(item: Item, component: Component, level: Level, message: str, source: str,
+                 kind: str = "contraindication") -> Finding:
+    """A finding about one line and one of its substances (the kind says which check made it)."""
     return Finding(kind=kind, level=level, drugs=(item.label,), substances=(component.name,),
                    message=f"{item.label} — {message}", source=source,
                    lines=(item.line,) if item.line is not None else ())

@@ -8,7 +8,7 @@ import re
 
 from comptoir.analysis.findings import Finding, Level
 from comptoir.analysis.items import Item
-from comptoir.analysis.profile import contraindication
+from comptoir.analysis.profile import line_finding
 
 USES = (
     (re.compile(r"bain[s]? de bouche|gargarisme", re.I), {"buccale", "oromuqueuse", "gingivale", "dentaire"},
@@ -26,7 +26,7 @@ def route_findings(items: list[Item]) -> list[Finding]:
             continue
         for pattern, routes, how in USES:
             if pattern.search(item.posology.text) and not routes & set(item.product.routes):
-                findings.append(contraindication(
+                findings.append(line_finding(
                     item, item.product.components[0], Level.APEC,
                     f"Utilisé {how} alors que la voie de l'AMM est « {', '.join(item.product.routes)} » : "
                     "usage hors AMM, à expliquer au patient.", SOURCE, kind="contraindication"))

@@ -171,13 +171,14 @@ def _check_one(record: _Record, histories: dict[int, list[_Record]], profiles: d
 
 
 def _store(session: Session, checked: list[CheckedDispensation]) -> None:
-    for status in ("a_revoir", "controlee"):
-        for level in (None, *[lv.name for lv in Level]):
-            ids = [c.id for c in checked if c.level == level and _status_for(level) == status]
-            for chunk in _chunks(ids, 900):
-                session.execute(update(Dispensation).where(Dispensation.id.in_(chunk),
-                                                           Dispensation.check_status == "a_controler")
-                                .values(check_status=status, check_level=level, checked_by="analyse différée"))
+    groups: dict[tuple[str, str | None], list[int]] = defaultdict(list)
+    for c in checked:
+        groups[(_status_for(c.level), c.level)].append(c.id)
+    for (status, level), ids in groups.items():
+        for chunk in _chunks(ids, 900):
+            session.execute(update(Dispensation).where(Dispensation.id.in_(chunk),
+                                                       Dispensation.check_status == "a_controler")
+                            .values(check_status=status, check_level=level, checked_by="analyse différée"))
 
 
 def _status_for(level: str | None) -> str:

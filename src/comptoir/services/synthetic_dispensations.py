@@ -35,14 +35,13 @@ class Catalogue:
 
 
 def catalogue(reference: AnalysisReference) -> Catalogue:
+    first_cip13: dict[str, str] = {}
+    for cip13, cis in reference.cip13_to_cis.items():
+        first_cip13.setdefault(cis, cip13)
+
     def known(names: tuple[str, ...]) -> list[tuple[str, str, str]]:
-        found = []
-        for name in names:
-            product = resolve(name, reference).product
-            cip13 = next((c for c, cis in reference.cip13_to_cis.items() if product and cis == product.cis), None)
-            if product and cip13:
-                found.append((product.name, product.cis, cip13))
-        return found
+        products = [resolve(name, reference).product for name in names]
+        return [(p.name, p.cis, first_cip13[p.cis]) for p in products if p and p.cis in first_cip13]
     return Catalogue(known(CHRONIC), known(ACUTE))
 
 
