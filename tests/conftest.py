@@ -15,11 +15,11 @@ from comptoir.analysis.reference import AnalysisReference
 from comptoir.domain.operators import Role
 from comptoir.refdata.search import DrugIndex
 from comptoir.refdata.sources import RefdataSource
-from comptoir.services.analysis_reference import build_reference
-from comptoir.services.drugs import load_drug_records
-from comptoir.services.operators import create_operator
-from comptoir.services.refdata_import import import_reference
-from comptoir.services.runtime import Runtime, open_runtime
+from comptoir.services.analysis.reference import build_reference
+from comptoir.services.platform.operators import create_operator
+from comptoir.services.platform.runtime import Runtime, open_runtime
+from comptoir.services.refdata.drugs import load_drug_records
+from comptoir.services.refdata.import_reference import import_reference
 from comptoir.settings import Settings
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"

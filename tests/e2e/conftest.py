@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from comptoir.services import demo
-from comptoir.services.runtime import Runtime
+from comptoir.devtools import demo
+from comptoir.services.platform.runtime import Runtime
 from tests.emulators import free_port, wait_until_up
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"

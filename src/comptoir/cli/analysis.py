@@ -11,7 +11,7 @@ from rich.table import Table
 
 from comptoir.cli.common import ensure_reference, out, state_of
 from comptoir.errors import ComptoirError
-from comptoir.services.analysis import analyse_data
+from comptoir.services.analysis.analyse import analyse_data
 
 COLOURS = {"CI": "bold red", "ASDEC": "dark_orange", "PE": "yellow", "APEC": "blue"}
 

@@ -9,7 +9,7 @@ import typer
 
 from comptoir.cli.common import out, state_of
 from comptoir.errors import ComptoirError
-from comptoir.services import audit_log
+from comptoir.services.platform import audit_log
 
 audit_app = typer.Typer(help="Journal d'audit des accès aux données de santé.", no_args_is_help=True)
 

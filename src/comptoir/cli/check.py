@@ -12,7 +12,7 @@ from rich.table import Table
 
 from comptoir.cli.common import ensure_reference, err, out, state_of
 from comptoir.errors import ComptoirError
-from comptoir.services.deferred_check import deferred_check
+from comptoir.services.analysis.deferred_check import deferred_check
 
 check_app = typer.Typer(help="Double contrôle des délivrances.", no_args_is_help=True)
 COLOURS = {"CI": "bold red", "ASDEC": "dark_orange", "PE": "yellow", "APEC": "blue"}

@@ -10,9 +10,9 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from comptoir.analysis.reference import AnalysisReference
-from comptoir.services import refdata_status
-from comptoir.services.refdata_import import READ_STEPS, Step
-from comptoir.services.runtime import Runtime, open_runtime
+from comptoir.services.platform.runtime import Runtime, open_runtime
+from comptoir.services.refdata import status as refdata_status
+from comptoir.services.refdata.import_reference import READ_STEPS, Step
 from comptoir.settings import Settings
 
 err = Console(stderr=True)

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from comptoir.cli.common import ensure_reference, out, state_of
-from comptoir.services import drugs
+from comptoir.services.refdata import drugs
 
 drugs_app = typer.Typer(help="Recherche de médicaments.", no_args_is_help=True)
 

@@ -8,7 +8,7 @@ import typer
 
 from comptoir.cli.common import out, state_of
 from comptoir.domain.operators import Role
-from comptoir.services import operators
+from comptoir.services.platform import operators
 
 operators_app = typer.Typer(help="Comptes des opérateurs.", no_args_is_help=True)
 

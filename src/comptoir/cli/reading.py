@@ -12,11 +12,12 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from comptoir.cli.common import ensure_reference, out, progress_steps, state_of
+from comptoir.devtools.paper_prescriptions import make_pages
+from comptoir.devtools.paper_prescriptions.drawing import NOISE_LEVELS
 from comptoir.errors import ComptoirError
 from comptoir.reading.posology import parse_posology
 from comptoir.reading.posology_eval import evaluate, read_cases
-from comptoir.reading.synthetic_page import NOISE_LEVELS
-from comptoir.services import read_prescription as reading
+from comptoir.services.reading import read_prescription as reading
 
 
 class _ReadGroup(TyperGroup):
@@ -89,7 +90,7 @@ def read_generate(
     seed: Annotated[int, typer.Option("--seed", help="Graine : la même graine donne les mêmes pages")] = 1,
     noise: Annotated[str, typer.Option("--bruit", help="clean, mild ou heavy")] = "mild",
     corpus: Annotated[Path, typer.Option("--posologies", help="Corpus annoté des posologies (JSONL)")] =
-        reading.DEFAULT_POSOLOGY_CORPUS,
+        make_pages.DEFAULT_POSOLOGY_CORPUS,
 ) -> None:
     """Fabrique des ordonnances de test réalistes (PNG/JPEG) avec leur vérité terrain (.json)."""
     if noise not in NOISE_LEVELS:
@@ -99,7 +100,7 @@ def read_generate(
     with progress_steps(2, f"Fabrication de {count} ordonnances") as step:
         step("dessin des pages")
         with state.runtime.session_factory() as session:
-            paths = reading.generate_prescriptions(directory, runtime=state.runtime, session=session, count=count,
+            paths = make_pages.generate_prescriptions(directory, runtime=state.runtime, session=session, count=count,
                                                    seed=seed, noise=noise, corpus=corpus)
     out.print(f"{len(paths)} ordonnances écrites dans {directory}.")
 

@@ -12,8 +12,8 @@ from rich.table import Table
 from comptoir.cli.common import err, out, progress_steps, state_of
 from comptoir.errors import ComptoirError
 from comptoir.refdata.sources import RefdataSource
-from comptoir.services import refdata_status
-from comptoir.services.refdata_import import READ_STEPS, import_reference
+from comptoir.services.refdata import status as refdata_status
+from comptoir.services.refdata.import_reference import READ_STEPS, import_reference
 
 refdata_app = typer.Typer(help="Référentiel des médicaments (BDPM, thésaurus ANSM, ATC).", no_args_is_help=True)
 

@@ -10,9 +10,9 @@ import typer
 from rich.table import Table
 
 from comptoir.cli.common import ensure_reference, err, out, state_of
-from comptoir.services import demo
-from comptoir.services.deferred_check import deferred_check
-from comptoir.services.demo_dispensations import load_demo_dispensations
+from comptoir.devtools import demo
+from comptoir.devtools.demo_dispensations import load_demo_dispensations
+from comptoir.services.analysis.deferred_check import deferred_check
 from comptoir.settings import Settings
 
 app = typer.Typer()
@@ -61,7 +61,7 @@ def serve(
         state.runtime.drug_index.get(session)
     settings = state.settings
     if settings.outbox_worker if with_worker is None else with_worker:
-        from comptoir.services.eprescription_outbox import worker_for
+        from comptoir.services.eprescription.messages import worker_for
 
         worker_for(state.runtime).start(settings.outbox_poll_s)
     err.print(f"comptoir écoute sur http://{host or settings.host}:{port or settings.port}")
@@ -72,7 +72,7 @@ def serve(
 @app.command("bench")
 def bench(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Mesure les chemins critiques (recherche, import du référentiel, mémoire du serveur)."""
-    from comptoir.services.bench import run_benchmarks
+    from comptoir.devtools.bench import run_benchmarks
 
     state = state_of(ctx)
     ensure_reference(state)

@@ -15,7 +15,7 @@ def worker(
     once: Annotated[bool, typer.Option("--once", help="Envoyer ce qui est dû, puis s'arrêter")] = False,
 ) -> None:
     """Envoie les messages en attente aux services nationaux (base ordonnance numérique…), avec reprises."""
-    from comptoir.services.eprescription_outbox import worker_for
+    from comptoir.services.eprescription.messages import worker_for
 
     state = state_of(ctx)
     sender = worker_for(state.runtime)

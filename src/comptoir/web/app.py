@@ -12,40 +12,23 @@ from fastapi.staticfiles import StaticFiles
 
 from comptoir import __version__
 from comptoir.errors import (
-    AuthenticationFailed,
     ComptoirError,
-    ConfigurationError,
-    Conflict,
-    ExternalServiceError,
-    NotFound,
-    PermissionDenied,
-    RuleViolation,
     TooManyAttempts,
 )
 from comptoir.national.ins.emulator import create_emulator
-from comptoir.services.runtime import Runtime, open_runtime
+from comptoir.services.platform.runtime import Runtime, open_runtime
 from comptoir.settings import PACKAGE_DIR, Settings
-from comptoir.web import analysis_api, analysis_pages, api, identity_api, identity_pages, pages, reading_pages
+from comptoir.web.analysis import api as analysis_api
+from comptoir.web.analysis import pages as analysis_pages
 from comptoir.web.deps import LoginRequired
-from comptoir.web.eprescription_routes import include as include_eprescription
+from comptoir.web.eprescription.routes import include as include_eprescription
+from comptoir.web.identity import api as identity_api
+from comptoir.web.identity import pages as identity_pages
+from comptoir.web.platform import api, pages
+from comptoir.web.reading import pages as reading_pages
+from comptoir.web.rendering import render, status_of
 
 log = logging.getLogger("comptoir")
-
-STATUS = (
-    (TooManyAttempts, 429),
-    (AuthenticationFailed, 401),
-    (PermissionDenied, 403),
-    (NotFound, 404),
-    (Conflict, 409),
-    (RuleViolation, 422),
-    (ExternalServiceError, 502),
-    (ConfigurationError, 500),
-)
-
-
-def status_of(error: ComptoirError) -> int:
-    return next((code for kind, code in STATUS if isinstance(error, kind)), 400)
-
 
 def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI:
     @asynccontextmanager
@@ -89,7 +72,7 @@ async def _on_error(request: Request, error: ComptoirError) -> Response:
     headers = {"Retry-After": str(error.retry_after_s)} if isinstance(error, TooManyAttempts) else None
     if _wants_json(request):
         return JSONResponse({"detail": str(error)}, status_code=status, headers=headers)
-    response = pages.render(request, "error.html", status_code=status, message=str(error), status=status)
+    response = render(request, "error.html", status_code=status, message=str(error), status=status)
     if headers:
         response.headers.update(headers)
     return response

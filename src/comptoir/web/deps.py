@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from comptoir.domain.operators import Permission
 from comptoir.errors import PermissionDenied
-from comptoir.services.operators import CurrentOperator, operator_for_token
-from comptoir.services.runtime import Runtime
+from comptoir.services.platform.operators import CurrentOperator, operator_for_token
+from comptoir.services.platform.runtime import Runtime
 
 SESSION_COOKIE = "comptoir_session"
 

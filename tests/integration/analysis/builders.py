@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from comptoir.analysis.reference import AnalysisReference
-from comptoir.services.analysis import analyse_data
+from comptoir.services.analysis.analyse import analyse_data
 
 TODAY = "2026-02-19"
 

@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from comptoir.domain.operators import Role
-from comptoir.services.deferred_check import deferred_check
-from comptoir.services.runtime import Runtime
+from comptoir.services.analysis.deferred_check import deferred_check
+from comptoir.services.platform.runtime import Runtime
 from comptoir.store import models as m
 from comptoir.store.dispensing import AnalysisDecision, Dispensation, DispensedLine
 from comptoir.web.app import create_app

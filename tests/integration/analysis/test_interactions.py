@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from comptoir.analysis.reference import AnalysisReference
-from comptoir.services.analysis import analyse_data
+from comptoir.services.analysis.analyse import analyse_data
 from tests.integration.analysis.builders import case, findings, levels, line
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from comptoir.analysis.reference import AnalysisReference
-from comptoir.services.analysis import analyse_data
+from comptoir.services.analysis.analyse import analyse_data
 
 EXAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "examples"
 

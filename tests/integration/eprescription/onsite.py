@@ -6,9 +6,9 @@ from datetime import date
 
 from comptoir.domain.eprescription.prescription import Prescription, Status, validity_end
 from comptoir.domain.operators import Role
-from comptoir.services.eprescription_scan import keep
-from comptoir.services.operators import CurrentOperator, create_operator
-from comptoir.services.runtime import Runtime
+from comptoir.services.eprescription.scan import keep
+from comptoir.services.platform.operators import CurrentOperator, create_operator
+from comptoir.services.platform.runtime import Runtime
 from comptoir.store import models as m
 from tests.conftest import PASSWORD
 from tests.eprescription_builders import ADEMIS, GENE, line

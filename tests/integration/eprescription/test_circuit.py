@@ -16,11 +16,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from comptoir.devtools import demo
 from comptoir.reading.barcode_image import decode_barcodes
-from comptoir.services import demo
-from comptoir.services.eprescription_outbox import handlers
-from comptoir.services.outbox import OutboxWorker
-from comptoir.services.runtime import Runtime
+from comptoir.services.eprescription.messages import handlers
+from comptoir.services.platform.outbox import OutboxWorker
+from comptoir.services.platform.runtime import Runtime
 from comptoir.store import models as m
 from comptoir.store.dispensing import Dispensation
 from comptoir.web.app import create_app

@@ -8,8 +8,8 @@ import threading
 from sqlalchemy import func, select
 
 from comptoir.errors import ComptoirError
-from comptoir.services.eprescription_dispense import DispenseRequest, LineChoice, dispense
-from comptoir.services.runtime import Runtime
+from comptoir.services.eprescription.dispense import DispenseRequest, LineChoice, dispense
+from comptoir.services.platform.runtime import Runtime
 from comptoir.store.dispensing import Dispensation, DispensedLine
 from comptoir.store.outbox import OutboxMessage
 from tests.integration.eprescription.onsite import pharmacy_with_prescription

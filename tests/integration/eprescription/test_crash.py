@@ -21,8 +21,8 @@ import pytest
 from sqlalchemy import func, select
 
 from comptoir.domain.eprescription.prescription import Status
-from comptoir.services.eprescription_scan import keep
-from comptoir.services.runtime import Runtime, open_runtime
+from comptoir.services.eprescription.scan import keep
+from comptoir.services.platform.runtime import Runtime, open_runtime
 from comptoir.store import models as m
 from comptoir.store.dispensing import Dispensation
 from comptoir.store.outbox import OutboxMessage

@@ -11,9 +11,9 @@ import pytest
 
 from comptoir.domain.operators import Role
 from comptoir.errors import ExternalServiceError
-from comptoir.services import outbox
-from comptoir.services.operators import CurrentOperator
-from comptoir.services.runtime import Runtime
+from comptoir.services.platform import outbox
+from comptoir.services.platform.operators import CurrentOperator
+from comptoir.services.platform.runtime import Runtime
 from comptoir.store.outbox import OutboxMessage
 from tests.conftest import Clock
 

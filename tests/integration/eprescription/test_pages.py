@@ -8,7 +8,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from comptoir.services.runtime import Runtime
+from comptoir.services.platform.runtime import Runtime
 from comptoir.store.outbox import OutboxMessage
 from tests.integration.eprescription.test_circuit import log_in, patient_id, world  # noqa: F401 (fixture)
 

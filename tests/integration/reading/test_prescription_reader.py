@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
+from comptoir.devtools.paper_prescriptions.generator import generate_pages, load_posology_samples
 from comptoir.reading.line_matcher import substance_key
 from comptoir.reading.prescription_reader import NO_LINES, NO_TEXT, read_prescription
 from comptoir.reading.read_eval import evaluate_directory
-from comptoir.reading.synthetic import generate_pages, load_posology_samples
 from comptoir.refdata.search import DrugIndex
 
 CORPUS = Path(__file__).resolve().parents[2] / "data" / "posology_corpus.jsonl"

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from comptoir.reading.synthetic import generate_pages, load_posology_samples
+from comptoir.devtools.paper_prescriptions.generator import generate_pages, load_posology_samples
 from comptoir.refdata.search import DrugIndex
-from comptoir.services.runtime import Runtime
+from comptoir.services.platform.runtime import Runtime
 
 COMPTOIR = str(Path(sys.executable).parent / "comptoir")
 CORPUS = Path(__file__).resolve().parents[2] / "data" / "posology_corpus.jsonl"

@@ -14,8 +14,8 @@ from sqlalchemy import create_engine, text
 from comptoir.domain.operators import Role
 from comptoir.reading.prescription_reader import ReadResult
 from comptoir.refdata.search import DrugIndex
-from comptoir.services import read_prescription
-from comptoir.services.runtime import Runtime
+from comptoir.services.platform.runtime import Runtime
+from comptoir.services.reading import read_prescription
 from comptoir.web.app import create_app
 from tests.conftest import PASSWORD, add_operator
 

@@ -11,10 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 
+from comptoir.devtools.paper_prescriptions.generator import generate_pages, load_posology_samples
 from comptoir.domain.operators import Role
-from comptoir.reading.synthetic import generate_pages, load_posology_samples
 from comptoir.refdata.search import DrugIndex
-from comptoir.services.runtime import Runtime
+from comptoir.services.platform.runtime import Runtime
 from comptoir.web.app import create_app
 from tests.conftest import PASSWORD, add_operator
 

@@ -1,0 +1,1 @@
+"""Made-up paper prescriptions with their ground truth (`comptoir read generate`), to measure the reader."""

@@ -1,0 +1,22 @@
+"""`comptoir read generate`: write made-up prescriptions drawn from the loaded drug reference."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from comptoir.devtools.paper_prescriptions.generator import generate_pages, load_posology_samples
+from comptoir.errors import NotFound
+from comptoir.services.platform.runtime import Runtime
+
+DEFAULT_POSOLOGY_CORPUS = Path("tests/data/posology_corpus.jsonl")
+
+
+def generate_prescriptions(directory: Path, *, runtime: Runtime, session: Session, count: int, seed: int,
+                           noise: str = "mild", corpus: Path = DEFAULT_POSOLOGY_CORPUS) -> list[Path]:
+    if not corpus.is_file():
+        raise NotFound(f"Corpus de posologies introuvable : {corpus} (option --posologies).")
+    samples = load_posology_samples(corpus)
+    return generate_pages(directory, records=runtime.drug_index.get(session).records, samples=samples, count=count,
+                          seed=seed, noise=noise)

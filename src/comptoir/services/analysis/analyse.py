@@ -1,0 +1,97 @@
+"""Use case: analyse a prescription (JSON case of DESIGN.md) against the patient and the reference."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from comptoir.analysis.case import Case, HistoryItem, PatientProfile, PrescribedLine, Prescriber
+from comptoir.analysis.engine import Analysis, analyse
+from comptoir.analysis.reference import AnalysisReference
+from comptoir.domain.operators import Permission
+from comptoir.errors import RuleViolation
+from comptoir.services.platform.audit_log import Actor, record_access
+from comptoir.services.platform.operators import CurrentOperator
+
+
+def parse_case(data: Any) -> Case:
+    """A case from its JSON form; a clear French error for anything malformed."""
+    if not isinstance(data, dict):
+        raise RuleViolation("Le cas à analyser doit être un objet JSON.")
+    try:
+        return Case(
+            today=_date(data.get("today"), "today") or date.today(),
+            patient=_patient(data.get("patient") or {}),
+            lines=tuple(_line(item) for item in data.get("lines") or []),
+            history=tuple(_history(item) for item in data.get("history") or []),
+            prescriber=Prescriber(rpps=str((data.get("prescriber") or {}).get("rpps") or "") or None),
+            history_window_days=int(_number(data.get("history_window_days"), "history_window_days") or 365),
+        )
+    except (TypeError, AttributeError) as exc:
+        raise RuleViolation(f"Cas mal formé : {exc}") from exc
+
+
+def _date(value: Any, field: str) -> date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise RuleViolation(f"Date invalide pour « {field} » : {value!r} (attendu AAAA-MM-JJ).") from exc
+
+
+def _number(value: Any, field: str) -> float | None:
+    if value in (None, ""):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError) as exc:
+        raise RuleViolation(f"Nombre invalide pour « {field} » : {value!r}.") from exc
+
+
+def _patient(data: dict[str, Any]) -> PatientProfile:
+    weeks = _number(data.get("pregnancy_weeks"), "pregnancy_weeks")
+    return PatientProfile(
+        birth_date=_date(data.get("birth_date"), "birth_date"),
+        sex=data.get("sex"),
+        pregnant=bool(data.get("pregnant")),
+        pregnancy_weeks=int(weeks) if weeks is not None else None,
+        breastfeeding=bool(data.get("breastfeeding")),
+        allergies=tuple(str(a) for a in data.get("allergies") or []),
+        weight_kg=_number(data.get("weight_kg"), "weight_kg"),
+        egfr=_number(data.get("egfr"), "egfr"),
+    )
+
+
+def _line(item: Any) -> PrescribedLine:
+    if not isinstance(item, dict) or not str(item.get("drug") or "").strip():
+        raise RuleViolation("Chaque ligne doit avoir un champ « drug » non vide.")
+    return PrescribedLine(drug=str(item["drug"]).strip(), posology=str(item.get("posology") or ""))
+
+
+def _history(item: Any) -> HistoryItem:
+    if not isinstance(item, dict) or not str(item.get("drug") or "").strip():
+        raise RuleViolation("Chaque élément d'historique doit avoir un champ « drug » non vide.")
+    dispensed = _date(item.get("date"), "history.date")
+    if dispensed is None:
+        raise RuleViolation(f"Élément d'historique sans date : {item.get('drug')}.")
+    duration = _number(item.get("duration_days"), "history.duration_days")
+    return HistoryItem(drug=str(item["drug"]).strip(), dispensed_on=dispensed,
+                       duration_days=int(duration) if duration is not None else None)
+
+
+def analyse_data(data: Any, reference: AnalysisReference) -> Analysis:
+    return analyse(parse_case(data), reference)
+
+
+def analyse_for(session: Session, operator: CurrentOperator, data: Any, reference: AnalysisReference, *,
+                now: datetime, patient_id: int | None = None) -> Analysis:
+    """An analysis at the counter: health data, so a role that may read patients, and an audit entry."""
+    operator.require(Permission.READ_PATIENTS)
+    analysis = analyse_data(data, reference)
+    record_access(session, Actor(operator.code, operator.workstation), action="read", object_type="analysis",
+                  object_id=str(patient_id) if patient_id else "sans dossier",
+                  detail=f"{len(analysis.findings)} alerte(s)", now=now)
+    return analysis

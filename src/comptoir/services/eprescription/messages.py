@@ -1,0 +1,60 @@
+"""The ON base's messages in the outbox: an execution sent at dispensing, its billing complement later
+(the CNAM's "mode séquentiel", SPEC §15.2), and the worker that sends them through the base's port."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from comptoir.domain.eprescription.prescription import Execution
+from comptoir.national.eprescription import mapping, wire
+from comptoir.national.eprescription.client import EPrescriptionClient
+from comptoir.national.eprescription.port import Billing, EPrescriptionBase
+from comptoir.national.http import HttpPolicy
+from comptoir.services.platform.outbox import Handler, OutboxWorker, enqueue
+from comptoir.services.platform.runtime import Runtime
+from comptoir.store.outbox import OutboxMessage
+
+EXECUTION, BILLING = "on.execution", "on.facturation"
+
+
+def enqueue_execution(session: Session, prescription_id: str, execution: Execution, *, label: str) -> OutboxMessage:
+    payload = {"prescription_id": prescription_id,
+               "execution": mapping.execution_wire(execution).model_dump(mode="json")}
+    return enqueue(session, kind=EXECUTION, key=execution.key, payload=payload, label=label, now=execution.at)
+
+
+def enqueue_billing(session: Session, prescription_id: str, key: str, billing: Billing, *, label: str,
+                    now: Any) -> OutboxMessage:
+    payload = {"prescription_id": prescription_id, "key": key, "invoice": billing.invoice,
+               "invoiced_on": billing.invoiced_on.isoformat(), "amounts": [list(a) for a in billing.amounts]}
+    return enqueue(session, kind=BILLING, key=f"{key}-facturation", payload=payload, label=label, now=now,
+                   depends_on=key)
+
+
+def handlers(base: EPrescriptionBase) -> dict[str, Handler]:
+    def execute(payload: dict[str, Any]) -> dict[str, Any]:
+        demand = wire.DemandeExecution.model_validate(payload["execution"])
+        recorded = base.execute(payload["prescription_id"], mapping.execution(demand))
+        return {"idExecution": recorded.execution_id, "statut": recorded.status, "dejaRecue": recorded.duplicate}
+
+    def bill(payload: dict[str, Any]) -> dict[str, Any]:
+        billing = Billing(payload["invoice"], date.fromisoformat(payload["invoiced_on"]),
+                          tuple((int(n), float(a)) for n, a in payload["amounts"]))
+        base.bill(payload["prescription_id"], payload["key"], billing)
+        return {"facture": billing.invoice}
+
+    return {EXECUTION: execute, BILLING: bill}
+
+
+def base_client(runtime: Runtime) -> EPrescriptionClient:
+    settings = runtime.settings
+    return EPrescriptionClient.at(settings.eprescription_url, HttpPolicy(timeout_s=settings.eprescription_timeout_s))
+
+
+def worker_for(runtime: Runtime) -> OutboxWorker:
+    """The outbox worker of this deployment, sending to the base named by the settings."""
+    return OutboxWorker(runtime.session_factory, handlers(base_client(runtime)), runtime.clock,
+                        lease=timedelta(seconds=runtime.settings.outbox_lease_s))

@@ -1,0 +1,120 @@
+"""Use case at the counter: scan an ordonnance numérique (QR image, scanner text or typed id), fetch it
+from the base, check it against its own QR and against the patient at the counter (SPEC §4.3, §15.2).
+
+Checks, each a clear French error and nothing recorded:
+- the QR's prescriber and patient must be those the base holds (a QR pasted on another prescription,
+  or edited, is refused as altered);
+- the patient at the counter must be the prescription's patient (used or birth name, first name,
+  birth date);
+- an unknown id is the base's 404, said as "Ordonnance numérique inconnue".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from comptoir.domain.eprescription.prescription import Prescription, Status
+from comptoir.domain.identity.ins import ins_text
+from comptoir.domain.operators import Permission
+from comptoir.errors import NotFound, RuleViolation
+from comptoir.national.eprescription import mapping, wire
+from comptoir.national.eprescription.port import EPrescriptionBase
+from comptoir.reading.barcode_image import decode_barcodes
+from comptoir.reading.prescription_qr import QrContent, UnreadableQr, read_qr
+from comptoir.services.platform.audit_log import Actor, record_access
+from comptoir.services.platform.operators import CurrentOperator
+from comptoir.store import models as m
+from comptoir.store.eprescription import PrescriptionRecord
+
+
+@dataclass(frozen=True, slots=True)
+class Scanned:
+    content: QrContent
+    prescription: Prescription
+    status: Status
+    patient_mismatch: str
+    """Empty when the counter's patient is the prescription's, else what differs."""
+
+
+def decode_image(image: bytes) -> str:
+    found = decode_barcodes(image, formats="QRCode")
+    if not found:
+        raise UnreadableQr("Aucun QR code lisible sur l'image : rescannez, ou saisissez l'identifiant de 18 "
+                           "caractères imprimé sous le code.")
+    return found[0]
+
+
+def pharmacy_of(session: Session) -> m.Pharmacy:
+    pharmacy = session.query(m.Pharmacy).order_by(m.Pharmacy.id).first()
+    if pharmacy is None:
+        raise NotFound("Pharmacie non configurée (N° FINESS) : chargez la démo ou créez la pharmacie.")
+    return pharmacy
+
+
+def scan(session: Session, operator: CurrentOperator, text: str, *, base: EPrescriptionBase,
+         patient_id: int | None, now: datetime) -> Scanned:
+    operator.require(Permission.READ_PATIENTS)
+    content = read_qr(text)
+    pharmacy = pharmacy_of(session)
+    prescription = base.consult(content.prescription_id, rpps=rpps_of(session, operator) or "", finess=pharmacy.finess)
+    check_against_qr(content, prescription)
+    mismatch = patient_mismatch(session.get(m.Patient, patient_id), prescription) if patient_id else ""
+    status = prescription.status(now.date())
+    keep(session, prescription, status, operator, patient_id if not mismatch else None, now)
+    record_access(session, Actor(operator.code, operator.workstation), action="read", object_type="eprescription",
+                  object_id=prescription.id, detail=f"consultation statut={status.value} patient={patient_id or '-'}",
+                  now=now)
+    return Scanned(content, prescription, status, mismatch)
+
+
+def rpps_of(session: Session, operator: CurrentOperator) -> str | None:
+    row = session.get(m.Operator, operator.id)
+    return row.rpps if row else None
+
+
+def check_against_qr(content: QrContent, prescription: Prescription) -> None:
+    if content.typed_by_hand:
+        return
+    p = prescription.patient
+    same_patient = (ins_text(content.last_name or ""), ins_text(content.first_name or ""), content.birth_date) == \
+        (ins_text(p.last_name), ins_text(p.first_name), p.birth_date)
+    if content.rpps != prescription.prescriber.rpps or not same_patient:
+        raise RuleViolation(f"QR code altéré : il ne correspond pas à l'ordonnance {prescription.id} enregistrée "
+                            "(prescripteur ou patient différent). Ne délivrez pas ; vérifiez l'ordonnance.")
+
+
+def patient_mismatch(patient: m.Patient | None, prescription: Prescription) -> str:
+    """What differs between the counter's patient and the prescription's, in French; empty when the same."""
+    if patient is None:
+        raise NotFound("Patient du comptoir introuvable.")
+    p = prescription.patient
+    names = {ins_text(patient.last_name), ins_text(patient.birth_name or patient.last_name)}
+    given = set(ins_text(f"{patient.first_name} {patient.birth_given_names or ''}").split())
+    if ins_text(p.last_name) in names and ins_text(p.first_name).split()[0] in given \
+            and p.birth_date == patient.birth_date:
+        return ""
+    return (f"Le patient du comptoir ({patient.last_name} {patient.first_name}, {patient.birth_date:%d/%m/%Y}) "
+            f"n'est pas celui de l'ordonnance ({p.last_name} {p.first_name}, {p.birth_date:%d/%m/%Y}).")
+
+
+def keep(session: Session, prescription: Prescription, status: Status, operator: CurrentOperator,
+         patient_id: int | None, now: datetime) -> PrescriptionRecord:
+    snapshot = mapping.prescription_wire(prescription, status.value).model_dump(mode="json")
+    row = session.get(PrescriptionRecord, prescription.id)
+    if row is None:
+        row = PrescriptionRecord(prescription_id=prescription.id, first_consulted_at=now, patient_id=patient_id)
+        session.add(row)
+    row.last_consulted_at, row.consulted_by, row.status, row.snapshot = now, operator.code, status.value, snapshot
+    row.patient_id = patient_id or row.patient_id
+    session.flush()
+    return row
+
+
+def kept(session: Session, prescription_id: str) -> tuple[PrescriptionRecord, Prescription]:
+    row = session.get(PrescriptionRecord, prescription_id.upper())
+    if row is None:
+        raise NotFound(f"Ordonnance {prescription_id} jamais consultée ici : scannez-la d'abord (F3).")
+    return row, mapping.prescription(wire.Ordonnance.model_validate(row.snapshot))

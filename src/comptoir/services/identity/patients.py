@@ -1,0 +1,119 @@
+"""Use cases on patient records: search, read, create. Every read and write goes to the audit trail.
+
+A new record is a provisional identity collected by hand (RNIV: status PROV, method SM). Its
+typed NIR, if any, must be valid and agree with the declared sex, birth date and place.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy.orm import Session
+
+from comptoir.domain.identity.ins import InsOid, ins_text
+from comptoir.domain.identity.nir import check_nir, compact, contradictions
+from comptoir.domain.identity.status import CollectionMethod, IdentityStatus
+from comptoir.domain.operators import Permission
+from comptoir.errors import NotFound, RuleViolation
+from comptoir.refdata.search import fold
+from comptoir.services.identity.history import change_identity
+from comptoir.services.platform.audit_log import Actor, record_access
+from comptoir.services.platform.operators import CurrentOperator
+from comptoir.store import models as m
+
+OLDEST_BIRTH = date(1880, 1, 1)
+_PLACE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
+
+
+@dataclass(frozen=True, slots=True)
+class NewPatient:
+    last_name: str
+    first_name: str
+    birth_date: date
+    sex: str
+    nir: str | None = None
+    allergies: tuple[str, ...] = ()
+    birth_name: str | None = None
+    birth_given_names: str | None = None
+    birth_place: str | None = None
+
+
+def actor_of(operator: CurrentOperator) -> Actor:
+    return Actor(operator.code, operator.workstation)
+
+
+def find_patients(session: Session, operator: CurrentOperator, query: str, *, now: datetime) -> list[m.Patient]:
+    """By used or birth name, first name, or matricule; merged records are left out."""
+    operator.require(Permission.READ_PATIENTS)
+    pattern, digits = f"%{query.strip()}%", compact(query)
+    matches: list[ColumnElement[bool]] = [m.Patient.last_name.ilike(pattern), m.Patient.first_name.ilike(pattern),
+               m.Patient.birth_name.ilike(pattern)]
+    if len(digits) >= 5 and digits[:5].isdigit():
+        matches.append(m.Patient.nir.startswith(digits))
+    rows = list(session.scalars(select(m.Patient).where(m.Patient.merged_into_id.is_(None), or_(*matches))
+                                .order_by(m.Patient.last_name, m.Patient.first_name).limit(50)))
+    rows = rows or _fuzzy(session, query)
+    record_access(session, actor_of(operator), action="read", object_type="patient_search", object_id=query[:80],
+                  detail=f"{len(rows)} résultat(s): " + ",".join(str(p.id) for p in rows[:50]), now=now)
+    return rows
+
+
+def _fuzzy(session: Session, query: str) -> list[m.Patient]:
+    needle = fold(query.strip())
+    everyone = session.scalars(select(m.Patient).where(m.Patient.merged_into_id.is_(None)))
+    return [p for p in everyone if needle in fold(f"{p.last_name} {p.first_name} {p.birth_name or ''}")][:50]
+
+
+def read_patient(session: Session, operator: CurrentOperator, patient_id: int, *, now: datetime) -> m.Patient:
+    operator.require(Permission.READ_PATIENTS)
+    patient = session.get(m.Patient, patient_id)
+    if patient is None:
+        raise NotFound(f"Aucun patient n° {patient_id}.")
+    record_access(session, actor_of(operator), action="read", object_type="patient", object_id=str(patient_id),
+                  now=now)
+    return patient
+
+
+def check_new_patient(new: NewPatient, *, today: date) -> None:
+    """Refuse, in French, what cannot be a person's identity: nothing is written then."""
+    if not new.last_name.strip() or not new.first_name.strip() or new.sex not in ("F", "M"):
+        raise RuleViolation("Nom, prénom et sexe (F ou M) sont obligatoires.")
+    if new.birth_date > today:
+        raise RuleViolation("La date de naissance est dans le futur.")
+    if new.birth_date < OLDEST_BIRTH:
+        raise RuleViolation(f"Date de naissance impossible : {new.birth_date.strftime('%d/%m/%Y')}.")
+    if new.birth_place and not _PLACE.match(new.birth_place.strip().upper()):
+        raise RuleViolation("Le lieu de naissance est un code INSEE à 5 caractères (commune, 2A/2B, 97xxx ou 99xxx).")
+    if new.nir:
+        _check_typed_nir(new, today)
+
+
+def _check_typed_nir(new: NewPatient, today: date) -> None:
+    check = check_nir(new.nir or "", today=today)
+    if not check.valid:
+        raise RuleViolation(f"NIR refusé : {check.reason}")
+    found = contradictions(check, sex=new.sex, birth_date=new.birth_date, birth_place=new.birth_place)
+    if found:
+        raise RuleViolation("NIR incohérent avec l'identité saisie : " + " ".join(found))
+
+
+def create_patient(session: Session, operator: CurrentOperator, new: NewPatient, *, now: datetime,
+                   method: CollectionMethod = CollectionMethod.MANUAL) -> m.Patient:
+    operator.require(Permission.WRITE_PATIENTS)
+    check_new_patient(new, today=now.date())
+    patient = m.Patient(last_name=new.last_name.strip().upper(), first_name=new.first_name.strip(),
+                        birth_date=new.birth_date, sex=new.sex, allergies=list(new.allergies), created_at=now,
+                        identity_status=IdentityStatus.PROVISIONAL.value, identity_attributes=[],
+                        collection_method=method.value, document_prompts_left=0)
+    session.add(patient)
+    session.flush()
+    nir = compact(new.nir) if new.nir else None
+    change_identity(session, patient, actor_of(operator), kind="creation", reason=f"création ({method.label.lower()})",
+                    values={"birth_name": ins_text(new.birth_name or new.last_name),
+                            "birth_given_names": ins_text(new.birth_given_names or new.first_name),
+                            "birth_place": (new.birth_place or "").strip().upper() or None,
+                            "nir": nir, "nir_oid": InsOid.NIR.value if nir else None}, now=now)
+    return patient

@@ -1,0 +1,157 @@
+"""Use cases of the transactional outbox (DESIGN.md): enqueue a message in the act's own transaction;
+a worker claims due messages, sends them through the service's port, retries with exponential
+backoff, records acknowledgements and permanent failures; a pharmacist may resend a failed one.
+
+Claiming: on PostgreSQL `SELECT … FOR UPDATE SKIP LOCKED`, so several workers (several app servers)
+never take the same message; on SQLite the transaction starts with BEGIN IMMEDIATE (store/db.py), so
+claims are serialised by the database's write lock. A claim is a lease (`claimed_until`): a worker
+killed mid-send leaves the message to be taken again when the lease ends. The service deduplicates by
+the message's idempotency key, so a message sent twice is recorded once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from comptoir.domain.operators import Permission
+from comptoir.errors import ComptoirError, ExternalServiceError, NotFound
+from comptoir.services.platform.audit_log import Actor, record_access
+from comptoir.services.platform.operators import CurrentOperator
+from comptoir.store.outbox import OutboxMessage
+
+log = logging.getLogger("comptoir.outbox")
+Handler = Callable[[dict[str, Any]], dict[str, Any]]
+"""Sends one payload; returns the service's acknowledgement; raises `ExternalServiceError`."""
+Clock = Callable[[], datetime]
+TO_SEND, SENT, FAILED = "a_envoyer", "envoye", "echec"
+STATUS_LABELS = {TO_SEND: "À envoyer", SENT: "Envoyé", FAILED: "En échec"}
+
+
+def enqueue(session: Session, *, kind: str, key: str, payload: dict[str, Any], label: str, now: datetime,
+            depends_on: str | None = None) -> OutboxMessage:
+    """Add a message in the caller's transaction: it exists if and only if the act is committed."""
+    message = OutboxMessage(kind=kind, idempotency_key=key, payload=payload, label=label, status=TO_SEND,
+                            attempts=0, created_at=now, next_attempt_at=now, last_error="", depends_on=depends_on)
+    session.add(message)
+    session.flush()
+    return message
+
+
+def backoff(attempts: int, *, first_s: float, max_s: float) -> timedelta:
+    return timedelta(seconds=min(first_s * 2 ** max(attempts - 1, 0), max_s))
+
+
+@dataclass
+class OutboxWorker:
+    session_factory: sessionmaker[Session]
+    handlers: Mapping[str, Handler]
+    clock: Clock
+    batch: int = 20
+    lease: timedelta = timedelta(seconds=60)
+    first_backoff_s: float = 2.0
+    max_backoff_s: float = 600.0
+    stop: threading.Event = field(default_factory=threading.Event)
+
+    def run_once(self) -> int:
+        """Claim the due messages, send each, record each outcome; returns how many were tried."""
+        claimed = self._claim()
+        for message_id, kind, payload in claimed:
+            self._deliver(message_id, kind, payload)
+        return len(claimed)
+
+    def run_forever(self, poll_s: float = 1.0) -> None:
+        while not self.stop.is_set():
+            try:
+                busy = self.run_once()
+            except Exception:  # entry point of a thread: log, wait, go on (the database may be restarting)
+                log.exception("Envoi de la file d'attente interrompu")
+                busy = 0
+            if not busy:
+                self.stop.wait(poll_s)
+
+    def start(self, poll_s: float = 1.0) -> threading.Thread:
+        thread = threading.Thread(target=self.run_forever, args=(poll_s,), name="comptoir-outbox", daemon=True)
+        thread.start()
+        return thread
+
+    def _claim(self) -> list[tuple[int, str, dict[str, Any]]]:
+        now = self.clock()
+        sent_keys = select(OutboxMessage.idempotency_key).where(OutboxMessage.status == SENT)
+        query = (select(OutboxMessage)
+                 .where(OutboxMessage.status == TO_SEND, OutboxMessage.next_attempt_at <= now,
+                        or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+                        or_(OutboxMessage.depends_on.is_(None), OutboxMessage.depends_on.in_(sent_keys)))
+                 .order_by(OutboxMessage.id).limit(self.batch).with_for_update(skip_locked=True))
+        with self.session_factory.begin() as session:
+            rows = list(session.scalars(query))
+            for row in rows:
+                row.claimed_until = now + self.lease
+            return [(row.id, row.kind, dict(row.payload)) for row in rows]
+
+    def _deliver(self, message_id: int, kind: str, payload: dict[str, Any]) -> None:
+        handler = self.handlers.get(kind)
+        try:
+            if handler is None:
+                raise ExternalServiceError(f"Aucun service ne sait envoyer les messages « {kind} ».", permanent=True)
+            acknowledgement = handler(payload)
+        except ExternalServiceError as exc:
+            self._record_failure(message_id, str(exc), permanent=exc.permanent)
+        except ComptoirError as exc:
+            self._record_failure(message_id, str(exc), permanent=True)
+        else:
+            self._record_sent(message_id, acknowledgement)
+
+    def _record_sent(self, message_id: int, acknowledgement: dict[str, Any]) -> None:
+        with self.session_factory.begin() as session:
+            row = session.get(OutboxMessage, message_id)
+            if row is not None:
+                row.status, row.sent_at, row.acknowledgement = SENT, self.clock(), acknowledgement
+                row.attempts, row.claimed_until, row.last_error = row.attempts + 1, None, ""
+
+    def _record_failure(self, message_id: int, reason: str, *, permanent: bool) -> None:
+        log.warning("Message %s non envoyé (%s) : %s", message_id, "définitif" if permanent else "réessai", reason)
+        with self.session_factory.begin() as session:
+            row = session.get(OutboxMessage, message_id)
+            if row is None:
+                return
+            row.attempts, row.claimed_until, row.last_error = row.attempts + 1, None, reason
+            if permanent:
+                row.status = FAILED
+            else:
+                row.next_attempt_at = self.clock() + backoff(row.attempts, first_s=self.first_backoff_s,
+                                                             max_s=self.max_backoff_s)
+
+
+def waiting(session: Session, operator: CurrentOperator, *, now: datetime, limit: int = 200) -> list[OutboxMessage]:
+    """Messages not sent yet and failed ones, failures first; the labels name patients, so audited."""
+    operator.require(Permission.READ_PATIENTS)
+    rows = list(session.scalars(select(OutboxMessage).where(OutboxMessage.status != SENT)
+                                .order_by(OutboxMessage.status.desc(), OutboxMessage.id).limit(limit)))
+    record_access(session, Actor(operator.code, operator.workstation), action="read", object_type="outbox",
+                  object_id=f"{len(rows)} message(s)", now=now)
+    return rows
+
+
+def recently_sent(session: Session, *, limit: int = 20) -> list[OutboxMessage]:
+    return list(session.scalars(select(OutboxMessage).where(OutboxMessage.status == SENT)
+                                .order_by(OutboxMessage.sent_at.desc()).limit(limit)))
+
+
+def resend(session: Session, operator: CurrentOperator, message_id: int, *, now: datetime) -> OutboxMessage:
+    """A pharmacist sends a failed (or waiting) message again now; the same key, so never twice recorded."""
+    operator.require(Permission.PHARMACIST_ACT)
+    row = session.get(OutboxMessage, message_id, with_for_update=True)
+    if row is None or row.status == SENT:
+        raise NotFound(f"Aucun message à renvoyer n° {message_id}.")
+    row.status, row.next_attempt_at, row.claimed_until = TO_SEND, now, None
+    record_access(session, Actor(operator.code, operator.workstation), action="write", object_type="outbox",
+                  object_id=str(message_id), detail=f"renvoi {row.kind}", now=now)
+    return row

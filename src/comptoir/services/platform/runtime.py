@@ -1,0 +1,42 @@
+"""The composition root: settings, database, caches. Built once by the web app or the CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from comptoir.services.analysis.reference import AnalysisReferenceCache
+from comptoir.services.refdata.drugs import DrugIndexCache
+from comptoir.settings import Settings
+from comptoir.store import migrate
+from comptoir.store.db import make_engine, make_session_factory
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: Engine
+    session_factory: sessionmaker[Session]
+    clock: Clock = utc_now
+    drug_index: DrugIndexCache = field(default_factory=DrugIndexCache)
+    analysis_reference: AnalysisReferenceCache = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.analysis_reference = AnalysisReferenceCache(self.drug_index)
+
+
+def open_runtime(settings: Settings, *, clock: Clock = utc_now) -> Runtime:
+    """Connect and bring the schema up to date (Alembic builds every database)."""
+    engine = make_engine(settings.database_url)
+    migrate.upgrade(engine)
+    return Runtime(settings=settings, engine=engine, session_factory=make_session_factory(engine), clock=clock)

@@ -1,0 +1,55 @@
+"""Use cases around paper prescriptions: read one, measure the reader.
+
+Each loads the drug index through the runtime's cache (`runtime.drug_index.get(session)`) with the
+session the caller already holds: a second session would wait on the first one's lock on SQLite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from comptoir.errors import NotFound, RuleViolation
+from comptoir.reading.prescription_reader import ReadResult, read_prescription
+from comptoir.reading.read_eval import EvalReport, evaluate_directory, truth_files
+from comptoir.refdata.search import DrugIndex
+from comptoir.services.platform.runtime import Runtime
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+def read_paper_prescription(source: Path | bytes, *, runtime: Runtime, session: Session) -> ReadResult:
+    return read_with_index(source, runtime.drug_index.get(session))
+
+
+def read_with_index(source: Path | bytes, index: DrugIndex) -> ReadResult:
+    """The reading itself: no database, so a caller may end its transaction before this second of OCR."""
+    if isinstance(source, bytes) and len(source) > MAX_UPLOAD_BYTES:
+        raise RuleViolation(f"Fichier trop volumineux (plus de {MAX_UPLOAD_BYTES // (1024 * 1024)} Mo).")
+    return read_prescription(source, index=index)
+
+
+def count_pages(directory: Path) -> int:
+    if not directory.is_dir():
+        raise NotFound(f"Dossier introuvable : {directory}")
+    return len(truth_files(directory))
+
+
+def evaluate_reading(directory: Path, *, runtime: Runtime, session: Session,
+                     on_page: Callable[[str], None] | None = None) -> EvalReport:
+    if count_pages(directory) == 0:
+        raise NotFound(f"Aucune ordonnance de test (image + .json) dans {directory} : "
+                       "lancez « comptoir read generate ».")
+    return evaluate_directory(directory, index=runtime.drug_index.get(session), on_page=on_page)
+
+
+def analysis_case(result: ReadResult, *, today: str) -> dict[str, object]:
+    """The reading in the shape `POST /api/analysis` and `comptoir analyse` take (DESIGN.md): a recognised line
+    goes by its CIS, an uncertain one by the text read, for the pharmacist to correct before analysing."""
+    patient: dict[str, object] = {"birth_date": result.patient.birth_date, "weight_kg": result.patient.weight_kg}
+    lines = [{"drug": line.match.record.cis if line.match.record and not line.match.uncertain else line.designation,
+              "posology": line.posology.text} for line in result.lines]
+    return {"today": result.date or today, "patient": {k: v for k, v in patient.items() if v is not None},
+            "lines": lines, "history": []}

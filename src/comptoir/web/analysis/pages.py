@@ -1,0 +1,136 @@
+"""Pages of the analysis: the prescription form and its findings panel (decisions by HTMX), and the
+deferred double check's queue."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from comptoir.domain.interventions import (
+    INTERVENTIONS,
+    OUTCOMES,
+    PROBLEMS,
+    Intervention,
+    suggested_intervention,
+    suggested_problem,
+)
+from comptoir.domain.operators import Permission
+from comptoir.errors import RuleViolation
+from comptoir.services.analysis import decisions as pharmaceutical_decisions
+from comptoir.services.analysis import deferred_check
+from comptoir.services.analysis.analyse import analyse_for
+from comptoir.services.analysis.decisions import DecisionRequest, FindingRef
+from comptoir.services.identity import patients
+from comptoir.services.platform.operators import CurrentOperator
+from comptoir.store.dispensing import Dispensation, DispensedLine
+from comptoir.web.deps import RuntimeDep, SessionDep, require
+from comptoir.web.rendering import render
+
+router = APIRouter(include_in_schema=False)
+Reader = Annotated[CurrentOperator, Depends(require(Permission.READ_PATIENTS))]
+Pharmacist = Annotated[CurrentOperator, Depends(require(Permission.PHARMACIST_ACT))]
+LINES = 8
+QUEUE_LABELS = {"a_revoir": "À revoir", "a_controler": "À contrôler", "controlee": "Contrôlées"}
+
+
+@router.get("/analyse", response_class=HTMLResponse)
+def analysis_form(request: Request, runtime: RuntimeDep, session: SessionDep, operator: Reader,
+                  patient: int | None = None) -> HTMLResponse:
+    form: dict[str, Any] = {"today": runtime.clock().date().isoformat(), "lines": [("", "")] * LINES}
+    if patient is not None:
+        form |= _patient_form(session, operator, patient, runtime.clock())
+    return render(request, "analysis.html", form=form, result=None, problems=PROBLEMS,
+                  interventions=INTERVENTIONS, outcomes=OUTCOMES)
+
+
+def _patient_form(session: Session, operator: CurrentOperator, patient_id: int, clock: Any) -> dict[str, Any]:
+    record = patients.read_patient(session, operator, patient_id, now=clock())
+    since = clock() - timedelta(days=365)
+    history = session.execute(
+        select(Dispensation.dispensed_at, DispensedLine.drug)
+        .join(DispensedLine, DispensedLine.dispensation_id == Dispensation.id)
+        .where(Dispensation.patient_id == patient_id, Dispensation.dispensed_at >= since)
+        .order_by(Dispensation.dispensed_at.desc()).limit(60))
+    return {"patient_id": patient_id, "patient_name": f"{record.last_name} {record.first_name}",
+            "birth_date": record.birth_date.isoformat(), "sex": record.sex,
+            "allergies": ", ".join(record.allergies or []),
+            "history": "\n".join(f"{when:%Y-%m-%d} ; {drug}" for when, drug in history)}
+
+
+@router.post("/analyse", response_class=HTMLResponse)
+async def analyse_page(request: Request, runtime: RuntimeDep, session: SessionDep, operator: Reader) -> HTMLResponse:
+    fields = {k: str(v) for k, v in (await request.form()).items()}
+    case = case_from_form(fields)
+    patient_id = int(fields["patient_id"]) if fields.get("patient_id", "").isdigit() else None
+    analysis = analyse_for(session, operator, case, runtime.analysis_reference.get(session), now=runtime.clock(),
+                           patient_id=patient_id)
+    lines = [(line["drug"], line["posology"]) for line in case["lines"]]
+    form = {**fields, "lines": lines + [("", "")] * (LINES - len(lines))}
+    return render(request, "analysis.html", form=form, result=analysis, suggested=suggested_problem,
+                  suggested_intervention=suggested_intervention, mentions=pharmaceutical_decisions.REINFORCED_CHECK,
+                  problems=PROBLEMS, interventions=INTERVENTIONS, outcomes=OUTCOMES, patient_id=patient_id)
+
+
+def case_from_form(fields: dict[str, str]) -> dict[str, Any]:
+    lines = [{"drug": fields.get(f"drug_{n}", "").strip(), "posology": fields.get(f"posology_{n}", "").strip()}
+             for n in range(LINES)]
+    return {
+        "today": fields.get("today") or date.today().isoformat(),
+        "patient": _profile(fields),
+        "lines": [line for line in lines if line["drug"]],
+        "history": _history(fields.get("history", "")),
+    }
+
+
+def _profile(fields: dict[str, str]) -> dict[str, Any]:
+    names = ("birth_date", "sex", "pregnancy_weeks", "weight_kg", "egfr")
+    optional = {name: fields.get(name) or None for name in names}
+    flags = {name: fields.get(name) == "on" for name in ("pregnant", "breastfeeding")}
+    return {**optional, **flags,
+            "allergies": [a.strip() for a in fields.get("allergies", "").split(",") if a.strip()]}
+
+
+def _history(text: str) -> list[dict[str, str]]:
+    items = []
+    for raw in text.splitlines():
+        day, _, drug = raw.partition(";")
+        if raw.strip() and not drug.strip():
+            raise RuleViolation(f"Historique : « {raw.strip()} » — attendu « AAAA-MM-JJ ; médicament ».")
+        if drug.strip():
+            items.append({"date": day.strip(), "drug": drug.strip()})
+    return items
+
+
+@router.post("/analyse/decision", response_class=HTMLResponse)
+def decision(request: Request, runtime: RuntimeDep, session: SessionDep, operator: Pharmacist,
+             kind: Annotated[str, Form()], level: Annotated[str, Form()], message: Annotated[str, Form()],
+             decision: Annotated[str, Form()], drugs: Annotated[str, Form()] = "",
+             substances: Annotated[str, Form()] = "", comment: Annotated[str, Form()] = "",
+             problem: Annotated[str, Form()] = "", intervention: Annotated[str, Form()] = "",
+             outcome: Annotated[str, Form()] = "", patient_id: Annotated[str, Form()] = "") -> HTMLResponse:
+    finding = FindingRef(kind, level, tuple(d for d in drugs.split("|") if d), tuple(s for s in substances.split("|")
+                                                                                     if s), message)
+    code = Intervention(problem, intervention, outcome or None) if decision == "intervention" else None
+    request_ = DecisionRequest(finding, decision, comment, code, int(patient_id) if patient_id.isdigit() else None)
+    row = pharmaceutical_decisions.record_decision(session, operator, request_, now=runtime.clock())
+    return render(request, "_decision_done.html", row=row, problems=PROBLEMS, interventions=INTERVENTIONS,
+                  mentions=pharmaceutical_decisions.REINFORCED_CHECK)
+
+
+@router.get("/controle", response_class=HTMLResponse)
+def check_page(request: Request, runtime: RuntimeDep, session: SessionDep, operator: Reader,
+               file: str = "a_revoir") -> HTMLResponse:
+    rows = deferred_check.queue(session, operator, file, now=runtime.clock())
+    return render(request, "checks.html", rows=rows, current=file, labels=QUEUE_LABELS)
+
+
+@router.post("/controle/{dispensation_id}", response_class=HTMLResponse)
+def check_done(request: Request, dispensation_id: int, runtime: RuntimeDep, session: SessionDep,
+               operator: Pharmacist, note: Annotated[str, Form()] = "") -> HTMLResponse:
+    row = deferred_check.mark_checked(session, operator, dispensation_id, note=note, now=runtime.clock())
+    return render(request, "_check_done.html", row=row)

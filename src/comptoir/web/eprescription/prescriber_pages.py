@@ -1,0 +1,111 @@
+"""Pages of the prescriber module: the dashboard of his ONs, the form that composes one, and an ON's
+page (QR code, PDF, what was delivered when the patient agreed)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+
+from comptoir.domain.eprescription.prescription import NON_SUBSTITUTION_REASONS, LineKind
+from comptoir.domain.operators import Permission
+from comptoir.errors import ExternalServiceError, RuleViolation
+from comptoir.services.eprescription import prescriber as prescribing
+from comptoir.services.eprescription.document import pdf, qr_png
+from comptoir.services.eprescription.prescriber import LineInput, PrescriptionForm
+from comptoir.services.platform.operators import CurrentOperator
+from comptoir.store import models as m
+from comptoir.web.deps import RuntimeDep, SessionDep, require
+from comptoir.web.eprescription.api import BaseDep
+from comptoir.web.eprescription.pages import Fields, texts
+from comptoir.web.rendering import render
+
+router = APIRouter(include_in_schema=False)
+Prescriber = Annotated[CurrentOperator, Depends(require(Permission.PRESCRIBE))]
+LINES = 6
+
+
+@router.get("/prescripteur", response_class=HTMLResponse)
+def dashboard(request: Request, runtime: RuntimeDep, session: SessionDep, operator: Prescriber,
+              base: BaseDep) -> HTMLResponse:
+    rows, problem = prescribing.dashboard(session, operator, base=base, now=runtime.clock())
+    return render(request, "prescriber_dashboard.html", rows=rows, problem=problem,
+                  profile=prescribing.profile_of(session, operator))
+
+
+@router.get("/prescripteur/nouvelle", response_class=HTMLResponse)
+def new_form(request: Request, session: SessionDep, operator: Prescriber, patient: int | None = None) -> HTMLResponse:
+    return _form(request, session, operator, {"patient_id": str(patient or "")})
+
+
+def _form(request: Request, session: SessionDep, operator: CurrentOperator, fields: dict[str, str],
+          error: str = "", status_code: int = 200) -> HTMLResponse:
+    patients = list(session.scalars(select(m.Patient).where(m.Patient.merged_into_id.is_(None))
+                                    .order_by(m.Patient.last_name, m.Patient.first_name).limit(300)))
+    chosen = int(fields["patient_id"]) if fields.get("patient_id", "").isdigit() else None
+    consent = prescribing.consent_of(session, chosen) if chosen else None
+    return render(request, "prescriber_form.html", status_code=status_code, patients=patients, fields=fields,
+                  lines=range(LINES), reasons=NON_SUBSTITUTION_REASONS, kinds=list(LineKind), consent=consent,
+                  consent_value=fields.get("consent") or ("" if consent is None else "oui" if consent else "non"),
+                  error=error, profile=prescribing.profile_of(session, operator))
+
+
+@router.post("/prescripteur/nouvelle", response_model=None)
+def create(request: Request, runtime: RuntimeDep, session: SessionDep, operator: Prescriber, base: BaseDep,
+           form: Fields) -> Response:
+    fields = texts(form)
+    try:
+        composed = form_from_fields(fields)
+        issued = prescribing.create_prescription(session, operator, composed, base=base, now=runtime.clock(),
+                                                 reference=runtime.analysis_reference.get(session))
+    except RuleViolation as exc:
+        return _form(request, session, operator, fields, error=str(exc), status_code=422)
+    return RedirectResponse(f"/prescripteur/ordonnances/{issued.id}", status_code=303)
+
+
+def form_from_fields(fields: dict[str, str]) -> PrescriptionForm:
+    if not fields.get("patient_id", "").isdigit():
+        raise RuleViolation("Choisissez le patient.")
+    consent = {"oui": True, "non": False}.get(fields.get("consent", ""))
+    lines = tuple(_line(fields, n) for n in range(LINES) if fields.get(f"text_{n}", "").strip())
+    if not lines:
+        raise RuleViolation("Saisissez au moins une ligne.")
+    return PrescriptionForm(int(fields["patient_id"]), lines, consent, fields.get("comment", ""))
+
+
+def _line(fields: dict[str, str], n: int) -> LineInput:
+    duration = fields.get(f"duration_{n}", "").strip()
+    renewals = fields.get(f"renewals_{n}", "").strip() or "0"
+    if (duration and not duration.isdigit()) or not renewals.isdigit():
+        raise RuleViolation(f"Ligne {n + 1} : durée et renouvellements en nombres entiers.")
+    return LineInput(text=fields[f"text_{n}"].strip(), posology=fields.get(f"posology_{n}", "").strip(),
+                     duration_days=int(duration) if duration else None, renewals=int(renewals),
+                     kind=LineKind(fields.get(f"kind_{n}") or LineKind.MEDICINE.value),
+                     substitutable=fields.get(f"ns_{n}") != "on", reason=fields.get(f"reason_{n}") or None,
+                     ald=fields.get(f"ald_{n}") == "on", outside_on=fields.get(f"outside_{n}") == "on")
+
+
+@router.get("/prescripteur/ordonnances/{issued_id}", response_class=HTMLResponse)
+def issued_page(request: Request, issued_id: int, runtime: RuntimeDep, session: SessionDep, operator: Prescriber,
+                base: BaseDep) -> HTMLResponse:
+    issued = prescribing.issued_one(session, operator, issued_id, now=runtime.clock())
+    try:
+        view, problem = prescribing.deliveries_seen(session, operator, issued, base=base, now=runtime.clock()), ""
+    except ExternalServiceError as exc:
+        view, problem = None, str(exc)
+    return render(request, "prescriber_issued.html", issued=issued, view=view, problem=problem)
+
+
+@router.get("/prescripteur/ordonnances/{issued_id}/ordonnance.pdf", response_class=Response)
+def issued_pdf(issued_id: int, runtime: RuntimeDep, session: SessionDep, operator: Prescriber) -> Response:
+    issued = prescribing.issued_one(session, operator, issued_id, now=runtime.clock())
+    return Response(pdf(issued, prescribing.profile_of(session, operator)), media_type="application/pdf")
+
+
+@router.get("/prescripteur/ordonnances/{issued_id}/qr.png", response_class=Response)
+def issued_qr(issued_id: int, runtime: RuntimeDep, session: SessionDep, operator: Prescriber) -> Response:
+    issued = prescribing.issued_one(session, operator, issued_id, now=runtime.clock())
+    return Response(qr_png(issued.qr_payload), media_type="image/png") if issued.qr_payload else Response(
+        status_code=404)

@@ -1,0 +1,246 @@
+"""The JSON API of patient identity (INS): check a NIR, the INS panel, INSi search and confirmation,
+the document step, DataMatrix, Vitale, identitovigilance. Thin: parse, call one service, render."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, Field
+
+from comptoir.devices.vitale.reader import EmulatedVitaleReader
+from comptoir.domain.identity.ins import InsIdentity, TraitDifference
+from comptoir.domain.identity.nir import check_nir
+from comptoir.domain.identity.status import DocumentOutcome, TrustDocument
+from comptoir.domain.identity.vitale import VitaleMedium
+from comptoir.domain.operators import Permission
+from comptoir.national.http import HttpPolicy
+from comptoir.national.ins.client import InsiClient
+from comptoir.national.ins.port import InsTeleservice
+from comptoir.services.identity import identitovigilance, ins_datamatrix, patient_identity, patients, qualify_identity
+from comptoir.services.identity.history import history
+from comptoir.services.identity.vitale_reading import identify_from_app, identify_from_card
+from comptoir.services.platform.operators import CurrentOperator
+from comptoir.store import models as m
+from comptoir.web.deps import RuntimeDep, SessionDep, require
+
+router = APIRouter(prefix="/api", tags=["identité (INS)"])
+READER = EmulatedVitaleReader()
+
+
+def get_insi(request: Request, runtime: RuntimeDep) -> InsTeleservice:
+    """The INSi client of this app (one connection pool), built from the settings on first use."""
+    client: InsTeleservice | None = getattr(request.app.state, "insi", None)
+    if client is None:
+        settings = runtime.settings
+        client = InsiClient.at(settings.insi_url, HttpPolicy(timeout_s=settings.insi_timeout_s,
+                                                             retries=settings.insi_retries))
+        request.app.state.insi = client
+    return client
+
+
+InsiDep = Annotated[InsTeleservice, Depends(get_insi)]
+Reader = Annotated[CurrentOperator, Depends(require(Permission.READ_PATIENTS))]
+Qualifier = Annotated[CurrentOperator, Depends(require(Permission.QUALIFY_IDENTITY))]
+Merger = Annotated[CurrentOperator, Depends(require(Permission.MERGE_PATIENTS))]
+
+
+class InsOut(BaseModel):
+    matricule: str
+    oid: str
+    birth_name: str
+    birth_given_names: str
+    first_birth_given_name: str
+    birth_date: date
+    sex: str
+    birth_place: str
+
+
+class DifferenceOut(BaseModel):
+    field: str
+    label: str
+    ours: str
+    theirs: str
+
+
+class ProposalOut(BaseModel):
+    answer_id: int
+    outcome: str
+    message: str
+    method: str
+    identity: InsOut | None
+    differences: list[DifferenceOut]
+
+
+def ins_out(identity: InsIdentity) -> InsOut:
+    t = identity.traits
+    return InsOut(matricule=identity.matricule, oid=identity.oid.value, birth_name=t.birth_name,
+                  birth_given_names=t.birth_given_names, first_birth_given_name=t.first_birth_given_name,
+                  birth_date=t.birth_date, sex=t.sex, birth_place=t.birth_place)
+
+
+def _difference(d: TraitDifference) -> DifferenceOut:
+    return DifferenceOut(field=d.field, label=d.label, ours=d.ours, theirs=d.theirs)
+
+
+def proposal_out(p: qualify_identity.InsiProposal) -> ProposalOut:
+    return ProposalOut(answer_id=p.answer_id, outcome=p.outcome.value, message=p.message, method=p.method.value,
+                       identity=ins_out(p.identity) if p.identity else None,
+                       differences=[_difference(d) for d in p.differences])
+
+
+@router.get("/ins/check")
+def check(runtime: RuntimeDep, _: Reader, nir: Annotated[str, Query(min_length=1, max_length=40)]) -> dict[str, object]:
+    """Check a NIR or NIA: {valid, reason, sex, birth_year, birth_month, birth_place} (as `comptoir ins check`)."""
+    return check_nir(nir, today=runtime.clock().date()).contract()
+
+
+def identity_out(session: SessionDep, patient: m.Patient, *, today: date,
+                 proposal: qualify_identity.InsiProposal | None) -> dict[str, object]:
+    view = patient_identity.panel(patient, today=today)
+    return {
+        "patient_id": patient.id, "status": view.status.value, "status_label": view.status.label,
+        "attributes": [a.value for a in view.attributes], "collection_method": view.method.value,
+        "document": view.document.value if view.document else None,
+        "matricule": patient.nir, "oid": patient.nir_oid, "nir_check": view.nir.contract() if view.nir else None,
+        "traits": {"birth_name": view.traits.birth_name, "birth_given_names": view.traits.birth_given_names,
+                   "first_birth_given_name": view.traits.first_birth_given_name,
+                   "birth_date": view.traits.birth_date.isoformat(), "sex": view.traits.sex,
+                   "birth_place": view.traits.birth_place, "used_name": patient.last_name,
+                   "used_first_name": patient.first_name},
+        "sharing_refusal": view.sharing_refusal or None, "ask_for_document": view.ask_for_document,
+        "merged_into": patient.merged_into_id,
+        "pending_insi": proposal_out(proposal).model_dump(mode="json") if proposal else None,
+        "history": [{"at": e.at.isoformat(), "operator": e.operator_code, "kind": e.kind, "reason": e.reason,
+                     "status_before": e.status_before, "status_after": e.status_after, "changes": e.changes}
+                    for e in history(session, patient.id)],
+    }
+
+
+@router.get("/patients/{patient_id}/identity")
+def read_identity(patient_id: int, runtime: RuntimeDep, session: SessionDep, operator: Reader) -> dict[str, object]:
+    """The INS panel of a patient: status, attributes, traits, matricule check, pending INSi answer, history."""
+    now = runtime.clock()
+    patient = patients.read_patient(session, operator, patient_id, now=now)
+    proposal = qualify_identity.pending_proposal(session, patient, now=now)
+    return identity_out(session, patient, today=now.date(), proposal=proposal)
+
+
+@router.post("/patients/{patient_id}/insi", response_model=ProposalOut)
+def search_insi(patient_id: int, runtime: RuntimeDep, session: SessionDep, operator: Qualifier,
+                insi: InsiDep) -> ProposalOut:
+    """Ask the INSi with the record's traits (birth name and first names at least); the answer is kept."""
+    return proposal_out(qualify_identity.ask_insi(session, operator, patient_id, insi=insi, now=runtime.clock()))
+
+
+class AcceptIn(BaseModel):
+    answer_id: int
+
+
+@router.post("/patients/{patient_id}/insi/accept")
+def accept_insi(patient_id: int, body: AcceptIn, runtime: RuntimeDep, session: SessionDep,
+                operator: Qualifier) -> dict[str, object]:
+    """The operator confirms the INSi identity is the patient's: the record takes the INS traits."""
+    now = runtime.clock()
+    patient = qualify_identity.accept_insi_identity(session, operator, patient_id, body.answer_id, now=now)
+    return identity_out(session, patient, today=now.date(), proposal=None)
+
+
+class DocumentIn(BaseModel):
+    outcome: DocumentOutcome
+    document: TrustDocument | None = None
+
+
+@router.post("/patients/{patient_id}/document")
+def record_document(patient_id: int, body: DocumentIn, runtime: RuntimeDep, session: SessionDep,
+                    operator: Qualifier) -> dict[str, object]:
+    """The document step: `presentee` (with the document code), `differente`, `aucune`, `refus`."""
+    now = runtime.clock()
+    patient = qualify_identity.record_document(session, operator, patient_id, body.outcome, document=body.document,
+                                               prompts=runtime.settings.document_prompts, now=now)
+    return identity_out(session, patient, today=now.date(), proposal=None)
+
+
+class DataMatrixIn(BaseModel):
+    text: str = Field(min_length=1, max_length=400)
+
+
+@router.post("/patients/{patient_id}/datamatrix", response_model=ProposalOut)
+def check_datamatrix(patient_id: int, body: DataMatrixIn, runtime: RuntimeDep, session: SessionDep,
+                     operator: Qualifier, insi: InsiDep) -> ProposalOut:
+    """An INS DataMatrix scanned from a document, verified by the INSi, to confirm like a search answer."""
+    return proposal_out(ins_datamatrix.check_datamatrix(session, operator, patient_id, body.text, insi=insi,
+                                                        now=runtime.clock()))
+
+
+@router.get("/vitale")
+def vitale_cards(_: Qualifier) -> list[dict[str, str]]:
+    """The cards in the (emulated) Vitale reader."""
+    return [{"card": card, "title": title} for card, title in READER.inserted()]
+
+
+class IdentifyIn(BaseModel):
+    beneficiary: int = Field(default=0, ge=0)
+    medium: VitaleMedium = VitaleMedium.CARD
+
+
+@router.post("/vitale/{card_id}/identify")
+def identify(card_id: str, body: IdentifyIn, runtime: RuntimeDep, session: SessionDep, operator: Qualifier,
+             insi: InsiDep) -> dict[str, object]:
+    """Read a card (or the app) and identify a beneficiary: find or create the record, then INSi (card) or
+    qualified at once (app)."""
+    card, now = READER.read(card_id, body.medium), runtime.clock()
+    found = (identify_from_app(session, operator, card, body.beneficiary, now=now) if body.medium is VitaleMedium.APP
+             else identify_from_card(session, operator, card, body.beneficiary, insi=insi, now=now))
+    return {"created": found.created, "ask_for_document": found.ask_for_document,
+            **identity_out(session, found.patient, today=now.date(), proposal=found.proposal)}
+
+
+@router.post("/identitovigilance/detect")
+def detect(runtime: RuntimeDep, session: SessionDep, operator: Qualifier) -> dict[str, int]:
+    """Look for probable duplicates and collisions among all records."""
+    return {"new_reviews": identitovigilance.detect(session, operator, now=runtime.clock())}
+
+
+@router.get("/identitovigilance/reviews")
+def reviews(runtime: RuntimeDep, session: SessionDep, operator: Reader) -> list[dict[str, object]]:
+    """Pairs awaiting a decision, the most likely first."""
+    return [{"id": i.review.id, "finding": i.finding.value, "score": i.review.score, "reasons": i.review.reasons,
+             "first": i.first.id, "second": i.second.id}
+            for i in identitovigilance.pending(session, operator, now=runtime.clock())]
+
+
+class DismissIn(BaseModel):
+    note: str = Field(min_length=1)
+
+
+@router.post("/identitovigilance/reviews/{review_id}/dismiss", status_code=204)
+def dismiss(review_id: int, body: DismissIn, runtime: RuntimeDep, session: SessionDep, operator: Qualifier) -> None:
+    """Two different persons: close the pair (homonyms are marked HOMA)."""
+    identitovigilance.dismiss(session, operator, review_id, note=body.note, now=runtime.clock())
+
+
+class MergeIn(BaseModel):
+    keep_id: int
+    merge_id: int
+    reason: str = Field(min_length=1)
+
+
+@router.post("/identitovigilance/merge")
+def merge(body: MergeIn, runtime: RuntimeDep, session: SessionDep, operator: Merger) -> dict[str, object]:
+    """Merge two records of one person (pharmacists only); both histories are kept."""
+    now = runtime.clock()
+    kept = identitovigilance.merge(session, operator, keep_id=body.keep_id, merge_id=body.merge_id,
+                                   reason=body.reason, now=now)
+    return identity_out(session, kept, today=now.date(), proposal=None)
+
+
+@router.get("/identitovigilance/report")
+def report(runtime: RuntimeDep, session: SessionDep, operator: Reader) -> dict[str, object]:
+    """Counts by status, collection method and attribute; pending reviews; merges."""
+    found = identitovigilance.report(session, operator, now=runtime.clock())
+    return {"patients": found.patients, "by_status": {s.value: n for s, n in found.by_status.items()},
+            "by_method": found.by_method, "attributes": {a.value: n for a, n in found.attributes.items()},
+            "pending_reviews": found.pending_reviews, "findings": found.findings, "merges": found.merges,
+            "waiting_for_document": found.waiting_for_document, "qualified_share": round(found.qualified_share, 3)}

@@ -1,0 +1,241 @@
+"""Pages of patient identity (French): search and creation, the record with its INS panel (INSi
+answer beside the record, differences highlighted, the document step), the Vitale reader (F5),
+identitovigilance (review, merge, report).
+
+Actions are plain forms (POST, then redirect). A refused action is shown on the page it came from,
+and its savepoint is rolled back: nothing half-written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from comptoir.domain.identity.ins import InsTraits
+from comptoir.domain.identity.status import DocumentOutcome, IdentityAttribute, TrustDocument
+from comptoir.domain.identity.vitale import VitaleMedium
+from comptoir.domain.operators import Permission
+from comptoir.errors import ComptoirError, Conflict, ExternalServiceError, NotFound, RuleViolation
+from comptoir.services.identity import identitovigilance, ins_datamatrix, patient_identity, patients, qualify_identity
+from comptoir.services.identity.history import EVENT_LABELS, history
+from comptoir.services.identity.vitale_reading import identify_from_app, identify_from_card
+from comptoir.services.platform.operators import CurrentOperator
+from comptoir.services.platform.runtime import Runtime
+from comptoir.web.deps import RuntimeDep, SessionDep, require
+from comptoir.web.identity.api import READER, InsiDep
+from comptoir.web.rendering import render, status_of
+
+router = APIRouter(include_in_schema=False)
+Reader = Annotated[CurrentOperator, Depends(require(Permission.READ_PATIENTS))]
+Writer = Annotated[CurrentOperator, Depends(require(Permission.WRITE_PATIENTS))]
+Qualifier = Annotated[CurrentOperator, Depends(require(Permission.QUALIFY_IDENTITY))]
+Merger = Annotated[CurrentOperator, Depends(require(Permission.MERGE_PATIENTS))]
+REFUSALS = (RuleViolation, Conflict, ExternalServiceError, NotFound)
+
+
+def attempt(session: Session, action: Callable[[], Any]) -> tuple[Any, ComptoirError | None]:
+    """Run `action` in a savepoint: a refusal rolls it back and comes back as the error to show."""
+    try:
+        with session.begin_nested():
+            return action(), None
+    except REFUSALS as exc:
+        return None, exc
+
+
+def see(path: str) -> RedirectResponse:
+    return RedirectResponse(path, status_code=303)
+
+
+@router.get("/patients", response_class=HTMLResponse)
+def patient_search(request: Request, runtime: RuntimeDep, session: SessionDep, operator: Reader,
+                   q: str = "") -> HTMLResponse:
+    found = patients.find_patients(session, operator, q, now=runtime.clock()) if q.strip() else []
+    template = "_patient_results.html" if request.headers.get("hx-request") == "true" else "patients.html"
+    return render(request, template, q=q, patients=found)
+
+
+@router.get("/patients/nouveau", response_class=HTMLResponse)
+def new_patient_form(request: Request, _: Writer) -> HTMLResponse:
+    return render(request, "patient_new.html", form={})
+
+
+@router.post("/patients/nouveau", response_model=None)
+def create_patient(request: Request, runtime: RuntimeDep, session: SessionDep, operator: Writer,
+                   last_name: Annotated[str, Form()], first_name: Annotated[str, Form()],
+                   birth_date: Annotated[str, Form()], sex: Annotated[str, Form()],
+                   birth_name: Annotated[str, Form()] = "", birth_given_names: Annotated[str, Form()] = "",
+                   birth_place: Annotated[str, Form()] = "", nir: Annotated[str, Form()] = "") -> Response:
+    form = {"last_name": last_name, "first_name": first_name, "birth_date": birth_date, "sex": sex,
+            "birth_name": birth_name, "birth_given_names": birth_given_names, "birth_place": birth_place, "nir": nir}
+    try:
+        born = date.fromisoformat(birth_date)
+    except ValueError:
+        message = f"Date de naissance impossible : {birth_date}."
+        return render(request, "patient_new.html", 422, form=form, error=message)
+    new = patients.NewPatient(last_name, first_name, born, sex, nir=nir or None, birth_name=birth_name or None,
+                              birth_given_names=birth_given_names or None, birth_place=birth_place or None)
+    created, error = attempt(session, lambda: patients.create_patient(session, operator, new, now=runtime.clock()))
+    if error:
+        return render(request, "patient_new.html", status_of(error), form=form, error=str(error))
+    return see(f"/patients/{created.id}")
+
+
+def patient_page(request: Request, runtime: Runtime, session: Session, operator: CurrentOperator, patient_id: int,
+                 *, error: ComptoirError | None = None, notice: str = "") -> HTMLResponse:
+    now = runtime.clock()
+    patient = patients.read_patient(session, operator, patient_id, now=now)
+    return render(request, "patient.html", status_of(error) if error else 200, patient=patient,
+                  panel=patient_identity.panel(patient, today=now.date()),
+                  proposal=qualify_identity.pending_proposal(session, patient, now=now),
+                  events=history(session, patient_id), event_labels=EVENT_LABELS, documents=list(TrustDocument),
+                  outcomes=list(DocumentOutcome), attributes=list(IdentityAttribute),
+                  error=str(error) if error else "", notice=notice or request.query_params.get("info", ""))
+
+
+@router.get("/patients/{patient_id}", response_class=HTMLResponse)
+def show_patient(request: Request, patient_id: int, runtime: RuntimeDep, session: SessionDep,
+                 operator: Reader) -> HTMLResponse:
+    return patient_page(request, runtime, session, operator, patient_id)
+
+
+def _after(request: Request, runtime: Runtime, session: Session, operator: CurrentOperator, patient_id: int,
+           action: Callable[[], Any], notice: str = "") -> Response:
+    _, error = attempt(session, action)
+    if error:
+        return patient_page(request, runtime, session, operator, patient_id, error=error)
+    return see(f"/patients/{patient_id}" + (f"?info={notice}" if notice else ""))
+
+
+@router.post("/patients/{patient_id}/insi", response_model=None)
+def ask_insi(request: Request, patient_id: int, runtime: RuntimeDep, session: SessionDep, operator: Qualifier,
+             insi: InsiDep) -> Response:
+    return _after(request, runtime, session, operator, patient_id, lambda: qualify_identity.ask_insi(
+        session, operator, patient_id, insi=insi, now=runtime.clock()))
+
+
+@router.post("/patients/{patient_id}/insi/accepter", response_model=None)
+def accept_insi(request: Request, patient_id: int, runtime: RuntimeDep, session: SessionDep, operator: Qualifier,
+                answer_id: Annotated[int, Form()]) -> Response:
+    return _after(request, runtime, session, operator, patient_id, lambda: qualify_identity.accept_insi_identity(
+        session, operator, patient_id, answer_id, now=runtime.clock()))
+
+
+@router.post("/patients/{patient_id}/piece", response_model=None)
+def record_document(request: Request, patient_id: int, runtime: RuntimeDep, session: SessionDep,
+                    operator: Qualifier, outcome: Annotated[DocumentOutcome, Form()],
+                    document: Annotated[str, Form()] = "") -> Response:
+    chosen = TrustDocument(document) if document in {d.value for d in TrustDocument} else None
+    return _after(request, runtime, session, operator, patient_id, lambda: qualify_identity.record_document(
+        session, operator, patient_id, outcome, document=chosen, prompts=runtime.settings.document_prompts,
+        now=runtime.clock()))
+
+
+@router.post("/patients/{patient_id}/datamatrix", response_model=None)
+async def scan_datamatrix(request: Request, patient_id: int, runtime: RuntimeDep, session: SessionDep,
+                          operator: Qualifier, insi: InsiDep, text: Annotated[str, Form()] = "",
+                          image: Annotated[UploadFile | None, File()] = None) -> Response:
+    content = await image.read() if image is not None else b""
+
+    def check() -> object:
+        payload = text.strip() or ins_datamatrix.datamatrix_text_of_image(content)
+        return ins_datamatrix.check_datamatrix(session, operator, patient_id, payload, insi=insi, now=runtime.clock())
+
+    return _after(request, runtime, session, operator, patient_id, check)
+
+
+@router.post("/patients/{patient_id}/attribut", response_model=None)
+def set_attribute(request: Request, patient_id: int, runtime: RuntimeDep, session: SessionDep, operator: Qualifier,
+                  attribute: Annotated[IdentityAttribute, Form()], reason: Annotated[str, Form()] = "",
+                  present: Annotated[bool, Form()] = True) -> Response:
+    return _after(request, runtime, session, operator, patient_id, lambda: patient_identity.set_attribute(
+        session, operator, patient_id, attribute, present=present, reason=reason, now=runtime.clock()))
+
+
+@router.post("/patients/{patient_id}/traits", response_model=None)
+def correct_traits(request: Request, patient_id: int, runtime: RuntimeDep, session: SessionDep, operator: Qualifier,
+                   birth_name: Annotated[str, Form()], birth_given_names: Annotated[str, Form()],
+                   birth_date: Annotated[date, Form()], sex: Annotated[str, Form()],
+                   birth_place: Annotated[str, Form()] = "", reason: Annotated[str, Form()] = "") -> Response:
+    traits = InsTraits(birth_name, birth_given_names, birth_date, sex, birth_place)
+    return _after(request, runtime, session, operator, patient_id, lambda: patient_identity.update_traits(
+        session, operator, patient_id, traits, reason=reason, now=runtime.clock()))
+
+
+@router.get("/vitale", response_class=HTMLResponse)
+def vitale_reader(request: Request, _: Qualifier, carte: str = "", support: str = "carte") -> HTMLResponse:
+    medium = VitaleMedium.APP if support == "appli" else VitaleMedium.CARD
+    card, error = None, None
+    if carte:
+        try:
+            card = READER.read(carte, medium)
+        except REFUSALS as exc:
+            error = exc
+    return render(request, "vitale.html", status_of(error) if error else 200, cards=READER.inserted(), card=card,
+                  medium=medium, selected=carte, error=str(error) if error else "")
+
+
+@router.post("/vitale/identifier", response_model=None)
+def vitale_identify(request: Request, runtime: RuntimeDep, session: SessionDep, operator: Qualifier, insi: InsiDep,
+                    carte: Annotated[str, Form()], support: Annotated[VitaleMedium, Form()],
+                    beneficiaire: Annotated[int, Form()]) -> Response:
+    def identify() -> Any:
+        card, now = READER.read(carte, support), runtime.clock()
+        if support is VitaleMedium.APP:
+            return identify_from_app(session, operator, card, beneficiaire, now=now)
+        return identify_from_card(session, operator, card, beneficiaire, insi=insi, now=now)
+
+    found, error = attempt(session, identify)
+    if error:
+        return render(request, "vitale.html", status_of(error), cards=READER.inserted(), card=None, medium=support,
+                      selected=carte, error=str(error))
+    notice = "Pièce d'identité à redemander (aucune pièce présentée la dernière fois)" if found.ask_for_document else ""
+    return see(f"/patients/{found.patient.id}" + (f"?info={notice}" if notice else ""))
+
+
+@router.get("/identitovigilance", response_class=HTMLResponse)
+def vigilance(request: Request, runtime: RuntimeDep, session: SessionDep, operator: Reader) -> HTMLResponse:
+    now = runtime.clock()
+    return render(request, "identitovigilance.html", items=identitovigilance.pending(session, operator, now=now),
+                  report=identitovigilance.report(session, operator, now=now),
+                  found=request.query_params.get("nouvelles"))
+
+
+@router.post("/identitovigilance/detecter")
+def detect(runtime: RuntimeDep, session: SessionDep, operator: Qualifier) -> RedirectResponse:
+    added = identitovigilance.detect(session, operator, now=runtime.clock())
+    return see(f"/identitovigilance?nouvelles={added}")
+
+
+@router.get("/identitovigilance/{review_id}", response_class=HTMLResponse)
+def review_page(request: Request, review_id: int, runtime: RuntimeDep, session: SessionDep, operator: Reader,
+                error: str = "") -> HTMLResponse:
+    item = identitovigilance.review(session, operator, review_id, now=runtime.clock())
+    today = runtime.clock().date()
+    return render(request, "review.html", item=item, error=error,
+                  panels=[patient_identity.panel(p, today=today) for p in (item.first, item.second)])
+
+
+@router.post("/identitovigilance/{review_id}/ecarter", response_model=None)
+def dismiss(request: Request, review_id: int, runtime: RuntimeDep, session: SessionDep, operator: Qualifier,
+            note: Annotated[str, Form()] = "") -> Response:
+    _, error = attempt(session, lambda: identitovigilance.dismiss(session, operator, review_id, note=note,
+                                                                   now=runtime.clock()))
+    return review_page(request, review_id, runtime, session, operator, str(error)) if error else see(
+        "/identitovigilance")
+
+
+@router.post("/identitovigilance/{review_id}/fusionner", response_model=None)
+def merge(request: Request, review_id: int, runtime: RuntimeDep, session: SessionDep, operator: Merger,
+          keep_id: Annotated[int, Form()], merge_id: Annotated[int, Form()],
+          reason: Annotated[str, Form()] = "") -> Response:
+    kept, error = attempt(session, lambda: identitovigilance.merge(session, operator, keep_id=keep_id,
+                                                                    merge_id=merge_id, reason=reason,
+                                                                    now=runtime.clock()))
+    if error:
+        return review_page(request, review_id, runtime, session, operator, str(error))
+    return see(f"/patients/{kept.id}?info=Dossiers fusionnés")

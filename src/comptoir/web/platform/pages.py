@@ -1,0 +1,89 @@
+"""HTML pages in French (Jinja2 + HTMX). HTMX requests get the fragment, others the whole page."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from comptoir.domain.operators import Permission
+from comptoir.errors import AuthenticationFailed
+from comptoir.services.platform import audit_log, operators
+from comptoir.services.platform.operators import CurrentOperator
+from comptoir.services.refdata import drugs
+from comptoir.services.refdata import status as refdata_status
+from comptoir.web.deps import SESSION_COOKIE, RuntimeDep, SessionDep, require, session_token
+from comptoir.web.rendering import is_htmx, render
+
+router = APIRouter(include_in_schema=False)
+@router.get("/connexion", response_class=HTMLResponse)
+def login_form(request: Request, suite: str = "/") -> HTMLResponse:
+    return render(request, "login.html", suite=_safe_next(suite))
+
+
+@router.post("/connexion", response_model=None)
+def login(request: Request, runtime: RuntimeDep, code: Annotated[str, Form()], password: Annotated[str, Form()],
+          suite: Annotated[str, Form()] = "/", poste: Annotated[str, Form()] = "") -> Response:
+    settings = runtime.settings
+    try:
+        token = operators.log_in(runtime.session_factory, code=code, password=password,
+                                 workstation=poste.strip() or settings.workstation, now=runtime.clock(),
+                                 free_failures=settings.login_free_failures, session_hours=settings.session_hours)
+    except AuthenticationFailed as exc:
+        return render(request, "login.html", status_code=401, error=str(exc), code=code, suite=_safe_next(suite))
+    response = RedirectResponse(_safe_next(suite), status_code=303)
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict")
+    return response
+
+
+def _safe_next(target: str) -> str:
+    # Only local paths: a crafted "suite" must not send the operator to another site.
+    return target if target.startswith("/") and not target.startswith("//") else "/"
+
+
+@router.post("/deconnexion")
+def logout(request: Request, session: SessionDep) -> RedirectResponse:
+    token = session_token(request)
+    if token:
+        operators.log_out(session, token)
+    response = RedirectResponse("/connexion", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+CounterOperator = Annotated[CurrentOperator, Depends(require(Permission.SEARCH_DRUGS))]
+
+
+@router.get("/", response_class=HTMLResponse)
+def counter_home(request: Request, session: SessionDep, _: CounterOperator) -> HTMLResponse:
+    status = refdata_status.reference_status(session)
+    return render(request, "home.html", status=status)
+
+
+@router.get("/medicaments", response_class=HTMLResponse)
+def drug_search(request: Request, runtime: RuntimeDep, session: SessionDep, _: CounterOperator,
+                q: str = "") -> HTMLResponse:
+    results = drugs.search_drugs(runtime.drug_index.get(session), q, limit=30) if q.strip() else []
+    template = "_drug_results.html" if is_htmx(request) else "drugs.html"
+    return render(request, template, q=q, results=results)
+
+
+@router.get("/medicaments/{cis}", response_class=HTMLResponse)
+def drug_page(request: Request, cis: str, session: SessionDep, _: CounterOperator) -> HTMLResponse:
+    return render(request, "drug_sheet.html", sheet=drugs.drug_sheet(session, cis), kinds=drugs.GENERIC_KINDS)
+
+
+@router.get("/journal", response_class=HTMLResponse)
+def audit_page(request: Request, runtime: RuntimeDep, session: SessionDep,
+               operator: Annotated[CurrentOperator, Depends(require(Permission.READ_AUDIT))]) -> HTMLResponse:
+    check = audit_log.verify(session)
+    actor = audit_log.Actor(operator.code, operator.workstation)
+    entries = audit_log.read_trail(session, actor, limit=300, now=runtime.clock())
+    return render(request, "audit.html", entries=entries, check=check)
+
+
+def login_redirect(request: Request) -> RedirectResponse:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/connexion?suite={quote(target)}", status_code=303)

@@ -1,0 +1,113 @@
+"""The `comptoir` command as outside checks run it: real process, JSON out, exit code 2 on errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import update
+
+from comptoir.domain.operators import Role
+from comptoir.services.identity import patients
+from comptoir.services.platform.operators import CurrentOperator
+from comptoir.services.platform.runtime import Runtime
+from comptoir.store import models as m
+
+COMPTOIR = str(Path(sys.executable).parent / "comptoir")
+
+
+def run(*args: str, database_url: str, cwd: Path, extra_env: dict[str, str] | None = None
+        ) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COMPTOIR_DATABASE_URL": database_url, **(extra_env or {})}
+    return subprocess.run([COMPTOIR, *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=300)
+
+
+def test_drugs_search_prints_the_contract_json(reference_runtime: Runtime, tmp_path: Path) -> None:
+    result = run("drugs", "search", "doliprane 1000", "--json", database_url=reference_runtime.settings.database_url,
+                 cwd=tmp_path)
+
+    found = json.loads(result.stdout)
+    assert result.returncode == 0
+    assert found[0]["name"].startswith("DOLIPRANE 1000 mg")
+    assert set(found[0]) == {"cis", "name", "substances", "cip13"}
+
+
+def test_a_fresh_database_loads_the_reference_by_itself(tmp_path: Path, shared_data: Path) -> None:
+    result = run("drugs", "search", "3400935955838", "--json", database_url=f"sqlite:///{tmp_path / 'new.db'}",
+                 cwd=tmp_path, extra_env={"COMPTOIR_REFDATA": str(shared_data)})
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)[0]["cis"] == "60234100"
+
+
+def test_an_error_is_one_line_on_stderr_with_exit_code_2(tmp_path: Path) -> None:
+    result = run("refdata", "import", str(tmp_path / "absent"), database_url=f"sqlite:///{tmp_path / 'x.db'}",
+                 cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "Traceback" not in result.stderr
+    assert "introuvable" in result.stderr
+
+
+def test_a_missing_reference_says_what_is_missing(tmp_path: Path) -> None:
+    empty = tmp_path / "vide"
+    empty.mkdir()
+
+    result = run("refdata", "import", str(empty), database_url=f"sqlite:///{tmp_path / 'x.db'}", cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert "CIS_bdpm.txt" in result.stderr and "CIS_COMPO_bdpm.txt" in result.stderr
+
+
+def test_refdata_status_reports_dates_and_thesaurus_coverage(reference_runtime: Runtime, tmp_path: Path) -> None:
+    result = run("refdata", "status", "--json", database_url=reference_runtime.settings.database_url, cwd=tmp_path)
+
+    status = json.loads(result.stdout)
+    assert {r["kind"]: r["data_date"] for r in status["releases"]} == {"bdpm": "2026-05-19",
+                                                                       "thesaurus": "2023-09-15"}
+    assert 0.8 < status["thesaurus_mapping"]["coverage"] <= 1
+
+
+def test_audit_verify_fails_with_exit_code_2_on_a_tampered_trail(runtime: Runtime, tmp_path: Path) -> None:
+    operator = CurrentOperator(1, "PR01", "Julie", Role.PREPARATEUR, "poste-1")
+    with runtime.session_factory.begin() as session:
+        created = patients.create_patient(session, operator, patients.NewPatient("A", "B", runtime.clock().date(), "F"),
+                                          now=runtime.clock())
+        patients.read_patient(session, operator, created.id, now=runtime.clock())
+    url = runtime.settings.database_url
+
+    intact = run("audit", "verify", "--json", database_url=url, cwd=tmp_path)
+    with runtime.session_factory.begin() as session:
+        session.execute(update(m.AuditEntry).where(m.AuditEntry.seq == 1).values(detail="effacé"))
+    broken = run("audit", "verify", database_url=url, cwd=tmp_path)
+
+    assert intact.returncode == 0 and json.loads(intact.stdout)["entries"] == 2
+    assert broken.returncode == 2
+    assert "entrée n° 1" in broken.stderr
+
+
+@pytest.mark.parametrize("query", ["amoxiciline 500", "3400930227336"])
+def test_drugs_search_finds_by_dci_typo_and_cip13(reference_runtime: Runtime, tmp_path: Path, query: str) -> None:
+    result = run("drugs", "search", query, "--json", database_url=reference_runtime.settings.database_url,
+                 cwd=tmp_path)
+
+    assert json.loads(result.stdout), result.stderr
+
+
+def test_bench_reports_the_search_percentiles_import_time_and_memory(
+    reference_runtime: Runtime, tmp_path: Path
+) -> None:
+    result = run("bench", "--json", database_url=reference_runtime.settings.database_url, cwd=tmp_path)
+
+    report = json.loads(result.stdout)
+    assert result.returncode == 0, result.stderr
+    assert report["drug_search"]["queries"] == 400
+    assert 0 < report["drug_search"]["p50_ms"] <= report["drug_search"]["p95_ms"]
+    assert report["refdata_import_s"] > 0
+    assert report["server_rss_mb"] > 20
+    assert 0 < report["scan_to_screen"]["p50_ms"] <= report["scan_to_screen"]["p95_ms"]
