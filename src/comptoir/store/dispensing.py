@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, false
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from comptoir.store.models import Base
 
@@ -79,3 +79,10 @@ class AnalysisDecision(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
 
     __table_args__ = (Index("ix_analysis_decision_patient", "patient_id", "at"),)
+
+
+class DispensationRepository:
+    """Every query on these tables lives here."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session

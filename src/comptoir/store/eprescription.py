@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from comptoir.store.models import Base
 
@@ -92,3 +92,10 @@ class LineDelivery(Base):
 
     __table_args__ = (UniqueConstraint("prescription_id", "line_number", "renewal",
                                        name="uq_line_delivery_period"),)
+
+
+class EPrescriptionRepository:
+    """Every query on these tables lives here."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from comptoir.store.models import Base
 
@@ -35,3 +35,10 @@ class OutboxMessage(Base):
     """Another message's key that must be sent first (a billing complement after its execution)."""
 
     __table_args__ = (Index("ix_outbox_message_due", "status", "next_attempt_at"),)
+
+
+class OutboxRepository:
+    """Every query on these tables lives here."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session

@@ -26,6 +26,8 @@ from comptoir.web.identity import api as identity_api
 from comptoir.web.identity import pages as identity_pages
 from comptoir.web.platform import api, pages
 from comptoir.web.reading import pages as reading_pages
+from comptoir.web.refdata import api as refdata_api
+from comptoir.web.refdata import pages as refdata_pages
 from comptoir.web.rendering import render, status_of
 
 log = logging.getLogger("comptoir")
@@ -42,6 +44,8 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
     if runtime is not None:
         app.state.runtime = runtime
     app.include_router(api.router)
+    app.include_router(refdata_api.router)
+    app.include_router(refdata_pages.router)
     app.include_router(analysis_api.router)
     app.include_router(analysis_pages.router)
     app.include_router(pages.router)

@@ -12,6 +12,7 @@ from comptoir.domain.operators import Permission
 from comptoir.errors import PermissionDenied
 from comptoir.services.platform.operators import CurrentOperator, operator_for_token
 from comptoir.services.platform.runtime import Runtime
+from comptoir.services.platform.unit_of_work import UnitOfWork
 
 SESSION_COOKIE = "comptoir_session"
 
@@ -34,6 +35,18 @@ def get_session(runtime: RuntimeDep) -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_uow(runtime: RuntimeDep) -> Iterator[UnitOfWork]:
+    """The request's unit of work: use cases open and commit it; closed when the response is sent."""
+    uow = runtime.unit_of_work()
+    try:
+        yield uow
+    finally:
+        uow.close()
+
+
+UowDep = Annotated[UnitOfWork, Depends(get_uow)]
 
 
 def session_token(request: Request) -> str | None:

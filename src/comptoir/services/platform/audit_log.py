@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from comptoir.domain.audit import GENESIS, AuditRecord, ChainCheck, entry_hash, verify_chain
+from comptoir.domain.audit import AuditRecord, ChainCheck, entry_hash, verify_chain
 from comptoir.store import models as m
+from comptoir.store.platform import AuditRepository
+
+if TYPE_CHECKING:
+    from comptoir.services.platform.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,30 +24,46 @@ class Actor:
     workstation: str
 
 
+def audit(uow: UnitOfWork, actor: Actor, *, action: str, object_type: str, object_id: str, detail: str = "",
+          now: datetime) -> m.AuditEntry:
+    """Append one entry to the trail inside the use case's unit of work."""
+    return _append(uow.audit, actor, action=action, object_type=object_type, object_id=object_id, detail=detail,
+                   now=now)
+
+
 def record_access(
     session: Session, actor: Actor, *, action: str, object_type: str, object_id: str, detail: str = "",
     now: datetime,
 ) -> m.AuditEntry:
-    """Append one entry in the caller's transaction; the head row's lock orders concurrent writers."""
-    head = session.scalars(select(m.AuditHead).where(m.AuditHead.id == 1).with_for_update()).first()
-    if head is None:
-        head = m.AuditHead(id=1, seq=0, hash=GENESIS)
-        session.add(head)
+    """Append one entry in the caller's transaction (callers not yet on a unit of work)."""
+    return _append(AuditRepository(session), actor, action=action, object_type=object_type, object_id=object_id,
+                   detail=detail, now=now)
+
+
+def _append(trail: AuditRepository, actor: Actor, *, action: str, object_type: str, object_id: str, detail: str,
+            now: datetime) -> m.AuditEntry:
+    head = trail.locked_head()
     record = AuditRecord(head.seq + 1, now, actor.operator_code, actor.workstation, action, object_type,
                          object_id, detail, head.hash)
     entry = m.AuditEntry(seq=record.seq, at=now, operator_code=actor.operator_code, workstation=actor.workstation,
                          action=action, object_type=object_type, object_id=object_id, detail=detail,
                          prev_hash=head.hash, hash=entry_hash(record))
-    session.add(entry)
-    head.seq, head.hash = entry.seq, entry.hash
-    session.flush()
+    trail.append(entry, head)
     return entry
 
 
 def verify(session: Session) -> ChainCheck:
-    head = session.get(m.AuditHead, 1)
-    rows = session.scalars(select(m.AuditEntry).order_by(m.AuditEntry.seq)).yield_per(2000)
-    pairs = ((_record(row), row.hash) for row in rows)
+    return _verify(AuditRepository(session))
+
+
+def verify_trail(uow: UnitOfWork) -> ChainCheck:
+    with uow:
+        return _verify(uow.audit)
+
+
+def _verify(trail: AuditRepository) -> ChainCheck:
+    head = trail.head()
+    pairs = ((_record(row), row.hash) for row in trail.all_in_order())
     return verify_chain(pairs, (head.seq, head.hash) if head else None)
 
 
@@ -61,7 +81,4 @@ def read_trail(session: Session, actor: Actor, *, limit: int, now: datetime) -> 
 
 
 def recent_entries(session: Session, *, limit: int = 200, object_type: str | None = None) -> list[m.AuditEntry]:
-    query = select(m.AuditEntry).order_by(m.AuditEntry.seq.desc()).limit(limit)
-    if object_type:
-        query = query.where(m.AuditEntry.object_type == object_type)
-    return list(session.scalars(query))
+    return AuditRepository(session).recent(limit=limit, object_type=object_type)

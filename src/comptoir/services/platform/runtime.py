@@ -14,6 +14,7 @@ from comptoir.services.refdata.drugs import DrugIndexCache
 from comptoir.settings import Settings
 from comptoir.store import migrate
 from comptoir.store.db import make_engine, make_session_factory
+from comptoir.store.unit_of_work import SqlUnitOfWork
 
 Clock = Callable[[], datetime]
 
@@ -33,6 +34,10 @@ class Runtime:
 
     def __post_init__(self) -> None:
         self.analysis_reference = AnalysisReferenceCache(self.drug_index)
+
+    def unit_of_work(self) -> SqlUnitOfWork:
+        """A new unit of work on the pharmacy's database; its caller closes it."""
+        return SqlUnitOfWork(self.session_factory)
 
 
 def open_runtime(settings: Settings, *, clock: Clock = utc_now) -> Runtime:

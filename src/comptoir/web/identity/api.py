@@ -244,3 +244,52 @@ def report(runtime: RuntimeDep, session: SessionDep, operator: Reader) -> dict[s
             "by_method": found.by_method, "attributes": {a.value: n for a, n in found.attributes.items()},
             "pending_reviews": found.pending_reviews, "findings": found.findings, "merges": found.merges,
             "waiting_for_document": found.waiting_for_document, "qualified_share": round(found.qualified_share, 3)}
+
+
+class PatientIn(BaseModel):
+    last_name: str = Field(min_length=1)
+    first_name: str = Field(min_length=1)
+    birth_date: date
+    sex: str = Field(pattern="^[FM]$")
+    allergies: list[str] = []
+    nir: str | None = None
+    birth_name: str | None = None
+    birth_given_names: str | None = None
+    birth_place: str | None = None
+
+
+class PatientOut(BaseModel):
+    id: int
+    last_name: str
+    first_name: str
+    birth_date: date
+    sex: str
+    allergies: list[str]
+
+
+def _patient_out(p: object) -> PatientOut:
+    return PatientOut.model_validate(p, from_attributes=True)
+
+
+@router.get("/patients", response_model=list[PatientOut], tags=["patients"])
+def find_patients(runtime: RuntimeDep, session: SessionDep, q: Annotated[str, Query(min_length=1)],
+                  operator: Annotated[CurrentOperator, Depends(require(Permission.READ_PATIENTS))]) -> list[PatientOut]:
+    """Search patients by name (audited)."""
+    return [_patient_out(p) for p in patients.find_patients(session, operator, q, now=runtime.clock())]
+
+
+@router.get("/patients/{patient_id}", response_model=PatientOut, tags=["patients"])
+def read_patient(patient_id: int, runtime: RuntimeDep, session: SessionDep,
+                 operator: Annotated[CurrentOperator, Depends(require(Permission.READ_PATIENTS))]) -> PatientOut:
+    """One patient record (audited)."""
+    return _patient_out(patients.read_patient(session, operator, patient_id, now=runtime.clock()))
+
+
+@router.post("/patients", response_model=PatientOut, status_code=201, tags=["patients"])
+def create_patient(body: PatientIn, runtime: RuntimeDep, session: SessionDep,
+                   operator: Annotated[CurrentOperator, Depends(require(Permission.WRITE_PATIENTS))]) -> PatientOut:
+    """Create a patient record (audited): a provisional identity; a typed NIR must be valid and agree with it."""
+    new = patients.NewPatient(body.last_name, body.first_name, body.birth_date, body.sex, nir=body.nir,
+                              allergies=tuple(body.allergies), birth_name=body.birth_name,
+                              birth_given_names=body.birth_given_names, birth_place=body.birth_place)
+    return _patient_out(patients.create_patient(session, operator, new, now=runtime.clock()))

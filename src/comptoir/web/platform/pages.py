@@ -12,10 +12,9 @@ from comptoir.domain.operators import Permission
 from comptoir.errors import AuthenticationFailed
 from comptoir.services.platform import audit_log, operators
 from comptoir.services.platform.operators import CurrentOperator
-from comptoir.services.refdata import drugs
 from comptoir.services.refdata import status as refdata_status
 from comptoir.web.deps import SESSION_COOKIE, RuntimeDep, SessionDep, require, session_token
-from comptoir.web.rendering import is_htmx, render
+from comptoir.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
 @router.get("/connexion", response_class=HTMLResponse)
@@ -60,19 +59,6 @@ CounterOperator = Annotated[CurrentOperator, Depends(require(Permission.SEARCH_D
 def counter_home(request: Request, session: SessionDep, _: CounterOperator) -> HTMLResponse:
     status = refdata_status.reference_status(session)
     return render(request, "home.html", status=status)
-
-
-@router.get("/medicaments", response_class=HTMLResponse)
-def drug_search(request: Request, runtime: RuntimeDep, session: SessionDep, _: CounterOperator,
-                q: str = "") -> HTMLResponse:
-    results = drugs.search_drugs(runtime.drug_index.get(session), q, limit=30) if q.strip() else []
-    template = "_drug_results.html" if is_htmx(request) else "drugs.html"
-    return render(request, template, q=q, results=results)
-
-
-@router.get("/medicaments/{cis}", response_class=HTMLResponse)
-def drug_page(request: Request, cis: str, session: SessionDep, _: CounterOperator) -> HTMLResponse:
-    return render(request, "drug_sheet.html", sheet=drugs.drug_sheet(session, cis), kinds=drugs.GENERIC_KINDS)
 
 
 @router.get("/journal", response_class=HTMLResponse)

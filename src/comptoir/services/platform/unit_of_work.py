@@ -1,0 +1,36 @@
+"""What a use case needs from storage: the repositories of one transaction, and its commit.
+
+`store.unit_of_work.SqlUnitOfWork` is the real one; `tests/fakes` holds an in-memory one so that
+the rules of a use case are tested without a database.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Protocol, Self
+
+from comptoir.store.dispensing import DispensationRepository
+from comptoir.store.eprescription import EPrescriptionRepository
+from comptoir.store.identity import PatientRepository
+from comptoir.store.outbox import OutboxRepository
+from comptoir.store.platform import AuditRepository, OperatorRepository
+from comptoir.store.refdata import ReferenceRepository
+
+
+class UnitOfWork(Protocol):
+    audit: AuditRepository
+    operators: OperatorRepository
+    patients: PatientRepository
+    dispensations: DispensationRepository
+    eprescriptions: EPrescriptionRepository
+    outbox: OutboxRepository
+    reference: ReferenceRepository
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None: ...
+
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...

@@ -1,0 +1,10 @@
+"""Repository of the identity capability: every query on its tables lives here."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+
+class PatientRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session

@@ -1,0 +1,63 @@
+"""The unit of work over SQLAlchemy: one transaction, the repositories that share it, one commit.
+
+A use case runs `with uow:` and calls `uow.commit()` once at the end; leaving the block without
+committing rolls back, so a refusal changes nothing. The session stays open after the block (until
+`close()`, which the web request and the CLI do at their end) so that a page can still read the
+rows a use case returned.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from comptoir.store.dispensing import DispensationRepository
+from comptoir.store.eprescription import EPrescriptionRepository
+from comptoir.store.identity import PatientRepository
+from comptoir.store.outbox import OutboxRepository
+from comptoir.store.platform import AuditRepository, OperatorRepository
+from comptoir.store.refdata import ReferenceRepository
+
+
+class SqlUnitOfWork:
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self._session_factory = session_factory
+        self._session: Session | None = None
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            self._session = self._session_factory()
+            self._attach(self._session)
+        return self._session
+
+    def _attach(self, session: Session) -> None:
+        self.audit = AuditRepository(session)
+        self.operators = OperatorRepository(session)
+        self.patients = PatientRepository(session)
+        self.dispensations = DispensationRepository(session)
+        self.eprescriptions = EPrescriptionRepository(session)
+        self.outbox = OutboxRepository(session)
+        self.reference = ReferenceRepository(session)
+
+    def __enter__(self) -> Self:
+        self.session  # noqa: B018 (opens the session and its repositories)
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self.rollback()
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def rollback(self) -> None:
+        if self._session is not None:
+            self._session.rollback()
+
+    def close(self) -> None:
+        if self._session is not None:
+            self._session.close()
+            self._session = None

@@ -1,0 +1,32 @@
+"""In-memory repositories and unit of work: the rules of a use case tested without a database.
+
+`FakeUnitOfWork` has the attributes of `services.platform.unit_of_work.UnitOfWork`; each capability's
+fake repositories live in their own module here and are plugged in by `FakeUnitOfWork`.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from tests.fakes.platform import FakeAuditRepository
+
+
+class FakeUnitOfWork:
+    def __init__(self) -> None:
+        self.audit = FakeAuditRepository()
+        self.committed = 0
+        self.rolled_back = 0
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self.rollback()
+
+    def commit(self) -> None:
+        self.committed += 1
+
+    def rollback(self) -> None:
+        self.rolled_back += 1
