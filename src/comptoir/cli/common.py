@@ -11,6 +11,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 
 from comptoir.analysis.reference import AnalysisReference
 from comptoir.services.platform.runtime import Runtime, open_runtime
+from comptoir.services.platform.unit_of_work import UnitOfWork
 from comptoir.services.refdata import status as refdata_status
 from comptoir.services.refdata.import_reference import READ_STEPS, Step
 from comptoir.settings import Settings
@@ -29,6 +30,15 @@ class CliState:
         if self._runtime is None:
             self._runtime = open_runtime(self.settings)
         return self._runtime
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[UnitOfWork]:
+        """A unit of work for one command, closed at its end (the use case opens and commits it)."""
+        uow = self.runtime.unit_of_work()
+        try:
+            yield uow
+        finally:
+            uow.close()
 
     def analysis_reference(self) -> AnalysisReference:
         with self.runtime.session_factory() as session:
