@@ -54,6 +54,11 @@ class Settings(BaseSettings):
     outbox_poll_s: float = 1.0
     outbox_lease_s: float = 60.0
     """How long a claimed message stays with its worker; a worker killed mid-send frees it after that."""
+    backup_dir: Path = Field(default_factory=lambda data: data["var_dir"] / "sauvegardes")
+    backup_every_h: float = 24.0
+    """`comptoir serve` takes a backup this often (0: never; `comptoir backup` still works)."""
+    backup_keep: int = 14
+    """How many scheduled backups are kept; the oldest are deleted."""
     document_prompts: int = 3
     """After "aucune pièce présentée", how many next visits ask again for an identity document."""
 

@@ -11,7 +11,7 @@ import sys
 import click
 import typer
 
-from comptoir.cli import analysis, audit, check, drugs, emulate, gs1, ins, operators, reading, refdata, server
+from comptoir.cli import analysis, audit, backup, check, drugs, emulate, gs1, ins, operators, reading, refdata, server
 from comptoir.cli.common import CliState, err
 from comptoir.cli.qr import qr_app
 from comptoir.cli.worker import worker
@@ -30,6 +30,8 @@ app.command("analyse")(analysis.analyse)
 app.add_typer(check.check_app, name="check")
 app.add_typer(qr_app, name="qr")
 app.command("worker")(worker)
+app.command("backup")(backup.backup)
+app.command("restore")(backup.restore)
 app.add_typer(gs1.gs1_app, name="gs1")
 app.add_typer(reading.read_app, name="read")
 app.add_typer(reading.posology_app, name="posology")

@@ -64,6 +64,9 @@ def serve(
         from comptoir.services.eprescription.messages import worker_for
 
         worker_for(state.runtime).start(settings.outbox_poll_s)
+    from comptoir.services.platform.backup import BackupScheduler
+
+    BackupScheduler(settings).start()
     err.print(f"comptoir écoute sur http://{host or settings.host}:{port or settings.port}")
     uvicorn.run(create_app(settings, runtime=state.runtime), host=host or settings.host,
                 port=port or settings.port, log_level="info")
