@@ -21,3 +21,15 @@
     }
   });
 })();
+
+// Without inline handlers (the Content-Security-Policy forbids them): a select that submits its form,
+// or opens a page, when it changes.
+document.addEventListener("change", function (event) {
+  "use strict";
+  var field = event.target;
+  if (field.hasAttribute && field.hasAttribute("data-submit-on-change") && field.form) {
+    field.form.submit();
+  } else if (field.dataset && field.dataset.navigateOnChange) {
+    window.location.assign(field.dataset.navigateOnChange + encodeURIComponent(field.value));
+  }
+});
