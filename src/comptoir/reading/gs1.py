@@ -22,6 +22,8 @@ from biip.gs1_messages import GS1Message
 from comptoir.errors import RuleViolation
 
 GS = "\x1d"
+# The pack's DataMatrix carries GTIN, expiry, lot (≤ 20) and serial (≤ 20): well under 100 characters.
+MAX_PACK_CODE_CHARS = 200
 _SEPARATORS = re.compile(r"<GS>|\||~|\\x1d|\u241d|\u001d", re.I)
 
 
@@ -47,6 +49,8 @@ def parse_pack_code(text: str) -> PackCode:
     cleaned = _SEPARATORS.sub(GS, text.strip())
     if not cleaned:
         raise UnreadablePackCode("Code vide : scannez le DataMatrix de la boîte.")
+    if len(cleaned) > MAX_PACK_CODE_CHARS:
+        raise UnreadablePackCode("Code trop long pour le DataMatrix d'une boîte de médicament.")
     message = _message(cleaned)
     values = {element.ai.ai: element for element in message.element_strings}
     if "01" not in values:
@@ -64,7 +68,7 @@ def _message(cleaned: str) -> GS1Message:
         if cleaned.startswith("("):
             return GS1Message.parse_hri(cleaned)
         result = parse(cleaned if cleaned.startswith("]") else cleaned.lstrip(GS))
-    except ParseError as exc:
+    except (ParseError, ValueError, IndexError) as exc:  # biip raises IndexError on a lone "]"
         raise UnreadablePackCode(f"Code GS1 illisible : « {cleaned[:40]} » n'a pas la structure d'un DataMatrix "
                                  "de boîte (01 code produit, 17 péremption, 10 lot, 21 série).") from exc
     if result.gs1_message is None:

@@ -21,6 +21,10 @@ from comptoir.errors import RuleViolation
 VERSION = 2
 REPLACED_KEY = "RPPSR"
 
+# A version-40 QR code holds at most 2,953 bytes (ISO/IEC 18004, byte mode, level L): anything longer
+# was not read from one.
+MAX_QR_CHARS = 2953
+
 
 class UnreadableQr(RuleViolation):
     pass
@@ -52,11 +56,14 @@ class QrContent:
 def read_qr(text: str) -> QrContent:
     """The QR's text (or a typed identifier) as its content; `UnreadableQr` says in French what is wrong."""
     stripped = (text or "").strip()
+    if len(stripped) > MAX_QR_CHARS:
+        raise UnreadableQr(f"Code trop long pour un QR code d'ordonnance numérique ({MAX_QR_CHARS} caractères "
+                           "au plus).")
     if is_prescription_id(stripped.upper()) and not stripped.startswith("{"):
         return QrContent(prescription_id=stripped.upper())
     try:
         data = json.loads(stripped)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise UnreadableQr("Ce code n'est pas celui d'une ordonnance numérique (ni JSON, ni identifiant de "
                            "18 caractères).") from exc
     return _content(data)
