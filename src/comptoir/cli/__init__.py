@@ -7,15 +7,15 @@ one line on stderr, never a traceback.
 from __future__ import annotations
 
 import sys
+from typing import NoReturn
 
-import click
 import typer
 
 from comptoir.cli import analysis, audit, backup, check, drugs, emulate, gs1, ins, operators, reading, refdata, server
-from comptoir.cli.common import CliState, err
+from comptoir.cli.common import CliState
 from comptoir.cli.qr import qr_app
+from comptoir.cli.usage_errors import failure_message, one_line
 from comptoir.cli.worker import worker
-from comptoir.errors import ComptoirError
 
 app = typer.Typer(help="comptoir — le logiciel ouvert du comptoir officinal.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
@@ -43,21 +43,18 @@ def _root(ctx: typer.Context) -> None:
 
 
 def main() -> None:
-    """Console entry point: known errors become one French line and exit code 2."""
+    """Console entry point: every failure becomes one French line on stderr and exit code 2."""
     try:
         code = app(standalone_mode=False)
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(2)
-    except (click.exceptions.Abort, KeyboardInterrupt):
-        err.print("Interrompu.")
-        sys.exit(2)
-    except ComptoirError as exc:
-        print(f"comptoir : {exc}", file=sys.stderr)
-        sys.exit(2)
+    except (typer.Abort, KeyboardInterrupt):
+        _fail("interrompu.")
     except Exception as exc:  # entry point: no traceback for the user, the cause in one line
-        print(f"comptoir : erreur inattendue ({type(exc).__name__}: {exc})", file=sys.stderr)
-        sys.exit(2)
+        _fail(failure_message(exc))
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _fail(message: str) -> NoReturn:
+    print(f"comptoir : {one_line(message)}", file=sys.stderr)
+    sys.exit(2)
