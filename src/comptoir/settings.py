@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     outbox_poll_s: float = 1.0
     outbox_lease_s: float = 60.0
     """How long a claimed message stays with its worker; a worker killed mid-send frees it after that."""
+    outbox_max_attempts: int = 8
+    """Tries of a message whose sending fails unexpectedly (not a service down) before it waits for a pharmacist."""
     document_prompts: int = 3
     """After "aucune pièce présentée", how many next visits ask again for an identity document."""
 
