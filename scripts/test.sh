@@ -6,11 +6,13 @@ cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 ./scripts/system-deps.sh
 
-export COMPTOIR_TEST_POSTGRES_URL=${COMPTOIR_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test}
-if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && command -v pg_ctlcluster >/dev/null; then
-  echo "» Démarrage de PostgreSQL…"
-  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n 1)" main start || true
+# The whole suite, PostgreSQL included: a developer's opt-out (COMPTOIR_TEST_POSTGRES=off) does not apply here.
+if [ "${COMPTOIR_TEST_POSTGRES:-}" = off ]; then
+  echo "   COMPTOIR_TEST_POSTGRES=off ignoré : la suite complète passe aussi sur PostgreSQL." >&2
 fi
+unset COMPTOIR_TEST_POSTGRES
+export COMPTOIR_TEST_POSTGRES_URL=${COMPTOIR_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test}
+./scripts/postgres.sh
 
 echo "» ruff"; .venv/bin/ruff check src tests bench
 echo "» mypy"; .venv/bin/mypy

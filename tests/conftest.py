@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, make_url, text
+from sqlalchemy.exc import OperationalError
 
 from comptoir.analysis.reference import AnalysisReference
 from comptoir.domain.operators import Role
@@ -23,7 +24,10 @@ from comptoir.services.refdata.import_reference import import_reference
 from comptoir.settings import Settings
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-POSTGRES_URL = os.environ.get("COMPTOIR_TEST_POSTGRES_URL", "")
+POSTGRES_URL = os.environ.get("COMPTOIR_TEST_POSTGRES_URL") or "postgresql://postgres@127.0.0.1:5432/test"
+POSTGRES_OFF = os.environ.get("COMPTOIR_TEST_POSTGRES", "").lower() == "off"
+"""The only way to leave PostgreSQL out besides `-m "not postgres"`: a developer's explicit choice, never
+the test command's; otherwise a server that cannot be reached fails its tests (it must not hide them)."""
 PASSWORD = "mot-de-passe-test"
 
 
@@ -59,22 +63,31 @@ def _psycopg_url(url: str) -> str:
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """A database of its own for this test session, so parallel runs on one server never collide."""
-    if not POSTGRES_URL:
-        pytest.skip("COMPTOIR_TEST_POSTGRES_URL not set")
+    if POSTGRES_OFF:
+        pytest.skip("PostgreSQL écarté volontairement (COMPTOIR_TEST_POSTGRES=off)")
     name = f"comptoir_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(_psycopg_url(POSTGRES_URL), isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:
+    admin = create_engine(_psycopg_url(POSTGRES_URL), isolation_level="AUTOCOMMIT",
+                          connect_args={"connect_timeout": 10})
+    if problem := _create_database(admin, name):
         admin.dispose()
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"PostgreSQL unreachable ({type(exc).__name__})")
+        pytest.fail(problem, pytrace=False)
     yield POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+def _create_database(admin: Engine, name: str) -> str:
+    """Creates the session's database; returns why it could not, or an empty string."""
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError as exc:
+        where = make_url(POSTGRES_URL).render_as_string(hide_password=True)
+        return (f"PostgreSQL injoignable ({where}) : {str(exc.orig).strip().splitlines()[0]}\n"
+                "Lancez ./scripts/test.sh (il démarre PostgreSQL), ou écartez ces tests délibérément : "
+                '-m "not postgres" ou COMPTOIR_TEST_POSTGRES=off.')
+    return ""
 
 
 def reset_postgres(url: str) -> None:

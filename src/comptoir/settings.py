@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     outbox_poll_s: float = 1.0
     outbox_lease_s: float = 60.0
     """How long a claimed message stays with its worker; a worker killed mid-send frees it after that."""
+    outbox_max_attempts: int = 8
+    """Tries of a message whose sending fails unexpectedly (not a service down) before it waits for a pharmacist."""
     max_body_mb: int = 25
     """Largest request body accepted (a scanned prescription is a few MB); refused before it is read."""
     backup_dir: Path = Field(default_factory=lambda data: data["var_dir"] / "sauvegardes")

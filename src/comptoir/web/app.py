@@ -75,7 +75,7 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-async def _on_error(request: Request, error: ComptoirError) -> Response:
+def _on_error(request: Request, error: ComptoirError) -> Response:  # renders a template: file reads, thread pool
     status = status_of(error)
     headers = {"Retry-After": str(error.retry_after_s)} if isinstance(error, TooManyAttempts) else None
     if _wants_json(request):

@@ -143,3 +143,76 @@ def test_concurrent_workers_never_send_a_message_twice(runtime: Runtime, clock: 
         thread.join(timeout=60)
 
     assert service.received == Counter(keys)
+
+
+class Broken:
+    """A handler with a bug: it raises an error nobody foresaw for the payloads it cannot read."""
+
+    def __init__(self, error: Exception, unreadable: set[str]) -> None:
+        self.error, self.unreadable, self.received = error, unreadable, Counter[str]()
+
+    def __call__(self, payload: dict[str, Any]) -> dict[str, Any]:
+        if payload["n"] in self.unreadable:
+            raise self.error
+        self.received[payload["n"]] += 1
+        return {"ok": payload["n"]}
+
+
+def broken_worker(runtime: Runtime, handler: Broken, clock: Clock, max_attempts: int = 8) -> outbox.OutboxWorker:
+    return outbox.OutboxWorker(runtime.session_factory, {"test": handler}, clock, batch=3, max_attempts=max_attempts)
+
+
+@pytest.mark.parametrize("error", [ValueError("date illisible"), KeyError("prescription_id")],
+                         ids=["ValueError", "KeyError"])
+def test_a_handler_failing_unexpectedly_is_retried_later_with_backoff(
+        runtime: Runtime, clock: Clock, error: Exception, caplog: pytest.LogCaptureFixture) -> None:
+    sender = broken_worker(runtime, Broken(error, {"a"}), clock)
+    put(runtime, "a")
+
+    assert sender.run_once() == 1
+    first = message(runtime, "a")
+    retried_too_soon = sender.run_once()
+    clock.advance(seconds=2)
+    retried_after_backoff = sender.run_once()
+    second = message(runtime, "a")
+
+    assert (first.status, first.attempts, first.claimed_until) == ("a_envoyer", 1, None)
+    assert type(error).__name__ in first.last_error
+    assert (retried_too_soon, retried_after_backoff) == (0, 1)
+    assert (second.attempts, second.claimed_until) == (2, None)
+    assert second.next_attempt_at.replace(tzinfo=None) - clock.now.replace(tzinfo=None) == timedelta(seconds=4)
+    warnings = [r for r in caplog.records if r.name == "comptoir.outbox"]
+    assert warnings and all(type(error).__name__ in r.getMessage() and r.exc_info is None for r in warnings)
+
+
+def test_a_handler_failing_unexpectedly_fails_for_good_after_the_maximum_attempts(
+        runtime: Runtime, clock: Clock) -> None:
+    sender = broken_worker(runtime, Broken(ValueError("date illisible"), {"a"}), clock, max_attempts=3)
+    put(runtime, "a")
+
+    tried = []
+    for _ in range(5):
+        tried.append(sender.run_once())
+        clock.advance(seconds=600)
+
+    failed = message(runtime, "a")
+    assert tried == [1, 1, 1, 0, 0]
+    assert (failed.status, failed.attempts, failed.claimed_until) == ("echec", 3, None)
+
+
+def test_other_messages_keep_flowing_past_one_whose_handler_fails(runtime: Runtime, clock: Clock) -> None:
+    handler = Broken(KeyError("execution"), {"b"})
+    put(runtime, "a", "b", "c", "d")
+
+    tried = broken_worker(runtime, handler, clock).run_once() + broken_worker(runtime, handler, clock).run_once()
+
+    assert tried == 4 and handler.received == Counter("acd")
+    assert message(runtime, "b").status == "a_envoyer"
+
+
+def test_the_reason_of_an_unexpected_failure_leaves_out_the_payload() -> None:
+    error = ValueError("1 validation error for DemandeExecution\n  Input should be … [input_value='DUPONT Marie']")
+
+    reason = outbox.unexpected_reason(error)
+
+    assert "ValueError" in reason and "DemandeExecution" in reason and "DUPONT" not in reason

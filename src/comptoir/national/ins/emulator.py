@@ -12,15 +12,19 @@ parent's card. Scenario keys (a card's holder NIR or a typed birth name) make th
 "several identities" (code 02), fail with HTTP 503 ("panne") or answer after `slow_s` seconds
 ("lenteur", past any sensible client timeout).
 
+The routes are plain functions, not coroutines: FastAPI runs them in its thread pool, so their SQLite
+work and the "lenteur" wait never hold the event loop of the server the emulator is mounted in.
+
 [U] The real service is SOAP and needs a CPS or a server certificate; neither is emulated here.
 Its own database is never the pharmacy's: a SQLite file given to `create_emulator`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import threading
+import time
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -162,20 +166,22 @@ def _comparable(identity: wire.IdentiteIns) -> tuple[object, ...]:
             identity.lieuNaissance.upper())
 
 
-def create_emulator(database: Path, *, slow_s: float = SLOW_S) -> FastAPI:
-    """The ASGI app; `database` is the emulator's own SQLite file (created and seeded on first call)."""
+def create_emulator(database: Path, *, slow_s: float = SLOW_S,
+                    sleep: Callable[[float], object] = time.sleep) -> FastAPI:
+    """The ASGI app; `database` is the emulator's own SQLite file (created and seeded on first call);
+    `sleep` is how the "lenteur" scenario waits (a test may hold it on an event instead)."""
     store = _Store(database)
     app = FastAPI(title="Émulateur INSi", description=__doc__, version="1", docs_url="/docs",
                   openapi_url="/openapi.json", redoc_url=None)
 
-    async def play(key: str) -> str | None:
+    def play(key: str) -> str | None:
         with store.session() as session:
             scenario = session.get(EmulatedScenario, ins_text(key))
         behaviour = scenario.behaviour if scenario else None
         if behaviour == "panne":
             raise HTTPException(503, "Service INSi indisponible (scénario de test « panne »).")
         if behaviour == "lenteur":
-            await asyncio.sleep(slow_s)
+            sleep(slow_s)
         return behaviour
 
     def journal(session: Session, operation: str, code: str, request: wire._Message) -> None:
@@ -183,27 +189,27 @@ def create_emulator(database: Path, *, slow_s: float = SLOW_S) -> FastAPI:
                                  request=request.model_dump(mode="json")))
 
     @app.post("/recherche/carte", response_model=wire.ReponseRecherche)
-    async def search_card(query: wire.RechercheCarte) -> wire.ReponseRecherche:
+    def search_card(query: wire.RechercheCarte) -> wire.ReponseRecherche:
         """Recherche de l'INS à partir des données de la carte Vitale."""
-        behaviour = await play(query.nirOuvrantDroit)
+        behaviour = play(query.nirOuvrantDroit)
         with store.session() as session, session.begin():
             answer = SEVERAL if behaviour == "plusieurs" else _search_answer(by_card(session, query))
             journal(session, "carte", answer.codeRetour, query)
         return answer
 
     @app.post("/recherche/traits", response_model=wire.ReponseRecherche)
-    async def search_traits(query: wire.RechercheTraits) -> wire.ReponseRecherche:
+    def search_traits(query: wire.RechercheTraits) -> wire.ReponseRecherche:
         """Recherche de l'INS à partir des traits saisis (nom et prénoms de naissance obligatoires)."""
-        await play(query.nomNaissance)
+        play(query.nomNaissance)
         with store.session() as session, session.begin():
             answer = _search_answer(by_traits(session, query))
             journal(session, "traits", answer.codeRetour, query)
         return answer
 
     @app.post("/verification", response_model=wire.ReponseVerification)
-    async def verify(query: wire.IdentiteIns) -> wire.ReponseVerification:
+    def verify(query: wire.IdentiteIns) -> wire.ReponseVerification:
         """Vérification d'une INS déjà connue (matricule, OID et traits)."""
-        await play(query.matriculeIns)
+        play(query.matriculeIns)
         with store.session() as session, session.begin():
             answer = verification(session, query)
             journal(session, "verification", answer.codeRetour, query)

@@ -7,6 +7,10 @@ never take the same message; on SQLite the transaction starts with BEGIN IMMEDIA
 claims are serialised by the database's write lock. A claim is a lease (`claimed_until`): a worker
 killed mid-send leaves the message to be taken again when the lease ends. The service deduplicates by
 the message's idempotency key, so a message sent twice is recorded once.
+
+A handler that fails with an error we did not foresee (a bug, a malformed payload) makes a failed attempt
+like a service that is down: the lease is released and the message waits its backoff, so it neither keeps
+the worker nor blocks the others; after `max_attempts` it fails for good and waits for a pharmacist.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from comptoir.store.outbox import OutboxMessage
 log = logging.getLogger("comptoir.outbox")
 Handler = Callable[[dict[str, Any]], dict[str, Any]]
 """Sends one payload; returns the service's acknowledgement; raises `ExternalServiceError`."""
+REASON_CHARS = 200
 Clock = Callable[[], datetime]
 TO_SEND, SENT, FAILED = "a_envoyer", "envoye", "echec"
 STATUS_LABELS = {TO_SEND: "À envoyer", SENT: "Envoyé", FAILED: "En échec"}
@@ -58,6 +63,8 @@ class OutboxWorker:
     lease: timedelta = timedelta(seconds=60)
     first_backoff_s: float = 2.0
     max_backoff_s: float = 600.0
+    max_attempts: int = 8
+    """Tries of a message whose handler fails unexpectedly; a service that is down is waited for without limit."""
     stop: threading.Event = field(default_factory=threading.Event)
 
     def run_once(self) -> int:
@@ -106,6 +113,8 @@ class OutboxWorker:
             self._record_failure(message_id, str(exc), permanent=exc.permanent)
         except ComptoirError as exc:
             self._record_failure(message_id, str(exc), permanent=True)
+        except Exception as exc:  # each message is an entry point: one handler's bug must not stop the others
+            self._record_failure(message_id, unexpected_reason(exc), permanent=False, limited=True)
         else:
             self._record_sent(message_id, acknowledgement)
 
@@ -116,18 +125,26 @@ class OutboxWorker:
                 row.status, row.sent_at, row.acknowledgement = SENT, self.clock(), acknowledgement
                 row.attempts, row.claimed_until, row.last_error = row.attempts + 1, None, ""
 
-    def _record_failure(self, message_id: int, reason: str, *, permanent: bool) -> None:
-        log.warning("Message %s non envoyé (%s) : %s", message_id, "définitif" if permanent else "réessai", reason)
+    def _record_failure(self, message_id: int, reason: str, *, permanent: bool, limited: bool = False) -> None:
         with self.session_factory.begin() as session:
             row = session.get(OutboxMessage, message_id)
             if row is None:
                 return
             row.attempts, row.claimed_until, row.last_error = row.attempts + 1, None, reason
+            permanent = permanent or (limited and row.attempts >= self.max_attempts)
             if permanent:
                 row.status = FAILED
             else:
                 row.next_attempt_at = self.clock() + backoff(row.attempts, first_s=self.first_backoff_s,
                                                              max_s=self.max_backoff_s)
+        log.warning("Message %s non envoyé (%s) : %s", message_id, "définitif" if permanent else "réessai", reason)
+
+
+def unexpected_reason(error: Exception) -> str:
+    """The error's class and the first line of its message: no traceback, and no payload (pydantic puts the
+    input values, a patient's data, on the lines after the first)."""
+    first_line = (str(error).splitlines() or [""])[0][:REASON_CHARS]
+    return f"Erreur inattendue ({type(error).__name__}) : {first_line}"
 
 
 def waiting(session: Session, operator: CurrentOperator, *, now: datetime, limit: int = 200) -> list[OutboxMessage]:

@@ -62,9 +62,15 @@ def _patient_form(session: Session, operator: CurrentOperator, patient_id: int, 
             "history": "\n".join(f"{when:%Y-%m-%d} ; {drug}" for when, drug in history)}
 
 
+async def posted_fields(request: Request) -> dict[str, str]:
+    """The posted form, read on the event loop, so that the route that analyses it (database work) can stay
+    synchronous and run in the thread pool."""
+    return {k: str(v) for k, v in (await request.form()).items()}
+
+
 @router.post("/analyse", response_class=HTMLResponse)
-async def analyse_page(request: Request, runtime: RuntimeDep, session: SessionDep, operator: Reader) -> HTMLResponse:
-    fields = {k: str(v) for k, v in (await request.form()).items()}
+def analyse_page(request: Request, runtime: RuntimeDep, session: SessionDep, operator: Reader,
+                 fields: Annotated[dict[str, str], Depends(posted_fields)]) -> HTMLResponse:
     case = case_from_form(fields)
     patient_id = int(fields["patient_id"]) if fields.get("patient_id", "").isdigit() else None
     analysis = analyse_for(session, operator, case, runtime.analysis_reference.get(session), now=runtime.clock(),

@@ -136,10 +136,12 @@ def record_document(request: Request, patient_id: int, runtime: RuntimeDep, sess
 
 
 @router.post("/patients/{patient_id}/datamatrix", response_model=None)
-async def scan_datamatrix(request: Request, patient_id: int, runtime: RuntimeDep, session: SessionDep,
-                          operator: Qualifier, insi: InsiDep, text: Annotated[str, Form()] = "",
-                          image: Annotated[UploadFile | None, File()] = None) -> Response:
-    content = await image.read() if image is not None else b""
+def scan_datamatrix(request: Request, patient_id: int, runtime: RuntimeDep, session: SessionDep,
+                    operator: Qualifier, insi: InsiDep, text: Annotated[str, Form()] = "",
+                    image: Annotated[UploadFile | None, File()] = None) -> Response:
+    # Synchronous, so in the thread pool: it reads the database, decodes an image and calls INSi, which
+    # may be this very server (its mounted emulator) and could not answer while the loop is held.
+    content = image.file.read() if image is not None else b""
 
     def check() -> object:
         payload = text.strip() or ins_datamatrix.datamatrix_text_of_image(content)
