@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, text
 from comptoir.analysis.reference import AnalysisReference
 from comptoir.domain.operators import Role
 from comptoir.refdata.search import DrugIndex
-from comptoir.refdata.sources import RefdataSource
+from comptoir.refdata.sources import RefdataSource, locate_source
 from comptoir.services.analysis_reference import build_reference
 from comptoir.services.drugs import load_drug_records
 from comptoir.services.operators import create_operator
@@ -22,9 +22,25 @@ from comptoir.services.refdata_import import import_reference
 from comptoir.services.runtime import Runtime, open_runtime
 from comptoir.settings import Settings
 
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+REPO = Path(__file__).resolve().parents[1]
+# The team's working copy, beside the repository or beside the folder of a git worktree: only for the
+# tests that need what the packaged snapshot leaves out (the thesaurus's pdftotext text, CIS_MITM).
+SHARED_DATA = next((p for p in (REPO.parent / "shared" / "data", REPO.parent.parent / "shared" / "data")
+                    if p.is_dir()), REPO.parent / "shared" / "data")
 POSTGRES_URL = os.environ.get("COMPTOIR_TEST_POSTGRES_URL", "")
 PASSWORD = "mot-de-passe-test"
+
+
+@pytest.fixture(scope="session")
+def snapshot_source(tmp_path_factory: pytest.TempPathFactory) -> RefdataSource:
+    """The reference shipped in the package, unpacked once for the session, as the product finds it."""
+    return locate_source(None, tmp_path_factory.mktemp("snapshot"))
+
+
+@pytest.fixture(scope="session")
+def reference_data(snapshot_source: RefdataSource) -> Path:
+    """The packaged snapshot's files: bdpm/, thesaurus/ (the three CSV), atc/cis_atc.csv."""
+    return snapshot_source.directory
 
 
 @pytest.fixture(scope="session")
@@ -106,11 +122,11 @@ def runtime(database_url: str, tmp_path: Path, clock: Clock) -> Iterator[Runtime
 
 
 @pytest.fixture(scope="session")
-def reference_db(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> str:
+def reference_db(tmp_path_factory: pytest.TempPathFactory, snapshot_source: RefdataSource) -> str:
     """A SQLite database holding the full reference, imported once for the session."""
     url = f"sqlite:///{tmp_path_factory.mktemp('reference') / 'reference.db'}"
     built = open_runtime(Settings(database_url=url, environment="test"))
-    import_reference(RefdataSource(shared_data, "../shared/data"), session_factory=built.session_factory,
+    import_reference(snapshot_source, session_factory=built.session_factory,
                      now=datetime(2026, 2, 19, tzinfo=UTC), step=lambda _: None)
     built.engine.dispose()
     return url
