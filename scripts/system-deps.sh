@@ -1,13 +1,12 @@
 #!/usr/bin/env bash
-# Debian packages the tests need: chromium (browser test), poppler-utils (thesaurus PDF, scanned prescriptions),
-# Tesseract with its French model and the DejaVu and Liberation fonts (OCR of paper prescriptions, test pages).
-# Installs only what is missing, and only where apt-get can run as root.
+# Debian packages the tests need: what comptoir itself uses (scripts/runtime-deps.sh: Tesseract and its
+# French model, poppler-utils), plus chromium (browser test) and the DejaVu and Liberation fonts (the
+# synthetic prescriptions the OCR tests read). Installs only what is missing, and only where apt-get
+# can run as root.
 set -euo pipefail
+"$(dirname "$0")/runtime-deps.sh"
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
-command -v pdftotext >/dev/null || missing+=(poppler-utils)
-command -v tesseract >/dev/null || missing+=(tesseract-ocr)
-{ command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx fra; } || missing+=(tesseract-ocr-fra)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSansCondensed.ttf ] || missing+=(fonts-dejavu-extra)
 [ -f /usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf ] || missing+=(fonts-liberation)

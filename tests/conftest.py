@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 from comptoir.analysis.reference import AnalysisReference
 from comptoir.domain.operators import Role
 from comptoir.refdata.search import DrugIndex
-from comptoir.refdata.sources import RefdataSource
+from comptoir.refdata.sources import RefdataSource, locate_source
 from comptoir.services.analysis.reference import build_reference
 from comptoir.services.platform.operators import create_operator
 from comptoir.services.platform.runtime import Runtime, open_runtime
@@ -23,12 +23,28 @@ from comptoir.services.refdata.drugs import load_drug_records
 from comptoir.services.refdata.import_reference import import_reference
 from comptoir.settings import Settings
 
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+REPO = Path(__file__).resolve().parents[1]
+# The team's working copy, beside the repository or beside the folder of a git worktree: only for the
+# tests that need what the packaged snapshot leaves out (the thesaurus's pdftotext text, CIS_MITM).
+SHARED_DATA = next((p for p in (REPO.parent / "shared" / "data", REPO.parent.parent / "shared" / "data")
+                    if p.is_dir()), REPO.parent / "shared" / "data")
 POSTGRES_URL = os.environ.get("COMPTOIR_TEST_POSTGRES_URL") or "postgresql://postgres@127.0.0.1:5432/test"
 POSTGRES_OFF = os.environ.get("COMPTOIR_TEST_POSTGRES", "").lower() == "off"
 """The only way to leave PostgreSQL out besides `-m "not postgres"`: a developer's explicit choice, never
 the test command's; otherwise a server that cannot be reached fails its tests (it must not hide them)."""
 PASSWORD = "mot-de-passe-test"
+
+
+@pytest.fixture(scope="session")
+def snapshot_source(tmp_path_factory: pytest.TempPathFactory) -> RefdataSource:
+    """The reference shipped in the package, unpacked once for the session, as the product finds it."""
+    return locate_source(None, tmp_path_factory.mktemp("snapshot"))
+
+
+@pytest.fixture(scope="session")
+def reference_data(snapshot_source: RefdataSource) -> Path:
+    """The packaged snapshot's files: bdpm/, thesaurus/ (the three CSV), atc/cis_atc.csv."""
+    return snapshot_source.directory
 
 
 @pytest.fixture(scope="session")
@@ -119,11 +135,11 @@ def runtime(database_url: str, tmp_path: Path, clock: Clock) -> Iterator[Runtime
 
 
 @pytest.fixture(scope="session")
-def reference_db(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> str:
+def reference_db(tmp_path_factory: pytest.TempPathFactory, snapshot_source: RefdataSource) -> str:
     """A SQLite database holding the full reference, imported once for the session."""
     url = f"sqlite:///{tmp_path_factory.mktemp('reference') / 'reference.db'}"
     built = open_runtime(Settings(database_url=url, environment="test"))
-    import_reference(RefdataSource(shared_data, "../shared/data"), session_factory=built.session_factory,
+    import_reference(snapshot_source, session_factory=built.session_factory,
                      now=datetime(2026, 2, 19, tzinfo=UTC), step=lambda _: None)
     built.engine.dispose()
     return url

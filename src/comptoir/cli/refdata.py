@@ -12,6 +12,7 @@ from rich.table import Table
 from comptoir.cli.common import err, out, progress_steps, state_of
 from comptoir.errors import ComptoirError
 from comptoir.refdata.sources import RefdataSource
+from comptoir.services.platform.runtime import Runtime
 from comptoir.services.refdata import status as refdata_status
 from comptoir.services.refdata.import_reference import READ_STEPS, import_reference
 
@@ -22,20 +23,25 @@ refdata_app = typer.Typer(help="Référentiel des médicaments (BDPM, thésaurus
 def refdata_import(
     ctx: typer.Context,
     directory: Annotated[Path | None, typer.Argument(help="Dossier des fichiers officiels (BDPM, thésaurus)")] = None,
+    download: Annotated[bool, typer.Option("--telechargement", help="Télécharger la BDPM officielle")] = False,
 ) -> None:
-    """Importe (ou réimporte) le référentiel des médicaments, en une transaction."""
-    state = state_of(ctx)
-    runtime = state.runtime
-
-    if directory is not None and not directory.is_dir():
-        raise ComptoirError(f"Dossier introuvable : {directory}")
-    source = RefdataSource(directory, "argument") if directory else refdata_status.find_source(runtime)
+    """Importe (ou réimporte) le référentiel : DOSSIER, sinon COMPTOIR_REFDATA, sinon l'instantané embarqué."""
+    runtime = state_of(ctx).runtime
+    source = _chosen_source(runtime, directory, download)
     with progress_steps(READ_STEPS + 1, "Import du référentiel") as step:
         summary = import_reference(source, session_factory=runtime.session_factory, now=runtime.clock(), step=step)
     err.print(f"Importé depuis {summary.source} : BDPM du {summary.bdpm_date}, thésaurus {summary.thesaurus_edition}.")
     for note in summary.notes:
         err.print(f"[yellow]Attention :[/] {note}")
     _print_counts(summary.counts)
+
+
+def _chosen_source(runtime: Runtime, directory: Path | None, download: bool) -> RefdataSource:
+    if directory is not None and not directory.is_dir():
+        raise ComptoirError(f"Dossier introuvable : {directory}")
+    if directory is not None:
+        return RefdataSource(directory, "argument")
+    return refdata_status.download_source(runtime) if download else refdata_status.find_source(runtime)
 
 
 def _print_counts(counts: dict[str, int]) -> None:

@@ -1,6 +1,8 @@
-"""Where the drug reference comes from, in order: COMPTOIR_REFDATA, ../shared/data, the official site.
+"""Where the drug reference comes from: COMPTOIR_REFDATA, else the snapshot shipped in the package.
 
-A source is a directory holding the BDPM files (flat or under `bdpm/`), and optionally
+A newer edition comes from a directory (`comptoir refdata import DIR`) or from the official
+download (`comptoir refdata import --telechargement`); the product never looks beside the
+repository. A source is a directory holding the BDPM files (flat or under `bdpm/`), and optionally
 the ANSM thesaurus (its three CSV files, or the official PDF, or the PDF's
 `pdftotext -layout` text) and a CIS→ATC table `cis_atc.csv`.
 
@@ -15,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from comptoir.refdata.snapshot import extract_snapshot
 
 REQUIRED_BDPM = ("CIS_bdpm.txt", "CIS_CIP_bdpm.txt", "CIS_COMPO_bdpm.txt")
 OPTIONAL_BDPM = (
@@ -34,7 +38,13 @@ SUBFOLDERS = ("", "bdpm", "thesaurus", "atc")
 class RefdataSource:
     directory: Path
     origin: str
-    """How it was found: "COMPTOIR_REFDATA", "../shared/data" or "téléchargement officiel"."""
+    """How it was found: "COMPTOIR_REFDATA", "instantané embarqué", "argument" or "téléchargement officiel"."""
+    label: str = ""
+    """What the release rows record as the source; by default the directory and the origin."""
+
+    @property
+    def description(self) -> str:
+        return self.label or f"{self.directory} ({self.origin})"
 
     def file(self, name: str) -> Path | None:
         for sub in SUBFOLDERS:
@@ -50,25 +60,12 @@ class RefdataSource:
         return [name for name in REQUIRED_BDPM if self.file(name) is None]
 
 
-def shared_data_candidates(package_dir: Path, cwd: Path) -> list[Path]:
-    """`../shared/data` beside the repository (from the source tree) or beside the working directory."""
-    repo = package_dir.parent.parent
-    found = []
-    for base in (repo, cwd, cwd.parent):
-        candidate = (base.parent / "shared" / "data").resolve()
-        if candidate not in found:
-            found.append(candidate)
-    return found
-
-
-def locate_source(configured: Path | None, candidates: list[Path]) -> RefdataSource | None:
+def locate_source(configured: Path | None, cache: Path) -> RefdataSource:
+    """COMPTOIR_REFDATA when set, else the packaged snapshot, unpacked under `cache`."""
     if configured is not None:
         return RefdataSource(configured, "COMPTOIR_REFDATA")
-    for directory in candidates:
-        source = RefdataSource(directory, "../shared/data")
-        if directory.is_dir() and not source.missing_required():
-            return source
-    return None
+    directory, manifest = extract_snapshot(cache)
+    return RefdataSource(directory, "instantané embarqué", label=manifest.label())
 
 
 Fetch = Callable[[str], bytes]

@@ -36,9 +36,9 @@ def test_drugs_search_prints_the_contract_json(reference_runtime: Runtime, tmp_p
     assert set(found[0]) == {"cis", "name", "substances", "cip13"}
 
 
-def test_a_fresh_database_loads_the_reference_by_itself(tmp_path: Path, shared_data: Path) -> None:
+def test_a_fresh_database_loads_the_packaged_reference_by_itself(tmp_path: Path) -> None:
     result = run("drugs", "search", "3400935955838", "--json", database_url=f"sqlite:///{tmp_path / 'new.db'}",
-                 cwd=tmp_path, extra_env={"COMPTOIR_REFDATA": str(shared_data)})
+                 cwd=tmp_path)
 
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)[0]["cis"] == "60234100"

@@ -10,7 +10,7 @@ from sqlalchemy import inspect, text
 from comptoir.devtools import demo
 from comptoir.errors import ConfigurationError
 from comptoir.services.platform.runtime import Runtime
-from comptoir.services.refdata.status import find_source
+from comptoir.services.refdata.status import download_source, find_source
 from comptoir.settings import Settings
 from comptoir.store import migrate
 from comptoir.store.models import Base
@@ -71,16 +71,20 @@ def test_the_demo_loads_once(runtime: Runtime) -> None:
     assert second == {"pharmacie": 0, "operateurs": 0, "patients": 0}
 
 
-def test_no_reference_anywhere_says_what_is_missing(runtime: Runtime, monkeypatch: pytest.MonkeyPatch,
-                                                    tmp_path: Path) -> None:
-    monkeypatch.setattr("comptoir.services.refdata.status.shared_data_candidates", lambda *_: [tmp_path / "rien"])
-
+def test_a_failed_official_download_says_what_is_missing(runtime: Runtime) -> None:
     def offline(url: str) -> bytes:
         raise OSError("réseau injoignable")
 
     with pytest.raises(ConfigurationError) as raised:
-        find_source(runtime, fetch=offline)
+        download_source(runtime, fetch=offline)
 
     message = str(raised.value)
-    assert "COMPTOIR_REFDATA n'est pas défini" in message
     assert "CIS_bdpm.txt (réseau injoignable)" in message
+    assert "référentiel embarqué reste utilisable" in message
+
+
+def test_without_configuration_the_reference_comes_from_the_package(runtime: Runtime) -> None:
+    source = find_source(runtime)
+
+    assert source.origin == "instantané embarqué"
+    assert source.directory.is_relative_to(runtime.settings.var_dir)

@@ -28,19 +28,19 @@ def table_counts(runtime: Runtime) -> dict[str, int]:
                               m.ThesaurusSubstanceMap, m.HasOpinion, m.RefdataRelease)}
 
 
-def copy_with(tmp_path: Path, shared_data: Path, name: str, content: str) -> Path:
-    """A source directory linking every shared file but `name`, which gets `content`."""
+def copy_with(tmp_path: Path, reference_data: Path, name: str, content: str) -> Path:
+    """A source directory linking every reference file but `name`, which gets `content`."""
     target = tmp_path / "source"
     target.mkdir()
-    for path in (p for sub in ("bdpm", "thesaurus", "atc") for p in (shared_data / sub).iterdir()):
+    for path in (p for sub in ("bdpm", "thesaurus", "atc") for p in (reference_data / sub).iterdir()):
         (target / path.name).symlink_to(path)
     (target / name).unlink()
     (target / name).write_text(content, encoding="utf-8")
     return target
 
 
-def test_imports_the_whole_reference_with_its_date_and_source(runtime: Runtime, shared_data: Path) -> None:
-    run_import(runtime, shared_data)
+def test_imports_the_whole_reference_with_its_date_and_source(runtime: Runtime, reference_data: Path) -> None:
+    run_import(runtime, reference_data)
 
     with runtime.session_factory() as session:
         status = reference_status(session)
@@ -52,23 +52,23 @@ def test_imports_the_whole_reference_with_its_date_and_source(runtime: Runtime, 
     assert status.coverage > 0.8
 
 
-def test_importing_twice_gives_the_same_reference(runtime: Runtime, shared_data: Path) -> None:
-    run_import(runtime, shared_data)
+def test_importing_twice_gives_the_same_reference(runtime: Runtime, reference_data: Path) -> None:
+    run_import(runtime, reference_data)
     first = table_counts(runtime)
 
-    run_import(runtime, shared_data)
+    run_import(runtime, reference_data)
 
     assert table_counts(runtime) == first
 
 
 def test_a_truncated_file_is_named_and_the_previous_reference_stays(
-    runtime: Runtime, shared_data: Path, tmp_path: Path
+    runtime: Runtime, reference_data: Path, tmp_path: Path
 ) -> None:
-    run_import(runtime, shared_data)
+    run_import(runtime, reference_data)
     before = table_counts(runtime)
-    lines = (shared_data / "bdpm" / "CIS_COMPO_bdpm.txt").read_text(encoding="utf-8").splitlines()
+    lines = (reference_data / "bdpm" / "CIS_COMPO_bdpm.txt").read_text(encoding="utf-8").splitlines()
     cut = "\n".join(lines[:1000]) + "\n" + lines[1000][:25]
-    source = copy_with(tmp_path, shared_data, "CIS_COMPO_bdpm.txt", cut)
+    source = copy_with(tmp_path, reference_data, "CIS_COMPO_bdpm.txt", cut)
 
     with pytest.raises(ReferenceFileError) as raised:
         run_import(runtime, source)
@@ -77,8 +77,8 @@ def test_a_truncated_file_is_named_and_the_previous_reference_stays(
     assert table_counts(runtime) == before
 
 
-def test_links_thesaurus_names_to_bdpm_substances(runtime: Runtime, shared_data: Path) -> None:
-    run_import(runtime, shared_data)
+def test_links_thesaurus_names_to_bdpm_substances(runtime: Runtime, reference_data: Path) -> None:
+    run_import(runtime, reference_data)
 
     with runtime.session_factory() as session:
         pairs = session.execute(select(m.ThesaurusSubstanceMap.thesaurus_name, m.Substance.name).join(
@@ -92,11 +92,33 @@ def test_links_thesaurus_names_to_bdpm_substances(runtime: Runtime, shared_data:
     assert linked["acide acetylsalicylique"] & {"ACIDE ACÉTYLSALICYLIQUE"}
 
 
-def test_the_configured_directory_comes_before_shared_data(tmp_path: Path, shared_data: Path) -> None:
-    found = locate_source(tmp_path, [shared_data])
+def test_the_configured_directory_comes_before_the_packaged_snapshot(tmp_path: Path) -> None:
+    found = locate_source(tmp_path, tmp_path / "cache")
 
-    assert found is not None and found.directory == tmp_path and found.origin == "COMPTOIR_REFDATA"
-    assert locate_source(None, [tmp_path / "absent", shared_data]) == RefdataSource(shared_data, "../shared/data")
+    assert found.directory == tmp_path and found.origin == "COMPTOIR_REFDATA"
+    assert not (tmp_path / "cache").exists()
+
+
+def test_without_configuration_the_packaged_snapshot_is_the_source(tmp_path: Path) -> None:
+    found = locate_source(None, tmp_path / "cache")
+
+    assert found.origin == "instantané embarqué" and found.directory.is_relative_to(tmp_path / "cache")
+    assert not found.missing_required()
+    assert "reference-2026-05" in found.description and "Etalab" in found.description
+
+
+def test_the_release_rows_name_the_snapshot_with_its_dates_and_licences(
+    runtime: Runtime, snapshot_source: RefdataSource
+) -> None:
+    import_reference(snapshot_source, session_factory=runtime.session_factory, now=runtime.clock(),
+                     step=lambda _: None)
+
+    with runtime.session_factory() as session:
+        releases = {r.kind: r for r in reference_status(session).releases}
+    assert "instantané embarqué reference-2026-05" in releases["bdpm"].source
+    assert "instantané embarqué reference-2026-05" in releases["thesaurus"].source
+    assert releases["bdpm"].data_date == "2026-05-19" and "Licence Ouverte / Etalab" in releases["bdpm"].licence
+    assert releases["thesaurus"].data_date == "2023-09-15" and "L.321-1" in releases["thesaurus"].licence
 
 
 def test_a_thesaurus_given_as_the_pdf_text_loads_like_the_csv(

@@ -12,8 +12,8 @@ from comptoir.refdata.thesaurus import InteractionEntry, read_thesaurus_csv
 
 
 @pytest.fixture(scope="module")
-def entries(shared_data: Path) -> dict[tuple[str, str], InteractionEntry]:
-    thesaurus = read_thesaurus_csv(shared_data / "thesaurus")
+def entries(reference_data: Path) -> dict[tuple[str, str], InteractionEntry]:
+    thesaurus = read_thesaurus_csv(reference_data / "thesaurus")
     return {(e.protagonist_a, e.protagonist_b): e for e in thesaurus.entries}
 
 

@@ -89,8 +89,8 @@ def test_composition_nature_must_be_sa_or_ft(tmp_path: Path) -> None:
         bdpm.read_compositions(write(tmp_path, "CIS_COMPO_bdpm.txt", line))
 
 
-def test_reads_the_whole_official_set(shared_data: Path) -> None:
-    directory = shared_data / "bdpm"
+def test_reads_the_whole_official_set(reference_data: Path) -> None:
+    directory = reference_data / "bdpm"
 
     specialties = bdpm.read_specialties(directory / "CIS_bdpm.txt")
     presentations = bdpm.read_presentations(directory / "CIS_CIP_bdpm.txt")

@@ -22,10 +22,9 @@ from comptoir.refdata.substance_names import (
     thesaurus_substance_names,
 )
 
-SHARED_DATA = Path(__file__).resolve().parents[3].parent / "shared" / "data"
-COMPO = SHARED_DATA / "bdpm" / "CIS_COMPO_bdpm.txt"
-PROTAGONISTS = SHARED_DATA / "thesaurus" / "ansm_thesaurus_2023-09_protagonists.csv"
-MEMBERS = SHARED_DATA / "thesaurus" / "ansm_thesaurus_2023-09_class_members.csv"
+COMPO = Path("bdpm") / "CIS_COMPO_bdpm.txt"
+PROTAGONISTS = Path("thesaurus") / "ansm_thesaurus_2023-09_protagonists.csv"
+MEMBERS = Path("thesaurus") / "ansm_thesaurus_2023-09_class_members.csv"
 
 MIN_MATCHED = 950
 """Measured on the 2023-09 thesaurus and the May 2026 BDPM: 968 of 1,099 names (88.1 %)."""
@@ -241,11 +240,9 @@ def test_synonyms_add_something_normalisation_does_not() -> None:
 
 
 @pytest.fixture(scope="module")
-def bdpm() -> dict[str, tuple[str, ...]]:
-    if not COMPO.is_file():
-        pytest.skip(f"BDPM data absent: {COMPO}")
+def bdpm(reference_data: Path) -> dict[str, tuple[str, ...]]:
     names: defaultdict[str, dict[str, None]] = defaultdict(dict)
-    with COMPO.open(encoding="utf-8") as handle:
+    with (reference_data / COMPO).open(encoding="utf-8") as handle:
         for line in handle:
             fields = line.rstrip("\n").split("\t")
             names[fields[2]][fields[3]] = None
@@ -253,12 +250,10 @@ def bdpm() -> dict[str, tuple[str, ...]]:
 
 
 @pytest.fixture(scope="module")
-def thesaurus_names() -> list[str]:
-    if not (PROTAGONISTS.is_file() and MEMBERS.is_file()):
-        pytest.skip(f"thesaurus data absent: {PROTAGONISTS.parent}")
-    with PROTAGONISTS.open(encoding="utf-8", newline="") as handle:
+def thesaurus_names(reference_data: Path) -> list[str]:
+    with (reference_data / PROTAGONISTS).open(encoding="utf-8", newline="") as handle:
         headers = [row["name"] for row in csv.DictReader(handle) if row["kind"] != "class"]
-    with MEMBERS.open(encoding="utf-8", newline="") as handle:
+    with (reference_data / MEMBERS).open(encoding="utf-8", newline="") as handle:
         members = [row["substance"] for row in csv.DictReader(handle)]
     return thesaurus_substance_names(headers, members)
 

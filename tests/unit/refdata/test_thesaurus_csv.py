@@ -13,8 +13,8 @@ def test_combined_levels_are_read_in_printed_order() -> None:
     assert levels_from_raw("A prendre en compte") == ("APEC",)
 
 
-def test_reads_the_2023_edition(shared_data: Path) -> None:
-    thesaurus = read_thesaurus_csv(shared_data / "thesaurus")
+def test_reads_the_2023_edition(reference_data: Path) -> None:
+    thesaurus = read_thesaurus_csv(reference_data / "thesaurus")
 
     pairs = {(e.protagonist_a, e.protagonist_b): e for e in thesaurus.entries}
     torsades = "SUBSTANCES SUSCEPTIBLES DE DONNER DES TORSADES DE POINTES"
@@ -26,9 +26,9 @@ def test_reads_the_2023_edition(shared_data: Path) -> None:
     assert {"hydroxyzine", "escitalopram"} <= set(members[torsades]) & set(members[torsadogenes])
 
 
-def test_an_entry_with_an_unknown_level_names_its_line(tmp_path: Path, shared_data: Path) -> None:
+def test_an_entry_with_an_unknown_level_names_its_line(tmp_path: Path, reference_data: Path) -> None:
     for name in ("protagonists", "class_members"):
-        source = shared_data / "thesaurus" / f"ansm_thesaurus_2023-09_{name}.csv"
+        source = reference_data / "thesaurus" / f"ansm_thesaurus_2023-09_{name}.csv"
         (tmp_path / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
     header = "protagonist_a,protagonist_b,level_raw,levels,max_level,risk,conduct,pdf_page,block\n"
     (tmp_path / "ansm_thesaurus_2023-09_interactions.csv").write_text(

@@ -20,7 +20,11 @@ from comptoir.refdata.thesaurus import (
 )
 from comptoir.refdata.thesaurus_pdf import guess_edition, parse_thesaurus_text, read_thesaurus_pdf
 
-SHARED_DATA = Path(__file__).resolve().parents[3].parent / "shared" / "data"
+# The team's working copy (the packaged snapshot has the CSV, not the pdftotext text), beside the
+# repository or beside the folder of a git worktree.
+REPO = Path(__file__).resolve().parents[3]
+SHARED_DATA = next((p for p in (REPO.parent / "shared" / "data", REPO.parent.parent / "shared" / "data")
+                    if p.is_dir()), REPO.parent / "shared" / "data")
 THESAURUS_DIR = SHARED_DATA / "thesaurus"
 LAYOUT_TEXT = THESAURUS_DIR / "ansm_thesaurus_2023-09.pdftotext-layout.txt"
 EDITION = "2023-09-15"

@@ -154,7 +154,7 @@ def store_reference(session: Session, parsed: ParsedReference, *, now: datetime)
     bdpm_date = bdpm_data_date(parsed, now.date())
     _record_releases(session, parsed, counts, bdpm_date, now)
     edition = parsed.thesaurus.edition if parsed.thesaurus else None
-    return ImportSummary(str(parsed.source.directory), bdpm_date, edition, counts, tuple(parsed.notes))
+    return ImportSummary(parsed.source.description, bdpm_date, edition, counts, tuple(parsed.notes))
 
 
 REFDATA_TABLES = (
@@ -271,7 +271,7 @@ def _substance_map(parsed: ParsedReference, thesaurus: Thesaurus) -> list[dict[s
 def _record_releases(
     session: Session, parsed: ParsedReference, counts: dict[str, int], bdpm_date: date | None, now: datetime
 ) -> None:
-    source = f"{parsed.source.directory} ({parsed.source.origin})"
+    source = parsed.source.description
     session.add(m.RefdataRelease(kind="bdpm", source=source, data_date=bdpm_date, imported_at=now,
                                  counts=counts, licence=bdpm.BDPM_LICENCE))
     if parsed.thesaurus is not None:

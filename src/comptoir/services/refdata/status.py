@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
 from comptoir.errors import ConfigurationError
-from comptoir.refdata.sources import RefdataSource, download_official, locate_source, shared_data_candidates
+from comptoir.refdata.sources import RefdataSource, download_official, locate_source
 from comptoir.refdata.substance_names import thesaurus_substance_names
 from comptoir.services.platform.runtime import Runtime
 from comptoir.services.refdata.import_reference import ImportSummary, Step, import_reference
-from comptoir.settings import PACKAGE_DIR
 from comptoir.store import models as m
 
 
@@ -87,19 +85,19 @@ def _thesaurus_substance_names(session: Session) -> list[str]:
     return thesaurus_substance_names(headers, session.scalars(select(m.ThesaurusClassMember.substance)))
 
 
-def find_source(runtime: Runtime, *, fetch: Callable[[str], bytes] | None = None) -> RefdataSource:
-    """COMPTOIR_REFDATA, then ../shared/data, then the official download; says what is missing."""
-    candidates = shared_data_candidates(PACKAGE_DIR, Path.cwd())
-    source = locate_source(runtime.settings.refdata, candidates)
-    if source is not None:
-        return source
+def find_source(runtime: Runtime) -> RefdataSource:
+    """COMPTOIR_REFDATA, else the snapshot shipped in the package (unpacked once under var/)."""
+    return locate_source(runtime.settings.refdata, runtime.settings.var_dir / "referentiel-instantane")
+
+
+def download_source(runtime: Runtime, *, fetch: Callable[[str], bytes] | None = None) -> RefdataSource:
+    """The BDPM's official download, on demand; says which files failed."""
     target = runtime.settings.var_dir / "refdata-telechargement"
     downloaded, failed = download_official(target, fetch or _http_fetch)
     if downloaded.missing_required():
         raise ConfigurationError(
-            "Référentiel des médicaments introuvable : COMPTOIR_REFDATA n'est pas défini, "
-            f"aucun dossier ../shared/data ({', '.join(map(str, candidates))}), "
-            f"et le téléchargement officiel a échoué pour : {'; '.join(failed)}."
+            f"Le téléchargement officiel de la BDPM a échoué pour : {'; '.join(failed)}. "
+            "Le référentiel embarqué reste utilisable (comptoir refdata import sans argument)."
         )
     return downloaded
 
