@@ -67,7 +67,8 @@ def test_any_command_line_gets_exit_0_or_a_french_line(argv: list[str], capsys: 
     assert_contract(code, out, err, wants_json="--json" in argv)
 
 
-@CLI_FUZZ
+@settings(max_examples=8, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(case=json_values)
 def test_analyse_answers_any_json_file_with_findings_or_a_french_refusal(
         case: object, tmp_path_factory: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str],

@@ -9,6 +9,7 @@ from datetime import date
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from comptoir.analysis.reference import AnalysisReference
 from comptoir.domain.identity.nir import check_nir
 from comptoir.errors import ComptoirError
 from comptoir.reading.gs1 import UnreadablePackCode, parse_pack_code
@@ -16,6 +17,7 @@ from comptoir.reading.ins_datamatrix import UnreadableDataMatrix, parse_ins_data
 from comptoir.reading.posology import parse_posology
 from comptoir.reading.prescription_qr import UnreadableQr, read_qr
 from comptoir.refdata.thesaurus_pdf import parse_thesaurus_text
+from comptoir.services.analysis.analyse import analyse_data
 
 TODAY = date(2026, 2, 19)
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -112,3 +114,24 @@ def test_any_thesaurus_text_is_parsed_or_refused(text: str) -> None:
         parse_thesaurus_text(text, edition="2023-09")
     except ComptoirError as refusal:
         assert str(refusal)
+
+
+analysis_input = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30)
+    | st.sampled_from(["DOLIPRANE 1000 mg", "3400930227336", "60234100", "2026-02-19", "1 cp le soir", "amoxicilline"]),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
+        st.sampled_from(["today", "patient", "lines", "history", "drug", "posology", "birth_date", "allergies",
+                         "weight_kg", "egfr", "date", "sex", "pregnant", "breastfeeding", "prescriber"]),
+        inner, max_size=6), max_leaves=30)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=analysis_input)
+def test_any_analysis_input_gets_findings_or_a_french_refusal(case: object,
+                                                              analysis_reference: AnalysisReference) -> None:
+    try:
+        result = analyse_data(case, analysis_reference)
+    except ComptoirError as refusal:
+        assert str(refusal)
+    else:
+        assert all(finding.message for finding in result.findings)
