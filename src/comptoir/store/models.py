@@ -245,6 +245,8 @@ class AuditEntry(Base):
     detail: Mapped[str] = mapped_column(Text, default="")
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str] = mapped_column(String(12), default="", server_default="")
+    """The key that sealed `hash` ("" for entries sealed before keys: plain SHA-256)."""
 
     __table_args__ = (Index("ix_audit_entry_object", "object_type", "object_id"),)
 
