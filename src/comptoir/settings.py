@@ -16,6 +16,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from comptoir.errors import ConfigurationError
 
 PLACEHOLDER_SECRET = "changez-moi"
+MIN_SECRET_CHARS = 32
+"""A production secret seals the audit trail: at least 32 characters (e.g. `openssl rand -hex 32`)."""
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -33,6 +35,13 @@ class Settings(BaseSettings):
     refdata: Path | None = None
     """A directory holding the official BDPM and thesaurus files; first in the source order."""
     secret_key: str = PLACEHOLDER_SECRET
+    previous_secret_keys: str = ""
+    """Secrets used before a rotation, comma-separated: audit entries they sealed still verify."""
+    audit_checkpoints: Path = Field(default_factory=lambda data: data["var_dir"] / "audit-points-de-controle.jsonl")
+    """Append-only file of signed checkpoints of the audit chain, outside the database."""
+    audit_checkpoints_copy: Path | None = None
+    """A second place for the checkpoints (another disk, a mounted share), appended at the same time."""
+    audit_checkpoint_minutes: float = 10.0
     session_hours: int = 12
     host: str = "127.0.0.1"
     port: int = 8000
@@ -69,14 +78,26 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _derive(self) -> Settings:
         self.secret_key = _secret_from_file("SECRET_KEY") or self.secret_key
-        if self.environment == "production" and self.secret_key == PLACEHOLDER_SECRET:
-            raise ConfigurationError(
-                "COMPTOIR_SECRET_KEY doit être défini en production (la valeur par défaut est refusée)."
-            )
+        if self.environment == "production":
+            _require_production_secret(self.secret_key)
         if not self.database_url:
             self.database_url = f"sqlite:///{self.var_dir / 'comptoir.db'}"
         return self
 
     @property
+    def audit_keys(self) -> list[str]:
+        """The current secret first, then the previous ones."""
+        return [self.secret_key, *(k.strip() for k in self.previous_secret_keys.split(",") if k.strip())]
+
+    @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+def _require_production_secret(secret: str) -> None:
+    if secret == PLACEHOLDER_SECRET:
+        raise ConfigurationError("COMPTOIR_SECRET_KEY doit être défini en production (la valeur par défaut est "
+                                 "refusée).")
+    if len(secret) < MIN_SECRET_CHARS:
+        raise ConfigurationError(f"COMPTOIR_SECRET_KEY est trop court : {MIN_SECRET_CHARS} caractères au moins en "
+                                 "production (par exemple : openssl rand -hex 32).")

@@ -55,10 +55,17 @@ def test_production_refuses_the_placeholder_secret() -> None:
 
 def test_a_secret_may_come_from_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     secret = tmp_path / "secret"
-    secret.write_text("un-vrai-secret\n")
+    secret.write_text("un-vrai-secret-de-production-0123456789\n")
     monkeypatch.setenv("COMPTOIR_SECRET_KEY_FILE", str(secret))
 
-    assert Settings(environment="production").secret_key == "un-vrai-secret"
+    assert Settings(environment="production").secret_key == "un-vrai-secret-de-production-0123456789"
+
+
+def test_production_refuses_a_short_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COMPTOIR_SECRET_KEY", "x")
+
+    with pytest.raises(ConfigurationError, match="trop court"):
+        Settings(environment="production")
 
 
 def test_the_demo_loads_once(runtime: Runtime) -> None:
