@@ -29,6 +29,8 @@ _hasher = PasswordHasher()
 def _dummy_hash() -> str:
     # Computed on the first login, not at import: an argon2 hash costs ~0.4 s that every CLI command paid.
     return _hasher.hash("comptoir-mot-de-passe-factice")
+
+
 FAILURE_WINDOW = timedelta(minutes=15)
 WRONG_CREDENTIALS = "Code opérateur ou mot de passe incorrect."
 
