@@ -6,7 +6,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
@@ -105,6 +104,8 @@ def find_source(runtime: Runtime, *, fetch: Callable[[str], bytes] | None = None
 
 
 def _http_fetch(url: str) -> bytes:
+    import httpx  # only when downloading: a tenth of a second that every command would pay
+
     try:
         response = httpx.get(url, timeout=20.0, follow_redirects=True)
         response.raise_for_status()
