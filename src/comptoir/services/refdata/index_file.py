@@ -46,6 +46,9 @@ def cached_index(directory: Path, key: str, build: Callable[[], DrugIndex]) -> D
     if index is None:
         index = build()
         _write(path, index)
+    # The index lives as long as the process and holds no cycles: out of the collector's sight, the
+    # collections made while the command runs and at exit skip its million objects (half a second of CPU).
+    gc.freeze()
     return index
 
 
