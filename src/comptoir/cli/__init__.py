@@ -1,7 +1,7 @@
 """The `comptoir` command. Thin: parse, call one service, render (Rich for people, JSON for machines).
 
-Each area has its module here and registers itself below. Errors end with exit code 2 and
-one line on stderr, never a traceback.
+Each area has its module here, listed in COMMANDS below and imported only when one of its commands
+runs. Errors end with exit code 2 and one line on stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -11,34 +11,56 @@ from typing import NoReturn
 
 import typer
 
-from comptoir.cli import analysis, audit, backup, check, drugs, emulate, gs1, ins, operators, reading, refdata, server
-from comptoir.cli.common import CliState
-from comptoir.cli.qr import qr_app
+from comptoir.cli.command_table import LazyCommand, LazyGroup
 from comptoir.cli.usage_errors import failure_message, one_line
-from comptoir.cli.worker import worker
 
-app = typer.Typer(help="comptoir — le logiciel ouvert du comptoir officinal.", no_args_is_help=True,
-                  pretty_exceptions_enable=False)
-app.add_typer(refdata.refdata_app, name="refdata")
-app.add_typer(drugs.drugs_app, name="drugs")
-app.add_typer(audit.audit_app, name="audit")
-app.add_typer(operators.operators_app, name="operators")
-app.add_typer(ins.ins_app, name="ins")
-app.add_typer(emulate.emulate_app, name="emulate")
-app.registered_commands += server.app.registered_commands
-app.command("analyse")(analysis.analyse)
-app.add_typer(check.check_app, name="check")
-app.add_typer(qr_app, name="qr")
-app.command("worker")(worker)
-app.command("backup")(backup.backup)
-app.command("restore")(backup.restore)
-app.add_typer(gs1.gs1_app, name="gs1")
-app.add_typer(reading.read_app, name="read")
-app.add_typer(reading.posology_app, name="posology")
+# Each command's module is imported when that command runs (command_table.py); the help shown by
+# `comptoir --help` is kept here so that listing the commands imports none of them.
+COMMANDS = {
+    "demo": LazyCommand("comptoir.cli.server:demo_data", "Charge la pharmacie de démonstration, ses opérateurs "
+                        "et ses patients (et le référentiel s'il manque)."),
+    "serve": LazyCommand("comptoir.cli.server:serve", "Lance le serveur (après avoir chargé le référentiel s'il "
+                         "manque) et l'envoi de la file d'attente."),
+    "bench": LazyCommand("comptoir.cli.server:bench",
+                         "Mesure les chemins critiques (recherche, import du référentiel, mémoire du serveur)."),
+    "analyse": LazyCommand("comptoir.cli.analysis:analyse", "Analyse une ordonnance : interactions, "
+                           "contre-indications, redondances, doses, fraude, coût."),
+    "worker": LazyCommand("comptoir.cli.worker:worker", "Envoie les messages en attente aux services nationaux "
+                          "(base ordonnance numérique…), avec reprises."),
+    "refdata": LazyCommand("comptoir.cli.refdata:refdata_app",
+                           "Référentiel des médicaments (BDPM, thésaurus ANSM, ATC)."),
+    "drugs": LazyCommand("comptoir.cli.drugs:drugs_app", "Recherche de médicaments."),
+    "audit": LazyCommand("comptoir.cli.audit:audit_app", "Journal d'audit des accès aux données de santé."),
+    "operators": LazyCommand("comptoir.cli.operators:operators_app", "Comptes des opérateurs."),
+    "ins": LazyCommand("comptoir.cli.ins:ins_app", "Identité nationale de santé (INS)."),
+    "emulate": LazyCommand("comptoir.cli.emulate:emulate_app",
+                           "Émulateurs des services nationaux (chacun avec sa propre base)."),
+    "check": LazyCommand("comptoir.cli.check:check_app", "Double contrôle des délivrances."),
+    "qr": LazyCommand("comptoir.cli.qr:qr_app", "QR code de l'ordonnance numérique."),
+    "backup": LazyCommand("comptoir.cli.backup:backup",
+                          "Sauvegarde la base de la pharmacie (à chaud, les comptoirs continuent de travailler)."),
+    "restore": LazyCommand("comptoir.cli.backup:restore",
+                           "Restaure une sauvegarde à la place de la base actuelle (arrêtez le serveur avant)."),
+    "gs1": LazyCommand("comptoir.cli.gs1:gs1_app", "DataMatrix GS1 des boîtes de médicaments."),
+    "read": LazyCommand("comptoir.cli.reading:read_app",
+                        "Lecture d'une ordonnance papier (photo, scan ou PDF) par OCR."),
+    "posology": LazyCommand("comptoir.cli.reading:posology_app",
+                            "Posologies : texte du prescripteur → champs structurés."),
+}
+
+
+class ComptoirGroup(LazyGroup):
+    table = COMMANDS
+
+
+app = typer.Typer(cls=ComptoirGroup, help="comptoir — le logiciel ouvert du comptoir officinal.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
 
 
 @app.callback()
 def _root(ctx: typer.Context) -> None:
+    from comptoir.cli.common import CliState
+
     ctx.obj = CliState()
 
 

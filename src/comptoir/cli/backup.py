@@ -18,7 +18,7 @@ def backup(
     to: Annotated[Path | None, typer.Option("--vers", help="Fichier de destination")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Sauvegarde la base de la pharmacie (à chaud : les comptoirs peuvent continuer à travailler)."""
+    """Sauvegarde la base de la pharmacie (à chaud, les comptoirs continuent de travailler)."""
     done = take_backup(state_of(ctx).settings, now=datetime.now(UTC), destination=to)
     if as_json:
         print(json.dumps(done.as_json(), ensure_ascii=False))

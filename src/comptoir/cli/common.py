@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from comptoir.analysis.reference import AnalysisReference
-from comptoir.services.platform.runtime import Runtime, open_runtime
-from comptoir.services.platform.unit_of_work import UnitOfWork
-from comptoir.services.refdata import status as refdata_status
-from comptoir.services.refdata.import_reference import READ_STEPS, Step
-from comptoir.settings import Settings
+if TYPE_CHECKING:  # imported where used: a command that needs no database does not load one
+    from comptoir.analysis.reference import AnalysisReference
+    from comptoir.services.platform.runtime import Runtime
+    from comptoir.services.platform.unit_of_work import UnitOfWork
+    from comptoir.services.refdata.import_reference import Step
+    from comptoir.settings import Settings
 
 err = Console(stderr=True)
 out = Console()
@@ -22,11 +22,26 @@ out = Console()
 
 class CliState:
     def __init__(self) -> None:
-        self.settings = Settings()
+        self._settings: Settings | None = None
         self._runtime: Runtime | None = None
 
     @property
+    def settings(self) -> Settings:
+        """Read on first use: pydantic costs a tenth of a second that `ins check` does not need."""
+        if self._settings is None:
+            from comptoir.settings import Settings
+
+            self._settings = Settings()
+        return self._settings
+
+    @settings.setter
+    def settings(self, settings: Settings) -> None:
+        self._settings = settings
+
+    @property
     def runtime(self) -> Runtime:
+        from comptoir.services.platform.runtime import open_runtime
+
         if self._runtime is None:
             self._runtime = open_runtime(self.settings)
         return self._runtime
@@ -53,6 +68,8 @@ def state_of(ctx: typer.Context) -> CliState:
 @contextmanager
 def progress_steps(total: int, title: str) -> Iterator[Step]:
     """A Rich progress bar on stderr advanced by each `step(label)`."""
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=False) as bar:
         task = bar.add_task(title, total=total)
@@ -68,6 +85,9 @@ def progress_steps(total: int, title: str) -> Iterator[Step]:
 
 
 def ensure_reference(state: CliState) -> None:
+    from comptoir.services.refdata import status as refdata_status
+    from comptoir.services.refdata.import_reference import READ_STEPS
+
     if refdata_status.reference_loaded(state.runtime):
         return
     with progress_steps(READ_STEPS + 1, "Chargement du référentiel") as step:

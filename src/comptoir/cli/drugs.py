@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from typing import Annotated
 
 import typer
@@ -16,18 +17,27 @@ drugs_app = typer.Typer(help="Recherche de médicaments.", no_args_is_help=True)
 
 @drugs_app.command("search")
 def drug_search(
-    ctx: typer.Context, query: str, as_json: Annotated[bool, typer.Option("--json")] = False,
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help="La recherche ; « - » : une recherche par ligne sur l'entrée")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
     limit: Annotated[int, typer.Option(min=1, max=200)] = 20,
 ) -> None:
     """Cherche un médicament par nom commercial, DCI, CIP13, CIP7 ou CIS (le meilleur d'abord)."""
     state = state_of(ctx)
     ensure_reference(state)
     with state.runtime.session_factory() as session:
-        found = drugs.search_drugs(state.runtime.drug_index.get(session), query, limit=limit)
+        index = state.runtime.drug_index.get(session)
+    # Line by line, each answer flushed: a caller may write a query and wait for its line.
+    queries = (line.rstrip("\r\n") for line in sys.stdin) if query == "-" else iter([query])
+    for text in queries:
+        _print_found(text, drugs.search_drugs(index, text, limit=limit), as_json=as_json)
+
+
+def _print_found(query: str, found: list[drugs.DrugSummary], *, as_json: bool) -> None:
     if as_json:
-        print(json.dumps([d.contract() for d in found], ensure_ascii=False))
+        print(json.dumps([d.contract() for d in found], ensure_ascii=False), flush=True)
         return
-    table = Table("CIS", "Spécialité", "Substances", "Présentations")
+    table = Table("CIS", "Spécialité", "Substances", "Présentations", title=f"« {query} »")
     for d in found:
         table.add_row(d.cis, d.name if d.marketed else f"[dim]{d.name} (non commercialisé)[/]",
                       ", ".join(d.substances), str(len(d.cip13)))

@@ -12,12 +12,10 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from comptoir.cli.common import ensure_reference, out, progress_steps, state_of
-from comptoir.devtools.paper_prescriptions import make_pages
-from comptoir.devtools.paper_prescriptions.drawing import NOISE_LEVELS
+from comptoir.devtools.paper_prescriptions import DEFAULT_POSOLOGY_CORPUS
 from comptoir.errors import ComptoirError
 from comptoir.reading.posology import parse_posology
 from comptoir.reading.posology_eval import evaluate, read_cases
-from comptoir.services.reading import read_prescription as reading
 
 
 class _ReadGroup(TyperGroup):
@@ -41,6 +39,8 @@ def read_image(
     as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON (contrat)")] = False,
 ) -> None:
     """Lit une ordonnance papier : prescripteur, patient, date, lignes reconnues et leur posologie."""
+    from comptoir.services.reading import read_prescription as reading
+
     if not image.is_file():
         raise ComptoirError(f"Fichier introuvable : {image}")
     state = state_of(ctx)
@@ -90,9 +90,12 @@ def read_generate(
     seed: Annotated[int, typer.Option("--seed", help="Graine : la même graine donne les mêmes pages")] = 1,
     noise: Annotated[str, typer.Option("--bruit", help="clean, mild ou heavy")] = "mild",
     corpus: Annotated[Path, typer.Option("--posologies", help="Corpus annoté des posologies (JSONL)")] =
-        make_pages.DEFAULT_POSOLOGY_CORPUS,
+        DEFAULT_POSOLOGY_CORPUS,
 ) -> None:
     """Fabrique des ordonnances de test réalistes (PNG/JPEG) avec leur vérité terrain (.json)."""
+    from comptoir.devtools.paper_prescriptions import make_pages
+    from comptoir.devtools.paper_prescriptions.drawing import NOISE_LEVELS
+
     if noise not in NOISE_LEVELS:
         raise ComptoirError(f"--bruit : « {noise} » inconnu (clean, mild ou heavy).")
     state = state_of(ctx)
@@ -112,6 +115,8 @@ def read_eval(
     as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON")] = False,
 ) -> None:
     """Mesure la lecture : rappel et précision des lignes, exactitude des posologies, secondes par page."""
+    from comptoir.services.reading import read_prescription as reading
+
     state = state_of(ctx)
     total = reading.count_pages(directory)
     ensure_reference(state)

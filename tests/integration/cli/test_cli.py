@@ -15,15 +15,17 @@ from comptoir.domain.operators import Role
 from comptoir.services.identity import patients
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.services.platform.runtime import Runtime
+from comptoir.services.refdata.drugs import search_drugs
 from comptoir.store import models as m
 
 COMPTOIR = str(Path(sys.executable).parent / "comptoir")
 
 
-def run(*args: str, database_url: str, cwd: Path, extra_env: dict[str, str] | None = None
+def run(*args: str, database_url: str, cwd: Path, extra_env: dict[str, str] | None = None, stdin: str | None = None
         ) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "COMPTOIR_DATABASE_URL": database_url, **(extra_env or {})}
-    return subprocess.run([COMPTOIR, *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=300)
+    return subprocess.run([COMPTOIR, *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=300,
+                          input=stdin)
 
 
 def test_drugs_search_prints_the_contract_json(reference_runtime: Runtime, tmp_path: Path) -> None:
@@ -34,6 +36,25 @@ def test_drugs_search_prints_the_contract_json(reference_runtime: Runtime, tmp_p
     assert result.returncode == 0
     assert found[0]["name"].startswith("DOLIPRANE 1000 mg")
     assert set(found[0]) == {"cis", "name", "substances", "cip13"}
+
+
+def test_drugs_search_reads_one_query_per_line_and_answers_one_json_line_each(
+    reference_runtime: Runtime, tmp_path: Path
+) -> None:
+    queries = ["doliprane 1000", "", "amoxiciline 500", "3400930227336", "rien de tel"]
+
+    result = run("drugs", "search", "-", "--json", database_url=reference_runtime.settings.database_url,
+                 cwd=tmp_path, stdin="\n".join(queries) + "\n")
+    single = run("drugs", "search", "amoxiciline 500", "--json", database_url=reference_runtime.settings.database_url,
+                 cwd=tmp_path)
+
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    with reference_runtime.session_factory() as session:
+        index = reference_runtime.drug_index.get(session)
+    assert result.returncode == 0, result.stderr
+    assert answers == [[d.contract() for d in search_drugs(index, q)] for q in queries]
+    assert answers[1] == [] and answers[0] and answers[3]
+    assert answers[2] == json.loads(single.stdout)
 
 
 def test_a_fresh_database_loads_the_packaged_reference_by_itself(tmp_path: Path) -> None:

@@ -6,11 +6,10 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from comptoir.devtools.paper_prescriptions import DEFAULT_POSOLOGY_CORPUS
 from comptoir.devtools.paper_prescriptions.generator import generate_pages, load_posology_samples
 from comptoir.errors import NotFound
 from comptoir.services.platform.runtime import Runtime
-
-DEFAULT_POSOLOGY_CORPUS = Path("tests/data/posology_corpus.jsonl")
 
 
 def generate_prescriptions(directory: Path, *, runtime: Runtime, session: Session, count: int, seed: int,

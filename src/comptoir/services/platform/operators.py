@@ -11,6 +11,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -22,7 +23,14 @@ from comptoir.errors import AuthenticationFailed, Conflict, PermissionDenied, Ru
 from comptoir.store import models as m
 
 _hasher = PasswordHasher()
-_DUMMY_HASH = _hasher.hash("comptoir-mot-de-passe-factice")
+
+
+@cache
+def _dummy_hash() -> str:
+    # Computed on the first login, not at import: an argon2 hash costs ~0.4 s that every CLI command paid.
+    return _hasher.hash("comptoir-mot-de-passe-factice")
+
+
 FAILURE_WINDOW = timedelta(minutes=15)
 WRONG_CREDENTIALS = "Code opérateur ou mot de passe incorrect."
 
@@ -84,7 +92,7 @@ def _try_log_in(
 ) -> str | None:
     _refuse_while_throttled(session, code, now, free_failures)
     operator = session.scalars(select(m.Operator).where(m.Operator.code == code, m.Operator.active)).first()
-    if not _password_matches(operator.password_hash if operator else _DUMMY_HASH, password) or operator is None:
+    if not _password_matches(operator.password_hash if operator else _dummy_hash(), password) or operator is None:
         session.add(m.LoginFailure(operator_code=code, at=now, workstation=workstation))
         return None
     session.execute(delete(m.LoginFailure).where(m.LoginFailure.operator_code == code))

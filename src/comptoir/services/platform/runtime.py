@@ -44,4 +44,5 @@ def open_runtime(settings: Settings, *, clock: Clock = utc_now) -> Runtime:
     """Connect and bring the schema up to date (Alembic builds every database)."""
     engine = make_engine(settings.database_url)
     migrate.upgrade(engine)
-    return Runtime(settings=settings, engine=engine, session_factory=make_session_factory(engine), clock=clock)
+    return Runtime(settings=settings, engine=engine, session_factory=make_session_factory(engine), clock=clock,
+                   drug_index=DrugIndexCache(settings.var_dir / "cache"))

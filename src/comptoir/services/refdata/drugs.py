@@ -7,12 +7,14 @@ import threading
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from comptoir.errors import NotFound
 from comptoir.refdata.search import DrugIndex, DrugRecord
+from comptoir.services.refdata import index_file
 from comptoir.store import models as m
 
 _DOSAGE = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(mg|g|µg|microgrammes?)\b", re.IGNORECASE)
@@ -66,10 +68,12 @@ def _substances_by_cis(session: Session) -> tuple[dict[str, list[str]], dict[str
 class DrugIndexCache:
     """One index per process, rebuilt when a new reference has been imported."""
 
-    def __init__(self) -> None:
+    def __init__(self, directory: Path | None = None) -> None:
         self._lock = threading.Lock()
         self._key: tuple[int, int] | None = None
         self._index: DrugIndex | None = None
+        self._directory = directory
+        """Where to keep the built index between processes (index_file.py); None: in memory only."""
 
     def preload(self, session: Session, index: DrugIndex) -> None:
         """Use an index already built from the same reference (tests, forked workers)."""
@@ -80,8 +84,14 @@ class DrugIndexCache:
         key = _release_key(session)
         with self._lock:
             if self._index is None or key != self._key:
-                self._index, self._key = DrugIndex(load_drug_records(session)), key
+                self._index, self._key = self._build(session, key), key
             return self._index
+
+    def _build(self, session: Session, key: tuple[int, int]) -> DrugIndex:
+        if self._directory is None:
+            return DrugIndex(load_drug_records(session))
+        return index_file.cached_index(self._directory, index_file.index_key(session, key),
+                                       build=lambda: DrugIndex(load_drug_records(session)))
 
 
 def _release_key(session: Session) -> tuple[int, int]:

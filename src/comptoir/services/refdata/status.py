@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import httpx
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
@@ -103,6 +102,8 @@ def download_source(runtime: Runtime, *, fetch: Callable[[str], bytes] | None = 
 
 
 def _http_fetch(url: str) -> bytes:
+    import httpx  # only when downloading: a tenth of a second that every command would pay
+
     try:
         response = httpx.get(url, timeout=20.0, follow_redirects=True)
         response.raise_for_status()
