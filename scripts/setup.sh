@@ -18,18 +18,26 @@ if [ ! -f "$stamp" ] || ! cmp -s pyproject.toml "$stamp"; then
   cp pyproject.toml "$stamp"
 fi
 
-# htmx (BSD-0) drives the pages' live updates; the pages also work without it (plain forms).
-HTMX_VERSION=2.0.4
+# Front-end files from the npm registry, pinned, copied once under static/vendor (not in git):
+# htmx (BSD-0) drives the pages' live updates (the pages also work without it, as plain forms);
+# swagger-ui-dist (Apache-2.0) draws the API documentation at /api/docs from local files, no CDN.
 vendor=src/comptoir/web/static/vendor
-if [ ! -f "$vendor/htmx.min.js" ]; then
-  if command -v npm >/dev/null; then
-    echo "» Récupération de htmx $HTMX_VERSION (registre npm)…"
-    tmp=$(mktemp -d)
-    (cd "$tmp" && npm pack --silent "htmx.org@$HTMX_VERSION" >/dev/null 2>&1 && tar xzf htmx.org-*.tgz) \
-      && mkdir -p "$vendor" && cp "$tmp/package/dist/htmx.min.js" "$vendor/" \
-      || echo "   htmx indisponible : les pages fonctionneront sans mise à jour en direct."
-    rm -rf "$tmp"
-  else
-    echo "   npm absent : les pages fonctionneront sans htmx (formulaires classiques)."
+fetch_npm() {  # package version destination file...
+  local package=$1 version=$2 destination=$3; shift 3
+  [ -f "$destination/$(basename "$1")" ] && return 0
+  if ! command -v npm >/dev/null; then
+    echo "   npm absent : $package non installé."
+    return 0
   fi
-fi
+  echo "» Récupération de $package $version (registre npm)…"
+  local tmp; tmp=$(mktemp -d)
+  if (cd "$tmp" && npm pack --silent "$package@$version" >/dev/null 2>&1 && tar xzf ./*.tgz); then
+    mkdir -p "$destination"
+    for file in "$@"; do cp "$tmp/package/$file" "$destination/"; done
+  else
+    echo "   $package indisponible."
+  fi
+  rm -rf "$tmp"
+}
+fetch_npm htmx.org 2.0.4 "$vendor" dist/htmx.min.js
+fetch_npm swagger-ui-dist 5.35.0 "$vendor/swagger-ui" swagger-ui-bundle.js swagger-ui.css

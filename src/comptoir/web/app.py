@@ -24,7 +24,7 @@ from comptoir.web.deps import LoginRequired
 from comptoir.web.eprescription.routes import include as include_eprescription
 from comptoir.web.identity import api as identity_api
 from comptoir.web.identity import pages as identity_pages
-from comptoir.web.platform import api, pages
+from comptoir.web.platform import api, docs, pages
 from comptoir.web.reading import pages as reading_pages
 from comptoir.web.refdata import api as refdata_api
 from comptoir.web.refdata import pages as refdata_pages
@@ -39,12 +39,13 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
         app.state.runtime = runtime or open_runtime(settings)
         yield
 
-    app = FastAPI(title="comptoir", version=__version__, lifespan=lifespan, docs_url="/api/docs",
+    app = FastAPI(title="comptoir", version=__version__, lifespan=lifespan, docs_url=None,
                   openapi_url="/api/openapi.json", redoc_url=None,
                   description="API du comptoir : médicaments, patients, opérateurs, journal d'audit.")
     if runtime is not None:
         app.state.runtime = runtime
     app.include_router(api.router)
+    app.include_router(docs.router)
     app.include_router(refdata_api.router)
     app.include_router(refdata_pages.router)
     app.include_router(analysis_api.router)
@@ -87,6 +88,6 @@ def _on_error(request: Request, error: ComptoirError) -> Response:  # renders a 
 
 
 async def _on_login_required(request: Request, _: LoginRequired) -> Response:
-    if _wants_json(request):
+    if _wants_json(request) and request.url.path != "/api/docs":
         return JSONResponse({"detail": "Authentification requise."}, status_code=401)
     return pages.login_redirect(request)

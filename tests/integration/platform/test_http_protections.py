@@ -81,3 +81,14 @@ def test_no_page_carries_an_inline_script_or_handler(client: TestClient) -> None
     for path in ("/", "/patients", "/analyse", "/ordonnance-numerique", "/journal", "/connexion"):
         html = client.get(path).text
         assert "<script>" not in html and " onchange=" not in html and " onclick=" not in html, path
+
+
+def test_the_api_documentation_needs_a_login_and_loads_nothing_from_outside(client: TestClient) -> None:
+    anonymous = client.get("/api/docs", follow_redirects=False)
+    log_in(client)
+
+    page = client.get("/api/docs").text
+
+    assert anonymous.status_code == 303 and anonymous.headers["location"].startswith("/connexion")
+    assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in page
+    assert "cdn" not in page.lower() and "<script>" not in page
