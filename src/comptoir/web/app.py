@@ -29,7 +29,7 @@ from comptoir.web.reading import pages as reading_pages
 from comptoir.web.refdata import api as refdata_api
 from comptoir.web.refdata import pages as refdata_pages
 from comptoir.web.rendering import render, status_of
-from comptoir.web.security import BodyLimit, SameOrigin, SecurityHeaders
+from comptoir.web.security import BodyLimit, SameOrigin, SecurityHeaders, keep_queries_out_of_access_log
 
 log = logging.getLogger("comptoir")
 
@@ -58,6 +58,7 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
     # The INSi emulator, so that one server is the whole demo (its own database, see national/ins).
     app.mount("/emulateurs/insi", create_emulator(settings.emulators_dir / "insi.db"))
     app.mount("/static", StaticFiles(directory=PACKAGE_DIR / "web" / "static"), name="static")
+    keep_queries_out_of_access_log()
     app.add_middleware(SameOrigin)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_mb * 1024 * 1024)
     app.add_middleware(SecurityHeaders, hsts=settings.environment == "production")

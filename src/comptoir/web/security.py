@@ -6,6 +6,8 @@
 - `SameOrigin`: a state-changing request that a browser sends from another site (its `Origin` or
   `Sec-Fetch-Site` says so) is refused with 403: the counter's forms cannot be posted from a
   malicious page, the login form included.
+- `QuerylessAccessLog`: the access log shows paths without their query string — patient names and
+  NIRs typed in a search never reach the log, only record numbers.
 - `SecurityHeaders`: a Content-Security-Policy without inline scripts, no framing, no MIME sniffing,
   `Cache-Control: no-store` on everything but static files (the browser's Back button must not show
   a patient after logout), HSTS when served over HTTPS in production.
@@ -14,6 +16,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -138,3 +141,19 @@ class SecurityHeaders:
         if self.hsts and scope.get("scheme") == "https":
             headers.append((b"strict-transport-security", b"max-age=63072000; includeSubDomains"))
         return headers
+
+
+class QuerylessAccessLog(logging.Filter):
+    """Filter for uvicorn's access logger, whose arguments are (client, method, path, http version, status)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) == 5 and isinstance(args[2], str):
+            record.args = (args[0], args[1], args[2].split("?", 1)[0], args[3], args[4])
+        return True
+
+
+def keep_queries_out_of_access_log() -> None:
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, QuerylessAccessLog) for f in access.filters):
+        access.addFilter(QuerylessAccessLog())

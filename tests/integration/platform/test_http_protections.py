@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from fastapi.testclient import TestClient
 from comptoir.domain.operators import Role
 from comptoir.services.platform.runtime import open_runtime
 from comptoir.web.app import create_app
+from comptoir.web.security import QuerylessAccessLog
 from tests.conftest import PASSWORD, Clock, add_operator, make_settings
 
 
@@ -92,3 +94,12 @@ def test_the_api_documentation_needs_a_login_and_loads_nothing_from_outside(clie
     assert anonymous.status_code == 303 and anonymous.headers["location"].startswith("/connexion")
     assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in page
     assert "cdn" not in page.lower() and "<script>" not in page
+
+
+def test_the_access_log_never_shows_what_was_searched() -> None:
+    record = logging.LogRecord("uvicorn.access", logging.INFO, "", 0, '%s - "%s %s HTTP/%s" %d',
+                               ("127.0.0.1:5000", "GET", "/patients?q=DUPONT+Jeanne", "1.1", 200), None)
+
+    QuerylessAccessLog().filter(record)
+
+    assert "DUPONT" not in record.getMessage() and "/patients" in record.getMessage()
