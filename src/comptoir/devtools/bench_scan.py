@@ -45,8 +45,7 @@ def bench_scan_to_screen(session: Session, reference: AnalysisReference, *, scan
     rng = random.Random(20260219)
     timings, unread = [], 0
     with _emulator() as client:
-        photos = [(photo, draft) for draft in _drafts(reference, rng, scans)
-                  for photo in [_photo(client, draft, rng)]]
+        photos = [(_photo(client, draft, rng), draft) for draft in _drafts(reference, rng, scans)]
         for photo, draft in photos:
             reference.resolved.clear()
             elapsed = _one_scan(session, reference, client, photo, draft)
