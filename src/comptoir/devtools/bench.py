@@ -34,6 +34,8 @@ of that thread, so a reading taken on a busy machine still tells what the code c
   loaded the reference and answered a search, an analysis with an allergy and the OCR of a generated
   paper prescription (`server_rss_reference_mb`: once the reference alone is loaded): see
   `bench_server` [same].
+- bench_s, bench_cpu_s: the whole run's wall-clock and CPU seconds (the bench, its workers and the
+  server it started), so a `--quick` run on a busy machine still tells whether it fits in a minute.
 """
 
 from __future__ import annotations
@@ -94,6 +96,7 @@ QUICK = Sizes(search_every=3, codes=40, analysis_cases=100, scans=15, dispensati
 
 def run_benchmarks(runtime: Runtime, *, log: Log, quick: bool = False) -> dict[str, Any]:
     sizes = QUICK if quick else FULL
+    started, cpu = time.perf_counter(), _cpu_s()
     records, reference = _loaded(runtime)
     log("Recherche de médicaments (requêtes telles que tapées)…")
     report: dict[str, Any] = {"quick": quick, "drug_search": bench_drug_search(records, sizes)}
@@ -110,6 +113,8 @@ def run_benchmarks(runtime: Runtime, *, log: Log, quick: bool = False) -> dict[s
         report["refdata_import_s"] = import_s
         report |= server_memory(database_url, records)
     report["cpu_count"] = os.cpu_count()
+    report["bench_s"] = round(time.perf_counter() - started, 1)
+    report["bench_cpu_s"] = round(_cpu_s() - cpu, 1)
     return report
 
 
