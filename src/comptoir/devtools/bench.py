@@ -78,7 +78,6 @@ Log = Callable[[str], None]
 REPOSITORY = Path(__file__).resolve().parents[3]
 SEARCH_QUERIES = REPOSITORY / "bench" / "search_queries.tsv"
 POSOLOGY_CORPUS = REPOSITORY / "tests" / "data" / "posology_corpus.jsonl"
-TEXT_KINDS = ("brand_strength", "dci", "misspelt")
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +118,8 @@ def run_benchmarks(runtime: Runtime, *, log: Log, quick: bool = False) -> dict[s
 
 
 def _loaded(runtime: Runtime) -> tuple[list[DrugRecord], AnalysisReference]:
-    """The reference as the services give it: the one place the bench reads it through a session."""
+    """The reference as the services give it. With `deferred_check(factory, …)` below and `plan(session, …)`
+    in `bench_scan`, these are the bench's only calls to services that take a session."""
     with runtime.session_factory() as session:
         return load_drug_records(session), runtime.analysis_reference.get(session)
 
