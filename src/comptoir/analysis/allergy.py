@@ -15,7 +15,7 @@ from comptoir.analysis.case import Case
 from comptoir.analysis.findings import Finding, Level
 from comptoir.analysis.items import Item
 from comptoir.analysis.profile import line_finding
-from comptoir.analysis.reference import AnalysisReference, Component
+from comptoir.analysis.reference import AnalysisReference
 from comptoir.refdata.search import fold
 
 SOURCE = "Allergie déclarée au dossier ; RCP (rubriques 4.3 et 4.4), recommandations SFAR/SFA"
@@ -40,12 +40,8 @@ def understand(text: str, reference: AnalysisReference) -> Allergy:
     for word, prefixes in CLASS_WORDS.items():
         if folded == word or folded.rstrip("s") == word or folded.startswith(word):
             return Allergy(text, frozenset(), prefixes)
-    atc = {p.atc[:5] for p in reference.products.values() if p.atc and _holds(p.components, folded)}
-    return Allergy(text, frozenset({folded}), tuple(sorted(atc)))
-
-
-def _holds(components: tuple[Component, ...], folded: str) -> bool:
-    return any(fold(c.name) == folded for c in components)
+    classes = reference.substance_classes or {}
+    return Allergy(text, frozenset({folded}), classes.get(folded, ()))
 
 
 def allergy_findings(items: list[Item], case: Case, reference: AnalysisReference) -> list[Finding]:

@@ -132,6 +132,13 @@ class AnalysisReference:
     """Every word of every substance name (salts excluded): tells a DCI on a line from a brand."""
     resolved: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
     """Memo of line texts already resolved (the same products come back all day long)."""
+    substance_classes: Mapping[str, tuple[str, ...]] | None = field(default=None, compare=False, repr=False)
+    """Folded substance name -> the ATC chemical subgroups (5 characters) of the products holding it;
+    built once with the reference, so a declared allergy never scans the products."""
+
+    def __post_init__(self) -> None:
+        if self.substance_classes is None:
+            object.__setattr__(self, "substance_classes", index_substance_classes(self.products.values()))
 
     @property
     def thesaurus_source(self) -> str:
@@ -143,3 +150,13 @@ class AnalysisReference:
     def bdpm_source(self) -> str:
         day = "/".join(reversed(self.bdpm_date.split("-"))) if self.bdpm_date else "date inconnue"
         return f"BDPM (ANSM, HAS, UNCAM) du {day}"
+
+
+def index_substance_classes(products: Iterable[Product]) -> dict[str, tuple[str, ...]]:
+    """Every substance's ATC chemical subgroups, from the products that hold it and have an ATC."""
+    classes: dict[str, set[str]] = defaultdict(set)
+    for product in products:
+        if product.atc:
+            for component in product.components:
+                classes[fold(component.name)].add(product.atc[:5])
+    return {name: tuple(sorted(atc)) for name, atc in classes.items()}

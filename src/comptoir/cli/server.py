@@ -73,13 +73,15 @@ def serve(
 
 
 @app.command("bench")
-def bench(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Mesure les chemins critiques (recherche, import du référentiel, mémoire du serveur)."""
+def bench(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False,
+          quick: Annotated[bool, typer.Option("--quick", help="Tailles réduites, mêmes mesures (≈ 1 min)")] = False,
+          ) -> None:
+    """Mesure les chemins critiques (recherche, analyse, scan, contrôle différé, import, mémoire du serveur)."""
     from comptoir.devtools.bench import run_benchmarks
 
     state = state_of(ctx)
     ensure_reference(state)
-    report: dict[str, Any] = run_benchmarks(state.runtime, log=lambda text: err.print(text))
+    report: dict[str, Any] = run_benchmarks(state.runtime, log=lambda text: err.print(text), quick=quick)
     if as_json:
         print(json.dumps(report, ensure_ascii=False))
     else:

@@ -1,69 +1,130 @@
-"""`comptoir bench`: timings of the hot paths, measured on the full reference.
+"""`comptoir bench`: timings of the hot paths, on the full reference, with inputs as users give them.
 
-- drug_search: one query at a time, in-process, on a freshly built index (so the typo
-  look-ups are not served from the index's cache); queries are drawn from the reference
-  itself (brands with strengths, DCI, misspellings, CIP13, CIP7) with a fixed seed.
-- refdata_import_s: a full import into a scratch SQLite database.
-- analysis: a 6-line prescription with 40 history lines, in-process, full reference loaded.
-- deferred_check_100k_s: the deferred double check of 100,000 synthetic dispensations.
-- scan_to_screen: an ON's QR image decoded, the ON fetched from the base emulator over HTTP, the
-  counter page's data built (see `bench_scan_to_screen`).
-- server_rss_mb: resident memory of a real `comptoir serve` process after it has loaded
-  the reference and answered a search.
+Every figure below is measured in-process unless said otherwise; `--quick` runs the same figures on
+smaller sizes (given in brackets) so that the test suite can check the report in a minute. Percentiles
+are wall-clock; where the work runs in the bench's own thread, `p95_cpu_ms` beside them is the CPU time
+of that thread, so a reading taken on a busy machine still tells what the code costs.
+
+- drug_search: one query at a time on a freshly built index (so typo look-ups are not served from the
+  index's cache). Text queries are the fixed list `bench/search_queries.tsv` — written by hand and by
+  rules from French prescribing habits (lower case, missing accents, "amox 1g", "seroplex 10mg",
+  misspellings), not taken from the index's names; the `code` kind is CIP13 and CIP7 codes drawn from
+  the reference with a fixed seed, half of them typed with spaces. `p50_ms`/`p95_ms`/`max_ms` over all
+  queries, and `by_kind.{brand_strength,dci,misspelt,code}` with their own percentiles
+  (433 text queries and 120 codes [every third text query, 40 codes]).
+- analysis: `analyse` on 6-line prescriptions whose lines are the brand and DCI queries of the same
+  file (so lines are resolved from prescriber-typed text, a new text now and then), with 40 history
+  lines by CIP13, for patients as a pharmacy sees them (`bench_patients`: ages 0 to 98, weight,
+  eGFR for most of the elderly, some pregnant women, one or two declared allergies each)
+  (300 cases [100]).
+- scan_to_screen: distinct e-prescriptions, each QR code photographed (perspective, blur, low light,
+  JPEG), decoded, the ON fetched from the base emulator over HTTP, the counter's plan and the analysis
+  built, with the memo of resolved lines emptied before each scan: see `bench_scan` (60 [15]).
+- deferred_check_100k_s: the deferred double check of 100,000 synthetic dispensations (5,000 patients,
+  a year, one patient in five with a declared allergy) in a scratch SQLite; `deferred_check.cpu_s` is
+  the CPU time of the bench and its forked workers during the check. With `--quick`, 10,000
+  dispensations are checked and this figure is their time × 10 (an estimate: `quick` is true and
+  `deferred_check.dispensations` says how many were checked).
+- posology_parse: `parse_posology` on the first 200 texts of the annotated corpus
+  (`tests/data/posology_corpus.jsonl`), each text parsed once, no cache, after one warm-up parse of
+  another text (the patterns compiled, as in a running server) [same].
+- refdata_import_s: a full import of the reference into a scratch SQLite database (it includes the
+  thesaurus-name mapping that the unit tests used to time) [same].
+- server_rss_mb: resident memory of a real `comptoir serve` process on that scratch database after it has
+  loaded the reference and answered a search, an analysis with an allergy and the OCR of a generated
+  paper prescription (`server_rss_reference_mb`: once the reference alone is loaded): see
+  `bench_server` [same].
+- bench_s, bench_cpu_s: the whole run's wall-clock and CPU seconds (the bench, its workers and the
+  server it started), so a `--quick` run on a busy machine still tells whether it fits in a minute.
 """
 
 from __future__ import annotations
 
+import csv
+import json
 import os
 import random
-import socket
+import resource
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
-
-from comptoir.analysis.case import Case, HistoryItem, PatientProfile, PrescribedLine
+from comptoir.analysis.case import Case, HistoryItem, PrescribedLine
 from comptoir.analysis.engine import analyse
 from comptoir.analysis.reference import AnalysisReference
+from comptoir.devtools.bench_patients import patient
+from comptoir.devtools.bench_scan import bench_scan_to_screen
+from comptoir.devtools.bench_server import server_memory
+from comptoir.devtools.cli_timings import cli_timings
 from comptoir.devtools.synthetic_dispensations import generate, store
+from comptoir.errors import ConfigurationError
+from comptoir.reading.posology import parse_posology
 from comptoir.refdata.search import DrugIndex, DrugRecord
 from comptoir.services.analysis.deferred_check import deferred_check
 from comptoir.services.platform.runtime import Runtime
 from comptoir.services.refdata.drugs import load_drug_records
 from comptoir.services.refdata.import_reference import import_reference
 from comptoir.services.refdata.status import find_source
-from comptoir.settings import Settings
 from comptoir.store.db import make_engine, make_session_factory
 from comptoir.store.migrate import upgrade
 
 Log = Callable[[str], None]
+REPOSITORY = Path(__file__).resolve().parents[3]
+SEARCH_QUERIES = REPOSITORY / "bench" / "search_queries.tsv"
+POSOLOGY_CORPUS = REPOSITORY / "tests" / "data" / "posology_corpus.jsonl"
 
 
-def run_benchmarks(runtime: Runtime, *, log: Log) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class Sizes:
+    search_every: int
+    codes: int
+    analysis_cases: int
+    scans: int
+    dispensations: int
+
+
+FULL = Sizes(search_every=1, codes=120, analysis_cases=300, scans=60, dispensations=100_000)
+QUICK = Sizes(search_every=3, codes=40, analysis_cases=100, scans=15, dispensations=10_000)
+
+
+def run_benchmarks(runtime: Runtime, *, log: Log, quick: bool = False) -> dict[str, Any]:
+    sizes = QUICK if quick else FULL
+    started, cpu = time.perf_counter(), _cpu_s()
+    records, reference = _loaded(runtime)
+    log("Recherche de médicaments (requêtes telles que tapées)…")
+    report: dict[str, Any] = {"quick": quick, "drug_search": bench_drug_search(records, sizes)}
+    log("Analyse d'ordonnance (6 lignes, 40 lignes d'historique, patients avec allergies)…")
+    report["analysis"] = bench_analysis(reference, cases=sizes.analysis_cases)
+    log("Du scan à l'écran (QR photographiés, ordonnances distinctes)…")
     with runtime.session_factory() as session:
-        records = load_drug_records(session)
-    log("Recherche de médicaments…")
-    report: dict[str, Any] = {"drug_search": bench_drug_search(records)}
-    log("Analyse d'ordonnance (6 lignes, 40 lignes d'historique)…")
-    with runtime.session_factory() as session:
-        reference = runtime.analysis_reference.get(session)
-    report["analysis"] = bench_analysis(reference)
-    report["scan_to_screen"] = bench_scan_to_screen(runtime)
-    log("Contrôle différé de 100 000 délivrances…")
-    report["deferred_check_100k_s"] = bench_deferred_check(reference)
-    log("Import complet du référentiel…")
-    report["refdata_import_s"] = bench_import(runtime)
-    log("Mémoire du serveur…")
-    report["server_rss_mb"] = bench_server_memory(runtime.settings)
+        report["scan_to_screen"] = bench_scan_to_screen(session, reference, scans=sizes.scans)
+    log(f"Contrôle différé de {sizes.dispensations:,} délivrances…".replace(",", " "))
+    report |= bench_deferred_check(reference, count=sizes.dispensations)
+    report["posology_parse"] = bench_posology()
+    log("Import complet du référentiel, puis mémoire du serveur…")
+    with scratch_reference(runtime) as (database_url, import_s):
+        report["refdata_import_s"] = import_s
+        report |= server_memory(database_url, records)
+    log("Démarrage des commandes (processus neufs)…")
+    report["cli"] = cli_timings(runtime, runs=3 if quick else 5)
     report["cpu_count"] = os.cpu_count()
+    report["bench_s"] = round(time.perf_counter() - started, 1)
+    report["bench_cpu_s"] = round(_cpu_s() - cpu, 1)
     return report
+
+
+def _loaded(runtime: Runtime) -> tuple[list[DrugRecord], AnalysisReference]:
+    """The reference as the services give it. With `deferred_check(factory, …)` below and `plan(session, …)`
+    in `bench_scan`, these are the bench's only calls to services that take a session."""
+    with runtime.session_factory() as session:
+        return load_drug_records(session), runtime.analysis_reference.get(session)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -71,193 +132,124 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def bench_drug_search(records: list[DrugRecord], *, queries: int = 400) -> dict[str, float]:
-    index = DrugIndex(records)
-    timings = []
-    for query in sample_queries(records, queries):
-        started = time.perf_counter()
-        index.search(query)
-        timings.append((time.perf_counter() - started) * 1000)
-    return {"queries": len(timings), "p50_ms": round(statistics.median(timings), 3),
-            "p95_ms": round(percentile(timings, 0.95), 3), "max_ms": round(max(timings), 3)}
+class Timings:
+    """Wall-clock and CPU milliseconds (this thread's) of each run. On a shared machine the gap between
+    the two is the time other processes held the core: `p95_cpu_ms` is what the code itself costs."""
+
+    def __init__(self) -> None:
+        self.wall: list[float] = []
+        self.cpu: list[float] = []
+
+    @contextmanager
+    def run(self) -> Iterator[None]:
+        wall, cpu = time.perf_counter(), time.thread_time()
+        yield
+        self.cpu.append((time.thread_time() - cpu) * 1000)
+        self.wall.append((time.perf_counter() - wall) * 1000)
+
+    def summary(self) -> dict[str, float]:
+        return {"p50_ms": round(statistics.median(self.wall), 3), "p95_ms": round(percentile(self.wall, 0.95), 3),
+                "p95_cpu_ms": round(percentile(self.cpu, 0.95), 3)}
 
 
-def sample_queries(records: list[DrugRecord], count: int) -> list[str]:
+def typed_queries() -> list[tuple[str, str]]:
+    """(kind, query) of `bench/search_queries.tsv`, in the file's order."""
+    if not SEARCH_QUERIES.is_file():
+        raise ConfigurationError(f"Requêtes du banc introuvables : {SEARCH_QUERIES}.")
+    with SEARCH_QUERIES.open(encoding="utf-8", newline="") as file:
+        return [(row["kind"], row["query"]) for row in csv.DictReader(file, delimiter="\t")]
+
+
+def search_queries(records: list[DrugRecord], sizes: Sizes) -> list[tuple[str, str]]:
+    """The typed queries (every `search_every`-th), then codes drawn from the reference."""
+    return typed_queries()[::sizes.search_every] + _codes(records, sizes.codes)
+
+
+def _codes(records: list[DrugRecord], count: int) -> list[tuple[str, str]]:
     rng = random.Random(20260519)
-    chosen = rng.sample(records, min(count, len(records)))
-    makers = (_brand_and_strength, _substance, _misspelt, _cip13, _cip7, _brand_prefix)
-    return [makers[i % len(makers)](record, rng) for i, record in enumerate(chosen)]
+    coded = [r for r in records if r.cip13 and r.cip7]
+    codes = []
+    for n, record in enumerate(rng.sample(coded, min(count, len(coded)))):
+        code = record.cip13[0] if n % 2 == 0 else record.cip7[0]
+        codes.append(("code", f"{code[:4]} {code[4:]}" if n % 4 < 2 else code))
+    return codes
 
 
-def _brand_and_strength(record: DrugRecord, _: random.Random) -> str:
-    words = record.name.replace(",", " ").split()
-    return " ".join(words[:3]).lower()
+def bench_drug_search(records: list[DrugRecord], sizes: Sizes) -> dict[str, Any]:
+    index = DrugIndex(records)
+    every, by_kind = Timings(), defaultdict[str, Timings](Timings)
+    for kind, query in search_queries(records, sizes):
+        with every.run(), by_kind[kind].run():
+            index.search(query)
+    return {"queries": len(every.wall), **every.summary(), "max_ms": round(max(every.wall), 3),
+            "by_kind": {kind: {"queries": len(t.wall), **t.summary()} for kind, t in by_kind.items()}}
 
 
-def _substance(record: DrugRecord, _: random.Random) -> str:
-    return record.substances[0] if record.substances else record.name.split()[0]
+def bench_analysis(reference: AnalysisReference, *, cases: int) -> dict[str, float]:
+    timings = Timings()
+    for case in _analysis_cases(reference, cases):
+        with timings.run():
+            analyse(case, reference)
+    return {"cases": cases, **timings.summary()}
 
 
-def _misspelt(record: DrugRecord, rng: random.Random) -> str:
-    word = record.name.split()[0].lower()
-    if len(word) < 5:
-        return word
-    cut = rng.randrange(1, len(word) - 1)
-    return word[:cut] + word[cut + 1 :]
-
-
-def _cip13(record: DrugRecord, _: random.Random) -> str:
-    return record.cip13[0] if record.cip13 else record.cis
-
-
-def _cip7(record: DrugRecord, _: random.Random) -> str:
-    return record.cip7[0] if record.cip7 else record.cis
-
-
-def _brand_prefix(record: DrugRecord, _: random.Random) -> str:
-    return record.name.split()[0][:5].lower()
-
-
-def bench_analysis(reference: AnalysisReference, *, cases: int = 300) -> dict[str, float]:
-    """Cases of 6 lines typed as product names (from a pool of 400, so some are new to the memo) and
-    40 history lines given by CIP13, as the pharmacy's own dispensations are."""
+def _analysis_cases(reference: AnalysisReference, count: int) -> Iterator[Case]:
     rng = random.Random(20260219)
-    marketed = [p for p in reference.products.values() if p.marketed and p.components]
-    pool = rng.sample(marketed, 400)
+    today = date(2026, 2, 19)
+    lines = [query for kind, query in typed_queries() if kind in ("brand_strength", "dci")]
     cip13s = rng.sample(sorted(reference.cip13_to_cis), 2000)
     posologies = ("1 cp par jour", "1 cp matin et soir", "1 cp 3 fois par jour pendant 7 jours", "1 cp si douleur")
-    timings = []
-    for _ in range(cases):
-        case = Case(today=date(2026, 2, 19), patient=PatientProfile(birth_date=date(1950, 5, 1), sex="F"),
-                    lines=tuple(PrescribedLine(p.name, rng.choice(posologies)) for p in rng.sample(pool, 6)),
-                    history=tuple(HistoryItem(c, date(2026, 2, 19) - timedelta(days=rng.randrange(360)))
-                                  for c in rng.sample(cip13s, 40)))
-        started = time.perf_counter()
-        analyse(case, reference)
-        timings.append((time.perf_counter() - started) * 1000)
-    return {"cases": cases, "p50_ms": round(statistics.median(timings), 3),
-            "p95_ms": round(percentile(timings, 0.95), 3)}
+    for _ in range(count):
+        yield Case(today=today, patient=patient(rng, today),
+                   lines=tuple(PrescribedLine(text, rng.choice(posologies)) for text in rng.sample(lines, 6)),
+                   history=tuple(HistoryItem(c, today - timedelta(days=rng.randrange(360)))
+                                 for c in rng.sample(cip13s, 40)))
 
 
-def bench_deferred_check(reference: AnalysisReference, *, count: int = 100_000) -> float:
-    """100,000 synthetic dispensations (5,000 patients, a year) in a scratch SQLite, checked whole."""
+def bench_deferred_check(reference: AnalysisReference, *, count: int) -> dict[str, Any]:
+    """`count` synthetic dispensations (count / 20 patients, a year, one in five allergic), checked whole."""
     with tempfile.TemporaryDirectory() as scratch:
         engine = make_engine(f"sqlite:///{Path(scratch) / 'deferred.db'}")
         upgrade(engine)
         factory = make_session_factory(engine)
         people, rows, lines = generate(reference, patients=count // 20, dispensations=count, first_patient_id=1,
-                                       start=date(2025, 1, 1), days=365)
+                                       start=date(2025, 1, 1), days=365, allergy_share=0.2)
         store(factory, people, rows, lines)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), _cpu_s()
         deferred_check(factory, reference, since=date(2025, 1, 1), until=date(2025, 12, 31))
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, _cpu_s() - cpu
         engine.dispose()
-    return round(elapsed, 1)
+    return {"deferred_check_100k_s": round(elapsed * 100_000 / count, 1),
+            "deferred_check": {"dispensations": count, "s": round(elapsed, 1), "cpu_s": round(cpu, 1)}}
 
 
-def bench_import(runtime: Runtime) -> float:
+def _cpu_s() -> float:
+    """CPU seconds of this process and of its finished children (the check's forked workers)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+def bench_posology(*, texts: int = 200) -> dict[str, float]:
+    corpus = [json.loads(line)["text"] for line in POSOLOGY_CORPUS.read_text(encoding="utf-8").splitlines()[:texts]]
+    parse_posology("1 cp matin et soir pendant 7 jours")  # a server has compiled its patterns long ago
+    timings = Timings()
+    for text in corpus:
+        with timings.run():
+            parse_posology(text)
+    return {"texts": len(corpus), "mean_ms": round(statistics.fmean(timings.wall), 3), **timings.summary()}
+
+
+@contextmanager
+def scratch_reference(runtime: Runtime) -> Iterator[tuple[str, float]]:
+    """A scratch SQLite database with the full reference imported: its URL and the import's seconds."""
     source = find_source(runtime)
     with tempfile.TemporaryDirectory() as scratch:
-        engine = make_engine(f"sqlite:///{Path(scratch) / 'bench.db'}")
+        url = f"sqlite:///{Path(scratch) / 'bench.db'}"
+        engine = make_engine(url)
         upgrade(engine)
         started = time.perf_counter()
         import_reference(source, session_factory=make_session_factory(engine), now=runtime.clock(),
                          step=lambda _: None)
         elapsed = time.perf_counter() - started
         engine.dispose()
-    return round(elapsed, 2)
-
-
-def bench_server_memory(settings: Settings) -> float | None:
-    """Start `comptoir serve` on a free port against the same database, search once, read its RSS."""
-    import psutil
-
-    port = _free_port()
-    env = {**os.environ, "COMPTOIR_DATABASE_URL": settings.database_url, "COMPTOIR_PORT": str(port)}
-    command = [sys.executable, "-c", "from comptoir.cli import main; main()", "serve", "--port", str(port)]
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        if not _wait_until_up(port, timeout_s=120):
-            return None
-        httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=5)
-        rss_bytes: int = psutil.Process(server.pid).memory_info().rss
-        return round(rss_bytes / 1_048_576, 1)
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_until_up(port: int, *, timeout_s: float) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1).status_code == 200:
-                return True
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    return False
-
-
-def bench_scan_to_screen(runtime: Runtime, *, scans: int = 60) -> dict[str, float]:
-    """Scan to screen: a photo of an ON's QR code decoded, the ON fetched from the base emulator over HTTP
-    (uvicorn on a free port, its own scratch database), the counter page's data built (each line's
-    products, boxes and deliveries, and the analysis), on the full reference. Nothing is written."""
-    import threading
-
-    import uvicorn
-
-    from comptoir.national.eprescription.client import EPrescriptionClient
-    from comptoir.national.eprescription.emulator import create_emulator
-    from comptoir.reading.prescription_qr import qr_payload, read_qr
-    from comptoir.services.analysis.analyse import analyse_data
-    from comptoir.services.eprescription.counter import plan
-    from comptoir.services.eprescription.document import qr_png
-    from comptoir.services.eprescription.scan import check_against_qr, decode_image
-
-    with tempfile.TemporaryDirectory() as scratch:
-        server = uvicorn.Server(uvicorn.Config(create_emulator(Path(scratch) / "on.db"), host="127.0.0.1",
-                                               port=_free_port(), log_level="warning", lifespan="off"))
-        threading.Thread(target=server.run, daemon=True).start()
-        while not server.started:
-            time.sleep(0.02)
-        client = EPrescriptionClient.at(f"http://127.0.0.1:{server.config.port}")
-        with runtime.session_factory() as session:
-            reference = runtime.analysis_reference.get(session)
-            draft = _bench_draft(reference)
-            ident = client.create(draft).prescription_id
-            p = draft.patient
-            image = qr_png(qr_payload(ident, last_name=p.last_name, first_name=p.first_name, birth_date=p.birth_date,
-                                      rpps=draft.prescriber.rpps, am=draft.prescriber.am), scale=4)
-            timings = []
-            for _ in range(scans):
-                started = time.perf_counter()
-                content = read_qr(decode_image(image))
-                prescription = client.consult(content.prescription_id, rpps="", finess="")
-                check_against_qr(content, prescription)
-                plan(session, prescription, 0)
-                analyse_data({"today": date.today().isoformat(), "patient": {"birth_date": "1966-02-23"},
-                              "lines": [{"drug": x.text, "posology": x.posology} for x in prescription.lines]},
-                             reference)
-                timings.append((time.perf_counter() - started) * 1000)
-            session.rollback()
-        client.close()
-        server.should_exit = True
-    return {"scans": scans, "p50_ms": round(statistics.median(timings), 1),
-            "p95_ms": round(percentile(timings, 0.95), 1)}
-
-
-def _bench_draft(reference: AnalysisReference) -> Any:
-    from comptoir.domain.eprescription.prescription import Draft, LineKind, PatientTraits, PrescribedLine, Prescriber
-
-    rng = random.Random(20260219)
-    marketed = sorted((p for p in reference.products.values() if p.marketed and p.components), key=lambda p: p.cis)
-    lines = tuple(PrescribedLine(n + 1, LineKind.MEDICINE, product.name, "1 comprimé matin et soir", 1, 2, 30,
-                                 product.cis) for n, product in enumerate(rng.sample(marketed, 4)))
-    return Draft(Prescriber("99900038441", "991118019", "TRAL", "ADEMIS"),
-                 PatientTraits("GENE", "Alain", date(1966, 2, 23), "M"), date.today(), lines, consent=True)
+        yield url, round(elapsed, 2)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from comptoir.analysis.reference import AnalysisReference
 from comptoir.analysis.resolve import resolve
+from comptoir.devtools.bench_patients import ALLERGIES
 from comptoir.store import models as m
 from comptoir.store.dispensing import Dispensation, DispensedLine
 
@@ -46,11 +47,13 @@ def catalogue(reference: AnalysisReference) -> Catalogue:
 
 
 def generate(reference: AnalysisReference, *, patients: int, dispensations: int, first_patient_id: int,
-             start: date, days: int, seed: int = 7) -> tuple[list[dict[str, Any]], list[dict[str, Any]],
-                                                            list[dict[str, Any]]]:
+             start: date, days: int, seed: int = 7, allergy_share: float = 0.0
+             ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """`allergy_share` of the patients declare one or two allergies (drawn apart: the rest stays as it was)."""
     rng = random.Random(seed)
     products = catalogue(reference)
     people = [_patient(rng, first_patient_id + n) for n in range(patients)]
+    _declare_allergies(people, random.Random(seed + 1), allergy_share)
     treatments = {p["id"]: rng.sample(products.chronic, k=rng.randint(1, 4)) for p in people}
     rows, lines = [], []
     for number in range(1, dispensations + 1):
@@ -66,6 +69,12 @@ def _patient(rng: random.Random, patient_id: int) -> dict[str, Any]:
     born = date(rng.randint(1930, 2015), rng.randint(1, 12), rng.randint(1, 28))
     return {"id": patient_id, "last_name": f"PATIENT{patient_id}", "first_name": "Test", "birth_date": born,
             "sex": rng.choice("FM"), "nir": None, "allergies": [], "created_at": datetime(2025, 1, 1, tzinfo=UTC)}
+
+
+def _declare_allergies(people: list[dict[str, Any]], rng: random.Random, share: float) -> None:
+    for person in people:
+        if rng.random() < share:
+            person["allergies"] = rng.sample(ALLERGIES, rng.choice((1, 1, 2)))
 
 
 def _lines(rng: random.Random, dispensation_id: int, chronic: list[tuple[str, str, str]],

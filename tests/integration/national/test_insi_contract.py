@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -112,13 +111,12 @@ def test_the_service_down_scenario_is_a_transient_error_in_french(insi: InsiClie
 
 
 def test_the_timeout_scenario_gives_up_after_the_client_timeout(insi: InsiClient) -> None:
-    started = time.monotonic()
-
+    # The emulator answers after 1.5 s; the client's 0.5 s timeout is what raises (no clock read here:
+    # a busy machine must not fail the test).
     with pytest.raises(ExternalServiceError, match="n'a pas répondu dans le délai") as raised:
         insi.search_by_card(CardQuery("170017599900241", "TEST", "Lenteur", date(1970, 1, 15)))
 
     assert raised.value.permanent is False
-    assert time.monotonic() - started < 1.4  # two attempts of 0.5 s, not the emulator's 1.5 s sleep
 
 
 def test_a_request_the_service_refuses_is_a_permanent_error(emulator: tuple[str, Path]) -> None:

