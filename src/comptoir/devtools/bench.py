@@ -219,6 +219,7 @@ def bench_scan_to_screen(runtime: Runtime, *, scans: int = 60) -> dict[str, floa
     from comptoir.services.eprescription.counter import plan
     from comptoir.services.eprescription.document import qr_png
     from comptoir.services.eprescription.scan import check_against_qr, decode_image
+    from comptoir.store.eprescription import EPrescriptionRepository
 
     with tempfile.TemporaryDirectory() as scratch:
         server = uvicorn.Server(uvicorn.Config(create_emulator(Path(scratch) / "on.db"), host="127.0.0.1",
@@ -240,7 +241,7 @@ def bench_scan_to_screen(runtime: Runtime, *, scans: int = 60) -> dict[str, floa
                 content = read_qr(decode_image(image))
                 prescription = client.consult(content.prescription_id, rpps="", finess="")
                 check_against_qr(content, prescription)
-                plan(session, prescription, 0)
+                plan(EPrescriptionRepository(session), prescription, 0)
                 analyse_data({"today": date.today().isoformat(), "patient": {"birth_date": "1966-02-23"},
                               "lines": [{"drug": x.text, "posology": x.posology} for x in prescription.lines]},
                              reference)
