@@ -9,12 +9,16 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Self
 
+from tests.fakes.eprescription import FakeDispensationRepository, FakeEPrescriptionRepository, FakePrescriberRepository
 from tests.fakes.platform import FakeAuditRepository
 
 
 class FakeUnitOfWork:
     def __init__(self) -> None:
         self.audit = FakeAuditRepository()
+        self.eprescriptions = FakeEPrescriptionRepository()
+        self.prescribers = FakePrescriberRepository()
+        self.dispensations = FakeDispensationRepository()
         self.committed = 0
         self.rolled_back = 0
 

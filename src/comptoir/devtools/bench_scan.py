@@ -35,6 +35,7 @@ from comptoir.services.analysis.analyse import analyse_data
 from comptoir.services.eprescription.counter import plan
 from comptoir.services.eprescription.document import qr_png
 from comptoir.services.eprescription.scan import check_against_qr, decode_image
+from comptoir.store.eprescription import EPrescriptionRepository
 
 POSOLOGIES = ("1 comprimé matin et soir", "1 cp par jour", "1 gélule 3 fois par jour pendant 7 jours",
               "1 sachet le matin", "2 cp le soir", "1 cp si douleur, max 3 par jour")
@@ -75,7 +76,7 @@ def _one_scan(session: Session, reference: AnalysisReference, client: EPrescript
         return None
     prescription = client.consult(content.prescription_id, rpps="", finess="")
     check_against_qr(content, prescription)
-    plan(session, prescription, 0)
+    plan(EPrescriptionRepository(session), prescription, 0)
     analyse_data({"today": date.today().isoformat(), "patient": {"birth_date": draft.patient.birth_date.isoformat()},
                   "lines": [{"drug": x.text, "posology": x.posology} for x in prescription.lines]}, reference)
     return (time.perf_counter() - started) * 1000

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, false
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, false, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from comptoir.store.models import Base
@@ -86,3 +86,33 @@ class DispensationRepository:
 
     def __init__(self, session: Session) -> None:
         self.session = session
+
+    # --- ordonnance numérique (services/eprescription) ---
+
+    def by_id(self, dispensation_id: int) -> Dispensation | None:
+        return self.session.get(Dispensation, dispensation_id)
+
+    def add_with_lines(self, dispensation: Dispensation, lines: list[DispensedLine]) -> None:
+        """The dispensation and its lines, written at once (the lines need its id)."""
+        self.session.add(dispensation)
+        self.session.flush()
+        for line in lines:
+            line.dispensation_id = dispensation.id
+        self.session.add_all(lines)
+        self.session.flush()
+
+    def of_prescription(self, prescription_id: str) -> list[Dispensation]:
+        return list(self.session.scalars(select(Dispensation).where(Dispensation.prescription_id == prescription_id)
+                                         .order_by(Dispensation.dispensed_at)))
+
+    def lines_of(self, dispensation_id: int) -> list[DispensedLine]:
+        return list(self.session.scalars(select(DispensedLine).where(DispensedLine.dispensation_id == dispensation_id)))
+
+    def recent_lines_of_patient(self, patient_id: int, *, since: datetime,
+                                limit: int) -> list[tuple[datetime, str | None, str]]:
+        """(date, CIP13, drug) of the patient's dispensed lines since `since`, latest first."""
+        rows = self.session.execute(select(Dispensation.dispensed_at, DispensedLine.cip13, DispensedLine.drug)
+                                    .join(DispensedLine, DispensedLine.dispensation_id == Dispensation.id)
+                                    .where(Dispensation.patient_id == patient_id, Dispensation.dispensed_at >= since)
+                                    .order_by(Dispensation.dispensed_at.desc()).limit(limit))
+        return [(when, cip13, drug) for when, cip13, drug in rows]

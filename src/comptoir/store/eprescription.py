@@ -9,10 +9,25 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ColumnElement,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    select,
+)
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from comptoir.store import models as m
 from comptoir.store.models import Base
+from comptoir.store.outbox import OutboxMessage
 
 
 class PrescriberProfile(Base):
@@ -95,7 +110,113 @@ class LineDelivery(Base):
 
 
 class EPrescriptionRepository:
-    """Every query on these tables lives here."""
+    """The ONs the pharmacy consulted and the state of each line's periods."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
+
+    def consulted(self, prescription_id: str) -> PrescriptionRecord | None:
+        return self.session.get(PrescriptionRecord, prescription_id)
+
+    def add_consulted(self, record: PrescriptionRecord) -> None:
+        self.session.add(record)
+
+    def recently_consulted(self, limit: int) -> list[PrescriptionRecord]:
+        return list(self.session.scalars(select(PrescriptionRecord)
+                                         .order_by(PrescriptionRecord.last_consulted_at.desc()).limit(limit)))
+
+    def boxes_delivered_here(self, prescription_id: str, line_number: int, renewal: int) -> int:
+        return self.session.scalar(select(LineDelivery.boxes).where(*_period(prescription_id, line_number, renewal))) \
+            or 0
+
+    def locked_period(self, prescription_id: str, line_number: int, renewal: int) -> LineDelivery | None:
+        """The line's period, locked: the second of two counters waits for the first to commit."""
+        return self.session.scalar(select(LineDelivery).where(*_period(prescription_id, line_number, renewal))
+                                   .with_for_update())
+
+    def claim_period(self, period: LineDelivery) -> bool:
+        """Written at once; False when another counter created the same period meanwhile (its unique key)."""
+        self.session.add(period)
+        try:
+            self.session.flush()
+        except IntegrityError:
+            return False
+        return True
+
+    # Reads of other capabilities' tables the ON needs (the pharmacy, operators, patients, the drug
+    # reference, the outbox): kept here until their own repositories offer them.
+
+    def pharmacy(self) -> m.Pharmacy | None:
+        return self.session.scalars(select(m.Pharmacy).order_by(m.Pharmacy.id).limit(1)).first()
+
+    def rpps_of(self, operator_id: int) -> str | None:
+        row = self.session.get(m.Operator, operator_id)
+        return row.rpps if row else None
+
+    def patient(self, patient_id: int) -> m.Patient | None:
+        return self.session.get(m.Patient, patient_id)
+
+    def patients_to_choose(self, limit: int = 300) -> list[m.Patient]:
+        return list(self.session.scalars(select(m.Patient).where(m.Patient.merged_into_id.is_(None))
+                                         .order_by(m.Patient.last_name, m.Patient.first_name).limit(limit)))
+
+    def presentation(self, cip13: str) -> m.Presentation | None:
+        return self.session.get(m.Presentation, cip13)
+
+    def presentations_of(self, cis: str) -> list[m.Presentation]:
+        return list(self.session.scalars(select(m.Presentation).where(m.Presentation.cis == cis)
+                                         .order_by(m.Presentation.cip13)))
+
+    def specialty(self, cis: str) -> m.Specialty | None:
+        return self.session.get(m.Specialty, cis)
+
+    def generic_group_of(self, cis: str, *, kinds: tuple[int, ...]) -> set[str]:
+        groups = select(m.GenericMember.group_id).where(m.GenericMember.cis == cis)
+        return set(self.session.scalars(select(m.GenericMember.cis).where(m.GenericMember.group_id.in_(groups),
+                                                                          m.GenericMember.kind.in_(kinds))))
+
+    def marketed_names(self, cises: set[str]) -> list[tuple[str, str]]:
+        """(CIS, name) of the marketed specialties among `cises`, by name."""
+        rows = self.session.execute(select(m.Specialty.cis, m.Specialty.name).where(
+            m.Specialty.cis.in_(cises), m.Specialty.marketing_status == "Commercialisée").order_by(m.Specialty.name))
+        return [(cis, name) for cis, name in rows]
+
+    def outbox_statuses(self, keys: list[str]) -> dict[str, str]:
+        """Idempotency key -> status of the outbox messages among `keys`."""
+        rows = self.session.execute(select(OutboxMessage.idempotency_key, OutboxMessage.status)
+                                    .where(OutboxMessage.idempotency_key.in_(keys)))
+        return {key: status for key, status in rows}
+
+
+def _period(prescription_id: str, line_number: int, renewal: int) -> tuple[ColumnElement[bool], ...]:
+    return (LineDelivery.prescription_id == prescription_id, LineDelivery.line_number == line_number,
+            LineDelivery.renewal == renewal)
+
+
+class PrescriberRepository:
+    """The prescriber's side: his profile, the ONs he issued, the consents recorded in patients' files."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def profile(self, operator_code: str) -> PrescriberProfile | None:
+        return self.session.get(PrescriberProfile, operator_code)
+
+    def consent(self, patient_id: int, kind: str) -> PatientConsent | None:
+        return self.session.scalar(select(PatientConsent).where(PatientConsent.patient_id == patient_id,
+                                                                PatientConsent.kind == kind))
+
+    def add_consent(self, consent: PatientConsent) -> None:
+        self.session.add(consent)
+
+    def issued(self, issued_id: int) -> IssuedPrescription | None:
+        return self.session.get(IssuedPrescription, issued_id)
+
+    def issued_by(self, operator_code: str, *, limit: int = 100) -> list[IssuedPrescription]:
+        return list(self.session.scalars(select(IssuedPrescription)
+                                         .where(IssuedPrescription.operator_code == operator_code)
+                                         .order_by(IssuedPrescription.created_at.desc()).limit(limit)))
+
+    def add_issued(self, issued: IssuedPrescription) -> None:
+        self.session.add(issued)
+        self.session.flush()

@@ -14,7 +14,7 @@ from typing import Self
 from sqlalchemy.orm import Session, sessionmaker
 
 from comptoir.store.dispensing import DispensationRepository
-from comptoir.store.eprescription import EPrescriptionRepository
+from comptoir.store.eprescription import EPrescriptionRepository, PrescriberRepository
 from comptoir.store.identity import PatientRepository
 from comptoir.store.outbox import OutboxRepository
 from comptoir.store.platform import AuditRepository, OperatorRepository
@@ -39,6 +39,7 @@ class SqlUnitOfWork:
         self.patients = PatientRepository(session)
         self.dispensations = DispensationRepository(session)
         self.eprescriptions = EPrescriptionRepository(session)
+        self.prescribers = PrescriberRepository(session)
         self.outbox = OutboxRepository(session)
         self.reference = ReferenceRepository(session)
 

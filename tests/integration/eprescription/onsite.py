@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from comptoir.domain.eprescription.prescription import Prescription, Status, validity_end
 from comptoir.domain.operators import Role
@@ -28,13 +28,23 @@ def pharmacy_with_prescription(runtime: Runtime, prescription_id: str = "2026021
         row = create_operator(session, code="PH01", display_name="Claire", role=Role.TITULAIRE, password=PASSWORD,
                               now=runtime.clock(), rpps="10000001916")
         operator = CurrentOperator(row.id, "PH01", "Claire", Role.TITULAIRE, "poste-1")
-        keep(session, prescription, Status.ACTIVE, operator, patient.id, runtime.clock())
-        return operator, patient.id, prescription
+        patient_id = patient.id
+    consulted(runtime, prescription, operator, patient_id)
+    return operator, patient_id, prescription
 
 
 def add_prescription(runtime: Runtime, operator: CurrentOperator, patient_id: int, prescription_id: str) -> None:
     lines = (line(1, cis="63458349"),)
     prescription = Prescription(prescription_id, date(2026, 2, 19), validity_end(date(2026, 2, 19), lines), ADEMIS,
                                 GENE, lines, consent=True)
-    with runtime.session_factory.begin() as session:
-        keep(session, prescription, Status.ACTIVE, operator, patient_id, runtime.clock())
+    consulted(runtime, prescription, operator, patient_id)
+
+
+def consulted(runtime: Runtime, prescription: Prescription, operator: CurrentOperator, patient_id: int,
+              now: datetime | None = None) -> None:
+    """The ON as if the counter had scanned it: its answer kept for the dispensing."""
+    uow = runtime.unit_of_work()
+    with uow:
+        keep(uow, prescription, Status.ACTIVE, operator, patient_id, now or runtime.clock())
+        uow.commit()
+    uow.close()

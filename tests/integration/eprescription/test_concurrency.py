@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from comptoir.errors import ComptoirError
 from comptoir.services.eprescription.dispense import DispenseRequest, LineChoice, dispense
+from comptoir.services.platform.operators import CurrentOperator
 from comptoir.services.platform.runtime import Runtime
 from comptoir.store.dispensing import Dispensation, DispensedLine
 from comptoir.store.outbox import OutboxMessage
@@ -25,12 +26,14 @@ def test_eight_counters_one_line_exactly_one_delivery(runtime: Runtime) -> None:
 
     def counter() -> None:
         start.wait()
+        uow = runtime.unit_of_work()
         try:
-            with runtime.session_factory.begin() as session:
-                dispense(session, operator, request, now=runtime.clock())
+            dispense(request, uow=uow, operator=operator, now=runtime.clock())
             outcomes.append("ok")
         except ComptoirError as exc:
             outcomes.append(str(exc))
+        finally:
+            uow.close()
 
     threads = [threading.Thread(target=counter) for _ in range(ATTEMPTS)]
     for thread in threads:
@@ -49,13 +52,18 @@ def test_eight_counters_one_line_exactly_one_delivery(runtime: Runtime) -> None:
 def test_a_partial_delivery_leaves_the_period_open_for_its_complement(runtime: Runtime) -> None:
     operator, patient_id, prescription = pharmacy_with_prescription(runtime, quantity=2)
 
-    with runtime.session_factory.begin() as session:
-        first = dispense(session, operator, DispenseRequest(prescription.id, patient_id, 0, (LineChoice(1, None, 1),)),
-                         now=runtime.clock())
-    with runtime.session_factory.begin() as session:
-        dispense(session, operator, DispenseRequest(prescription.id, patient_id, 0, (LineChoice(1, None, 1),)),
-                 now=runtime.clock())
+    request = DispenseRequest(prescription.id, patient_id, 0, (LineChoice(1, None, 1),))
+    first = dispensed(runtime, operator, request)
+    dispensed(runtime, operator, request)
     with runtime.session_factory() as session:
         partial = session.scalars(select(DispensedLine.partial).order_by(DispensedLine.id)).all()
 
     assert first.execution_key and partial == [True, False]
+
+
+def dispensed(runtime: Runtime, operator: CurrentOperator, request: DispenseRequest) -> Dispensation:
+    uow = runtime.unit_of_work()
+    try:
+        return dispense(request, uow=uow, operator=operator, now=runtime.clock()).dispensation
+    finally:
+        uow.close()

@@ -20,8 +20,6 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from comptoir.domain.eprescription.prescription import Status
-from comptoir.services.eprescription.scan import keep
 from comptoir.services.platform.runtime import Runtime, open_runtime
 from comptoir.store import models as m
 from comptoir.store.dispensing import Dispensation
@@ -29,7 +27,7 @@ from comptoir.store.outbox import OutboxMessage
 from tests.conftest import PASSWORD, make_settings
 from tests.emulators import eprescription_client, eprescription_emulator, free_port, wait_until_up
 from tests.eprescription_builders import draft, line
-from tests.integration.eprescription.onsite import pharmacy_with_prescription
+from tests.integration.eprescription.onsite import consulted, pharmacy_with_prescription
 
 PRESCRIPTIONS, KILL_AFTER = 30, 8
 
@@ -59,8 +57,7 @@ def prescriptions_in_the_base(runtime: Runtime, url: str) -> list[str]:
     for _ in range(PRESCRIPTIONS):
         created = client.create(draft(line(1, cis="63458349"), issued=datetime.now(UTC).date()))
         found = client.consult(created.prescription_id, rpps="10000001916", finess="750000001")
-        with runtime.session_factory.begin() as session:
-            keep(session, found, Status.ACTIVE, operator, patient_id, datetime.now(UTC))
+        consulted(runtime, found, operator, patient_id, datetime.now(UTC))
         ids.append(created.prescription_id)
     client.close()
     return ids

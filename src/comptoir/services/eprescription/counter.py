@@ -6,15 +6,26 @@ scanned or typed by hand against the ON's lines."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.orm import Session
-
+from comptoir.analysis.engine import Analysis
 from comptoir.analysis.reference import AnalysisReference
 from comptoir.analysis.resolve import resolve
 from comptoir.domain.eprescription import prescription as rx
 from comptoir.reading.posology import parse_posology
+from comptoir.services.analysis.analyse import analyse_for
+from comptoir.services.analysis.reference import AnalysisReferenceCache
 from comptoir.services.eprescription.dispense import delivered_before
 from comptoir.services.eprescription.lines import Pack, fitting_pack, generic_group_of, group_alternatives, packs
+from comptoir.services.eprescription.scan import kept, patient_mismatch
+from comptoir.services.eprescription.unconverted import session_of
+from comptoir.services.platform.operators import CurrentOperator
+from comptoir.store import models as m
+from comptoir.store.eprescription import EPrescriptionRepository, PrescriptionRecord
+
+if TYPE_CHECKING:
+    from comptoir.services.platform.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,27 +47,28 @@ class PlannedLine:
     """Every earlier delivery of this line (any period, any pharmacy), with its date and pharmacy."""
 
 
-def plan(session: Session, prescription: rx.Prescription, renewal: int, *, limit: int = 8) -> list[PlannedLine]:
-    return [_planned(session, prescription, line, renewal, limit) for line in prescription.lines]
+def plan(lookups: EPrescriptionRepository, prescription: rx.Prescription, renewal: int, *,
+         limit: int = 8) -> list[PlannedLine]:
+    return [_planned(lookups, prescription, line, renewal, limit) for line in prescription.lines]
 
 
-def _planned(session: Session, prescription: rx.Prescription, line: rx.PrescribedLine, renewal: int,
+def _planned(lookups: EPrescriptionRepository, prescription: rx.Prescription, line: rx.PrescribedLine, renewal: int,
              limit: int) -> PlannedLine:
     parsed = parse_posology(line.posology)
     units = parsed.daily_quantity * line.duration_days if parsed.daily_quantity and line.duration_days else None
-    members = group_alternatives(session, line.cis, limit) if line.cis and line.substitutable else []
+    members = group_alternatives(lookups, line.cis, limit) if line.cis and line.substitutable else []
     members = members or ([(line.cis, line.text)] if line.cis else [])
-    options = tuple(Option(cis, name, _pack(session, cis, units, line), cis == line.cis) for cis, name in members)
+    options = tuple(Option(cis, name, _pack(lookups, cis, units, line), cis == line.cis) for cis, name in members)
     first = options[0].pack if options else None
     needed = _needed(parsed.daily_quantity, line, first)
-    already = delivered_before(session, prescription, line.number, renewal)
+    already = delivered_before(lookups, prescription, line.number, renewal)
     closed = rx.delivered_in(prescription.executions, line.number, renewal)[1] or (already >= needed > 0)
     delivered = tuple((e, d) for e in prescription.executions for d in e.lines if d.line_number == line.number)
     return PlannedLine(line, options, max(needed - already, 0) if not closed else 0, already, closed, delivered)
 
 
-def _pack(session: Session, cis: str, units: float | None, line: rx.PrescribedLine) -> Pack | None:
-    candidates = packs(session, cis)
+def _pack(lookups: EPrescriptionRepository, cis: str, units: float | None, line: rx.PrescribedLine) -> Pack | None:
+    candidates = packs(lookups, cis)
     exact = next((p for p in candidates if p.cip13 == line.cip13), None)
     return exact or fitting_pack(candidates, units)
 
@@ -67,7 +79,7 @@ def _needed(daily: float | None, line: rx.PrescribedLine, pack: Pack | None) -> 
     return boxes_needed(daily, line.duration_days, pack.units if pack else None) or line.quantity
 
 
-def match_products(session: Session, reference: AnalysisReference, prescription: rx.Prescription,
+def match_products(lookups: EPrescriptionRepository, reference: AnalysisReference, prescription: rx.Prescription,
                    typed: list[str]) -> dict[int, str]:
     """Products scanned or typed by hand (CIP13, name) matched to the ON's lines: line number -> CIS.
 
@@ -78,20 +90,73 @@ def match_products(session: Session, reference: AnalysisReference, prescription:
         product = resolve(text.strip(), reference).product
         if product is None:
             continue
-        scored = sorted(((_score(session, reference, line, product.cis), line.number) for line in prescription.lines
+        scored = sorted(((_score(lookups, reference, line, product.cis), line.number) for line in prescription.lines
                          if line.number not in found), reverse=True)
         if scored and scored[0][0] > 0:
             found[scored[0][1]] = product.cis
     return found
 
 
-def _score(session: Session, reference: AnalysisReference, line: rx.PrescribedLine, cis: str) -> int:
+def _score(lookups: EPrescriptionRepository, reference: AnalysisReference, line: rx.PrescribedLine, cis: str) -> int:
     if line.cis == cis:
         return 3
-    if line.cis and line.substitutable and cis in generic_group_of(session, line.cis):
+    if line.cis and line.substitutable and cis in generic_group_of(lookups, line.cis):
         return 2
     prescribed = reference.products.get(line.cis or "") or resolve(line.text, reference).product
     given = reference.products.get(cis)
     if prescribed and given and set(prescribed.substance_names) & set(given.substance_names):
         return 1
     return 0
+
+
+@dataclass(frozen=True, slots=True)
+class CounterScreen:
+    record: PrescriptionRecord
+    prescription: rx.Prescription
+    patient: m.Patient | None
+    mismatch: str
+    lines: list[PlannedLine]
+    matched: dict[int, tuple[str, str, str]]
+    """Line number -> (CIS, name, CIP13 of a box) of the products recognised among those typed."""
+    analysis: Analysis
+
+
+def counter_screen(prescription_id: str, *, uow: UnitOfWork, operator: CurrentOperator,
+                   references: AnalysisReferenceCache, patient_id: int | None, renewal: int, typed: list[str],
+                   now: datetime) -> CounterScreen:
+    """The ON beside its dispensing lines and the analysis (an access to health data, so audited)."""
+    with uow:
+        record, prescription = kept(uow, prescription_id)
+        patient_id = record.patient_id if patient_id is None else patient_id
+        patient = uow.eprescriptions.patient(patient_id) if patient_id else None
+        mismatch = patient_mismatch(patient, prescription) if patient else ""
+        lines = plan(uow.eprescriptions, prescription, renewal)
+        reference = references.get(session_of(uow))
+        matched = match_products(uow.eprescriptions, reference, prescription, typed)
+        analysis = analyse_for(session_of(uow), operator, _case(uow, prescription, patient, now), reference, now=now,
+                               patient_id=patient_id)
+        screen = CounterScreen(record, prescription, patient, mismatch, lines,
+                               _matched_packs(uow.eprescriptions, matched), analysis)
+        uow.commit()
+    return screen
+
+
+def _matched_packs(lookups: EPrescriptionRepository, matched: dict[int, str]) -> dict[int, tuple[str, str, str]]:
+    found = {}
+    for number, cis in matched.items():
+        specialty, pack = lookups.specialty(cis), fitting_pack(packs(lookups, cis), None)
+        if specialty and pack:
+            found[number] = (cis, specialty.name, pack.cip13)
+    return found
+
+
+def _case(uow: UnitOfWork, prescription: rx.Prescription, patient: m.Patient | None, now: datetime) -> dict[str, Any]:
+    lines = [{"drug": line.cip13 or line.text, "posology": line.posology} for line in prescription.lines]
+    case: dict[str, Any] = {"today": now.date().isoformat(), "lines": lines, "history": [],
+                            "prescriber": {"rpps": prescription.prescriber.rpps}}
+    if patient is None:
+        return case | {"patient": {"birth_date": prescription.patient.birth_date.isoformat()}}
+    history = uow.dispensations.recent_lines_of_patient(patient.id, since=now - timedelta(days=365), limit=60)
+    return case | {"patient": {"birth_date": patient.birth_date.isoformat(), "sex": patient.sex,
+                               "allergies": list(patient.allergies or [])},
+                   "history": [{"drug": cip or drug, "date": when.date().isoformat()} for when, cip, drug in history]}

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from comptoir.domain.eprescription import prescription as rx
 from comptoir.domain.operators import Permission
@@ -19,12 +17,14 @@ from comptoir.national.eprescription.port import Billing
 from comptoir.services.eprescription.dispense import dispensation_of
 from comptoir.services.eprescription.messages import enqueue_billing
 from comptoir.services.eprescription.scan import pharmacy_of
-from comptoir.services.platform.audit_log import Actor, record_access
+from comptoir.services.platform.audit_log import Actor, audit
 from comptoir.services.platform.operators import CurrentOperator
-from comptoir.store import models as m
 from comptoir.store.dispensing import Dispensation, DispensedLine
 from comptoir.store.eprescription import PrescriptionRecord
 from comptoir.store.outbox import OutboxMessage
+
+if TYPE_CHECKING:
+    from comptoir.services.platform.unit_of_work import UnitOfWork
 
 TRANSMISSION = {"envoye": "transmise", "a_envoyer": "en attente d'envoi", "echec": "échec d'envoi"}
 
@@ -45,31 +45,27 @@ class DashboardRow:
     elsewhere: tuple[tuple[rx.Execution, rx.DeliveredLine], ...]
 
 
-def dashboard(session: Session, operator: CurrentOperator, *, now: datetime, limit: int = 100) -> list[DashboardRow]:
+def dashboard(*, uow: UnitOfWork, operator: CurrentOperator, now: datetime, limit: int = 100) -> list[DashboardRow]:
     operator.require(Permission.READ_PATIENTS)
-    ours = pharmacy_of(session).finess
-    records = list(session.scalars(select(PrescriptionRecord).order_by(PrescriptionRecord.last_consulted_at.desc())
-                                   .limit(limit)))
-    rows = [_row(session, record, ours) for record in records]
-    record_access(session, Actor(operator.code, operator.workstation), action="read", object_type="eprescription",
-                  object_id=f"{len(rows)} ordonnance(s)", detail="tableau de bord officine", now=now)
+    with uow:
+        ours = pharmacy_of(uow).finess
+        rows = [_row(uow, record, ours) for record in uow.eprescriptions.recently_consulted(limit)]
+        audit(uow, Actor(operator.code, operator.workstation), action="read", object_type="eprescription",
+              object_id=f"{len(rows)} ordonnance(s)", detail="tableau de bord officine", now=now)
+        uow.commit()
     return rows
 
 
-def _row(session: Session, record: PrescriptionRecord, ours: str) -> DashboardRow:
+def _row(uow: UnitOfWork, record: PrescriptionRecord, ours: str) -> DashboardRow:
     prescription = mapping.prescription(wire.Ordonnance.model_validate(record.snapshot))
-    here = tuple(_here(session, d) for d in session.scalars(
-        select(Dispensation).where(Dispensation.prescription_id == record.prescription_id)
-        .order_by(Dispensation.dispensed_at)))
+    here = tuple(_here(uow, d) for d in uow.dispensations.of_prescription(record.prescription_id))
     elsewhere = tuple((e, d) for e in prescription.executions if e.pharmacy_finess != ours for d in e.lines)
     return DashboardRow(record, prescription, _status(record, here), here, elsewhere)
 
 
-def _here(session: Session, dispensation: Dispensation) -> HereDelivery:
+def _here(uow: UnitOfWork, dispensation: Dispensation) -> HereDelivery:
     keys = [dispensation.execution_key or "", f"{dispensation.execution_key}-facturation"]
-    rows = session.execute(select(OutboxMessage.idempotency_key, OutboxMessage.status)
-                           .where(OutboxMessage.idempotency_key.in_(keys)))
-    sent = {key: status for key, status in rows}
+    sent = uow.eprescriptions.outbox_statuses(keys)
     return HereDelivery(dispensation, TRANSMISSION.get(sent.get(keys[0], ""), "—"), keys[1] in sent)
 
 
@@ -81,23 +77,26 @@ def _status(record: PrescriptionRecord, here: tuple[HereDelivery, ...]) -> str:
     return "Consultée" if record.status == rx.Status.ACTIVE.value else rx.Status(record.status).label
 
 
-def send_billing(session: Session, operator: CurrentOperator, dispensation_id: int, *, now: datetime) -> OutboxMessage:
+def send_billing(dispensation_id: int, *, uow: UnitOfWork, operator: CurrentOperator,
+                 now: datetime) -> OutboxMessage:
     """After the invoice batch's acknowledgement (ARL): the billing data complete the execution already sent."""
     operator.require(Permission.PHARMACIST_ACT)
-    dispensation = dispensation_of(session, dispensation_id)
-    key = dispensation.execution_key or ""
-    if session.scalar(select(OutboxMessage.id).where(OutboxMessage.idempotency_key == f"{key}-facturation")):
-        raise Conflict(f"Complément de facturation déjà envoyé pour la délivrance {dispensation_id}.")
-    lines = session.scalars(select(DispensedLine).where(DispensedLine.dispensation_id == dispensation.id))
-    amounts = tuple((line.prescription_line or 0, _price(session, line)) for line in lines)
-    billing = Billing(f"F{dispensation.id:08d}", now.date(), amounts)
-    message = enqueue_billing(session, dispensation.prescription_id or "", key, billing, now=now,
-                              label=f"Facturation de l'ordonnance {dispensation.prescription_id}")
-    record_access(session, Actor(operator.code, operator.workstation), action="write", object_type="dispensation",
-                  object_id=str(dispensation.id), detail="complément de facturation", now=now)
+    with uow:
+        dispensation = dispensation_of(uow, dispensation_id)
+        key = dispensation.execution_key or ""
+        if uow.eprescriptions.outbox_statuses([f"{key}-facturation"]):
+            raise Conflict(f"Complément de facturation déjà envoyé pour la délivrance {dispensation_id}.")
+        amounts = tuple((line.prescription_line or 0, _price(uow, line))
+                        for line in uow.dispensations.lines_of(dispensation.id))
+        billing = Billing(f"F{dispensation.id:08d}", now.date(), amounts)
+        message = enqueue_billing(uow, dispensation.prescription_id or "", key, billing, now=now,
+                                  label=f"Facturation de l'ordonnance {dispensation.prescription_id}")
+        audit(uow, Actor(operator.code, operator.workstation), action="write", object_type="dispensation",
+              object_id=str(dispensation.id), detail="complément de facturation", now=now)
+        uow.commit()
     return message
 
 
-def _price(session: Session, line: DispensedLine) -> float:
-    pack = session.get(m.Presentation, line.cip13) if line.cip13 else None
+def _price(uow: UnitOfWork, line: DispensedLine) -> float:
+    pack = uow.eprescriptions.presentation(line.cip13) if line.cip13 else None
     return round(float(pack.price_eur or 0) * line.boxes, 2) if pack else 0.0

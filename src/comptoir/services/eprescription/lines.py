@@ -6,15 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from comptoir.analysis.reference import AnalysisReference, Product
 from comptoir.analysis.resolve import resolve
 from comptoir.domain.eprescription.dispensing import boxes_needed
 from comptoir.reading.posology import parse_posology
 from comptoir.services.analysis.reference import pack_size
-from comptoir.store import models as m
+from comptoir.store.eprescription import EPrescriptionRepository
 
 SUBSTITUTABLE_KINDS = (0, 1, 2, 4)
 """BDPM generic group members: princeps, generic, complementarity, substitutable (CSP L.5125-23)."""
@@ -43,8 +40,8 @@ class Resolved:
         return "stupéfiant" in conditions or "ordonnance sécurisée" in conditions
 
 
-def packs(session: Session, cis: str) -> list[Pack]:
-    rows = session.scalars(select(m.Presentation).where(m.Presentation.cis == cis).order_by(m.Presentation.cip13))
+def packs(lookups: EPrescriptionRepository, cis: str) -> list[Pack]:
+    rows = lookups.presentations_of(cis)
     return [Pack(p.cip13, p.label, pack_size(p.label), float(p.price_eur) if p.price_eur is not None else None)
             for p in rows if p.status != "Présentation abrogée"]
 
@@ -57,29 +54,23 @@ def fitting_pack(candidates: list[Pack], units: float | None) -> Pack | None:
     return next((p for p in sized if units is not None and (p.units or 0) >= units), sized[-1])
 
 
-def resolve_line(session: Session, reference: AnalysisReference, text: str, posology: str,
+def resolve_line(lookups: EPrescriptionRepository, reference: AnalysisReference, text: str, posology: str,
                  duration_days: int | None) -> Resolved:
     product = resolve(text, reference).product
     parsed = parse_posology(posology)
     duration = duration_days or (round(parsed.duration_days) if parsed.duration_days else None)
     units = parsed.daily_quantity * duration if parsed.daily_quantity and duration else None
-    pack = fitting_pack(packs(session, product.cis), units) if product else None
+    pack = fitting_pack(packs(lookups, product.cis), units) if product else None
     boxes = parsed.boxes or boxes_needed(parsed.daily_quantity, duration, pack.units if pack else None) or 1
     return Resolved(product, pack, boxes, parsed.daily_quantity, duration)
 
 
-def generic_group_of(session: Session, cis: str) -> set[str]:
+def generic_group_of(lookups: EPrescriptionRepository, cis: str) -> set[str]:
     """Every CIS a pharmacist may give instead of `cis` (same BDPM generic group)."""
-    groups = select(m.GenericMember.group_id).where(m.GenericMember.cis == cis)
-    members = session.scalars(select(m.GenericMember.cis).where(m.GenericMember.group_id.in_(groups),
-                                                                m.GenericMember.kind.in_(SUBSTITUTABLE_KINDS)))
-    return set(members) | {cis}
+    return lookups.generic_group_of(cis, kinds=SUBSTITUTABLE_KINDS) | {cis}
 
 
-def group_alternatives(session: Session, cis: str, limit: int = 12) -> list[tuple[str, str]]:
+def group_alternatives(lookups: EPrescriptionRepository, cis: str, limit: int = 12) -> list[tuple[str, str]]:
     """(CIS, name) of the group's marketed members, the prescribed product first."""
-    members = generic_group_of(session, cis)
-    rows = session.execute(select(m.Specialty.cis, m.Specialty.name).where(
-        m.Specialty.cis.in_(members), m.Specialty.marketing_status == "Commercialisée").order_by(m.Specialty.name))
-    found = [(c, n) for c, n in rows]
+    found = lookups.marketed_names(generic_group_of(lookups, cis))
     return sorted(found, key=lambda item: item[0] != cis)[:limit]

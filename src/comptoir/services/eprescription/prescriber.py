@@ -10,22 +10,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from comptoir.analysis.reference import AnalysisReference
 from comptoir.domain.eprescription import prescription as rx
 from comptoir.domain.identity.status import IdentityStatus
 from comptoir.domain.operators import Permission
 from comptoir.errors import ExternalServiceError, NotFound, RuleViolation
-from comptoir.national.eprescription.port import EPrescriptionBase, PrescriberView, Summary
+from comptoir.national.eprescription.port import Created, EPrescriptionBase, PrescriberView, Summary
 from comptoir.reading.prescription_qr import qr_payload
+from comptoir.services.analysis.reference import AnalysisReferenceCache
+from comptoir.services.eprescription.document import pdf
 from comptoir.services.eprescription.lines import resolve_line
-from comptoir.services.platform.audit_log import Actor, record_access
+from comptoir.services.eprescription.unconverted import session_of
+from comptoir.services.platform.audit_log import Actor, audit
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.store import models as m
-from comptoir.store.eprescription import IssuedPrescription, PatientConsent, PrescriberProfile
+from comptoir.store.eprescription import EPrescriptionRepository, IssuedPrescription, PatientConsent, PrescriberProfile
+
+if TYPE_CHECKING:
+    from comptoir.services.platform.unit_of_work import UnitOfWork
 
 CONSENT = "on_consultation_prescripteur"
 
@@ -57,34 +61,32 @@ def actor(operator: CurrentOperator) -> Actor:
     return Actor(operator.code, operator.workstation)
 
 
-def profile_of(session: Session, operator: CurrentOperator) -> PrescriberProfile:
+def profile_of(uow: UnitOfWork, operator: CurrentOperator) -> PrescriberProfile:
     operator.require(Permission.PRESCRIBE)
-    profile = session.get(PrescriberProfile, operator.code)
+    profile = uow.prescribers.profile(operator.code)
     if profile is None:
         raise NotFound(f"Aucun profil prescripteur (RPPS, N° AM) pour l'opérateur {operator.code}.")
     return profile
 
 
-def consent_of(session: Session, patient_id: int) -> bool | None:
-    row = session.scalar(select(PatientConsent).where(PatientConsent.patient_id == patient_id,
-                                                      PatientConsent.kind == CONSENT))
+def consent_of(uow: UnitOfWork, patient_id: int) -> bool | None:
+    row = uow.prescribers.consent(patient_id, CONSENT)
     return row.granted if row else None
 
 
-def record_consent(session: Session, operator: CurrentOperator, patient_id: int, granted: bool, *,
+def record_consent(uow: UnitOfWork, operator: CurrentOperator, patient_id: int, granted: bool, *,
                    now: datetime) -> None:
     """Recorded once in the patient's file, changed only when the patient says otherwise (SPEC §15.2)."""
-    row = session.scalar(select(PatientConsent).where(PatientConsent.patient_id == patient_id,
-                                                      PatientConsent.kind == CONSENT))
+    row = uow.prescribers.consent(patient_id, CONSENT)
     if row is not None and row.granted == granted:
         return
     if row is None:
-        session.add(PatientConsent(patient_id=patient_id, kind=CONSENT, granted=granted, at=now,
-                                   operator_code=operator.code))
+        uow.prescribers.add_consent(PatientConsent(patient_id=patient_id, kind=CONSENT, granted=granted, at=now,
+                                                   operator_code=operator.code))
     else:
         row.granted, row.at, row.operator_code = granted, now, operator.code
-    record_access(session, actor(operator), action="write", object_type="consent", object_id=str(patient_id),
-                  detail=f"{CONSENT}={'oui' if granted else 'non'}", now=now)
+    audit(uow, actor(operator), action="write", object_type="consent", object_id=str(patient_id),
+          detail=f"{CONSENT}={'oui' if granted else 'non'}", now=now)
 
 
 def patient_traits(patient: m.Patient) -> rx.PatientTraits:
@@ -96,7 +98,7 @@ def patient_traits(patient: m.Patient) -> rx.PatientTraits:
     return rx.PatientTraits(patient.last_name, patient.first_name, patient.birth_date, patient.sex)
 
 
-def compose(session: Session, reference: AnalysisReference,
+def compose(lookups: EPrescriptionRepository, reference: AnalysisReference,
             inputs: tuple[LineInput, ...]) -> tuple[tuple[rx.PrescribedLine, ...], list[dict[str, object]], bool]:
     """The ON lines, the products printed apart, and whether the ordonnance must be "sécurisée"."""
     lines: list[rx.PrescribedLine] = []
@@ -106,7 +108,7 @@ def compose(session: Session, reference: AnalysisReference,
         if given.outside_on:
             outside.append({"text": given.text.strip(), "posology": given.posology.strip()})
             continue
-        found = resolve_line(session, reference, given.text, given.posology, given.duration_days)
+        found = resolve_line(lookups, reference, given.text, given.posology, given.duration_days)
         secure = secure or found.secure
         lines.append(rx.PrescribedLine(
             number=len(lines) + 1, kind=given.kind, text=found.product.name if found.product else given.text.strip(),
@@ -117,54 +119,92 @@ def compose(session: Session, reference: AnalysisReference,
     return tuple(lines), outside, secure
 
 
-def create_prescription(session: Session, operator: CurrentOperator, form: PrescriptionForm, *,
-                        base: EPrescriptionBase, reference: AnalysisReference, now: datetime) -> IssuedPrescription:
-    profile = profile_of(session, operator)
-    patient = session.get(m.Patient, form.patient_id)
+@dataclass(frozen=True, slots=True)
+class FormContext:
+    """What the form that composes an ON shows beside the fields."""
+
+    patients: list[m.Patient]
+    consent: bool | None
+    """The consent already recorded in the chosen patient's file."""
+    profile: PrescriberProfile
+
+
+def form_context(patient_id: int | None, *, uow: UnitOfWork, operator: CurrentOperator) -> FormContext:
+    with uow:
+        return FormContext(uow.eprescriptions.patients_to_choose(),
+                           consent_of(uow, patient_id) if patient_id else None, profile_of(uow, operator))
+
+
+@dataclass(frozen=True, slots=True)
+class Composed:
+    draft: rx.Draft
+    outside: list[dict[str, object]]
+
+
+def create_prescription(form: PrescriptionForm, *, uow: UnitOfWork, operator: CurrentOperator,
+                        base: EPrescriptionBase, references: AnalysisReferenceCache,
+                        now: datetime) -> IssuedPrescription:
+    with uow:
+        composed = _compose(uow, operator, form, references, now)
+    # The base is asked with no transaction open: SQLite's write lock is never held during the call.
+    created, failure = _ask_base(base, composed.draft)
+    with uow:
+        if form.consent is not None:
+            record_consent(uow, operator, form.patient_id, form.consent, now=now)
+        issued = _record(uow, composed, created, failure, operator, form.patient_id, now)
+        audit(uow, actor(operator), action="write", object_type="eprescription",
+              object_id=issued.prescription_id or f"local-{issued.id}",
+              detail=f"patient={form.patient_id} lignes={len(composed.draft.lines)} "
+                     f"base={'oui' if issued.recorded else 'non'}", now=now)
+        uow.commit()
+    return issued
+
+
+def _compose(uow: UnitOfWork, operator: CurrentOperator, form: PrescriptionForm, references: AnalysisReferenceCache,
+             now: datetime) -> Composed:
+    """The draft the base is asked to record; refused without the patient's answer or without a line."""
+    profile = profile_of(uow, operator)
+    patient = uow.eprescriptions.patient(form.patient_id)
     if patient is None:
         raise NotFound(f"Aucun patient n° {form.patient_id}.")
-    if form.consent is not None:
-        record_consent(session, operator, patient.id, form.consent, now=now)
-    consent = consent_of(session, patient.id)
+    consent = form.consent if form.consent is not None else consent_of(uow, patient.id)
     if consent is None:
         raise RuleViolation("Consentement du patient obligatoire : le prescripteur peut-il voir les délivrances ?")
-    lines, outside, secure = compose(session, reference, form.lines)
+    lines, outside, secure = compose(uow.eprescriptions, references.get(session_of(uow)), form.lines)
     if not lines:
         raise RuleViolation("Aucune ligne à enregistrer dans l'ordonnance numérique.")
     draft = rx.Draft(prescriber_of(profile), patient_traits(patient), now.date(), lines, consent, secure,
                      form.comment)
-    issued = _record(session, draft, base, operator, patient.id, outside, now)
-    record_access(session, actor(operator), action="write", object_type="eprescription",
-                  object_id=issued.prescription_id or f"local-{issued.id}",
-                  detail=f"patient={patient.id} lignes={len(lines)} base={'oui' if issued.recorded else 'non'}",
-                  now=now)
-    return issued
+    return Composed(draft, outside)
 
 
 def prescriber_of(profile: PrescriberProfile) -> rx.Prescriber:
     return rx.Prescriber(profile.rpps, profile.am, profile.last_name, profile.first_name, profile.specialty)
 
 
-def _record(session: Session, draft: rx.Draft, base: EPrescriptionBase, operator: CurrentOperator, patient_id: int,
-            outside: list[dict[str, object]], now: datetime) -> IssuedPrescription:
-    prescription_id, until, failure = None, None, ""
+def _ask_base(base: EPrescriptionBase, draft: rx.Draft) -> tuple[Created | None, str]:
+    """The base's record, or why it failed: without it the ON is kept and printed without QR (SPEC §15.2)."""
     try:
-        created = base.create(draft)
-        prescription_id, until = created.prescription_id, created.valid_until
+        return base.create(draft), ""
     except ExternalServiceError as exc:
-        failure = str(exc)
-    p = draft.patient
+        return None, str(exc)
+
+
+def _record(uow: UnitOfWork, composed: Composed, created: Created | None, failure: str, operator: CurrentOperator,
+            patient_id: int, now: datetime) -> IssuedPrescription:
+    draft, p = composed.draft, composed.draft.patient
+    prescription_id = created.prescription_id if created else None
     issued = IssuedPrescription(
         prescription_id=prescription_id, created_at=now, operator_code=operator.code, patient_id=patient_id,
         patient={"last_name": p.last_name, "first_name": p.first_name, "birth_date": p.birth_date.isoformat(),
                  "sex": p.sex, "ins": p.ins},
-        lines=[_line_json(line) for line in draft.lines], outside_lines=outside, consent=draft.consent,
-        secure=draft.secure, recorded=prescription_id is not None, failure=failure, valid_until=until,
+        lines=[_line_json(line) for line in draft.lines], outside_lines=composed.outside, consent=draft.consent,
+        secure=draft.secure, recorded=prescription_id is not None, failure=failure,
+        valid_until=created.valid_until if created else None,
         qr_payload=qr_payload(prescription_id, last_name=p.last_name, first_name=p.first_name,
                               birth_date=p.birth_date, rpps=draft.prescriber.rpps, am=draft.prescriber.am)
         if prescription_id else "")
-    session.add(issued)
-    session.flush()
+    uow.prescribers.add_issued(issued)
     return issued
 
 
@@ -175,13 +215,30 @@ def _line_json(line: rx.PrescribedLine) -> dict[str, object]:
             "reason": line.non_substitution_reason, "ald": line.ald}
 
 
-def issued_one(session: Session, operator: CurrentOperator, issued_id: int, *, now: datetime) -> IssuedPrescription:
-    profile_of(session, operator)
-    issued = session.get(IssuedPrescription, issued_id)
+def issued_one(issued_id: int, *, uow: UnitOfWork, operator: CurrentOperator, now: datetime) -> IssuedPrescription:
+    with uow:
+        issued = _issued(uow, operator, issued_id, now)
+        uow.commit()
+    return issued
+
+
+def issued_pdf(issued_id: int, *, uow: UnitOfWork, operator: CurrentOperator, now: datetime) -> bytes:
+    """The PDF of an ON (with its QR code when recorded in the base)."""
+    with uow:
+        issued = _issued(uow, operator, issued_id, now)
+        profile = profile_of(uow, operator)
+        uow.commit()
+    return pdf(issued, profile)
+
+
+def _issued(uow: UnitOfWork, operator: CurrentOperator, issued_id: int, now: datetime) -> IssuedPrescription:
+    """One of the operator's own ONs; reading it is recorded in the audit trail."""
+    profile_of(uow, operator)
+    issued = uow.prescribers.issued(issued_id)
     if issued is None or issued.operator_code != operator.code:
         raise NotFound(f"Aucune ordonnance n° {issued_id} pour ce prescripteur.")
-    record_access(session, actor(operator), action="read", object_type="eprescription",
-                  object_id=issued.prescription_id or f"local-{issued.id}", now=now)
+    audit(uow, actor(operator), action="read", object_type="eprescription",
+          object_id=issued.prescription_id or f"local-{issued.id}", now=now)
     return issued
 
 
@@ -191,28 +248,42 @@ class DashboardRow:
     summary: Summary | None
 
 
-def dashboard(session: Session, operator: CurrentOperator, *, base: EPrescriptionBase,
-              now: datetime) -> tuple[list[DashboardRow], str]:
-    """The prescriber's ONs with what the base says of each (consulted? dispensed?); the base's failure
-    is said, not fatal."""
-    profile = profile_of(session, operator)
-    rows = list(session.scalars(select(IssuedPrescription).where(IssuedPrescription.operator_code == operator.code)
-                                .order_by(IssuedPrescription.created_at.desc()).limit(100)))
+@dataclass(frozen=True, slots=True)
+class PrescriberDashboard:
+    rows: list[DashboardRow]
+    problem: str
+    """The base's failure, said on the page rather than fatal."""
+    profile: PrescriberProfile
+
+
+def dashboard(*, uow: UnitOfWork, operator: CurrentOperator, base: EPrescriptionBase,
+              now: datetime) -> PrescriberDashboard:
+    """The prescriber's ONs with what the base says of each (consulted? dispensed?)."""
+    with uow:
+        profile = profile_of(uow, operator)
+        issued = uow.prescribers.issued_by(operator.code, limit=100)
     try:
         known, problem = {s.prescription_id: s for s in base.by_prescriber(profile.rpps)}, ""
     except ExternalServiceError as exc:
         known, problem = {}, str(exc)
-    record_access(session, actor(operator), action="read", object_type="eprescription",
-                  object_id=f"{len(rows)} ordonnance(s)", detail="tableau de bord prescripteur", now=now)
-    return [DashboardRow(r, known.get(r.prescription_id or "")) for r in rows], problem
+    with uow:
+        audit(uow, actor(operator), action="read", object_type="eprescription",
+              object_id=f"{len(issued)} ordonnance(s)", detail="tableau de bord prescripteur", now=now)
+        uow.commit()
+    return PrescriberDashboard([DashboardRow(r, known.get(r.prescription_id or "")) for r in issued], problem,
+                               profile)
 
 
-def deliveries_seen(session: Session, operator: CurrentOperator, issued: IssuedPrescription, *,
+def deliveries_seen(issued: IssuedPrescription, *, uow: UnitOfWork, operator: CurrentOperator,
                     base: EPrescriptionBase, now: datetime) -> PrescriberView | None:
     """What was delivered, when the patient agreed (the base checks the consent itself)."""
     if not issued.prescription_id:
         return None
-    view = base.prescriber_view(issued.prescription_id, rpps=profile_of(session, operator).rpps)
-    record_access(session, actor(operator), action="read", object_type="eprescription_execution",
-                  object_id=issued.prescription_id, detail=f"{len(view.executions)} délivrance(s)", now=now)
+    with uow:
+        rpps = profile_of(uow, operator).rpps
+    view = base.prescriber_view(issued.prescription_id, rpps=rpps)
+    with uow:
+        audit(uow, actor(operator), action="read", object_type="eprescription_execution",
+              object_id=issued.prescription_id, detail=f"{len(view.executions)} délivrance(s)", now=now)
+        uow.commit()
     return view

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from comptoir.domain.eprescription.prescription import Prescription, Status
 from comptoir.domain.identity.ins import ins_text
@@ -24,10 +23,13 @@ from comptoir.national.eprescription import mapping, wire
 from comptoir.national.eprescription.port import EPrescriptionBase
 from comptoir.reading.barcode_image import decode_barcodes
 from comptoir.reading.prescription_qr import QrContent, UnreadableQr, read_qr
-from comptoir.services.platform.audit_log import Actor, record_access
+from comptoir.services.platform.audit_log import Actor, audit
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.store import models as m
 from comptoir.store.eprescription import PrescriptionRecord
+
+if TYPE_CHECKING:
+    from comptoir.services.platform.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,32 +49,35 @@ def decode_image(image: bytes) -> str:
     return found[0]
 
 
-def pharmacy_of(session: Session) -> m.Pharmacy:
-    pharmacy = session.query(m.Pharmacy).order_by(m.Pharmacy.id).first()
+def pharmacy_of(uow: UnitOfWork) -> m.Pharmacy:
+    pharmacy = uow.eprescriptions.pharmacy()
     if pharmacy is None:
         raise NotFound("Pharmacie non configurée (N° FINESS) : chargez la démo ou créez la pharmacie.")
     return pharmacy
 
 
-def scan(session: Session, operator: CurrentOperator, text: str, *, base: EPrescriptionBase,
-         patient_id: int | None, now: datetime) -> Scanned:
+def scan(text: str, *, uow: UnitOfWork, operator: CurrentOperator, base: EPrescriptionBase, patient_id: int | None,
+         now: datetime) -> Scanned:
     operator.require(Permission.READ_PATIENTS)
     content = read_qr(text)
-    pharmacy = pharmacy_of(session)
-    prescription = base.consult(content.prescription_id, rpps=rpps_of(session, operator) or "", finess=pharmacy.finess)
+    with uow:
+        finess, rpps = pharmacy_of(uow).finess, rpps_of(uow, operator) or ""
+    # Asked with no transaction open: SQLite's write lock is never held during a call to the base.
+    prescription = base.consult(content.prescription_id, rpps=rpps, finess=finess)
     check_against_qr(content, prescription)
-    mismatch = patient_mismatch(session.get(m.Patient, patient_id), prescription) if patient_id else ""
     status = prescription.status(now.date())
-    keep(session, prescription, status, operator, patient_id if not mismatch else None, now)
-    record_access(session, Actor(operator.code, operator.workstation), action="read", object_type="eprescription",
-                  object_id=prescription.id, detail=f"consultation statut={status.value} patient={patient_id or '-'}",
-                  now=now)
+    with uow:
+        mismatch = patient_mismatch(uow.eprescriptions.patient(patient_id), prescription) if patient_id else ""
+        keep(uow, prescription, status, operator, patient_id if not mismatch else None, now)
+        audit(uow, Actor(operator.code, operator.workstation), action="read", object_type="eprescription",
+              object_id=prescription.id, detail=f"consultation statut={status.value} patient={patient_id or '-'}",
+              now=now)
+        uow.commit()
     return Scanned(content, prescription, status, mismatch)
 
 
-def rpps_of(session: Session, operator: CurrentOperator) -> str | None:
-    row = session.get(m.Operator, operator.id)
-    return row.rpps if row else None
+def rpps_of(uow: UnitOfWork, operator: CurrentOperator) -> str | None:
+    return uow.eprescriptions.rpps_of(operator.id)
 
 
 def check_against_qr(content: QrContent, prescription: Prescription) -> None:
@@ -100,21 +105,27 @@ def patient_mismatch(patient: m.Patient | None, prescription: Prescription) -> s
             f"n'est pas celui de l'ordonnance ({p.last_name} {p.first_name}, {p.birth_date:%d/%m/%Y}).")
 
 
-def keep(session: Session, prescription: Prescription, status: Status, operator: CurrentOperator,
+def keep(uow: UnitOfWork, prescription: Prescription, status: Status, operator: CurrentOperator,
          patient_id: int | None, now: datetime) -> PrescriptionRecord:
+    """The base's last answer, kept for the counter's screen and the dashboard."""
     snapshot = mapping.prescription_wire(prescription, status.value).model_dump(mode="json")
-    row = session.get(PrescriptionRecord, prescription.id)
+    row = uow.eprescriptions.consulted(prescription.id)
     if row is None:
         row = PrescriptionRecord(prescription_id=prescription.id, first_consulted_at=now, patient_id=patient_id)
-        session.add(row)
+        uow.eprescriptions.add_consulted(row)
     row.last_consulted_at, row.consulted_by, row.status, row.snapshot = now, operator.code, status.value, snapshot
     row.patient_id = patient_id or row.patient_id
-    session.flush()
     return row
 
 
-def kept(session: Session, prescription_id: str) -> tuple[PrescriptionRecord, Prescription]:
-    row = session.get(PrescriptionRecord, prescription_id.upper())
+def kept(uow: UnitOfWork, prescription_id: str) -> tuple[PrescriptionRecord, Prescription]:
+    row = uow.eprescriptions.consulted(prescription_id.upper())
     if row is None:
         raise NotFound(f"Ordonnance {prescription_id} jamais consultée ici : scannez-la d'abord (F3).")
     return row, mapping.prescription(wire.Ordonnance.model_validate(row.snapshot))
+
+
+def patients_to_choose(*, uow: UnitOfWork) -> list[m.Patient]:
+    """The patients a counter may pick for an ON (not merged into another file)."""
+    with uow:
+        return uow.eprescriptions.patients_to_choose()

@@ -10,7 +10,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from comptoir.store.dispensing import DispensationRepository
-from comptoir.store.eprescription import EPrescriptionRepository
+from comptoir.store.eprescription import EPrescriptionRepository, PrescriberRepository
 from comptoir.store.identity import PatientRepository
 from comptoir.store.outbox import OutboxRepository
 from comptoir.store.platform import AuditRepository, OperatorRepository
@@ -23,6 +23,7 @@ class UnitOfWork(Protocol):
     patients: PatientRepository
     dispensations: DispensationRepository
     eprescriptions: EPrescriptionRepository
+    prescribers: PrescriberRepository
     outbox: OutboxRepository
     reference: ReferenceRepository
 

@@ -24,10 +24,10 @@ from comptoir.services.eprescription import dispense as eprescription_dispense
 from comptoir.services.eprescription import prescriber as eprescription_prescriber
 from comptoir.services.eprescription import scan as scanning
 from comptoir.services.eprescription.dispense import DispenseRequest, LineChoice
-from comptoir.services.eprescription.document import pdf, qr_png
+from comptoir.services.eprescription.document import qr_png
 from comptoir.services.eprescription.prescriber import LineInput, PrescriptionForm
 from comptoir.services.platform.operators import CurrentOperator
-from comptoir.web.deps import RuntimeDep, SessionDep, require
+from comptoir.web.deps import RuntimeDep, UowDep, require
 
 router = APIRouter(prefix="/api", tags=["ordonnance numérique"])
 Prescriber = Annotated[CurrentOperator, Depends(require(Permission.PRESCRIBE))]
@@ -75,11 +75,11 @@ def form_of(body: PrescriptionIn) -> PrescriptionForm:
 
 
 @router.post("/prescriptions", status_code=201)
-def create_prescription(body: PrescriptionIn, runtime: RuntimeDep, session: SessionDep, operator: Prescriber,
+def create_prescription(body: PrescriptionIn, runtime: RuntimeDep, uow: UowDep, operator: Prescriber,
                         base: BaseDep) -> dict[str, object]:
     """Compose and record an ON; without the base's record, no id and no QR (the PDF says so)."""
     issued = eprescription_prescriber.create_prescription(
-        session, operator, form_of(body), base=base, reference=runtime.analysis_reference.get(session),
+        form_of(body), uow=uow, operator=operator, base=base, references=runtime.analysis_reference,
         now=runtime.clock())
     return {"id": issued.id, "prescription_id": issued.prescription_id, "recorded": issued.recorded,
             "failure": issued.failure, "qr_payload": issued.qr_payload, "secure": issued.secure,
@@ -88,42 +88,41 @@ def create_prescription(body: PrescriptionIn, runtime: RuntimeDep, session: Sess
 
 
 @router.get("/prescriptions")
-def prescriber_dashboard(runtime: RuntimeDep, session: SessionDep, operator: Prescriber,
+def prescriber_dashboard(runtime: RuntimeDep, uow: UowDep, operator: Prescriber,
                          base: BaseDep) -> dict[str, object]:
     """The prescriber's ONs and what the base says of each (consultations, deliveries)."""
-    rows, problem = eprescription_prescriber.dashboard(session, operator, base=base, now=runtime.clock())
-    return {"problem": problem, "prescriptions": [
+    found = eprescription_prescriber.dashboard(uow=uow, operator=operator, base=base, now=runtime.clock())
+    return {"problem": found.problem, "prescriptions": [
         {"id": r.issued.id, "prescription_id": r.issued.prescription_id, "recorded": r.issued.recorded,
          "created_at": r.issued.created_at.isoformat(), "patient": r.issued.patient,
          "status": r.summary.status if r.summary else None,
          "consultations": r.summary.consultations if r.summary else None,
-         "executions": r.summary.executions if r.summary else None} for r in rows]}
+         "executions": r.summary.executions if r.summary else None} for r in found.rows]}
 
 
 @router.get("/prescriptions/{issued_id}/pdf", response_class=Response)
-def prescription_pdf(issued_id: int, runtime: RuntimeDep, session: SessionDep, operator: Prescriber) -> Response:
+def prescription_pdf(issued_id: int, runtime: RuntimeDep, uow: UowDep, operator: Prescriber) -> Response:
     """The PDF of an ON (with its QR code when recorded in the base)."""
-    issued = eprescription_prescriber.issued_one(session, operator, issued_id, now=runtime.clock())
-    profile = eprescription_prescriber.profile_of(session, operator)
-    return Response(pdf(issued, profile), media_type="application/pdf",
+    document = eprescription_prescriber.issued_pdf(issued_id, uow=uow, operator=operator, now=runtime.clock())
+    return Response(document, media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="ordonnance-{issued_id}.pdf"'})
 
 
 @router.get("/prescriptions/{issued_id}/qr.png", response_class=Response)
-def prescription_qr(issued_id: int, runtime: RuntimeDep, session: SessionDep, operator: Prescriber) -> Response:
+def prescription_qr(issued_id: int, runtime: RuntimeDep, uow: UowDep, operator: Prescriber) -> Response:
     """The ON's QR code as a PNG image (404 when the base did not record it)."""
-    issued = eprescription_prescriber.issued_one(session, operator, issued_id, now=runtime.clock())
+    issued = eprescription_prescriber.issued_one(issued_id, uow=uow, operator=operator, now=runtime.clock())
     if not issued.qr_payload:
         return Response(status_code=404)
     return Response(qr_png(issued.qr_payload), media_type="image/png")
 
 
 @router.get("/prescriptions/{issued_id}/deliveries")
-def prescriber_deliveries(issued_id: int, runtime: RuntimeDep, session: SessionDep, operator: Prescriber,
+def prescriber_deliveries(issued_id: int, runtime: RuntimeDep, uow: UowDep, operator: Prescriber,
                           base: BaseDep) -> dict[str, object]:
     """What was delivered, only when the patient agreed."""
-    issued = eprescription_prescriber.issued_one(session, operator, issued_id, now=runtime.clock())
-    view = eprescription_prescriber.deliveries_seen(session, operator, issued, base=base, now=runtime.clock())
+    issued = eprescription_prescriber.issued_one(issued_id, uow=uow, operator=operator, now=runtime.clock())
+    view = eprescription_prescriber.deliveries_seen(issued, uow=uow, operator=operator, base=base, now=runtime.clock())
     if view is None:
         return {"consent": issued.consent, "status": None, "executions": []}
     return {"consent": view.consent, "status": view.status,
@@ -144,10 +143,10 @@ class ScanIn(BaseModel):
 
 
 @router.post("/eprescriptions/scan")
-def scan(body: ScanIn, runtime: RuntimeDep, session: SessionDep, operator: Reader, base: BaseDep) -> dict[str, object]:
+def scan(body: ScanIn, runtime: RuntimeDep, uow: UowDep, operator: Reader, base: BaseDep) -> dict[str, object]:
     """Read the QR (or the typed id), fetch the ON from the base, check it against the QR and the patient."""
     text = scanning.decode_image(image_of(body.image_base64)) if body.image_base64 else body.code
-    found = scanning.scan(session, operator, text, base=base, patient_id=body.patient_id, now=runtime.clock())
+    found = scanning.scan(text, uow=uow, operator=operator, base=base, patient_id=body.patient_id, now=runtime.clock())
     return {"qr": found.content.contract(), "status": found.status.value, "status_label": found.status.label,
             "patient_mismatch": found.patient_mismatch,
             "prescription": mapping.prescription_wire(found.prescription, found.status.value).model_dump(mode="json")}
@@ -177,27 +176,28 @@ def request_of(prescription_id: str, body: DispenseIn) -> DispenseRequest:
 
 
 @router.post("/eprescriptions/{prescription_id}/control")
-def control(prescription_id: str, body: DispenseIn, runtime: RuntimeDep, session: SessionDep,
+def control(prescription_id: str, body: DispenseIn, runtime: RuntimeDep, uow: UowDep,
             operator: Reader) -> dict[str, object]:
     """The control window: every difference between prescribed and dispensed (nothing recorded)."""
-    _, checked = eprescription_dispense.check(session, request_of(prescription_id, body), now=runtime.clock())
+    _, checked = eprescription_dispense.check(request_of(prescription_id, body), uow=uow, now=runtime.clock())
     return {"lines": [{"line": c.line.number, "prescribed": c.line.text, "given": c.choice.label,
                        "quantity": c.given.quantity, "needed": c.choice.needed, "partial": c.choice.partial,
                        "differences": list(c.differences)} for c in checked]}
 
 
 @router.post("/eprescriptions/{prescription_id}/dispense", status_code=201)
-def dispense(prescription_id: str, body: DispenseIn, runtime: RuntimeDep, session: SessionDep,
+def dispense(prescription_id: str, body: DispenseIn, runtime: RuntimeDep, uow: UowDep,
              operator: Pharmacist) -> dict[str, object]:
     """Validate the dispensing (pharmacist): recorded here, its execution queued for the base."""
-    row = eprescription_dispense.dispense(session, operator, request_of(prescription_id, body), now=runtime.clock())
+    row = eprescription_dispense.dispense(request_of(prescription_id, body), uow=uow, operator=operator,
+                                          now=runtime.clock()).dispensation
     return {"dispensation_id": row.id, "execution_key": row.execution_key, "prescription_id": row.prescription_id}
 
 
 @router.get("/eprescriptions")
-def pharmacy_dashboard(runtime: RuntimeDep, session: SessionDep, operator: Reader) -> list[dict[str, object]]:
+def pharmacy_dashboard(runtime: RuntimeDep, uow: UowDep, operator: Reader) -> list[dict[str, object]]:
     """The ONs consulted here: status, deliveries here (transmitted?), lines delivered elsewhere with their date."""
-    rows = eprescription_dashboard.dashboard(session, operator, now=runtime.clock())
+    rows = eprescription_dashboard.dashboard(uow=uow, operator=operator, now=runtime.clock())
     return [{"prescription_id": r.record.prescription_id, "status": r.status,
              "here": [{"dispensation_id": h.dispensation.id, "transmission": h.transmission} for h in r.here],
              "elsewhere": [{"line": d.line_number, "date": e.at.isoformat(), "pharmacy": e.pharmacy_name}

@@ -7,17 +7,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
 
 from comptoir.domain.eprescription.prescription import NON_SUBSTITUTION_REASONS, LineKind
 from comptoir.domain.operators import Permission
 from comptoir.errors import ExternalServiceError, RuleViolation
 from comptoir.services.eprescription import prescriber as prescribing
-from comptoir.services.eprescription.document import pdf, qr_png
+from comptoir.services.eprescription.document import qr_png
 from comptoir.services.eprescription.prescriber import LineInput, PrescriptionForm
 from comptoir.services.platform.operators import CurrentOperator
-from comptoir.store import models as m
-from comptoir.web.deps import RuntimeDep, SessionDep, require
+from comptoir.web.deps import RuntimeDep, UowDep, require
 from comptoir.web.eprescription.api import BaseDep
 from comptoir.web.eprescription.pages import Fields, texts
 from comptoir.web.rendering import render
@@ -28,40 +26,38 @@ LINES = 6
 
 
 @router.get("/prescripteur", response_class=HTMLResponse)
-def dashboard(request: Request, runtime: RuntimeDep, session: SessionDep, operator: Prescriber,
+def dashboard(request: Request, runtime: RuntimeDep, uow: UowDep, operator: Prescriber,
               base: BaseDep) -> HTMLResponse:
-    rows, problem = prescribing.dashboard(session, operator, base=base, now=runtime.clock())
-    return render(request, "prescriber_dashboard.html", rows=rows, problem=problem,
-                  profile=prescribing.profile_of(session, operator))
+    found = prescribing.dashboard(uow=uow, operator=operator, base=base, now=runtime.clock())
+    return render(request, "prescriber_dashboard.html", rows=found.rows, problem=found.problem, profile=found.profile)
 
 
 @router.get("/prescripteur/nouvelle", response_class=HTMLResponse)
-def new_form(request: Request, session: SessionDep, operator: Prescriber, patient: int | None = None) -> HTMLResponse:
-    return _form(request, session, operator, {"patient_id": str(patient or "")})
+def new_form(request: Request, uow: UowDep, operator: Prescriber, patient: int | None = None) -> HTMLResponse:
+    return _form(request, uow, operator, {"patient_id": str(patient or "")})
 
 
-def _form(request: Request, session: SessionDep, operator: CurrentOperator, fields: dict[str, str],
+def _form(request: Request, uow: UowDep, operator: CurrentOperator, fields: dict[str, str],
           error: str = "", status_code: int = 200) -> HTMLResponse:
-    patients = list(session.scalars(select(m.Patient).where(m.Patient.merged_into_id.is_(None))
-                                    .order_by(m.Patient.last_name, m.Patient.first_name).limit(300)))
     chosen = int(fields["patient_id"]) if fields.get("patient_id", "").isdigit() else None
-    consent = prescribing.consent_of(session, chosen) if chosen else None
-    return render(request, "prescriber_form.html", status_code=status_code, patients=patients, fields=fields,
+    context = prescribing.form_context(chosen, uow=uow, operator=operator)
+    consent = context.consent
+    return render(request, "prescriber_form.html", status_code=status_code, patients=context.patients, fields=fields,
                   lines=range(LINES), reasons=NON_SUBSTITUTION_REASONS, kinds=list(LineKind), consent=consent,
                   consent_value=fields.get("consent") or ("" if consent is None else "oui" if consent else "non"),
-                  error=error, profile=prescribing.profile_of(session, operator))
+                  error=error, profile=context.profile)
 
 
 @router.post("/prescripteur/nouvelle", response_model=None)
-def create(request: Request, runtime: RuntimeDep, session: SessionDep, operator: Prescriber, base: BaseDep,
+def create(request: Request, runtime: RuntimeDep, uow: UowDep, operator: Prescriber, base: BaseDep,
            form: Fields) -> Response:
     fields = texts(form)
     try:
         composed = form_from_fields(fields)
-        issued = prescribing.create_prescription(session, operator, composed, base=base, now=runtime.clock(),
-                                                 reference=runtime.analysis_reference.get(session))
+        issued = prescribing.create_prescription(composed, uow=uow, operator=operator, base=base,
+                                                 references=runtime.analysis_reference, now=runtime.clock())
     except RuleViolation as exc:
-        return _form(request, session, operator, fields, error=str(exc), status_code=422)
+        return _form(request, uow, operator, fields, error=str(exc), status_code=422)
     return RedirectResponse(f"/prescripteur/ordonnances/{issued.id}", status_code=303)
 
 
@@ -88,24 +84,25 @@ def _line(fields: dict[str, str], n: int) -> LineInput:
 
 
 @router.get("/prescripteur/ordonnances/{issued_id}", response_class=HTMLResponse)
-def issued_page(request: Request, issued_id: int, runtime: RuntimeDep, session: SessionDep, operator: Prescriber,
+def issued_page(request: Request, issued_id: int, runtime: RuntimeDep, uow: UowDep, operator: Prescriber,
                 base: BaseDep) -> HTMLResponse:
-    issued = prescribing.issued_one(session, operator, issued_id, now=runtime.clock())
+    issued = prescribing.issued_one(issued_id, uow=uow, operator=operator, now=runtime.clock())
     try:
-        view, problem = prescribing.deliveries_seen(session, operator, issued, base=base, now=runtime.clock()), ""
+        view = prescribing.deliveries_seen(issued, uow=uow, operator=operator, base=base, now=runtime.clock())
+        problem = ""
     except ExternalServiceError as exc:
         view, problem = None, str(exc)
     return render(request, "prescriber_issued.html", issued=issued, view=view, problem=problem)
 
 
 @router.get("/prescripteur/ordonnances/{issued_id}/ordonnance.pdf", response_class=Response)
-def issued_pdf(issued_id: int, runtime: RuntimeDep, session: SessionDep, operator: Prescriber) -> Response:
-    issued = prescribing.issued_one(session, operator, issued_id, now=runtime.clock())
-    return Response(pdf(issued, prescribing.profile_of(session, operator)), media_type="application/pdf")
+def issued_pdf(issued_id: int, runtime: RuntimeDep, uow: UowDep, operator: Prescriber) -> Response:
+    document = prescribing.issued_pdf(issued_id, uow=uow, operator=operator, now=runtime.clock())
+    return Response(document, media_type="application/pdf")
 
 
 @router.get("/prescripteur/ordonnances/{issued_id}/qr.png", response_class=Response)
-def issued_qr(issued_id: int, runtime: RuntimeDep, session: SessionDep, operator: Prescriber) -> Response:
-    issued = prescribing.issued_one(session, operator, issued_id, now=runtime.clock())
+def issued_qr(issued_id: int, runtime: RuntimeDep, uow: UowDep, operator: Prescriber) -> Response:
+    issued = prescribing.issued_one(issued_id, uow=uow, operator=operator, now=runtime.clock())
     return Response(qr_png(issued.qr_payload), media_type="image/png") if issued.qr_payload else Response(
         status_code=404)

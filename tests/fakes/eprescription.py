@@ -1,0 +1,139 @@
+"""Fake repositories of the ordonnance numérique: consulted ONs and line periods, the prescriber's side, and
+the dispensations it records, in dictionaries."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import datetime
+
+from comptoir.store import models as m
+from comptoir.store.dispensing import Dispensation, DispensedLine
+from comptoir.store.eprescription import (
+    IssuedPrescription,
+    LineDelivery,
+    PatientConsent,
+    PrescriberProfile,
+    PrescriptionRecord,
+)
+
+Period = tuple[str, int, int]
+
+
+class FakeEPrescriptionRepository:
+    def __init__(self) -> None:
+        self.records: dict[str, PrescriptionRecord] = {}
+        self.periods: dict[Period, LineDelivery] = {}
+        self.pharmacies: list[m.Pharmacy] = []
+        self.rpps: dict[int, str | None] = {}
+        self.patients: dict[int, m.Patient] = {}
+        self.presentations: dict[str, m.Presentation] = {}
+        self.specialties: dict[str, m.Specialty] = {}
+        self.groups: list[set[str]] = []
+        self.outbox: dict[str, str] = {}
+
+    def consulted(self, prescription_id: str) -> PrescriptionRecord | None:
+        return self.records.get(prescription_id)
+
+    def add_consulted(self, record: PrescriptionRecord) -> None:
+        self.records[record.prescription_id] = record
+
+    def recently_consulted(self, limit: int) -> list[PrescriptionRecord]:
+        return sorted(self.records.values(), key=lambda r: r.last_consulted_at, reverse=True)[:limit]
+
+    def boxes_delivered_here(self, prescription_id: str, line_number: int, renewal: int) -> int:
+        period = self.periods.get((prescription_id, line_number, renewal))
+        return period.boxes if period else 0
+
+    def locked_period(self, prescription_id: str, line_number: int, renewal: int) -> LineDelivery | None:
+        return self.periods.get((prescription_id, line_number, renewal))
+
+    def claim_period(self, period: LineDelivery) -> bool:
+        self.periods[(period.prescription_id, period.line_number, period.renewal)] = period
+        return True
+
+    def pharmacy(self) -> m.Pharmacy | None:
+        return self.pharmacies[0] if self.pharmacies else None
+
+    def rpps_of(self, operator_id: int) -> str | None:
+        return self.rpps.get(operator_id)
+
+    def patient(self, patient_id: int) -> m.Patient | None:
+        return self.patients.get(patient_id)
+
+    def patients_to_choose(self, limit: int = 300) -> list[m.Patient]:
+        return sorted(self.patients.values(), key=lambda p: (p.last_name, p.first_name))[:limit]
+
+    def presentation(self, cip13: str) -> m.Presentation | None:
+        return self.presentations.get(cip13)
+
+    def presentations_of(self, cis: str) -> list[m.Presentation]:
+        return sorted((p for p in self.presentations.values() if p.cis == cis), key=lambda p: p.cip13)
+
+    def specialty(self, cis: str) -> m.Specialty | None:
+        return self.specialties.get(cis)
+
+    def generic_group_of(self, cis: str, *, kinds: tuple[int, ...]) -> set[str]:
+        return set().union(*(group for group in self.groups if cis in group))
+
+    def marketed_names(self, cises: set[str]) -> list[tuple[str, str]]:
+        return sorted(((s.cis, s.name) for s in self.specialties.values() if s.cis in cises), key=lambda x: x[1])
+
+    def outbox_statuses(self, keys: list[str]) -> dict[str, str]:
+        return {key: status for key, status in self.outbox.items() if key in keys}
+
+
+class FakePrescriberRepository:
+    def __init__(self) -> None:
+        self.profiles: dict[str, PrescriberProfile] = {}
+        self.consents: list[PatientConsent] = []
+        self.issued_ones: list[IssuedPrescription] = []
+
+    def profile(self, operator_code: str) -> PrescriberProfile | None:
+        return self.profiles.get(operator_code)
+
+    def consent(self, patient_id: int, kind: str) -> PatientConsent | None:
+        return next((c for c in self.consents if (c.patient_id, c.kind) == (patient_id, kind)), None)
+
+    def add_consent(self, consent: PatientConsent) -> None:
+        self.consents.append(consent)
+
+    def issued(self, issued_id: int) -> IssuedPrescription | None:
+        return next((i for i in self.issued_ones if i.id == issued_id), None)
+
+    def issued_by(self, operator_code: str, *, limit: int = 100) -> list[IssuedPrescription]:
+        mine = [i for i in self.issued_ones if i.operator_code == operator_code]
+        return sorted(mine, key=lambda i: i.created_at, reverse=True)[:limit]
+
+    def add_issued(self, issued: IssuedPrescription) -> None:
+        issued.id = len(self.issued_ones) + 1
+        self.issued_ones.append(issued)
+
+
+class FakeDispensationRepository:
+    def __init__(self) -> None:
+        self.dispensations: list[Dispensation] = []
+        self.lines: list[DispensedLine] = []
+        self._ids = itertools.count(1)
+
+    def by_id(self, dispensation_id: int) -> Dispensation | None:
+        return next((d for d in self.dispensations if d.id == dispensation_id), None)
+
+    def add_with_lines(self, dispensation: Dispensation, lines: list[DispensedLine]) -> None:
+        dispensation.id = next(self._ids)
+        self.dispensations.append(dispensation)
+        for line in lines:
+            line.dispensation_id = dispensation.id
+        self.lines.extend(lines)
+
+    def of_prescription(self, prescription_id: str) -> list[Dispensation]:
+        return sorted((d for d in self.dispensations if d.prescription_id == prescription_id),
+                      key=lambda d: d.dispensed_at)
+
+    def lines_of(self, dispensation_id: int) -> list[DispensedLine]:
+        return [line for line in self.lines if line.dispensation_id == dispensation_id]
+
+    def recent_lines_of_patient(self, patient_id: int, *, since: datetime,
+                                limit: int) -> list[tuple[datetime, str | None, str]]:
+        found = [(d.dispensed_at, line.cip13, line.drug) for d in self.dispensations for line in self.lines_of(d.id)
+                 if d.patient_id == patient_id and d.dispensed_at >= since]
+        return sorted(found, reverse=True)[:limit]
