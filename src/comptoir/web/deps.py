@@ -56,9 +56,10 @@ def session_token(request: Request) -> str | None:
     return request.cookies.get(SESSION_COOKIE)
 
 
-def get_operator(request: Request, runtime: RuntimeDep, session: SessionDep) -> CurrentOperator:
+def get_operator(request: Request, runtime: RuntimeDep, uow: UowDep) -> CurrentOperator:
     token = session_token(request)
-    operator = operator_for_token(session, token, now=runtime.clock()) if token else None
+    with uow:  # ends before the route runs: on SQLite a transaction held here would lock the route's one out
+        operator = operator_for_token(uow.session, token, now=runtime.clock()) if token else None  # type: ignore[attr-defined]
     if operator is None:
         raise LoginRequired()
     request.state.operator = operator
