@@ -10,11 +10,13 @@ from types import TracebackType
 from typing import Self
 
 from tests.fakes.platform import FakeAuditRepository
+from tests.fakes.refdata import FakeReferenceRepository
 
 
 class FakeUnitOfWork:
     def __init__(self) -> None:
         self.audit = FakeAuditRepository()
+        self.reference = FakeReferenceRepository()
         self.committed = 0
         self.rolled_back = 0
 

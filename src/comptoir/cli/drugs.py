@@ -22,8 +22,8 @@ def drug_search(
     """Cherche un médicament par nom commercial, DCI, CIP13, CIP7 ou CIS (le meilleur d'abord)."""
     state = state_of(ctx)
     ensure_reference(state)
-    with state.runtime.session_factory() as session:
-        found = drugs.search_drugs(state.runtime.drug_index.get(session), query, limit=limit)
+    with state.unit_of_work() as uow:
+        found = drugs.find_drugs(query, uow=uow, drug_index=state.runtime.drug_index, limit=limit)
     if as_json:
         print(json.dumps([d.contract() for d in found], ensure_ascii=False))
         return
