@@ -9,6 +9,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Self
 
+from tests.fakes.analysis import FakeDispensationRepository
 from tests.fakes.platform import FakeAuditRepository
 from tests.fakes.refdata import FakeReferenceRepository
 
@@ -16,6 +17,7 @@ from tests.fakes.refdata import FakeReferenceRepository
 class FakeUnitOfWork:
     def __init__(self) -> None:
         self.audit = FakeAuditRepository()
+        self.dispensations = FakeDispensationRepository()
         self.reference = FakeReferenceRepository()
         self.committed = 0
         self.rolled_back = 0
