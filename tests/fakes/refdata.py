@@ -9,7 +9,7 @@ class FakeReferenceRepository:
     def __init__(self) -> None:
         self.specialties: dict[str, m.Specialty] = {}
         self.presentations: list[m.Presentation] = []
-        self.releases_: list[m.RefdataRelease] = []
+        self.release_rows: list[m.RefdataRelease] = []
         self.thesaurus_headers: list[str] = []
         self.thesaurus_classes: dict[str, list[str]] = {}
         self.mapped_names: set[str] = set()
@@ -19,10 +19,10 @@ class FakeReferenceRepository:
         return bool(self.specialties)
 
     def release_key(self) -> tuple[int, int]:
-        return (len(self.releases_), len(self.specialties))
+        return (len(self.release_rows), len(self.specialties))
 
     def releases(self) -> list[m.RefdataRelease]:
-        return self.releases_
+        return self.release_rows
 
     def count_specialties(self) -> int:
         return len(self.specialties)

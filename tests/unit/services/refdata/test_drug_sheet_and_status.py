@@ -51,7 +51,7 @@ def test_an_empty_database_has_no_reference_loaded() -> None:
 
 def test_the_thesaurus_coverage_counts_substances_not_classes() -> None:
     uow = FakeUnitOfWork()
-    uow.reference.releases_.append(m.RefdataRelease(kind="thesaurus", source="ANSM", data_date=date(2023, 9, 15),
+    uow.reference.release_rows.append(m.RefdataRelease(kind="thesaurus", source="ANSM", data_date=date(2023, 9, 15),
                                                     imported_at=datetime(2026, 2, 19, tzinfo=UTC), counts={},
                                                     licence=""))
     uow.reference.thesaurus_headers = ["AMIODARONE", "HYDROXYZINE"]
