@@ -9,8 +9,10 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Self
 
-from tests.fakes.eprescription import FakeDispensationRepository, FakeEPrescriptionRepository, FakePrescriberRepository
+from tests.fakes.analysis import FakeDispensationRepository
+from tests.fakes.eprescription import FakeEPrescriptionRepository, FakePrescriberRepository
 from tests.fakes.platform import FakeAuditRepository
+from tests.fakes.refdata import FakeReferenceRepository
 
 
 class FakeUnitOfWork:
@@ -19,6 +21,7 @@ class FakeUnitOfWork:
         self.eprescriptions = FakeEPrescriptionRepository()
         self.prescribers = FakePrescriberRepository()
         self.dispensations = FakeDispensationRepository()
+        self.reference = FakeReferenceRepository()
         self.committed = 0
         self.rolled_back = 0
 

@@ -3,11 +3,7 @@ the dispensations it records, in dictionaries."""
 
 from __future__ import annotations
 
-import itertools
-from datetime import datetime
-
 from comptoir.store import models as m
-from comptoir.store.dispensing import Dispensation, DispensedLine
 from comptoir.store.eprescription import (
     IssuedPrescription,
     LineDelivery,
@@ -107,33 +103,3 @@ class FakePrescriberRepository:
     def add_issued(self, issued: IssuedPrescription) -> None:
         issued.id = len(self.issued_ones) + 1
         self.issued_ones.append(issued)
-
-
-class FakeDispensationRepository:
-    def __init__(self) -> None:
-        self.dispensations: list[Dispensation] = []
-        self.lines: list[DispensedLine] = []
-        self._ids = itertools.count(1)
-
-    def by_id(self, dispensation_id: int) -> Dispensation | None:
-        return next((d for d in self.dispensations if d.id == dispensation_id), None)
-
-    def add_with_lines(self, dispensation: Dispensation, lines: list[DispensedLine]) -> None:
-        dispensation.id = next(self._ids)
-        self.dispensations.append(dispensation)
-        for line in lines:
-            line.dispensation_id = dispensation.id
-        self.lines.extend(lines)
-
-    def of_prescription(self, prescription_id: str) -> list[Dispensation]:
-        return sorted((d for d in self.dispensations if d.prescription_id == prescription_id),
-                      key=lambda d: d.dispensed_at)
-
-    def lines_of(self, dispensation_id: int) -> list[DispensedLine]:
-        return [line for line in self.lines if line.dispensation_id == dispensation_id]
-
-    def recent_lines_of_patient(self, patient_id: int, *, since: datetime,
-                                limit: int) -> list[tuple[datetime, str | None, str]]:
-        found = [(d.dispensed_at, line.cip13, line.drug) for d in self.dispensations for line in self.lines_of(d.id)
-                 if d.patient_id == patient_id and d.dispensed_at >= since]
-        return sorted(found, reverse=True)[:limit]

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from comptoir.cli.common import ensure_reference, err, out, state_of
 from comptoir.errors import ComptoirError
-from comptoir.services.analysis.deferred_check import deferred_check
+from comptoir.services.analysis.deferred_check import check_period
 
 check_app = typer.Typer(help="Double contrôle des délivrances.", no_args_is_help=True)
 COLOURS = {"CI": "bold red", "ASDEC": "dark_orange", "PE": "yellow", "APEC": "blue"}
@@ -40,8 +40,9 @@ def deferred(
     columns = (TextColumn("Contrôle différé"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err) as bar:
         task = bar.add_task("", total=None)
-        checked = deferred_check(state.runtime.session_factory, reference, since=start, until=end,
-                                 progress=lambda done, total: bar.update(task, completed=done, total=total))
+        with state.unit_of_work() as uow:
+            checked = check_period(start, uow=uow, reference=reference, until=end,
+                                   progress=lambda done, total: bar.update(task, completed=done, total=total))
     flagged = [c for c in checked if c.level]
     if as_json:
         print(json.dumps({"checked": len(checked), "with_findings": [

@@ -56,8 +56,8 @@ class CliState:
             uow.close()
 
     def analysis_reference(self) -> AnalysisReference:
-        with self.runtime.session_factory() as session:
-            return self.runtime.analysis_reference.get(session)
+        with self.unit_of_work() as uow, uow:
+            return self.runtime.analysis_reference.get(uow.reference)
 
 
 def state_of(ctx: typer.Context) -> CliState:
@@ -88,10 +88,11 @@ def ensure_reference(state: CliState) -> None:
     from comptoir.services.refdata import status as refdata_status
     from comptoir.services.refdata.import_reference import READ_STEPS
 
-    if refdata_status.reference_loaded(state.runtime):
-        return
-    with progress_steps(READ_STEPS + 1, "Chargement du référentiel") as step:
-        summary = refdata_status.ensure_reference(state.runtime, step)
+    with state.unit_of_work() as uow:
+        if refdata_status.reference_loaded(uow=uow):
+            return
+        with progress_steps(READ_STEPS + 1, "Chargement du référentiel") as step:
+            summary = refdata_status.ensure_reference(state.runtime, step, uow=uow)
     if summary is not None:
         err.print(f"Référentiel chargé depuis {summary.source} (BDPM du {summary.bdpm_date}).")
 

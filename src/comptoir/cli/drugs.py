@@ -25,12 +25,12 @@ def drug_search(
     """Cherche un médicament par nom commercial, DCI, CIP13, CIP7 ou CIS (le meilleur d'abord)."""
     state = state_of(ctx)
     ensure_reference(state)
-    with state.runtime.session_factory() as session:
-        index = state.runtime.drug_index.get(session)
     # Line by line, each answer flushed: a caller may write a query and wait for its line.
     queries = (line.rstrip("\r\n") for line in sys.stdin) if query == "-" else iter([query])
-    for text in queries:
-        _print_found(text, drugs.search_drugs(index, text, limit=limit), as_json=as_json)
+    with state.unit_of_work() as uow:
+        for text in queries:
+            found = drugs.find_drugs(text, uow=uow, drug_index=state.runtime.drug_index, limit=limit)
+            _print_found(text, found, as_json=as_json)
 
 
 def _print_found(query: str, found: list[drugs.DrugSummary], *, as_json: bool) -> None:

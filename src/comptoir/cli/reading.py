@@ -45,8 +45,8 @@ def read_image(
         raise ComptoirError(f"Fichier introuvable : {image}")
     state = state_of(ctx)
     ensure_reference(state)
-    with state.runtime.session_factory() as session:
-        result = reading.read_paper_prescription(image, runtime=state.runtime, session=session).contract()
+    with state.unit_of_work() as uow:
+        result = reading.read_paper_prescription(image, uow=uow, drug_index=state.runtime.drug_index).contract()
     if as_json:
         print(json.dumps(result, ensure_ascii=False))
         return
@@ -120,9 +120,9 @@ def read_eval(
     state = state_of(ctx)
     total = reading.count_pages(directory)
     ensure_reference(state)
-    with state.runtime.session_factory() as session, progress_steps(total + 1, "Lecture des ordonnances") as step:
+    with state.unit_of_work() as uow, progress_steps(total + 1, "Lecture des ordonnances") as step:
         step("démarrage")
-        report = reading.evaluate_reading(directory, runtime=state.runtime, session=session, on_page=step)
+        report = reading.evaluate_reading(directory, uow=uow, drug_index=state.runtime.drug_index, on_page=step)
     if as_json:
         print(json.dumps(report.as_json(), ensure_ascii=False))
         return

@@ -26,10 +26,11 @@ def refdata_import(
     download: Annotated[bool, typer.Option("--telechargement", help="Télécharger la BDPM officielle")] = False,
 ) -> None:
     """Importe (ou réimporte) le référentiel : DOSSIER, sinon COMPTOIR_REFDATA, sinon l'instantané embarqué."""
-    runtime = state_of(ctx).runtime
+    state = state_of(ctx)
+    runtime = state.runtime
     source = _chosen_source(runtime, directory, download)
-    with progress_steps(READ_STEPS + 1, "Import du référentiel") as step:
-        summary = import_reference(source, session_factory=runtime.session_factory, now=runtime.clock(), step=step)
+    with progress_steps(READ_STEPS + 1, "Import du référentiel") as step, state.unit_of_work() as uow:
+        summary = import_reference(source, uow=uow, now=runtime.clock(), step=step)
     err.print(f"Importé depuis {summary.source} : BDPM du {summary.bdpm_date}, thésaurus {summary.thesaurus_edition}.")
     for note in summary.notes:
         err.print(f"[yellow]Attention :[/] {note}")
@@ -54,8 +55,8 @@ def _print_counts(counts: dict[str, int]) -> None:
 @refdata_app.command("status")
 def refdata_state(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Affiche le référentiel chargé : sources, dates des données, volumes, couverture thésaurus ↔ BDPM."""
-    with state_of(ctx).runtime.session_factory() as session:
-        status = refdata_status.reference_status(session)
+    with state_of(ctx).unit_of_work() as uow:
+        status = refdata_status.reference_status(uow=uow)
     if as_json:
         print(json.dumps(status.as_json(), ensure_ascii=False, indent=2))
         return

@@ -6,14 +6,17 @@ Kept apart from `models.py` so each capability's tables live in their own module
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, false, select
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, Row, String, Text, false, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from comptoir.store.models import Base
+from comptoir.store.models import Base, Patient
 
 CHECK_STATUSES = ("a_controler", "controlee", "a_revoir")
+PeriodLine = Row[int, datetime, int | None, str | None, str | None, str | None, str, str, int | None]
 
 
 class Dispensation(Base):
@@ -87,10 +90,67 @@ class DispensationRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    # --- ordonnance numérique (services/eprescription) ---
+    # The deferred double check and its queue
 
     def by_id(self, dispensation_id: int) -> Dispensation | None:
         return self.session.get(Dispensation, dispensation_id)
+
+    def lines_between(self, start: datetime, end: datetime) -> Sequence[PeriodLine]:
+        """Every dispensed line of the period with its dispensation, in order: id, dispensed_at, patient_id,
+        prescriber_rpps, cip13, cis, drug, posology, duration_days."""
+        return self.session.execute(
+            select(Dispensation.id, Dispensation.dispensed_at, Dispensation.patient_id, Dispensation.prescriber_rpps,
+                   DispensedLine.cip13, DispensedLine.cis, DispensedLine.drug, DispensedLine.posology,
+                   DispensedLine.duration_days)
+            .join(DispensedLine, DispensedLine.dispensation_id == Dispensation.id)
+            .where(Dispensation.dispensed_at >= start, Dispensation.dispensed_at < end)
+            .order_by(Dispensation.dispensed_at, Dispensation.id, DispensedLine.position)).all()
+
+    def patients_among(self, patient_ids: Iterable[int]) -> list[Patient]:
+        return [p for chunk in _chunks(sorted(patient_ids))
+                for p in self.session.scalars(select(Patient).where(Patient.id.in_(chunk)))]
+
+    def record_check(self, ids: list[int], *, status: str, level: str | None) -> None:
+        """The deferred check's verdict, only on dispensations not checked yet."""
+        for chunk in _chunks(ids):
+            self.session.execute(update(Dispensation).where(Dispensation.id.in_(chunk),
+                                                            Dispensation.check_status == "a_controler")
+                                 .values(check_status=status, check_level=level, checked_by="analyse différée"))
+
+    def in_queue(self, status: str, *, limit: int) -> list[Dispensation]:
+        return list(self.session.scalars(select(Dispensation).where(Dispensation.check_status == status)
+                                         .order_by(Dispensation.dispensed_at.desc()).limit(limit)))
+
+    def lines_of(self, dispensation_ids: list[int]) -> dict[int, list[DispensedLine]]:
+        query = select(DispensedLine).where(DispensedLine.dispensation_id.in_(dispensation_ids))
+        lines: dict[int, list[DispensedLine]] = defaultdict(list)
+        for line in self.session.scalars(query.order_by(DispensedLine.position)):
+            lines[line.dispensation_id].append(line)
+        return lines
+
+    def patient(self, patient_id: int) -> Patient | None:
+        return self.session.get(Patient, patient_id)
+
+    def history_of(self, patient_id: int, *, since: datetime, limit: int) -> list[tuple[datetime, str]]:
+        """(when, drug) of the patient's dispensed lines since `since`, latest first."""
+        rows = self.session.execute(
+            select(Dispensation.dispensed_at, DispensedLine.drug)
+            .join(DispensedLine, DispensedLine.dispensation_id == Dispensation.id)
+            .where(Dispensation.patient_id == patient_id, Dispensation.dispensed_at >= since)
+            .order_by(Dispensation.dispensed_at.desc()).limit(limit))
+        return [(when, drug) for when, drug in rows]
+
+    # The pharmacist's decisions on findings
+
+    def add_decision(self, decision: AnalysisDecision) -> None:
+        self.session.add(decision)
+        self.session.flush()
+
+    def decisions_of(self, patient_id: int) -> list[AnalysisDecision]:
+        return list(self.session.scalars(select(AnalysisDecision).where(AnalysisDecision.patient_id == patient_id)
+                                         .order_by(AnalysisDecision.at.desc())))
+
+    # The ordonnance numérique's dispensations (services/eprescription)
 
     def add_with_lines(self, dispensation: Dispensation, lines: list[DispensedLine]) -> None:
         """The dispensation and its lines, written at once (the lines need its id)."""
@@ -105,9 +165,6 @@ class DispensationRepository:
         return list(self.session.scalars(select(Dispensation).where(Dispensation.prescription_id == prescription_id)
                                          .order_by(Dispensation.dispensed_at)))
 
-    def lines_of(self, dispensation_id: int) -> list[DispensedLine]:
-        return list(self.session.scalars(select(DispensedLine).where(DispensedLine.dispensation_id == dispensation_id)))
-
     def recent_lines_of_patient(self, patient_id: int, *, since: datetime,
                                 limit: int) -> list[tuple[datetime, str | None, str]]:
         """(date, CIP13, drug) of the patient's dispensed lines since `since`, latest first."""
@@ -116,3 +173,9 @@ class DispensationRepository:
                                     .where(Dispensation.patient_id == patient_id, Dispensation.dispensed_at >= since)
                                     .order_by(Dispensation.dispensed_at.desc()).limit(limit))
         return [(when, cip13, drug) for when, cip13, drug in rows]
+
+
+def _chunks(ids: Sequence[int], size: int = 900) -> Iterator[Sequence[int]]:
+    """Small enough for an IN clause: SQLite allows 999 parameters."""
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]

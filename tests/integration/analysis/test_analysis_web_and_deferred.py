@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from comptoir.domain.operators import Role
-from comptoir.services.analysis.deferred_check import deferred_check
+from comptoir.services.analysis.deferred_check import check_period
 from comptoir.services.platform.runtime import Runtime
 from comptoir.store import models as m
 from comptoir.store.dispensing import AnalysisDecision, Dispensation, DispensedLine
@@ -134,11 +135,12 @@ def test_the_deferred_check_finds_an_interaction_with_an_earlier_dispensation(re
     risky = dispense(reference_runtime, someone, datetime(2025, 9, 25, 11, tzinfo=UTC),
                      ("ASPIRINE 1000 mg cp effervescent", "1 cp si douleur"))
     calm = dispense(reference_runtime, someone, datetime(2025, 9, 26, 9, tzinfo=UTC), ("DOLIPRANE 500 mg", ""))
-    with reference_runtime.session_factory() as session:
-        reference = reference_runtime.analysis_reference.get(session)
+    uow = reference_runtime.unit_of_work()
+    with uow:
+        reference = reference_runtime.analysis_reference.get(uow.reference)
 
-    checked = deferred_check(reference_runtime.session_factory, reference, since=date(2025, 9, 21),
-                             until=date(2025, 9, 30))
+    with closing(uow):
+        checked = check_period(date(2025, 9, 21), uow=uow, reference=reference, until=date(2025, 9, 30))
 
     assert {c.id: c.level for c in checked} == {risky: "CI", calm: "PE"}
     with reference_runtime.session_factory() as session:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -17,8 +18,8 @@ from comptoir.store import models as m
 
 
 def run_import(runtime: Runtime, directory: Path) -> object:
-    return import_reference(RefdataSource(directory, "test"), session_factory=runtime.session_factory,
-                            now=runtime.clock(), step=lambda _: None)
+    with closing(runtime.unit_of_work()) as uow:
+        return import_reference(RefdataSource(directory, "test"), uow=uow, now=runtime.clock(), step=lambda _: None)
 
 
 def table_counts(runtime: Runtime) -> dict[str, int]:
@@ -42,8 +43,8 @@ def copy_with(tmp_path: Path, reference_data: Path, name: str, content: str) -> 
 def test_imports_the_whole_reference_with_its_date_and_source(runtime: Runtime, reference_data: Path) -> None:
     run_import(runtime, reference_data)
 
-    with runtime.session_factory() as session:
-        status = reference_status(session)
+    with closing(runtime.unit_of_work()) as uow:
+        status = reference_status(uow=uow)
     releases = {r.kind: r for r in status.releases}
     assert status.specialties == 15848 and status.presentations == 20903
     assert releases["bdpm"].data_date == "2026-05-19"

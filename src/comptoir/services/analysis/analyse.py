@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any
-
-from sqlalchemy.orm import Session
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from comptoir.analysis.case import Case, HistoryItem, PatientProfile, PrescribedLine, Prescriber
 from comptoir.analysis.engine import Analysis, analyse
 from comptoir.analysis.reference import AnalysisReference
 from comptoir.domain.operators import Permission
 from comptoir.errors import RuleViolation
-from comptoir.services.platform.audit_log import Actor, record_access
+from comptoir.services.analysis.reference import AnalysisReferenceCache
+from comptoir.services.identity import patients
+from comptoir.services.platform.audit_log import Actor, audit, record_access
 from comptoir.services.platform.operators import CurrentOperator
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from comptoir.services.platform.unit_of_work import UnitOfWork
 
 
 def parse_case(data: Any) -> Case:
@@ -86,12 +92,54 @@ def analyse_data(data: Any, reference: AnalysisReference) -> Analysis:
     return analyse(parse_case(data), reference)
 
 
+def analyse_prescription(data: Any, *, uow: UnitOfWork, operator: CurrentOperator,
+                         analysis_reference: AnalysisReferenceCache, now: datetime,
+                         patient_id: int | None = None) -> Analysis:
+    """An analysis at the counter: health data, so a role that may read patients, and an audit entry."""
+    operator.require(Permission.READ_PATIENTS)
+    with uow:
+        analysis = analyse_data(data, analysis_reference.get(uow.reference))
+        audit(uow, Actor(operator.code, operator.workstation), action="read", object_type="analysis",
+              object_id=str(patient_id) if patient_id else "sans dossier",
+              detail=f"{len(analysis.findings)} alerte(s)", now=now)
+        uow.commit()
+        return analysis
+
+
 def analyse_for(session: Session, operator: CurrentOperator, data: Any, reference: AnalysisReference, *,
                 now: datetime, patient_id: int | None = None) -> Analysis:
-    """An analysis at the counter: health data, so a role that may read patients, and an audit entry."""
+    """Transition: the e-prescription pages, not yet on a unit of work, analyse in their own session."""
     operator.require(Permission.READ_PATIENTS)
     analysis = analyse_data(data, reference)
     record_access(session, Actor(operator.code, operator.workstation), action="read", object_type="analysis",
                   object_id=str(patient_id) if patient_id else "sans dossier",
                   detail=f"{len(analysis.findings)} alerte(s)", now=now)
     return analysis
+
+
+@dataclass(frozen=True, slots=True)
+class PatientForAnalysis:
+    """What the analysis form is filled with from the patient's file."""
+
+    name: str
+    birth_date: date
+    sex: str
+    allergies: tuple[str, ...]
+    history: tuple[tuple[datetime, str], ...]
+    """(when, drug) of the last year's dispensed lines, latest first."""
+
+
+HISTORY_LINES = 60
+
+
+def patient_for_analysis(patient_id: int, *, uow: UnitOfWork, operator: CurrentOperator,
+                         now: datetime) -> PatientForAnalysis:
+    """The patient's profile and last year's dispensations, to analyse a prescription against (audited)."""
+    with uow:
+        # Transition: the identity use case is not on the unit of work yet; it shares its session.
+        record = patients.read_patient(uow.session, operator, patient_id, now=now)  # type: ignore[attr-defined]
+        history = uow.dispensations.history_of(patient_id, since=now - timedelta(days=365), limit=HISTORY_LINES)
+        form = PatientForAnalysis(f"{record.last_name} {record.first_name}", record.birth_date, record.sex,
+                                  tuple(record.allergies or ()), tuple(history))
+        uow.commit()
+        return form

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from comptoir.domain.interventions import Intervention
 from comptoir.domain.operators import Permission
 from comptoir.errors import RuleViolation
-from comptoir.services.platform.audit_log import Actor, record_access
+from comptoir.services.platform.audit_log import Actor, audit
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.store.dispensing import AnalysisDecision
+
+if TYPE_CHECKING:
+    from comptoir.services.platform.unit_of_work import UnitOfWork
 
 REINFORCED_CHECK = {"securisee": "Délivrance sécurisée", "temporaire": "Délivrance temporaire",
                     "refusee": "Refus de délivrance"}
@@ -42,12 +43,23 @@ class DecisionRequest:
     dispensation_id: int | None = None
 
 
-def record_decision(session: Session, operator: CurrentOperator, request: DecisionRequest, *,
+def record_decision(request: DecisionRequest, *, uow: UnitOfWork, operator: CurrentOperator,
                     now: datetime) -> AnalysisDecision:
     operator.require(Permission.PHARMACIST_ACT)
     _check(request)
+    with uow:
+        row = _decision_row(request, operator, now)
+        uow.dispensations.add_decision(row)
+        audit(uow, Actor(operator.code, operator.workstation), action="write", object_type="analysis_decision",
+              object_id=str(row.id), detail=f"{request.decision} {request.finding.kind} {request.finding.level} "
+                                            f"patient={request.patient_id or '-'}", now=now)
+        uow.commit()
+        return row
+
+
+def _decision_row(request: DecisionRequest, operator: CurrentOperator, now: datetime) -> AnalysisDecision:
     code = request.intervention
-    row = AnalysisDecision(
+    return AnalysisDecision(
         at=now, operator_code=operator.code, workstation=operator.workstation, patient_id=request.patient_id,
         dispensation_id=request.dispensation_id, decision=request.decision, finding_kind=request.finding.kind,
         finding_level=request.finding.level, drugs=list(request.finding.drugs),
@@ -55,13 +67,6 @@ def record_decision(session: Session, operator: CurrentOperator, request: Decisi
         problem_code=code.problem if code else None, intervention_code=code.intervention if code else None,
         outcome_code=code.outcome if code else None, comment=request.comment.strip(),
     )
-    session.add(row)
-    session.flush()
-    record_access(session, Actor(operator.code, operator.workstation), action="write",
-                  object_type="analysis_decision", object_id=str(row.id),
-                  detail=f"{request.decision} {request.finding.kind} {request.finding.level} "
-                         f"patient={request.patient_id or '-'}", now=now)
-    return row
 
 
 def _check(request: DecisionRequest) -> None:
@@ -75,6 +80,8 @@ def _check(request: DecisionRequest) -> None:
         raise RuleViolation(f"Décision inconnue : {request.decision}.")
 
 
-def decisions_for_patient(session: Session, patient_id: int) -> list[AnalysisDecision]:
-    return list(session.scalars(select(AnalysisDecision).where(AnalysisDecision.patient_id == patient_id)
-                                .order_by(AnalysisDecision.at.desc())))
+def decisions_for_patient(patient_id: int, *, uow: UnitOfWork) -> list[AnalysisDecision]:
+    with uow:
+        decisions = uow.dispensations.decisions_of(patient_id)
+        uow.commit()  # a rollback would expire the rows the caller is about to read
+        return decisions

@@ -11,12 +11,10 @@ import multiprocessing
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
-
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session, sessionmaker
+from typing import TYPE_CHECKING, Any
 
 from comptoir.analysis.case import Case, HistoryItem, PatientProfile, PrescribedLine
 from comptoir.analysis.engine import analyse
@@ -24,10 +22,16 @@ from comptoir.analysis.findings import Level
 from comptoir.analysis.reference import AnalysisReference
 from comptoir.domain.operators import Permission
 from comptoir.errors import NotFound, RuleViolation
-from comptoir.services.platform.audit_log import Actor, record_access
+from comptoir.services.platform.audit_log import Actor, audit
 from comptoir.services.platform.operators import CurrentOperator
-from comptoir.store import models as m
-from comptoir.store.dispensing import CHECK_STATUSES, Dispensation, DispensedLine
+from comptoir.store.dispensing import CHECK_STATUSES, Dispensation, DispensationRepository, DispensedLine
+from comptoir.store.models import Patient
+from comptoir.store.unit_of_work import SqlUnitOfWork
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from comptoir.services.platform.unit_of_work import UnitOfWork
 
 REVIEW_FROM = Level.PE
 HISTORY_DAYS = 365
@@ -54,18 +58,30 @@ class _Record:
     """(drug as a code or text, posology, duration in days)."""
 
 
+def check_period(since: date, *, uow: UnitOfWork, reference: AnalysisReference, until: date | None = None,
+                 progress: Progress | None = None) -> list[CheckedDispensation]:
+    """Analyse the period, record each dispensation's level and queue status; return the checked list.
+
+    Two short transactions around the analysis: on SQLite the counters must not wait for it.
+    """
+    until = until or date.today()
+    end = _start(until + timedelta(days=1))
+    with uow:
+        records = _records(uow.dispensations, _start(since - timedelta(days=HISTORY_DAYS)), end)
+        profiles = _profiles(uow.dispensations, {r.patient_id for r in records if r.patient_id})
+    in_period = [r for r in records if _start(since) <= _naive(r.dispensed_at) < end]
+    checked = _analyse_all(in_period, _histories(records), profiles, reference, progress)
+    with uow:
+        _store(uow.dispensations, checked)
+        uow.commit()
+    return checked
+
+
 def deferred_check(session_factory: sessionmaker[Session], reference: AnalysisReference, *, since: date,
                    until: date | None = None, progress: Progress | None = None) -> list[CheckedDispensation]:
-    """Analyse the period, record each dispensation's level and queue status; return the checked list."""
-    until = until or date.today()
-    with session_factory() as session:
-        records = _records(session, _start(since - timedelta(days=HISTORY_DAYS)), _start(until + timedelta(days=1)))
-        profiles = _profiles(session, {r.patient_id for r in records if r.patient_id})
-    in_period = [r for r in records if _start(since) <= _naive(r.dispensed_at) < _start(until + timedelta(days=1))]
-    checked = _analyse_all(in_period, _histories(records), profiles, reference, progress)
-    with session_factory.begin() as session:
-        _store(session, checked)
-    return checked
+    """Transition: the call of code not yet on a unit of work (`check_period` is the use case)."""
+    with closing(SqlUnitOfWork(session_factory)) as uow:
+        return check_period(since, uow=uow, reference=reference, until=until, progress=progress)
 
 
 def _start(day: date) -> datetime:
@@ -77,34 +93,18 @@ def _naive(value: datetime) -> datetime:
     return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
 
 
-def _records(session: Session, start: datetime, end: datetime) -> list[_Record]:
-    rows = session.execute(
-        select(Dispensation.id, Dispensation.dispensed_at, Dispensation.patient_id, Dispensation.prescriber_rpps,
-               DispensedLine.cip13, DispensedLine.cis, DispensedLine.drug, DispensedLine.posology,
-               DispensedLine.duration_days)
-        .join(DispensedLine, DispensedLine.dispensation_id == Dispensation.id)
-        .where(Dispensation.dispensed_at >= start, Dispensation.dispensed_at < end)
-        .order_by(Dispensation.dispensed_at, Dispensation.id, DispensedLine.position)
-    )
+def _records(dispensations: DispensationRepository, start: datetime, end: datetime) -> list[_Record]:
     grouped: dict[int, list[Any]] = defaultdict(list)
-    for row in rows:
+    for row in dispensations.lines_between(start, end):
         grouped[row.id].append(row)
     return [_Record(rs[0].id, rs[0].dispensed_at, rs[0].patient_id, rs[0].prescriber_rpps,
                     tuple((r.cip13 or r.cis or r.drug, r.posology or "", r.duration_days) for r in rs))
             for rs in grouped.values()]
 
 
-def _profiles(session: Session, patient_ids: set[int]) -> dict[int, PatientProfile]:
-    profiles = {}
-    for chunk in _chunks(sorted(patient_ids), 900):
-        for p in session.scalars(select(m.Patient).where(m.Patient.id.in_(chunk))):
-            profiles[p.id] = PatientProfile(birth_date=p.birth_date, sex=p.sex, allergies=tuple(p.allergies or ()))
-    return profiles
-
-
-def _chunks(values: list[int], size: int) -> Iterable[list[int]]:
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
+def _profiles(dispensations: DispensationRepository, patient_ids: set[int]) -> dict[int, PatientProfile]:
+    return {p.id: PatientProfile(birth_date=p.birth_date, sex=p.sex, allergies=tuple(p.allergies or ()))
+            for p in dispensations.patients_among(patient_ids)}
 
 
 def _histories(records: list[_Record]) -> dict[int, list[_Record]]:
@@ -170,48 +170,51 @@ def _check_one(record: _Record, histories: dict[int, list[_Record]], profiles: d
                                len(analysis.findings), top.message[:300] if top else "")
 
 
-def _store(session: Session, checked: list[CheckedDispensation]) -> None:
+def _store(dispensations: DispensationRepository, checked: list[CheckedDispensation]) -> None:
     groups: dict[tuple[str, str | None], list[int]] = defaultdict(list)
     for c in checked:
         groups[(_status_for(c.level), c.level)].append(c.id)
     for (status, level), ids in groups.items():
-        for chunk in _chunks(ids, 900):
-            session.execute(update(Dispensation).where(Dispensation.id.in_(chunk),
-                                                       Dispensation.check_status == "a_controler")
-                            .values(check_status=status, check_level=level, checked_by="analyse différée"))
+        dispensations.record_check(ids, status=status, level=level)
 
 
 def _status_for(level: str | None) -> str:
     return "a_revoir" if level is not None and Level[level] <= REVIEW_FROM else "controlee"
 
 
-def mark_checked(session: Session, operator: CurrentOperator, dispensation_id: int, *, note: str,
+def mark_checked(dispensation_id: int, *, uow: UnitOfWork, operator: CurrentOperator, note: str,
                  now: datetime) -> Dispensation:
     """A pharmacist closes a dispensation of the review queue."""
     operator.require(Permission.PHARMACIST_ACT)
-    dispensation = session.get(Dispensation, dispensation_id)
-    if dispensation is None:
-        raise NotFound(f"Aucune délivrance n° {dispensation_id}.")
-    if dispensation.check_status == "controlee":
-        raise RuleViolation("Cette délivrance est déjà contrôlée.")
-    dispensation.check_status, dispensation.checked_by, dispensation.checked_at = "controlee", operator.code, now
-    dispensation.check_note = note.strip()
-    record_access(session, Actor(operator.code, operator.workstation), action="write", object_type="dispensation",
-                  object_id=str(dispensation_id), detail="contrôle différé : contrôlée", now=now)
-    return dispensation
+    with uow:
+        dispensation = uow.dispensations.by_id(dispensation_id)
+        if dispensation is None:
+            raise NotFound(f"Aucune délivrance n° {dispensation_id}.")
+        if dispensation.check_status == "controlee":
+            raise RuleViolation("Cette délivrance est déjà contrôlée.")
+        dispensation.check_status, dispensation.checked_by, dispensation.checked_at = "controlee", operator.code, now
+        dispensation.check_note = note.strip()
+        audit(uow, Actor(operator.code, operator.workstation), action="write", object_type="dispensation",
+              object_id=str(dispensation_id), detail="contrôle différé : contrôlée", now=now)
+        uow.commit()
+        return dispensation
 
 
-def queue(session: Session, operator: CurrentOperator, status: str, *, now: datetime,
-          limit: int = 200) -> list[tuple[Dispensation, list[DispensedLine], m.Patient | None]]:
+QueueEntry = tuple[Dispensation, list[DispensedLine], Patient | None]
+
+
+def queue(status: str, *, uow: UnitOfWork, operator: CurrentOperator, now: datetime,
+          limit: int = 200) -> list[QueueEntry]:
+    """One file of the deferred check's queue, with each dispensation's lines and patient (audited)."""
     operator.require(Permission.READ_PATIENTS)
     if status not in CHECK_STATUSES:
         raise RuleViolation(f"File inconnue : {status}.")
-    rows = list(session.scalars(select(Dispensation).where(Dispensation.check_status == status)
-                                .order_by(Dispensation.dispensed_at.desc()).limit(limit)))
-    lines: dict[int, list[DispensedLine]] = defaultdict(list)
-    for line in session.scalars(select(DispensedLine).where(DispensedLine.dispensation_id.in_([d.id for d in rows]))
-                                .order_by(DispensedLine.position)):
-        lines[line.dispensation_id].append(line)
-    record_access(session, Actor(operator.code, operator.workstation), action="read", object_type="check_queue",
-                  object_id=status, detail=f"{len(rows)} délivrance(s)", now=now)
-    return [(d, lines[d.id], session.get(m.Patient, d.patient_id) if d.patient_id else None) for d in rows]
+    with uow:
+        rows = uow.dispensations.in_queue(status, limit=limit)
+        lines = uow.dispensations.lines_of([d.id for d in rows])
+        audit(uow, Actor(operator.code, operator.workstation), action="read", object_type="check_queue",
+              object_id=status, detail=f"{len(rows)} délivrance(s)", now=now)
+        entries = [(d, lines.get(d.id, []), uow.dispensations.patient(d.patient_id) if d.patient_id else None)
+                   for d in rows]
+        uow.commit()
+        return entries

@@ -7,10 +7,7 @@ import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from typing import Any
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from comptoir.analysis.reference import AnalysisReference, Component, Product, ThesaurusIndex, dci_display
 from comptoir.analysis.resolve import SALT_WORDS
@@ -18,6 +15,10 @@ from comptoir.refdata.search import DrugIndex, fold, tokens
 from comptoir.refdata.thesaurus import InteractionEntry
 from comptoir.services.refdata.drugs import DrugIndexCache, dosage_in_mg
 from comptoir.store import models as m
+from comptoir.store.refdata import ReferenceRepository, reference_repository
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 _PACK = re.compile(r"de\s+(\d+)\s+(?:comprimé|gélule|sachet|capsule|suppositoire|ampoule|dose|pastille|ovule|"
                    r"lyophilisat|patch|dispositif|seringue|stylo|flacon|unidose|récipient)", re.I)
@@ -32,24 +33,23 @@ def pack_size(label: str) -> int | None:
     return int(found[-1]) * (int(leading.group(1)) if leading and label.count(" de ") == 1 else 1)
 
 
-def build_reference(session: Session, index: DrugIndex) -> AnalysisReference:
-    thesaurus_names = _thesaurus_names_by_code(session)
-    components = _components(session, thesaurus_names)
-    presentations = list(session.execute(select(m.Presentation.cis, m.Presentation.cip13, m.Presentation.price_eur,
-                                                m.Presentation.label)))
+def build_reference(source: ReferenceRepository | Session, index: DrugIndex) -> AnalysisReference:
+    reference = reference_repository(source)
+    components = _components(reference.compositions(), _thesaurus_names_by_code(reference))
+    presentations = reference.presentation_prices()
     conditions: dict[str, list[str]] = defaultdict(list)
-    for cis, condition in session.execute(select(m.PrescriptionCondition.cis, m.PrescriptionCondition.condition)):
+    for cis, condition in reference.prescription_conditions():
         conditions[cis].append(condition)
     products = {spec.cis: _product(spec, components.get(spec.cis, ()), conditions.get(spec.cis, ()))
-                for spec in session.scalars(select(m.Specialty))}
+                for spec in reference.specialties()}
     _attach_presentations(products, presentations)
     _borrow_missing_atc(products)
     words = {w for p in products.values() for n in p.substance_names for w in tokens(n)}
     return AnalysisReference(
-        index=index, products=products, thesaurus=_thesaurus(session),
+        index=index, products=products, thesaurus=_thesaurus(reference),
         cip13_to_cis={cip13: cis for cis, cip13, _, _ in presentations},
         cip13_price={cip13: float(price) for _, cip13, price, _ in presentations if price is not None},
-        bdpm_date=_bdpm_date(session),
+        bdpm_date=_bdpm_date(reference),
         substance_words=frozenset(w for w in words if w not in SALT_WORDS and not w[0].isdigit()),
     )
 
@@ -92,18 +92,18 @@ def _substance_route(product: Product) -> tuple[str, str]:
     return (fold(product.components[0].name), product.routes[0] if product.routes else "")
 
 
-def _thesaurus_names_by_code(session: Session) -> dict[str, frozenset[str]]:
+def _thesaurus_names_by_code(reference: ReferenceRepository) -> dict[str, frozenset[str]]:
     names: dict[str, set[str]] = defaultdict(set)
-    for code, name in session.execute(select(m.ThesaurusSubstanceMap.substance_code,
-                                             m.ThesaurusSubstanceMap.thesaurus_name)):
+    for code, name in reference.thesaurus_spellings():
         names[code].add(fold(name))
     return {code: frozenset(v) for code, v in names.items()}
 
 
-def _components(session: Session, thesaurus_names: dict[str, frozenset[str]]) -> dict[str, list[Component]]:
+def _components(compositions: Iterable[m.Composition],
+                thesaurus_names: dict[str, frozenset[str]]) -> dict[str, list[Component]]:
     """One component per SA/FT link: the fraction thérapeutique's name and dosage preferred."""
     groups: dict[tuple[str, object], list[m.Composition]] = defaultdict(list)
-    for row in session.scalars(select(m.Composition).order_by(m.Composition.id)):
+    for row in compositions:
         groups[(row.cis, row.link_number if row.link_number is not None else f"#{row.id}")].append(row)
     components: dict[str, list[Component]] = defaultdict(list)
     for (cis, _), rows in groups.items():
@@ -115,26 +115,23 @@ def _components(session: Session, thesaurus_names: dict[str, frozenset[str]]) ->
     return components
 
 
-def _thesaurus(session: Session) -> ThesaurusIndex | None:
-    release = session.scalars(select(m.RefdataRelease).where(m.RefdataRelease.kind == "thesaurus")
-                              .order_by(m.RefdataRelease.id.desc())).first()
+def _thesaurus(reference: ReferenceRepository) -> ThesaurusIndex | None:
+    release = reference.latest_release("thesaurus")
     if release is None:
         return None
     entries = [InteractionEntry(r.protagonist_a, r.protagonist_b, r.level_raw, tuple(r.levels.split(";")), r.risk,
                                 r.conduct, r.pdf_page, r.block)
-               for r in session.scalars(select(m.ThesaurusInteraction).where(m.ThesaurusInteraction.block == "entry"))]
+               for r in reference.thesaurus_entries()]
     members: dict[str, list[str]] = defaultdict(list)
-    for class_name, substance in session.execute(select(m.ThesaurusClassMember.class_name,
-                                                        m.ThesaurusClassMember.substance)):
+    for class_name, substance in reference.thesaurus_class_members():
         members[class_name].append(substance)
     edition = release.data_date.isoformat() if release.data_date else "?"
     return ThesaurusIndex.build(edition, entries, members)
 
 
-def _bdpm_date(session: Session) -> str:
-    day = session.scalar(select(m.RefdataRelease.data_date).where(m.RefdataRelease.kind == "bdpm")
-                         .order_by(m.RefdataRelease.id.desc()))
-    return day.isoformat() if day else ""
+def _bdpm_date(reference: ReferenceRepository) -> str:
+    release = reference.latest_release("bdpm")
+    return release.data_date.isoformat() if release and release.data_date else ""
 
 
 class AnalysisReferenceCache:
@@ -149,9 +146,11 @@ class AnalysisReferenceCache:
         with self._lock:
             self._built = (index, reference)
 
-    def get(self, session: Session) -> AnalysisReference:
-        index = self._drug_index.get(session)
+    def get(self, source: ReferenceRepository | Session) -> AnalysisReference:
+        """`get(uow.reference)` inside a unit of work; a bare session is still accepted during the transition."""
+        reference = reference_repository(source)
+        index = self._drug_index.get(reference)
         with self._lock:
             if self._built is None or self._built[0] is not index:
-                self._built = (index, build_reference(session, index))
+                self._built = (index, build_reference(reference, index))
             return self._built[1]

@@ -87,7 +87,7 @@ def send_billing(dispensation_id: int, *, uow: UnitOfWork, operator: CurrentOper
         if uow.eprescriptions.outbox_statuses([f"{key}-facturation"]):
             raise Conflict(f"Complément de facturation déjà envoyé pour la délivrance {dispensation_id}.")
         amounts = tuple((line.prescription_line or 0, _price(uow, line))
-                        for line in uow.dispensations.lines_of(dispensation.id))
+                        for line in uow.dispensations.lines_of([dispensation.id])[dispensation.id])
         billing = Billing(f"F{dispensation.id:08d}", now.date(), amounts)
         message = enqueue_billing(uow, dispensation.prescription_id or "", key, billing, now=now,
                                   label=f"Facturation de l'ordonnance {dispensation.prescription_id}")

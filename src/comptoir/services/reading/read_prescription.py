@@ -1,27 +1,35 @@
 """Use cases around paper prescriptions: read one, measure the reader.
 
-Each loads the drug index through the runtime's cache (`runtime.drug_index.get(session)`) with the
-session the caller already holds: a second session would wait on the first one's lock on SQLite.
+Each loads the drug index through the runtime's cache in a short unit of work, ended before the OCR:
+on SQLite its transaction holds the write lock, and a second of Tesseract must not keep the other
+counters waiting.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from comptoir.errors import NotFound, RuleViolation
 from comptoir.reading.prescription_reader import ReadResult, read_prescription
 from comptoir.reading.read_eval import EvalReport, evaluate_directory, truth_files
 from comptoir.refdata.search import DrugIndex
-from comptoir.services.platform.runtime import Runtime
+from comptoir.services.refdata.drugs import DrugIndexCache
+
+if TYPE_CHECKING:
+    from comptoir.services.platform.unit_of_work import UnitOfWork
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
-def read_paper_prescription(source: Path | bytes, *, runtime: Runtime, session: Session) -> ReadResult:
-    return read_with_index(source, runtime.drug_index.get(session))
+def read_paper_prescription(source: Path | bytes, *, uow: UnitOfWork, drug_index: DrugIndexCache) -> ReadResult:
+    return read_with_index(source, _index(uow, drug_index))
+
+
+def _index(uow: UnitOfWork, drug_index: DrugIndexCache) -> DrugIndex:
+    with uow:
+        return drug_index.get(uow.reference)
 
 
 def read_with_index(source: Path | bytes, index: DrugIndex) -> ReadResult:
@@ -37,12 +45,12 @@ def count_pages(directory: Path) -> int:
     return len(truth_files(directory))
 
 
-def evaluate_reading(directory: Path, *, runtime: Runtime, session: Session,
+def evaluate_reading(directory: Path, *, uow: UnitOfWork, drug_index: DrugIndexCache,
                      on_page: Callable[[str], None] | None = None) -> EvalReport:
     if count_pages(directory) == 0:
         raise NotFound(f"Aucune ordonnance de test (image + .json) dans {directory} : "
                        "lancez « comptoir read generate ».")
-    return evaluate_directory(directory, index=runtime.drug_index.get(session), on_page=on_page)
+    return evaluate_directory(directory, index=_index(uow, drug_index), on_page=on_page)
 
 
 def analysis_case(result: ReadResult, *, today: str) -> dict[str, object]:

@@ -8,14 +8,18 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from comptoir.errors import NotFound
 from comptoir.refdata.search import DrugIndex, DrugRecord
 from comptoir.services.refdata import index_file
 from comptoir.store import models as m
+from comptoir.store.refdata import ReferenceRepository, reference_repository
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from comptoir.services.platform.unit_of_work import UnitOfWork
 
 _DOSAGE = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(mg|g|µg|microgrammes?)\b", re.IGNORECASE)
 _UNIT_IN_MG = {"mg": 1.0, "g": 1000.0, "µg": 0.001, "microgramme": 0.001, "microgrammes": 0.001}
@@ -29,29 +33,27 @@ def dosage_in_mg(dosage: str) -> float | None:
     return round(float(found.group(1).replace(",", ".")) * _UNIT_IN_MG[found.group(2).lower()], 6)
 
 
-def load_drug_records(session: Session) -> list[DrugRecord]:
-    substances, strengths = _substances_by_cis(session)
+def load_drug_records(source: ReferenceRepository | Session) -> list[DrugRecord]:
+    reference = reference_repository(source)
+    substances, strengths = _substances_by_cis(reference)
     cip13: dict[str, list[str]] = defaultdict(list)
     cip7: dict[str, list[str]] = defaultdict(list)
-    for cis, c13, c7 in session.execute(select(m.Presentation.cis, m.Presentation.cip13, m.Presentation.cip7)):
+    for cis, c13, c7 in reference.presentation_codes():
         cip13[cis].append(c13)
         cip7[cis].append(c7)
-    rows = session.execute(select(m.Specialty.cis, m.Specialty.name, m.Specialty.marketing_status))
     return [
         DrugRecord(cis=cis, name=name, substances=tuple(substances.get(cis, ())), cip13=tuple(cip13.get(cis, ())),
                    cip7=tuple(cip7.get(cis, ())), marketed=status == "Commercialisée",
                    strengths_mg=tuple(sorted(strengths.get(cis, ()))))
-        for cis, name, status in rows
+        for cis, name, status in reference.specialty_names()
     ]
 
 
-def _substances_by_cis(session: Session) -> tuple[dict[str, list[str]], dict[str, set[float]]]:
+def _substances_by_cis(reference: ReferenceRepository) -> tuple[dict[str, list[str]], dict[str, set[float]]]:
     """Each specialty's substances, the fraction thérapeutique preferred over its salt (SA/FT link)."""
     chosen: dict[tuple[str, int | None, str], str] = {}
     strengths: dict[str, set[float]] = defaultdict(set)
-    query = select(m.Composition.cis, m.Composition.link_number, m.Composition.nature,
-                   m.Composition.substance_name, m.Composition.dosage, m.Composition.id).order_by(m.Composition.id)
-    for cis, link, nature, name, dosage, row_id in session.execute(query):
+    for cis, link, nature, name, dosage, row_id in reference.composition_dosages():
         key = (cis, link, "") if link is not None else (cis, None, str(row_id))
         if nature == "FT" or key not in chosen:
             chosen[key] = name.lower()
@@ -66,7 +68,10 @@ def _substances_by_cis(session: Session) -> tuple[dict[str, list[str]], dict[str
 
 
 class DrugIndexCache:
-    """One index per process, rebuilt when a new reference has been imported."""
+    """One index per process, rebuilt when a new reference has been imported.
+
+    `get(uow.reference)` inside a unit of work; a bare session is still accepted during the transition.
+    """
 
     def __init__(self, directory: Path | None = None) -> None:
         self._lock = threading.Lock()
@@ -75,28 +80,24 @@ class DrugIndexCache:
         self._directory = directory
         """Where to keep the built index between processes (index_file.py); None: in memory only."""
 
-    def preload(self, session: Session, index: DrugIndex) -> None:
+    def preload(self, source: ReferenceRepository | Session, index: DrugIndex) -> None:
         """Use an index already built from the same reference (tests, forked workers)."""
         with self._lock:
-            self._index, self._key = index, _release_key(session)
+            self._index, self._key = index, reference_repository(source).release_key()
 
-    def get(self, session: Session) -> DrugIndex:
-        key = _release_key(session)
+    def get(self, source: ReferenceRepository | Session) -> DrugIndex:
+        reference = reference_repository(source)
+        key = reference.release_key()
         with self._lock:
             if self._index is None or key != self._key:
-                self._index, self._key = self._build(session, key), key
+                self._index, self._key = self._build(reference, key), key
             return self._index
 
-    def _build(self, session: Session, key: tuple[int, int]) -> DrugIndex:
+    def _build(self, reference: ReferenceRepository, key: tuple[int, int]) -> DrugIndex:
         if self._directory is None:
-            return DrugIndex(load_drug_records(session))
-        return index_file.cached_index(self._directory, index_file.index_key(session, key),
-                                       build=lambda: DrugIndex(load_drug_records(session)))
-
-
-def _release_key(session: Session) -> tuple[int, int]:
-    last = session.scalar(select(func.max(m.RefdataRelease.id))) or 0
-    return (last, session.scalar(select(func.count()).select_from(m.Specialty)) or 0)
+            return DrugIndex(load_drug_records(reference))
+        return index_file.cached_index(self._directory, index_file.index_key(reference, key),
+                                       build=lambda: DrugIndex(load_drug_records(reference)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +110,13 @@ class DrugSummary:
 
     def contract(self) -> dict[str, object]:
         return {"cis": self.cis, "name": self.name, "substances": self.substances, "cip13": self.cip13}
+
+
+def find_drugs(query: str, *, uow: UnitOfWork, drug_index: DrugIndexCache, limit: int = 20) -> list[DrugSummary]:
+    """Search by brand, DCI, CIP13, CIP7 or CIS; the index is built once per reference."""
+    with uow:
+        index = drug_index.get(uow.reference)
+    return search_drugs(index, query, limit=limit)
 
 
 def search_drugs(index: DrugIndex, query: str, *, limit: int = 20) -> list[DrugSummary]:
@@ -148,43 +156,29 @@ GENERIC_KINDS = {0: "princeps", 1: "générique", 2: "générique par complémen
                  4: "générique substituable"}
 
 
-def drug_sheet(session: Session, cis: str) -> DrugSheet:
-    specialty = session.get(m.Specialty, cis)
+def drug_sheet(cis: str, *, uow: UnitOfWork) -> DrugSheet:
+    with uow:
+        sheet = _sheet(uow.reference, cis)
+        uow.commit()  # a rollback would expire the rows the page is about to read
+        return sheet
+
+
+def _sheet(reference: ReferenceRepository, cis: str) -> DrugSheet:
+    specialty = reference.specialty(cis)
     if specialty is None:
         raise NotFound(f"Aucune spécialité de code CIS {cis}.")
     return DrugSheet(
         specialty=specialty,
-        compositions=list(session.scalars(select(m.Composition).where(m.Composition.cis == cis)
-                                          .order_by(m.Composition.link_number, m.Composition.nature))),
-        presentations=_presentations(session, cis),
-        generic_groups=_generic_groups(session, cis),
-        conditions=list(session.scalars(select(m.PrescriptionCondition.condition)
-                                        .where(m.PrescriptionCondition.cis == cis))),
-        opinions=list(session.scalars(select(m.HasOpinion).where(m.HasOpinion.cis == cis)
-                                      .order_by(m.HasOpinion.opinion_date.desc()))),
-        availability=list(session.scalars(select(m.AvailabilityAlert).where(m.AvailabilityAlert.cis == cis))),
+        compositions=reference.compositions_of(cis),
+        presentations=[_presentation(p) for p in reference.presentations_of(cis)],
+        generic_groups=[(group, kind, reference.other_members(group.id, cis))
+                        for group, kind in reference.generic_memberships(cis)],
+        conditions=reference.conditions_of(cis),
+        opinions=reference.opinions_of(cis),
+        availability=reference.availability_of(cis),
     )
 
 
-def _presentations(session: Session, cis: str) -> list[PresentationView]:
-    rows = session.scalars(select(m.Presentation).where(m.Presentation.cis == cis).order_by(m.Presentation.label))
-    return [
-        PresentationView(p.cip13, p.cip7, p.label, p.price_eur, p.reimbursement_rate,
-                         p.status == "Présentation active" and p.marketing_state == "Déclaration de commercialisation")
-        for p in rows
-    ]
-
-
-def _generic_groups(session: Session, cis: str) -> list[tuple[m.GenericGroup, int, list[tuple[str, str, int]]]]:
-    groups = []
-    for member in session.scalars(select(m.GenericMember).where(m.GenericMember.cis == cis)):
-        group = session.get(m.GenericGroup, member.group_id)
-        others = session.execute(
-            select(m.Specialty.cis, m.Specialty.name, m.GenericMember.kind)
-            .join(m.GenericMember, m.GenericMember.cis == m.Specialty.cis)
-            .where(m.GenericMember.group_id == member.group_id, m.GenericMember.cis != cis)
-            .order_by(m.GenericMember.kind, m.Specialty.name)
-        )
-        if group is not None:
-            groups.append((group, member.kind, [(c, n, k) for c, n, k in others]))
-    return groups
+def _presentation(p: m.Presentation) -> PresentationView:
+    marketed = p.status == "Présentation active" and p.marketing_state == "Déclaration de commercialisation"
+    return PresentationView(p.cip13, p.cip7, p.label, p.price_eur, p.reimbursement_rate, marketed)

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
-from typing import Any
-
-from sqlalchemy import delete, insert
-from sqlalchemy.orm import Session, sessionmaker
+from typing import TYPE_CHECKING, Any
 
 from comptoir.errors import ConfigurationError
 from comptoir.refdata import bdpm
@@ -24,7 +22,13 @@ from comptoir.refdata.sources import RefdataSource
 from comptoir.refdata.substance_names import map_thesaurus_names, thesaurus_substance_names
 from comptoir.refdata.thesaurus import Thesaurus, read_thesaurus_csv
 from comptoir.refdata.thesaurus_pdf import guess_edition, parse_thesaurus_text, read_thesaurus_pdf
-from comptoir.store import models as m
+from comptoir.store.refdata import ReferenceRepository
+from comptoir.store.unit_of_work import SqlUnitOfWork
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from comptoir.services.platform.unit_of_work import UnitOfWork
 
 Step = Callable[[str], None]
 """Called with a French label before each step (drives the CLI's progress bar)."""
@@ -145,61 +149,36 @@ def bdpm_data_date(parsed: ParsedReference, today: date) -> date | None:
                 if row.marketing_date and row.marketing_date <= today), default=None)
 
 
-def store_reference(session: Session, parsed: ParsedReference, *, now: datetime) -> ImportSummary:
+def store_reference(reference: ReferenceRepository, parsed: ParsedReference, *, now: datetime) -> ImportSummary:
     """Replace the whole reference; the caller commits."""
-    for table in REFDATA_TABLES:
-        session.execute(delete(table))
-    counts = _insert_bdpm(session, parsed)
-    counts |= _insert_thesaurus(session, parsed)
+    reference.clear()
+    counts = _insert_bdpm(reference, parsed)
+    counts |= _insert_thesaurus(reference, parsed)
     bdpm_date = bdpm_data_date(parsed, now.date())
-    _record_releases(session, parsed, counts, bdpm_date, now)
+    _record_releases(reference, parsed, counts, bdpm_date, now)
     edition = parsed.thesaurus.edition if parsed.thesaurus else None
     return ImportSummary(parsed.source.description, bdpm_date, edition, counts, tuple(parsed.notes))
-
-
-REFDATA_TABLES = (
-    m.ThesaurusSubstanceMap,
-    m.ThesaurusInteraction,
-    m.ThesaurusClassMember,
-    m.ThesaurusProtagonist,
-    m.HasOpinion,
-    m.AvailabilityAlert,
-    m.PrescriptionCondition,
-    m.GenericMember,
-    m.GenericGroup,
-    m.Composition,
-    m.Substance,
-    m.Presentation,
-    m.Specialty,
-    m.RefdataRelease,
-)
 
 
 def _rows_of(records: Iterable[Any], skip: Sequence[str] = ()) -> list[dict[str, Any]]:
     return [{f.name: getattr(r, f.name) for f in fields(r) if f.name not in skip} for r in records]
 
 
-def _bulk(session: Session, model: type[m.Base], rows: list[dict[str, Any]]) -> int:
-    for start in range(0, len(rows), 5000):
-        session.execute(insert(model), rows[start : start + 5000])
-    return len(rows)
-
-
-def _insert_bdpm(session: Session, parsed: ParsedReference) -> dict[str, int]:
+def _insert_bdpm(reference: ReferenceRepository, parsed: ParsedReference) -> dict[str, int]:
     atc = {row.cis: row for row in parsed.atc}
     specialties = _rows_of(parsed.specialties)
     for row in specialties:
         found = atc.get(row["cis"])
         row["atc_code"], row["atc_method"] = (found.atc_code, found.method) if found else (None, None)
     return {
-        "specialites": _bulk(session, m.Specialty, specialties),
-        "presentations": _bulk(session, m.Presentation, _rows_of(_unique_cip13(parsed.presentations))),
-        "substances": _bulk(session, m.Substance, _substances(parsed.compositions)),
-        "compositions": _bulk(session, m.Composition, _rows_of(parsed.compositions)),
-        **_insert_generics(session, parsed.generics),
-        "conditions": _bulk(session, m.PrescriptionCondition, _rows_of(parsed.conditions)),
-        "disponibilite": _bulk(session, m.AvailabilityAlert, _rows_of(parsed.availability)),
-        "avis_has": _bulk(session, m.HasOpinion, _opinion_rows(parsed)),
+        "specialites": reference.add_specialties(specialties),
+        "presentations": reference.add_presentations(_rows_of(_unique_cip13(parsed.presentations))),
+        "substances": reference.add_substances(_substances(parsed.compositions)),
+        "compositions": reference.add_compositions(_rows_of(parsed.compositions)),
+        **_insert_generics(reference, parsed.generics),
+        "conditions": reference.add_conditions(_rows_of(parsed.conditions)),
+        "disponibilite": reference.add_availability(_rows_of(parsed.availability)),
+        "avis_has": reference.add_opinions(_opinion_rows(parsed)),
         "atc": len(atc),
     }
 
@@ -215,12 +194,12 @@ def _substances(compositions: list[bdpm.CompositionRow]) -> list[dict[str, Any]]
     return [{"code": code, "name": counter.most_common(1)[0][0]} for code, counter in names.items()]
 
 
-def _insert_generics(session: Session, generics: list[bdpm.GenericRow]) -> dict[str, int]:
+def _insert_generics(reference: ReferenceRepository, generics: list[bdpm.GenericRow]) -> dict[str, int]:
     groups = {row.group_id: row.group_label for row in generics}
     members = {(row.group_id, row.cis): row for row in generics}
-    _bulk(session, m.GenericGroup, [{"id": gid, "label": label} for gid, label in groups.items()])
+    reference.add_generic_groups([{"id": gid, "label": label} for gid, label in groups.items()])
     return {"groupes_generiques": len(groups),
-            "membres_generiques": _bulk(session, m.GenericMember, _rows_of(members.values(), ("group_label",)))}
+            "membres_generiques": reference.add_generic_members(_rows_of(members.values(), ("group_label",)))}
 
 
 def _opinion_rows(parsed: ParsedReference) -> list[dict[str, Any]]:
@@ -230,7 +209,7 @@ def _opinion_rows(parsed: ParsedReference) -> list[dict[str, Any]]:
     return rows
 
 
-def _insert_thesaurus(session: Session, parsed: ParsedReference) -> dict[str, int]:
+def _insert_thesaurus(reference: ReferenceRepository, parsed: ParsedReference) -> dict[str, int]:
     thesaurus = parsed.thesaurus
     if thesaurus is None:
         return {}
@@ -247,11 +226,11 @@ def _insert_thesaurus(session: Session, parsed: ParsedReference) -> dict[str, in
     ]
     members = {(p.name, s) for p in thesaurus.protagonists for s in p.members}
     return {
-        "interactions": _bulk(session, m.ThesaurusInteraction, entries),
-        "protagonistes": _bulk(session, m.ThesaurusProtagonist, protagonists),
-        "membres_de_classes": _bulk(session, m.ThesaurusClassMember,
-                                    [{"class_name": c, "substance": s} for c, s in sorted(members)]),
-        "substances_reliees": _bulk(session, m.ThesaurusSubstanceMap, _substance_map(parsed, thesaurus)),
+        "interactions": reference.add_interactions(entries),
+        "protagonistes": reference.add_protagonists(protagonists),
+        "membres_de_classes": reference.add_class_members([{"class_name": c, "substance": s}
+                                                         for c, s in sorted(members)]),
+        "substances_reliees": reference.add_substance_map(_substance_map(parsed, thesaurus)),
     }
 
 
@@ -269,22 +248,32 @@ def _substance_map(parsed: ParsedReference, thesaurus: Thesaurus) -> list[dict[s
 
 
 def _record_releases(
-    session: Session, parsed: ParsedReference, counts: dict[str, int], bdpm_date: date | None, now: datetime
+    reference: ReferenceRepository, parsed: ParsedReference, counts: dict[str, int], bdpm_date: date | None,
+    now: datetime,
 ) -> None:
     source = parsed.source.description
-    session.add(m.RefdataRelease(kind="bdpm", source=source, data_date=bdpm_date, imported_at=now,
-                                 counts=counts, licence=bdpm.BDPM_LICENCE))
+    reference.add_release(kind="bdpm", source=source, data_date=bdpm_date, imported_at=now, counts=counts,
+                          licence=bdpm.BDPM_LICENCE)
     if parsed.thesaurus is not None:
-        session.add(m.RefdataRelease(kind="thesaurus", source=f"{THESAURUS_SOURCE} — {source}",
-                                     data_date=date.fromisoformat(parsed.thesaurus.edition), imported_at=now,
-                                     counts={"interactions": len(parsed.thesaurus.entries)},
-                                     licence=THESAURUS_LICENCE))
+        reference.add_release(kind="thesaurus", source=f"{THESAURUS_SOURCE} — {source}",
+                              data_date=date.fromisoformat(parsed.thesaurus.edition), imported_at=now,
+                              counts={"interactions": len(parsed.thesaurus.entries)}, licence=THESAURUS_LICENCE)
 
 
-def import_reference(
-    source: RefdataSource, *, session_factory: sessionmaker[Session], now: datetime, step: Step
-) -> ImportSummary:
+def import_reference(source: RefdataSource, *, uow: UnitOfWork | None = None, now: datetime, step: Step,
+                     session_factory: sessionmaker[Session] | None = None) -> ImportSummary:
+    """Every file read and checked first, with no transaction held meanwhile; then one transaction."""
     parsed = read_reference(source, step)
     step("Écriture en base (une transaction)")
-    with session_factory.begin() as session:
-        return store_reference(session, parsed, now=now)
+    if session_factory is not None:  # transition: callers not yet on a unit of work
+        with closing(SqlUnitOfWork(session_factory)) as bridged:
+            return _replace_reference(parsed, uow=bridged, now=now)
+    assert uow is not None, "import_reference(..., uow=...)"
+    return _replace_reference(parsed, uow=uow, now=now)
+
+
+def _replace_reference(parsed: ParsedReference, *, uow: UnitOfWork, now: datetime) -> ImportSummary:
+    with uow:
+        summary = store_reference(uow.reference, parsed, now=now)
+        uow.commit()
+        return summary

@@ -17,23 +17,17 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from comptoir.refdata import search
 from comptoir.refdata.search import DrugIndex
-from comptoir.store import models as m
+from comptoir.store.refdata import ReferenceRepository
 
 PREFIX = "drug-index-"
 _BUILDERS = (Path(search.__file__), Path(__file__).with_name("drugs.py"))
 """The index's shape and its records come from these files: a change in either makes a new key."""
 
 
-def index_key(session: Session, release_key: tuple[int, int]) -> str:
-    latest = session.execute(select(m.RefdataRelease.id, m.RefdataRelease.imported_at)
-                             .order_by(m.RefdataRelease.id.desc()).limit(1)).first()
-    digest = hashlib.sha256(repr((session.get_bind().engine.url.render_as_string(hide_password=True), release_key,
-                                  tuple(latest) if latest else None)).encode())
+def index_key(reference: ReferenceRepository, release_key: tuple[int, int]) -> str:
+    digest = hashlib.sha256(repr((reference.database_name(), release_key, reference.last_import())).encode())
     for builder in _BUILDERS:
         digest.update(builder.read_bytes())
     return digest.hexdigest()[:24]

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-
-from sqlalchemy import distinct, func, select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from comptoir.errors import ConfigurationError
 from comptoir.refdata.sources import RefdataSource, download_official, locate_source
@@ -14,6 +12,10 @@ from comptoir.refdata.substance_names import thesaurus_substance_names
 from comptoir.services.platform.runtime import Runtime
 from comptoir.services.refdata.import_reference import ImportSummary, Step, import_reference
 from comptoir.store import models as m
+from comptoir.store.refdata import ReferenceRepository
+
+if TYPE_CHECKING:
+    from comptoir.services.platform.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,30 +60,27 @@ def _release_dict(release: ReleaseView) -> dict[str, object]:
             "imported_at": release.imported_at, "counts": release.counts, "licence": release.licence}
 
 
-def reference_status(session: Session) -> RefdataStatus:
-    releases = [
-        ReleaseView(r.kind, r.source, r.data_date.isoformat() if r.data_date else None,
-                    r.imported_at.isoformat(timespec="seconds"), dict(r.counts), r.licence)
-        for r in session.scalars(select(m.RefdataRelease).order_by(m.RefdataRelease.id))
-    ]
-    return RefdataStatus(
-        releases=releases,
-        specialties=_count(session, m.Specialty),
-        presentations=_count(session, m.Presentation),
-        thesaurus_names=len(_thesaurus_substance_names(session)),
-        thesaurus_names_mapped=session.scalar(
-            select(func.count(distinct(m.ThesaurusSubstanceMap.thesaurus_name)))) or 0,
-    )
+def reference_status(*, uow: UnitOfWork) -> RefdataStatus:
+    with uow:
+        reference = uow.reference
+        return RefdataStatus(
+            releases=[_release_view(r) for r in reference.releases()],
+            specialties=reference.count_specialties(),
+            presentations=reference.count_presentations(),
+            thesaurus_names=len(_thesaurus_substance_names(reference)),
+            thesaurus_names_mapped=reference.count_mapped_thesaurus_names(),
+        )
 
 
-def _count(session: Session, model: type[m.Base]) -> int:
-    return session.scalar(select(func.count()).select_from(model)) or 0
+def _release_view(r: m.RefdataRelease) -> ReleaseView:
+    return ReleaseView(r.kind, r.source, r.data_date.isoformat() if r.data_date else None,
+                       r.imported_at.isoformat(timespec="seconds"), dict(r.counts), r.licence)
 
 
-def _thesaurus_substance_names(session: Session) -> list[str]:
-    classes = set(session.scalars(select(m.ThesaurusClassMember.class_name).distinct()))
-    headers = [n for n in session.scalars(select(m.ThesaurusProtagonist.name)) if n not in classes]
-    return thesaurus_substance_names(headers, session.scalars(select(m.ThesaurusClassMember.substance)))
+def _thesaurus_substance_names(reference: ReferenceRepository) -> list[str]:
+    classes = reference.thesaurus_class_names()
+    headers = [n for n in reference.thesaurus_protagonist_names() if n not in classes]
+    return thesaurus_substance_names(headers, reference.thesaurus_class_substances())
 
 
 def find_source(runtime: Runtime) -> RefdataSource:
@@ -112,14 +111,13 @@ def _http_fetch(url: str) -> bytes:
         raise OSError(str(exc) or type(exc).__name__) from exc
 
 
-def reference_loaded(runtime: Runtime) -> bool:
-    with runtime.session_factory() as session:
-        return session.scalar(select(m.Specialty.cis).limit(1)) is not None
+def reference_loaded(*, uow: UnitOfWork) -> bool:
+    with uow:
+        return uow.reference.is_loaded()
 
 
-def ensure_reference(runtime: Runtime, step: Step) -> ImportSummary | None:
+def ensure_reference(runtime: Runtime, step: Step, *, uow: UnitOfWork) -> ImportSummary | None:
     """Import the reference if the database has none; returns what was imported, or None."""
-    if reference_loaded(runtime):
+    if reference_loaded(uow=uow):
         return None
-    return import_reference(find_source(runtime), session_factory=runtime.session_factory, now=runtime.clock(),
-                            step=step)
+    return import_reference(find_source(runtime), uow=uow, now=runtime.clock(), step=step)

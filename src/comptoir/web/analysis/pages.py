@@ -3,13 +3,11 @@ deferred double check's queue."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from comptoir.domain.interventions import (
     INTERVENTIONS,
@@ -23,12 +21,10 @@ from comptoir.domain.operators import Permission
 from comptoir.errors import RuleViolation
 from comptoir.services.analysis import decisions as pharmaceutical_decisions
 from comptoir.services.analysis import deferred_check
-from comptoir.services.analysis.analyse import analyse_for
+from comptoir.services.analysis.analyse import PatientForAnalysis, analyse_prescription, patient_for_analysis
 from comptoir.services.analysis.decisions import DecisionRequest, FindingRef
-from comptoir.services.identity import patients
 from comptoir.services.platform.operators import CurrentOperator
-from comptoir.store.dispensing import Dispensation, DispensedLine
-from comptoir.web.deps import RuntimeDep, SessionDep, require
+from comptoir.web.deps import RuntimeDep, UowDep, require
 from comptoir.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -39,27 +35,19 @@ QUEUE_LABELS = {"a_revoir": "À revoir", "a_controler": "À contrôler", "contro
 
 
 @router.get("/analyse", response_class=HTMLResponse)
-def analysis_form(request: Request, runtime: RuntimeDep, session: SessionDep, operator: Reader,
+def analysis_form(request: Request, runtime: RuntimeDep, uow: UowDep, operator: Reader,
                   patient: int | None = None) -> HTMLResponse:
     form: dict[str, Any] = {"today": runtime.clock().date().isoformat(), "lines": [("", "")] * LINES}
     if patient is not None:
-        form |= _patient_form(session, operator, patient, runtime.clock())
+        form |= _patient_form(patient_for_analysis(patient, uow=uow, operator=operator, now=runtime.clock()), patient)
     return render(request, "analysis.html", form=form, result=None, problems=PROBLEMS,
                   interventions=INTERVENTIONS, outcomes=OUTCOMES)
 
 
-def _patient_form(session: Session, operator: CurrentOperator, patient_id: int, clock: Any) -> dict[str, Any]:
-    record = patients.read_patient(session, operator, patient_id, now=clock())
-    since = clock() - timedelta(days=365)
-    history = session.execute(
-        select(Dispensation.dispensed_at, DispensedLine.drug)
-        .join(DispensedLine, DispensedLine.dispensation_id == Dispensation.id)
-        .where(Dispensation.patient_id == patient_id, Dispensation.dispensed_at >= since)
-        .order_by(Dispensation.dispensed_at.desc()).limit(60))
-    return {"patient_id": patient_id, "patient_name": f"{record.last_name} {record.first_name}",
-            "birth_date": record.birth_date.isoformat(), "sex": record.sex,
-            "allergies": ", ".join(record.allergies or []),
-            "history": "\n".join(f"{when:%Y-%m-%d} ; {drug}" for when, drug in history)}
+def _patient_form(patient: PatientForAnalysis, patient_id: int) -> dict[str, Any]:
+    return {"patient_id": patient_id, "patient_name": patient.name, "birth_date": patient.birth_date.isoformat(),
+            "sex": patient.sex, "allergies": ", ".join(patient.allergies),
+            "history": "\n".join(f"{when:%Y-%m-%d} ; {drug}" for when, drug in patient.history)}
 
 
 async def posted_fields(request: Request) -> dict[str, str]:
@@ -69,12 +57,12 @@ async def posted_fields(request: Request) -> dict[str, str]:
 
 
 @router.post("/analyse", response_class=HTMLResponse)
-def analyse_page(request: Request, runtime: RuntimeDep, session: SessionDep, operator: Reader,
+def analyse_page(request: Request, runtime: RuntimeDep, uow: UowDep, operator: Reader,
                  fields: Annotated[dict[str, str], Depends(posted_fields)]) -> HTMLResponse:
     case = case_from_form(fields)
     patient_id = int(fields["patient_id"]) if fields.get("patient_id", "").isdigit() else None
-    analysis = analyse_for(session, operator, case, runtime.analysis_reference.get(session), now=runtime.clock(),
-                           patient_id=patient_id)
+    analysis = analyse_prescription(case, uow=uow, operator=operator, analysis_reference=runtime.analysis_reference,
+                                    now=runtime.clock(), patient_id=patient_id)
     lines = [(line["drug"], line["posology"]) for line in case["lines"]]
     form = {**fields, "lines": lines + [("", "")] * (LINES - len(lines))}
     return render(request, "analysis.html", form=form, result=analysis, suggested=suggested_problem,
@@ -113,7 +101,7 @@ def _history(text: str) -> list[dict[str, str]]:
 
 
 @router.post("/analyse/decision", response_class=HTMLResponse)
-def decision(request: Request, runtime: RuntimeDep, session: SessionDep, operator: Pharmacist,
+def decision(request: Request, runtime: RuntimeDep, uow: UowDep, operator: Pharmacist,
              kind: Annotated[str, Form()], level: Annotated[str, Form()], message: Annotated[str, Form()],
              decision: Annotated[str, Form()], drugs: Annotated[str, Form()] = "",
              substances: Annotated[str, Form()] = "", comment: Annotated[str, Form()] = "",
@@ -123,20 +111,20 @@ def decision(request: Request, runtime: RuntimeDep, session: SessionDep, operato
                                                                                      if s), message)
     code = Intervention(problem, intervention, outcome or None) if decision == "intervention" else None
     request_ = DecisionRequest(finding, decision, comment, code, int(patient_id) if patient_id.isdigit() else None)
-    row = pharmaceutical_decisions.record_decision(session, operator, request_, now=runtime.clock())
+    row = pharmaceutical_decisions.record_decision(request_, uow=uow, operator=operator, now=runtime.clock())
     return render(request, "_decision_done.html", row=row, problems=PROBLEMS, interventions=INTERVENTIONS,
                   mentions=pharmaceutical_decisions.REINFORCED_CHECK)
 
 
 @router.get("/controle", response_class=HTMLResponse)
-def check_page(request: Request, runtime: RuntimeDep, session: SessionDep, operator: Reader,
+def check_page(request: Request, runtime: RuntimeDep, uow: UowDep, operator: Reader,
                file: str = "a_revoir") -> HTMLResponse:
-    rows = deferred_check.queue(session, operator, file, now=runtime.clock())
+    rows = deferred_check.queue(file, uow=uow, operator=operator, now=runtime.clock())
     return render(request, "checks.html", rows=rows, current=file, labels=QUEUE_LABELS)
 
 
 @router.post("/controle/{dispensation_id}", response_class=HTMLResponse)
-def check_done(request: Request, dispensation_id: int, runtime: RuntimeDep, session: SessionDep,
+def check_done(request: Request, dispensation_id: int, runtime: RuntimeDep, uow: UowDep,
                operator: Pharmacist, note: Annotated[str, Form()] = "") -> HTMLResponse:
-    row = deferred_check.mark_checked(session, operator, dispensation_id, note=note, now=runtime.clock())
+    row = deferred_check.mark_checked(dispensation_id, uow=uow, operator=operator, note=note, now=runtime.clock())
     return render(request, "_check_done.html", row=row)

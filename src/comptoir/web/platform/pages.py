@@ -13,7 +13,7 @@ from comptoir.errors import AuthenticationFailed
 from comptoir.services.platform import audit_log, operators
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.services.refdata import status as refdata_status
-from comptoir.web.deps import SESSION_COOKIE, RuntimeDep, SessionDep, require, session_token
+from comptoir.web.deps import SESSION_COOKIE, RuntimeDep, SessionDep, UowDep, require, session_token
 from comptoir.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -56,8 +56,8 @@ CounterOperator = Annotated[CurrentOperator, Depends(require(Permission.SEARCH_D
 
 
 @router.get("/", response_class=HTMLResponse)
-def counter_home(request: Request, session: SessionDep, _: CounterOperator) -> HTMLResponse:
-    status = refdata_status.reference_status(session)
+def counter_home(request: Request, uow: UowDep, _: CounterOperator) -> HTMLResponse:
+    status = refdata_status.reference_status(uow=uow)
     return render(request, "home.html", status=status)
 
 

@@ -10,14 +10,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import HTMLResponse
-from sqlalchemy.orm import Session
 
 from comptoir.domain.operators import Permission
-from comptoir.reading.prescription_reader import ReadResult
 from comptoir.services.platform.operators import CurrentOperator
-from comptoir.services.platform.runtime import Runtime
 from comptoir.services.reading import read_prescription as reading
-from comptoir.web.deps import RuntimeDep, SessionDep, require
+from comptoir.web.deps import RuntimeDep, UowDep, require
 from comptoir.web.rendering import render
 
 router = APIRouter()
@@ -25,14 +22,6 @@ Reader = Annotated[CurrentOperator, Depends(require(Permission.READ_PATIENTS))]
 ANALYSIS_PAGE = "/analyse"
 ANALYSIS_LINES = 8
 """The analysis page reads this many lines (`drug_0` … `drug_7`, `posology_0` …)."""
-
-
-def _read(image: bytes, runtime: Runtime, session: Session) -> ReadResult:
-    index = runtime.drug_index.get(session)
-    # End the request's transaction before the OCR: on SQLite it holds the write lock, and a second of
-    # Tesseract must not keep the other counters waiting. Nothing below touches the database.
-    session.commit()
-    return reading.read_with_index(image, index)
 
 
 def _uploaded(file: UploadFile) -> bytes:
@@ -45,19 +34,19 @@ def reading_form(request: Request, _: Reader) -> HTMLResponse:
 
 
 @router.post("/ordonnances/lecture", response_class=HTMLResponse, include_in_schema=False)
-def reading_page(request: Request, runtime: RuntimeDep, session: SessionDep, _: Reader,
+def reading_page(request: Request, runtime: RuntimeDep, uow: UowDep, _: Reader,
                  file: Annotated[UploadFile, File()]) -> HTMLResponse:
-    result = _read(_uploaded(file), runtime, session)
+    result = reading.read_paper_prescription(_uploaded(file), uow=uow, drug_index=runtime.drug_index)
     return render(request, "prescription_reading.html", result=result.contract(), file_name=file.filename,
                   analysis_page=ANALYSIS_PAGE, analysis_lines=ANALYSIS_LINES,
                   today=runtime.clock().date().isoformat())
 
 
 @router.post("/api/prescriptions/read", tags=["ordonnances"])
-def read_api(runtime: RuntimeDep, session: SessionDep, _: Reader,
+def read_api(runtime: RuntimeDep, uow: UowDep, _: Reader,
              file: Annotated[UploadFile, File()]) -> dict[str, object]:
     """Read a paper prescription (PNG, JPEG or scanned PDF): prescriber, patient, date, lines with their
     product, confidence and posology; `analysis_case` is the same, ready for `POST /api/analysis`."""
-    result = _read(_uploaded(file), runtime, session)
+    result = reading.read_paper_prescription(_uploaded(file), uow=uow, drug_index=runtime.drug_index)
     case = reading.analysis_case(result, today=runtime.clock().date().isoformat())
     return {**result.contract(), "analysis_case": case}

@@ -11,7 +11,7 @@ from comptoir.domain.operators import Permission
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.services.refdata import drugs
 from comptoir.services.refdata import status as refdata_status
-from comptoir.web.deps import RuntimeDep, SessionDep, require
+from comptoir.web.deps import RuntimeDep, UowDep, require
 
 router = APIRouter(prefix="/api")
 
@@ -25,20 +25,20 @@ class DrugOut(BaseModel):
 
 @router.get("/drugs", response_model=list[DrugOut], tags=["médicaments"])
 def search_drugs(
-    runtime: RuntimeDep, session: SessionDep,
+    runtime: RuntimeDep, uow: UowDep,
     _: Annotated[CurrentOperator, Depends(require(Permission.SEARCH_DRUGS))],
     q: Annotated[str, Query(min_length=1, max_length=200)], limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> list[DrugOut]:
     """Search the drug reference by brand, DCI, CIP13, CIP7 or CIS; best first."""
-    index = runtime.drug_index.get(session)
-    return [DrugOut(**hit.contract()) for hit in drugs.search_drugs(index, q, limit=limit)]  # type: ignore[arg-type]
+    found = drugs.find_drugs(q, uow=uow, drug_index=runtime.drug_index, limit=limit)
+    return [DrugOut(**hit.contract()) for hit in found]  # type: ignore[arg-type]
 
 
 @router.get("/drugs/{cis}", tags=["médicaments"])
-def drug_sheet(cis: str, session: SessionDep,
+def drug_sheet(cis: str, uow: UowDep,
                _: Annotated[CurrentOperator, Depends(require(Permission.SEARCH_DRUGS))]) -> dict[str, object]:
     """The product sheet of one specialty."""
-    sheet = drugs.drug_sheet(session, cis)
+    sheet = drugs.drug_sheet(cis, uow=uow)
     spec = sheet.specialty
     return {
         "cis": spec.cis, "name": spec.name, "form": spec.form, "routes": spec.routes.split(";"),
@@ -60,7 +60,7 @@ def drug_sheet(cis: str, session: SessionDep,
 
 
 @router.get("/refdata/status", tags=["médicaments"])
-def refdata_state(session: SessionDep,
+def refdata_state(uow: UowDep,
                   _: Annotated[CurrentOperator, Depends(require(Permission.SEARCH_DRUGS))]) -> dict[str, object]:
     """Which reference is loaded: sources, dates, counts, thesaurus coverage."""
-    return refdata_status.reference_status(session).as_json()
+    return refdata_status.reference_status(uow=uow).as_json()

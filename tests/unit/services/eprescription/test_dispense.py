@@ -27,7 +27,7 @@ def consulted(*, rpps: str | None = "10000001916") -> FakeUnitOfWork:
 
 
 def assert_nothing_recorded(uow: FakeUnitOfWork) -> None:
-    assert uow.dispensations.dispensations == [] and uow.audit.entries == []
+    assert not uow.dispensations.dispensations and uow.audit.entries == []
     assert uow.committed == 0
 
 
