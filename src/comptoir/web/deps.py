@@ -56,9 +56,11 @@ def session_token(request: Request) -> str | None:
     return request.cookies.get(SESSION_COOKIE)
 
 
-def get_operator(request: Request, runtime: RuntimeDep, session: SessionDep) -> CurrentOperator:
+def get_operator(request: Request, runtime: RuntimeDep) -> CurrentOperator:
     token = session_token(request)
-    operator = operator_for_token(session, token, now=runtime.clock()) if token else None
+    # A session of its own, closed at once: on SQLite (BEGIN IMMEDIATE) the route's unit of work would wait for it.
+    with runtime.session_factory() as session:
+        operator = operator_for_token(session, token, now=runtime.clock()) if token else None
     if operator is None:
         raise LoginRequired()
     request.state.operator = operator
