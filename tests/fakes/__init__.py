@@ -9,12 +9,15 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Self
 
+from tests.fakes.identity import FakeIdentitovigilanceRepository, FakePatientRepository
 from tests.fakes.platform import FakeAuditRepository
 
 
 class FakeUnitOfWork:
     def __init__(self) -> None:
         self.audit = FakeAuditRepository()
+        self.patients = FakePatientRepository()
+        self.identitovigilance = FakeIdentitovigilanceRepository()
         self.committed = 0
         self.rolled_back = 0
 
