@@ -18,8 +18,8 @@ from comptoir.domain.operators import Permission
 from comptoir.national.http import HttpPolicy
 from comptoir.national.ins.client import InsiClient
 from comptoir.national.ins.port import InsTeleservice
-from comptoir.services.identity import identitovigilance, ins_datamatrix, patients, qualify_identity
-from comptoir.services.identity.identity_sheet import IdentitySheet, read_identity, sheet_after_change
+from comptoir.services.identity import identitovigilance, identity_sheet, ins_datamatrix, patients, qualify_identity
+from comptoir.services.identity.identity_sheet import IdentitySheet
 from comptoir.services.identity.vitale_reading import identify_from_app, identify_from_card
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.web.deps import RuntimeDep, UowDep, require
@@ -118,13 +118,13 @@ def identity_out(sheet: IdentitySheet) -> dict[str, object]:
 
 def sheet_out(patient_id: int, uow: UowDep, runtime: RuntimeDep,
               proposal: qualify_identity.InsiProposal | None = None) -> dict[str, object]:
-    return identity_out(sheet_after_change(patient_id, proposal=proposal, uow=uow, now=runtime.clock()))
+    return identity_out(identity_sheet.sheet_after_change(patient_id, proposal=proposal, uow=uow, now=runtime.clock()))
 
 
 @router.get("/patients/{patient_id}/identity")
-def read_identity_panel(patient_id: int, runtime: RuntimeDep, uow: UowDep, operator: Reader) -> dict[str, object]:
+def read_identity(patient_id: int, runtime: RuntimeDep, uow: UowDep, operator: Reader) -> dict[str, object]:
     """The INS panel of a patient: status, attributes, traits, matricule check, pending INSi answer, history."""
-    return identity_out(read_identity(patient_id, uow=uow, operator=operator, now=runtime.clock()))
+    return identity_out(identity_sheet.read_identity(patient_id, uow=uow, operator=operator, now=runtime.clock()))
 
 
 @router.post("/patients/{patient_id}/insi", response_model=ProposalOut)
