@@ -11,6 +11,7 @@ from typing import Self
 
 from tests.fakes.analysis import FakeDispensationRepository
 from tests.fakes.eprescription import FakeEPrescriptionRepository, FakePrescriberRepository
+from tests.fakes.identity import FakeIdentitovigilanceRepository, FakePatientRepository
 from tests.fakes.platform import FakeAuditRepository
 from tests.fakes.refdata import FakeReferenceRepository
 
@@ -22,6 +23,8 @@ class FakeUnitOfWork:
         self.prescribers = FakePrescriberRepository()
         self.dispensations = FakeDispensationRepository()
         self.reference = FakeReferenceRepository()
+        self.patients = FakePatientRepository()
+        self.identitovigilance = FakeIdentitovigilanceRepository()
         self.committed = 0
         self.rolled_back = 0
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from comptoir.store.dispensing import DispensationRepository
 from comptoir.store.eprescription import EPrescriptionRepository, PrescriberRepository
-from comptoir.store.identity import PatientRepository
+from comptoir.store.identity import IdentitovigilanceRepository, PatientRepository
 from comptoir.store.outbox import OutboxRepository
 from comptoir.store.platform import AuditRepository, OperatorRepository
 from comptoir.store.refdata import ReferenceRepository
@@ -37,6 +37,7 @@ class SqlUnitOfWork:
         self.audit = AuditRepository(session)
         self.operators = OperatorRepository(session)
         self.patients = PatientRepository(session)
+        self.identitovigilance = IdentitovigilanceRepository(session)
         self.dispensations = DispensationRepository(session)
         self.eprescriptions = EPrescriptionRepository(session)
         self.prescribers = PrescriberRepository(session)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import date
 
 import pytest
@@ -21,6 +22,7 @@ from comptoir.services.identity.vitale_reading import identify_from_app, identif
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.services.platform.runtime import Runtime
 from comptoir.store import models as m
+from comptoir.store.unit_of_work import SqlUnitOfWork
 from tests.conftest import Clock
 from tests.emulators import insi_client, insi_emulator
 
@@ -44,6 +46,11 @@ def insi(insi_url: str) -> Iterator[InsiClient]:
     client.close()
 
 
+def work(runtime: Runtime) -> closing[SqlUnitOfWork]:
+    """A unit of work as a request has one: closed at the end of the block."""
+    return closing(runtime.unit_of_work())
+
+
 def count(runtime: Runtime, table: type[m.Base]) -> int:
     with runtime.session_factory() as session:
         return session.scalar(select(func.count()).select_from(table)) or 0
@@ -57,27 +64,27 @@ def patient(runtime: Runtime, patient_id: int) -> m.Patient:
 
 
 def from_card(runtime: Runtime, insi: InsiClient, card: str, index: int = 0):  # type: ignore[no-untyped-def]
-    with runtime.session_factory.begin() as session:
-        found = identify_from_card(session, PREPARATEUR, READER.read(card, VitaleMedium.CARD), index, insi=insi,
-                                   now=runtime.clock())
+    with work(runtime) as uow:
+        found = identify_from_card(READER.read(card, VitaleMedium.CARD), index, insi=insi,
+                                   uow=uow, operator=PREPARATEUR, now=runtime.clock())
         return found.patient.id, found.proposal
 
 
 def accept(runtime: Runtime, patient_id: int, answer_id: int) -> None:
-    with runtime.session_factory.begin() as session:
-        qualify_identity.accept_insi_identity(session, PREPARATEUR, patient_id, answer_id, now=runtime.clock())
+    with work(runtime) as uow:
+        qualify_identity.accept_insi_identity(patient_id, answer_id, uow=uow, operator=PREPARATEUR, now=runtime.clock())
 
 
 def document(runtime: Runtime, patient_id: int, outcome: DocumentOutcome,
              doc: TrustDocument | None = TrustDocument.ID_CARD) -> None:
-    with runtime.session_factory.begin() as session:
-        qualify_identity.record_document(session, PREPARATEUR, patient_id, outcome, document=doc, prompts=3,
-                                         now=runtime.clock())
+    with work(runtime) as uow:
+        qualify_identity.record_document(patient_id, outcome, document=doc, prompts=3,
+                                         uow=uow, operator=PREPARATEUR, now=runtime.clock())
 
 
 def create(runtime: Runtime, new: patients.NewPatient) -> int:
-    with runtime.session_factory.begin() as session:
-        return patients.create_patient(session, PREPARATEUR, new, now=runtime.clock()).id
+    with work(runtime) as uow:
+        return patients.create_patient(new, uow=uow, operator=PREPARATEUR, now=runtime.clock()).id
 
 
 def test_a_vitale_read_then_a_document_qualifies_the_identity(runtime: Runtime, insi: InsiClient) -> None:
@@ -134,17 +141,17 @@ def test_several_identities_cannot_be_accepted_and_change_nothing(runtime: Runti
 def test_homonyms_by_traits_ask_for_more_traits(runtime: Runtime, insi: InsiClient) -> None:
     patient_id = create(runtime, patients.NewPatient("MARTIN", "Pierre", date(1975, 6, 12), "M"))
 
-    with runtime.session_factory.begin() as session:
-        proposal = qualify_identity.ask_insi(session, PREPARATEUR, patient_id, insi=insi, now=runtime.clock())
+    with work(runtime) as uow:
+        proposal = qualify_identity.ask_insi(patient_id, insi=insi, uow=uow, operator=PREPARATEUR, now=runtime.clock())
 
     assert proposal.outcome is SearchOutcome.SEVERAL
     assert "complétez les traits" in proposal.message
 
 
 def test_the_vitale_app_qualifies_at_once_without_a_document(runtime: Runtime) -> None:
-    with runtime.session_factory.begin() as session:
-        found = identify_from_app(session, PREPARATEUR, READER.read("loiseau", VitaleMedium.APP), 0,
-                                  now=runtime.clock())
+    with work(runtime) as uow:
+        found = identify_from_app(READER.read("loiseau", VitaleMedium.APP), 0,
+                                  uow=uow, operator=PREPARATEUR, now=runtime.clock())
         patient_id = found.patient.id
 
     done = patient(runtime, patient_id)
@@ -165,9 +172,9 @@ def test_no_document_presented_asks_again_at_the_next_visits(runtime: Runtime, i
     asked = []
     for _ in range(4):
         clock.advance(days=1)
-        with runtime.session_factory.begin() as session:
-            asked.append(identify_from_card(session, PREPARATEUR, READER.read("dark", VitaleMedium.CARD), 0,
-                                            insi=insi, now=clock()).ask_for_document)
+        with work(runtime) as uow:
+            asked.append(identify_from_card(READER.read("dark", VitaleMedium.CARD), 0,
+                                            insi=insi, uow=uow, operator=PREPARATEUR, now=clock()).ask_for_document)
 
     assert asked == [True, True, True, False]
     assert patient(runtime, patient_id).identity_status == "RECUP"
@@ -223,9 +230,9 @@ def test_bad_input_at_creation_writes_nothing(runtime: Runtime, new: patients.Ne
 def test_a_datamatrix_feeds_the_same_confirmation(runtime: Runtime, insi: InsiClient) -> None:
     patient_id = create(runtime, patients.NewPatient("DARK", "Jeanne", date(1939, 8, 13), "F"))
 
-    with runtime.session_factory.begin() as session:
-        proposal = ins_datamatrix.check_datamatrix(session, PREPARATEUR, patient_id, DARK_DM, insi=insi,
-                                                   now=runtime.clock())
+    with work(runtime) as uow:
+        proposal = ins_datamatrix.check_datamatrix(patient_id, DARK_DM, insi=insi,
+                                                   uow=uow, operator=PREPARATEUR, now=runtime.clock())
     accept(runtime, patient_id, proposal.answer_id)
 
     assert (patient(runtime, patient_id).collection_method, patient(runtime, patient_id).identity_status) == (
@@ -240,8 +247,8 @@ def test_a_datamatrix_feeds_the_same_confirmation(runtime: Runtime, insi: InsiCl
 ])
 def test_a_bad_datamatrix_changes_nothing(runtime: Runtime, insi: InsiClient, payload: str,
                                           error: type[Exception], words: str) -> None:
-    with pytest.raises(error, match=words), runtime.session_factory.begin() as session:
-        ins_datamatrix.identify_from_datamatrix(session, PREPARATEUR, payload, insi=insi, now=runtime.clock())
+    with pytest.raises(error, match=words), work(runtime) as uow:
+        ins_datamatrix.identify_from_datamatrix(payload, insi=insi, uow=uow, operator=PREPARATEUR, now=runtime.clock())
 
     assert count(runtime, m.Patient) == count(runtime, m.InsiAnswer) == 0
 
@@ -251,9 +258,9 @@ def test_one_ins_on_a_second_record_is_refused_as_a_collision(runtime: Runtime, 
     accept(runtime, first_id, first.answer_id)
     other = create(runtime, patients.NewPatient("DARC", "Jeanne", date(1939, 8, 13), "F"))
 
-    with runtime.session_factory.begin() as session:
-        proposal = ins_datamatrix.check_datamatrix(session, PREPARATEUR, other, DARK_DM, insi=insi,
-                                                   now=runtime.clock())
+    with work(runtime) as uow:
+        proposal = ins_datamatrix.check_datamatrix(other, DARK_DM, insi=insi,
+                                                   uow=uow, operator=PREPARATEUR, now=runtime.clock())
     with pytest.raises(Conflict, match="déjà celui du dossier"):
         accept(runtime, other, proposal.answer_id)
 
@@ -271,18 +278,18 @@ def test_duplicates_are_found_reviewed_and_merged_keeping_history(runtime: Runti
     accept(runtime, kept_id, proposal.answer_id)
     typo = create(runtime, patients.NewPatient("DARC", "Jeanne", date(1939, 8, 13), "F", allergies=("pénicilline",)))
 
-    with runtime.session_factory.begin() as session:
-        assert identitovigilance.detect(session, PREPARATEUR, now=runtime.clock()) == 1
-        assert identitovigilance.detect(session, PREPARATEUR, now=runtime.clock()) == 0
-        item = identitovigilance.pending(session, PREPARATEUR, now=runtime.clock())[0]
-    with pytest.raises(PermissionDenied), runtime.session_factory.begin() as session:
-        identitovigilance.merge(session, PREPARATEUR, keep_id=kept_id, merge_id=typo, reason="faute",
-                                now=runtime.clock())
-    with runtime.session_factory.begin() as session:
-        identitovigilance.merge(session, PHARMACIEN, keep_id=kept_id, merge_id=typo, reason="faute de frappe",
-                                now=runtime.clock())
-        found = patients.find_patients(session, PREPARATEUR, "jeanne", now=runtime.clock())
-        summary = identitovigilance.report(session, PREPARATEUR, now=runtime.clock())
+    with work(runtime) as uow:
+        assert identitovigilance.detect(uow=uow, operator=PREPARATEUR, now=runtime.clock()) == 1
+        assert identitovigilance.detect(uow=uow, operator=PREPARATEUR, now=runtime.clock()) == 0
+        item = identitovigilance.pending(uow=uow, operator=PREPARATEUR, now=runtime.clock())[0]
+    with pytest.raises(PermissionDenied), work(runtime) as uow:
+        identitovigilance.merge(keep_id=kept_id, merge_id=typo, reason="faute",
+                                uow=uow, operator=PREPARATEUR, now=runtime.clock())
+    with work(runtime) as uow:
+        identitovigilance.merge(keep_id=kept_id, merge_id=typo, reason="faute de frappe",
+                                uow=uow, operator=PHARMACIEN, now=runtime.clock())
+        found = patients.find_patients("jeanne", uow=uow, operator=PREPARATEUR, now=runtime.clock())
+        summary = identitovigilance.report(uow=uow, operator=PREPARATEUR, now=runtime.clock())
 
     assert (item.first.id, item.second.id) == (kept_id, typo)
     assert [p.id for p in found] == [kept_id]
@@ -298,21 +305,23 @@ def test_homonyms_are_dismissed_and_marked(runtime: Runtime, insi: InsiClient) -
     ids = []
     for place in ("69123", "13055"):
         patient_id = create(runtime, patients.NewPatient("MARTIN", "Pierre", date(1975, 6, 12), "M", birth_place=place))
-        with runtime.session_factory.begin() as session:
-            proposal = qualify_identity.ask_insi(session, PREPARATEUR, patient_id, insi=insi, now=runtime.clock())
+        with work(runtime) as uow:
+            proposal = qualify_identity.ask_insi(patient_id, insi=insi, uow=uow, operator=PREPARATEUR,
+                                                 now=runtime.clock())
         accept(runtime, patient_id, proposal.answer_id)
         ids.append(patient_id)
 
-    with runtime.session_factory.begin() as session:
-        identitovigilance.detect(session, PREPARATEUR, now=runtime.clock())
-        item = identitovigilance.pending(session, PREPARATEUR, now=runtime.clock())[0]
-        identitovigilance.dismiss(session, PREPARATEUR, item.review.id, note="nés à Lyon et à Marseille",
-                                  now=runtime.clock())
+    with work(runtime) as uow:
+        identitovigilance.detect(uow=uow, operator=PREPARATEUR, now=runtime.clock())
+        item = identitovigilance.pending(uow=uow, operator=PREPARATEUR, now=runtime.clock())[0]
+        identitovigilance.dismiss(item.review.id, note="nés à Lyon et à Marseille",
+                                  uow=uow, operator=PREPARATEUR, now=runtime.clock())
 
     assert item.finding.value == "homonyme"
     assert all(patient(runtime, i).identity_attributes == [IdentityAttribute.HOMONYM.value] for i in ids)
-    with pytest.raises(Conflict, match="matricules INS différents"), runtime.session_factory.begin() as session:
-        identitovigilance.merge(session, PHARMACIEN, keep_id=ids[0], merge_id=ids[1], reason="x", now=runtime.clock())
+    with pytest.raises(Conflict, match="matricules INS différents"), work(runtime) as uow:
+        identitovigilance.merge(keep_id=ids[0], merge_id=ids[1], reason="x", uow=uow, operator=PHARMACIEN,
+                                now=runtime.clock())
 
 
 def test_every_read_of_a_record_is_audited(runtime: Runtime, insi: InsiClient) -> None:

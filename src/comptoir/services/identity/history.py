@@ -7,13 +7,13 @@ writes one `IdentityEvent` with the before/after of each field, and an audit-tra
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from comptoir.services.platform.audit_log import Actor, record_access
+from comptoir.services.platform.audit_log import Actor, audit
 from comptoir.store import models as m
+
+if TYPE_CHECKING:
+    from comptoir.services.platform.unit_of_work import UnitOfWork
 
 EVENT_LABELS = {
     "creation": "Création", "insi": "Identité INSi acceptée", "piece": "Pièce d'identité", "traits": "Traits modifiés",
@@ -29,7 +29,7 @@ def _text(value: Any) -> str | None:
     return ",".join(value) if isinstance(value, list) else str(value)
 
 
-def change_identity(session: Session, patient: m.Patient, actor: Actor, *, kind: str, reason: str,
+def change_identity(uow: UnitOfWork, patient: m.Patient, actor: Actor, *, kind: str, reason: str,
                     values: dict[str, Any], now: datetime) -> m.IdentityEvent:
     """Set `values` on the patient and record what actually changed (also the status)."""
     status_before = patient.identity_status
@@ -40,14 +40,8 @@ def change_identity(session: Session, patient: m.Patient, actor: Actor, *, kind:
     event = m.IdentityEvent(patient_id=patient.id, at=now, operator_code=actor.operator_code,
                             workstation=actor.workstation, kind=kind, reason=reason, status_before=status_before,
                             status_after=patient.identity_status, changes=changes)
-    session.add(event)
-    session.flush()
-    record_access(session, actor, action="write", object_type="patient", object_id=str(patient.id),
-                  detail=f"identité : {EVENT_LABELS.get(kind, kind)} — {reason}"[:500], now=now)
+    uow.patients.add_event(event)
+    audit(uow, actor, action="write", object_type="patient", object_id=str(patient.id),
+          detail=f"identité : {EVENT_LABELS.get(kind, kind)} — {reason}"[:500], now=now)
     return event
 
-
-def history(session: Session, patient_id: int) -> list[m.IdentityEvent]:
-    """Newest first."""
-    return list(session.scalars(select(m.IdentityEvent).where(m.IdentityEvent.patient_id == patient_id)
-                                .order_by(m.IdentityEvent.id.desc())))

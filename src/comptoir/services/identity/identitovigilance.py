@@ -10,9 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
-
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from comptoir.domain.identity.duplicates import Finding, IdentityRecord, suspicions
 from comptoir.domain.identity.status import IdentityAttribute, IdentityStatus
@@ -21,9 +19,12 @@ from comptoir.errors import Conflict, NotFound, RuleViolation
 from comptoir.services.identity.history import change_identity
 from comptoir.services.identity.patient_identity import load_for_change, status_of, used_names
 from comptoir.services.identity.patients import actor_of
-from comptoir.services.platform.audit_log import record_access
+from comptoir.services.platform.audit_log import audit
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.store import models as m
+
+if TYPE_CHECKING:
+    from comptoir.services.platform.unit_of_work import UnitOfWork
 
 PENDING, DISMISSED, MERGED = "a_revoir", "ecarte", "fusionne"
 _RANK = {s: i for i, s in enumerate(IdentityStatus)}
@@ -34,20 +35,27 @@ def _record(patient: m.Patient) -> IdentityRecord:
                           patient.birth_date, patient.sex, patient.birth_place or "", patient.nir or "")
 
 
-def detect(session: Session, operator: CurrentOperator, *, now: datetime) -> int:
+def detect(*, uow: UnitOfWork, operator: CurrentOperator, now: datetime) -> int:
     """Compare every active record; returns how many new pairs await review."""
     operator.require(Permission.QUALIFY_IDENTITY)
-    active = session.scalars(select(m.Patient).where(m.Patient.merged_into_id.is_(None)))
-    known = set(session.execute(select(m.DuplicateReview.first_patient_id, m.DuplicateReview.second_patient_id)))
+    with uow:
+        added = _add_new_suspicions(uow, now)
+        audit(uow, actor_of(operator), action="read", object_type="identitovigilance", object_id="detection",
+              detail=f"{added} nouvelle(s) paire(s) à revoir", now=now)
+        uow.commit()
+    return added
+
+
+def _add_new_suspicions(uow: UnitOfWork, now: datetime) -> int:
+    active = uow.patients.active()
+    known = uow.identitovigilance.known_pairs()
     added = 0
     for found in suspicions(_record(p) for p in active):
         if (found.first_id, found.second_id) not in known:
-            session.add(m.DuplicateReview(finding=found.finding.value, first_patient_id=found.first_id,
-                                          second_patient_id=found.second_id, score=found.score,
-                                          reasons=list(found.reasons), state=PENDING, detected_at=now, note=""))
+            uow.identitovigilance.add_review(m.DuplicateReview(
+                finding=found.finding.value, first_patient_id=found.first_id, second_patient_id=found.second_id,
+                score=found.score, reasons=list(found.reasons), state=PENDING, detected_at=now, note=""))
             added += 1
-    record_access(session, actor_of(operator), action="read", object_type="identitovigilance",
-                  object_id="detection", detail=f"{added} nouvelle(s) paire(s) à revoir", now=now)
     return added
 
 
@@ -62,86 +70,104 @@ class ReviewItem:
         return Finding(self.review.finding)
 
 
-def pending(session: Session, operator: CurrentOperator, *, now: datetime) -> list[ReviewItem]:
+def pending(*, uow: UnitOfWork, operator: CurrentOperator, now: datetime) -> list[ReviewItem]:
     """The pairs awaiting a decision, the most likely first (the records shown are audited)."""
     operator.require(Permission.READ_PATIENTS)
-    rows = session.scalars(select(m.DuplicateReview).where(m.DuplicateReview.state == PENDING)
-                           .order_by(m.DuplicateReview.score.desc(), m.DuplicateReview.id))
-    items = [ReviewItem(r, session.get_one(m.Patient, r.first_patient_id), session.get_one(m.Patient,
-             r.second_patient_id)) for r in rows]
-    shown = ",".join(f"{i.first.id}/{i.second.id}" for i in items)
-    record_access(session, actor_of(operator), action="read", object_type="identitovigilance", object_id="revue",
-                  detail=f"{len(items)} paire(s) : {shown}"[:500], now=now)
+    with uow:
+        items = [_item(uow, r) for r in uow.identitovigilance.in_state(PENDING)]
+        shown = ",".join(f"{i.first.id}/{i.second.id}" for i in items)
+        audit(uow, actor_of(operator), action="read", object_type="identitovigilance", object_id="revue",
+              detail=f"{len(items)} paire(s) : {shown}"[:500], now=now)
+        uow.commit()
     return items
 
 
-def review(session: Session, operator: CurrentOperator, review_id: int, *, now: datetime) -> ReviewItem:
+def _item(uow: UnitOfWork, row: m.DuplicateReview) -> ReviewItem:
+    return ReviewItem(row, uow.patients.one(row.first_patient_id), uow.patients.one(row.second_patient_id))
+
+
+def review(review_id: int, *, uow: UnitOfWork, operator: CurrentOperator, now: datetime) -> ReviewItem:
+    """One pair, both records audited as read."""
     operator.require(Permission.READ_PATIENTS)
-    row = session.get(m.DuplicateReview, review_id)
+    with uow:
+        row = _review_row(uow, review_id)
+        for patient_id in (row.first_patient_id, row.second_patient_id):
+            audit(uow, actor_of(operator), action="read", object_type="patient", object_id=str(patient_id),
+                  detail=f"revue identitovigilance n° {review_id}", now=now)
+        item = _item(uow, row)
+        uow.commit()
+    return item
+
+
+def _review_row(uow: UnitOfWork, review_id: int) -> m.DuplicateReview:
+    row = uow.identitovigilance.review(review_id)
     if row is None:
         raise NotFound(f"Aucune paire à revoir n° {review_id}.")
-    for patient_id in (row.first_patient_id, row.second_patient_id):
-        record_access(session, actor_of(operator), action="read", object_type="patient", object_id=str(patient_id),
-                      detail=f"revue identitovigilance n° {review_id}", now=now)
-    return ReviewItem(row, session.get_one(m.Patient, row.first_patient_id),
-                      session.get_one(m.Patient, row.second_patient_id))
+    return row
 
 
-def dismiss(session: Session, operator: CurrentOperator, review_id: int, *, note: str, now: datetime) -> None:
+def dismiss(review_id: int, *, note: str, uow: UnitOfWork, operator: CurrentOperator, now: datetime) -> None:
     """Two different persons: the pair is closed; homonyms are marked so on both records."""
     operator.require(Permission.QUALIFY_IDENTITY)
-    item = _open_item(session, review_id)
-    if not note.strip():
-        raise RuleViolation("Indiquez pourquoi ce ne sont pas les mêmes personnes.")
-    if item.finding is Finding.HOMONYM:
-        for patient in (item.first, item.second):
-            _add_attribute(session, operator, patient, IdentityAttribute.HOMONYM, note, now)
-    _close(item.review, DISMISSED, operator, note, now)
+    with uow:
+        item = _open_item(uow, review_id)
+        if not note.strip():
+            raise RuleViolation("Indiquez pourquoi ce ne sont pas les mêmes personnes.")
+        if item.finding is Finding.HOMONYM:
+            for patient in (item.first, item.second):
+                _add_attribute(uow, operator, patient, IdentityAttribute.HOMONYM, note, now)
+        _close(item.review, DISMISSED, operator, note, now)
+        uow.commit()
 
 
-def _open_item(session: Session, review_id: int) -> ReviewItem:
-    row = session.get(m.DuplicateReview, review_id)
-    if row is None:
-        raise NotFound(f"Aucune paire à revoir n° {review_id}.")
+def _open_item(uow: UnitOfWork, review_id: int) -> ReviewItem:
+    row = _review_row(uow, review_id)
     if row.state != PENDING:
         raise Conflict("Cette paire a déjà été traitée.")
-    return ReviewItem(row, load_for_change(session, row.first_patient_id),
-                      load_for_change(session, row.second_patient_id))
+    return ReviewItem(row, load_for_change(uow, row.first_patient_id), load_for_change(uow, row.second_patient_id))
 
 
 def _close(row: m.DuplicateReview, state: str, operator: CurrentOperator, note: str, now: datetime) -> None:
     row.state, row.decided_at, row.decided_by, row.note = state, now, operator.code, note.strip()
 
 
-def _add_attribute(session: Session, operator: CurrentOperator, patient: m.Patient, attribute: IdentityAttribute,
+def _add_attribute(uow: UnitOfWork, operator: CurrentOperator, patient: m.Patient, attribute: IdentityAttribute,
                    reason: str, now: datetime) -> None:
     if attribute.value not in patient.identity_attributes:
-        change_identity(session, patient, actor_of(operator), kind="attribut", reason=reason.strip(),
+        change_identity(uow, patient, actor_of(operator), kind="attribut", reason=reason.strip(),
                         values={"identity_attributes": [*patient.identity_attributes, attribute.value]}, now=now)
 
 
-def merge(session: Session, operator: CurrentOperator, *, keep_id: int, merge_id: int, reason: str,
+def merge(*, keep_id: int, merge_id: int, reason: str, uow: UnitOfWork, operator: CurrentOperator,
           now: datetime) -> m.Patient:
     """Make two records of one person one: the kept record takes the better identity; the other stays, merged."""
     operator.require(Permission.MERGE_PATIENTS)
     if keep_id == merge_id or not reason.strip():
         raise RuleViolation("Choisissez deux dossiers différents et indiquez le motif de la fusion.")
-    kept, merged = load_for_change(session, keep_id), load_for_change(session, merge_id)
-    if kept.nir and merged.nir and kept.nir != merged.nir:
-        raise Conflict("Les deux dossiers portent des matricules INS différents : ce sont deux personnes "
-                       "(homonymes), pas un doublon.")
+    with uow:
+        kept, merged = load_for_change(uow, keep_id), load_for_change(uow, merge_id)
+        if kept.nir and merged.nir and kept.nir != merged.nir:
+            raise Conflict("Les deux dossiers portent des matricules INS différents : ce sont deux personnes "
+                           "(homonymes), pas un doublon.")
+        _merge(uow, operator, kept, merged, reason, now)
+        uow.commit()
+    return kept
+
+
+def _merge(uow: UnitOfWork, operator: CurrentOperator, kept: m.Patient, merged: m.Patient, reason: str,
+           now: datetime) -> None:
     snapshot = _snapshot(merged)
     actor = actor_of(operator)
-    change_identity(session, merged, actor, kind="fusion", reason=f"fusionné dans le dossier n° {kept.id} : {reason}",
+    change_identity(uow, merged, actor, kind="fusion", reason=f"fusionné dans le dossier n° {kept.id} : {reason}",
                     values={"merged_into_id": kept.id,
                             "identity_attributes": [*merged.identity_attributes, IdentityAttribute.DUPLICATE.value]},
                     now=now)
-    change_identity(session, kept, actor, kind="fusion", reason=f"dossier n° {merged.id} fusionné ici : {reason}",
+    change_identity(uow, kept, actor, kind="fusion", reason=f"dossier n° {merged.id} fusionné ici : {reason}",
                     values=_kept_values(kept, snapshot), now=now)
-    session.add(m.PatientMerge(kept_id=kept.id, merged_id=merged.id, at=now, operator_code=operator.code,
-                               reason=reason.strip(), merged_snapshot=snapshot))
-    _close_reviews(session, kept.id, merged.id, operator, reason, now)
-    return kept
+    uow.identitovigilance.add_merge(m.PatientMerge(kept_id=kept.id, merged_id=merged.id, at=now,
+                                                   operator_code=operator.code, reason=reason.strip(),
+                                                   merged_snapshot=snapshot))
+    _close_reviews(uow, kept.id, merged.id, operator, reason, now)
 
 
 def _snapshot(patient: m.Patient) -> dict[str, object]:
@@ -162,10 +188,8 @@ def _kept_values(kept: m.Patient, merged: dict[str, object]) -> dict[str, object
     return values
 
 
-def _close_reviews(session: Session, a: int, b: int, operator: CurrentOperator, note: str, now: datetime) -> None:
-    pair = (min(a, b), max(a, b))
-    for row in session.scalars(select(m.DuplicateReview).where(m.DuplicateReview.first_patient_id == pair[0],
-                                                               m.DuplicateReview.second_patient_id == pair[1])):
+def _close_reviews(uow: UnitOfWork, a: int, b: int, operator: CurrentOperator, note: str, now: datetime) -> None:
+    for row in uow.identitovigilance.reviews_of_pair(min(a, b), max(a, b)):
         if row.state == PENDING:
             _close(row, MERGED, operator, note, now)
 
@@ -186,17 +210,23 @@ class IdentityReport:
         return self.by_status.get(IdentityStatus.QUALIFIED, 0) / self.patients if self.patients else 0.0
 
 
-def report(session: Session, operator: CurrentOperator, *, now: datetime) -> IdentityReport:
+def report(*, uow: UnitOfWork, operator: CurrentOperator, now: datetime) -> IdentityReport:
     """Counts for the identitovigilance referent: statuses, methods, attributes, reviews, merges."""
     operator.require(Permission.READ_PATIENTS)
-    active = list(session.scalars(select(m.Patient).where(m.Patient.merged_into_id.is_(None))))
-    reviews = Counter(session.scalars(select(m.DuplicateReview.finding).where(m.DuplicateReview.state == PENDING)))
-    record_access(session, actor_of(operator), action="read", object_type="identitovigilance", object_id="rapport",
-                  detail=f"{len(active)} dossiers comptés", now=now)
+    with uow:
+        active = list(uow.patients.active())
+        reviews = Counter(uow.identitovigilance.findings_in_state(PENDING))
+        audit(uow, actor_of(operator), action="read", object_type="identitovigilance", object_id="rapport",
+              detail=f"{len(active)} dossiers comptés", now=now)
+        counted = _report(active, reviews, merges=uow.identitovigilance.merge_count())
+        uow.commit()
+    return counted
+
+
+def _report(active: list[m.Patient], reviews: Counter[str], *, merges: int) -> IdentityReport:
     return IdentityReport(
         patients=len(active), by_status={s: sum(p.identity_status == s.value for p in active) for s in IdentityStatus},
         by_method=dict(Counter(p.collection_method for p in active)),
         attributes=dict(Counter(IdentityAttribute(a) for p in active for a in p.identity_attributes)),
-        pending_reviews=sum(reviews.values()), findings=dict(reviews),
-        merges=session.scalar(select(func.count()).select_from(m.PatientMerge)) or 0,
+        pending_reviews=sum(reviews.values()), findings=dict(reviews), merges=merges,
         waiting_for_document=sum(p.document_prompts_left > 0 for p in active))

@@ -4,8 +4,7 @@ the INSi verify it (SPEC §15.1), and feed the same confirmation step as a searc
 from __future__ import annotations
 
 from datetime import datetime
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from comptoir.domain.identity.ins import InsIdentity
 from comptoir.domain.identity.status import CollectionMethod
@@ -16,11 +15,14 @@ from comptoir.national.ins.port import InsTeleservice, SearchAnswer, SearchOutco
 from comptoir.reading.barcode_image import decode_barcodes
 from comptoir.reading.ins_datamatrix import looks_like_ins_datamatrix, parse_ins_datamatrix
 from comptoir.services.identity.patient_identity import load_for_change, register_visit
-from comptoir.services.identity.patients import NewPatient, create_patient
+from comptoir.services.identity.patients import NewPatient, add_patient
 from comptoir.services.identity.qualify_identity import InsiProposal, check_matricule, keep_answer
 from comptoir.services.identity.vitale_reading import Identified, find_beneficiary
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.store import models as m
+
+if TYPE_CHECKING:
+    from comptoir.services.platform.unit_of_work import UnitOfWork
 
 
 def datamatrix_text_of_image(image: bytes) -> str:
@@ -44,29 +46,41 @@ def verified_identity(text: str, *, insi: InsTeleservice, now: datetime) -> InsI
     return identity
 
 
-def check_datamatrix(session: Session, operator: CurrentOperator, patient_id: int, text: str, *,
+def check_datamatrix(patient_id: int, text: str, *, uow: UnitOfWork, operator: CurrentOperator,
                      insi: InsTeleservice, now: datetime) -> InsiProposal:
     """For an open record: the verified DataMatrix identity, to confirm like an INSi answer."""
     operator.require(Permission.QUALIFY_IDENTITY)
-    patient = load_for_change(session, patient_id)
+    with uow:
+        load_for_change(uow, patient_id)  # an unknown or merged record is said before the INSi is asked
     identity = verified_identity(text, insi=insi, now=now)
-    return keep_answer(session, operator, patient, SearchAnswer(SearchOutcome.ONE, identity),
-                       method=CollectionMethod.DATAMATRIX, now=now)
+    with uow:
+        proposal = keep_answer(uow, operator, load_for_change(uow, patient_id), SearchAnswer(SearchOutcome.ONE,
+                               identity), method=CollectionMethod.DATAMATRIX, now=now)
+        uow.commit()
+    return proposal
 
 
-def identify_from_datamatrix(session: Session, operator: CurrentOperator, text: str, *, insi: InsTeleservice,
+def identify_from_datamatrix(text: str, *, uow: UnitOfWork, operator: CurrentOperator, insi: InsTeleservice,
                              now: datetime) -> Identified:
     """At the counter with no record open: find or create the record, then propose the verified identity."""
     operator.require(Permission.QUALIFY_IDENTITY)
     identity = verified_identity(text, insi=insi, now=now)
+    with uow:
+        patient, created = _found_or_created(uow, operator, identity, now)
+        proposal = keep_answer(uow, operator, patient, SearchAnswer(SearchOutcome.ONE, identity),
+                               method=CollectionMethod.DATAMATRIX, now=now)
+        found = Identified(patient, created, register_visit(patient, today=now.date()), proposal)
+        uow.commit()
+    return found
+
+
+def _found_or_created(uow: UnitOfWork, operator: CurrentOperator, identity: InsIdentity,
+                      now: datetime) -> tuple[m.Patient, bool]:
     t = identity.traits
     person = VitaleBeneficiary(t.birth_name, t.birth_name, t.first_birth_given_name, t.birth_date, ins=identity)
-    patient: m.Patient | None = find_beneficiary(session, person)
-    created = patient is None
-    if patient is None:
-        new = NewPatient(t.birth_name, t.first_birth_given_name.capitalize(), t.birth_date, t.sex,
-                         birth_name=t.birth_name, birth_given_names=t.birth_given_names, birth_place=t.birth_place)
-        patient = create_patient(session, operator, new, now=now, method=CollectionMethod.DATAMATRIX)
-    proposal = keep_answer(session, operator, patient, SearchAnswer(SearchOutcome.ONE, identity),
-                           method=CollectionMethod.DATAMATRIX, now=now)
-    return Identified(patient, created, register_visit(patient, today=now.date()), proposal)
+    patient = find_beneficiary(uow, person)
+    if patient is not None:
+        return patient, False
+    new = NewPatient(t.birth_name, t.first_birth_given_name.capitalize(), t.birth_date, t.sex,
+                     birth_name=t.birth_name, birth_given_names=t.birth_given_names, birth_place=t.birth_place)
+    return add_patient(uow, operator, new, now=now, method=CollectionMethod.DATAMATRIX), True

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from comptoir.domain.identity.ins import InsIdentity, InsOid, InsTraits, ins_text
 from comptoir.domain.identity.nir import NirCheck, check_nir, format_nir
@@ -24,6 +23,9 @@ from comptoir.services.identity.history import change_identity
 from comptoir.services.identity.patients import actor_of
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.store import models as m
+
+if TYPE_CHECKING:
+    from comptoir.services.platform.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +87,9 @@ def require_qualified_ins(patient: m.Patient) -> InsIdentity:
     return identity
 
 
-def load_for_change(session: Session, patient_id: int) -> m.Patient:
-    patient = session.get(m.Patient, patient_id, with_for_update=True)
+def load_for_change(uow: UnitOfWork, patient_id: int) -> m.Patient:
+    """The record, locked, if it may still change: a merged record is changed through the kept one."""
+    patient = uow.patients.for_change(patient_id)
     if patient is None:
         raise NotFound(f"Aucun patient n° {patient_id}.")
     if patient.merged_into_id is not None:
@@ -95,37 +98,50 @@ def load_for_change(session: Session, patient_id: int) -> m.Patient:
     return patient
 
 
-def set_attribute(session: Session, operator: CurrentOperator, patient_id: int, attribute: IdentityAttribute, *,
-                  present: bool, reason: str, now: datetime) -> m.Patient:
+def set_attribute(patient_id: int, attribute: IdentityAttribute, *, present: bool, reason: str, uow: UnitOfWork,
+                  operator: CurrentOperator, now: datetime) -> m.Patient:
     """Add or remove an RNIV attribute; a doubtful, fictitious or usurped identity goes back to provisional."""
     operator.require(Permission.QUALIFY_IDENTITY)
     if not reason.strip():
         raise RuleViolation("Indiquez le motif du changement d'attribut.")
-    patient = load_for_change(session, patient_id)
+    with uow:
+        patient = load_for_change(uow, patient_id)
+        change_identity(uow, patient, actor_of(operator), kind="attribut", reason=reason.strip(),
+                        values=_attribute_values(patient, attribute, present), now=now)
+        uow.commit()
+    return patient
+
+
+def _attribute_values(patient: m.Patient, attribute: IdentityAttribute, present: bool) -> dict[str, object]:
     attributes = [a for a in patient.identity_attributes if a != attribute.value] + ([attribute.value] if present
                                                                                       else [])
     values: dict[str, object] = {"identity_attributes": attributes}
     if present and attribute in BLOCKING_ATTRIBUTES:
         values["identity_status"] = IdentityStatus.PROVISIONAL.value
-    change_identity(session, patient, actor_of(operator), kind="attribut", reason=reason.strip(), values=values,
-                    now=now)
-    return patient
+    return values
 
 
-def update_traits(session: Session, operator: CurrentOperator, patient_id: int, traits: InsTraits, *, reason: str,
+def update_traits(patient_id: int, traits: InsTraits, *, reason: str, uow: UnitOfWork, operator: CurrentOperator,
                   now: datetime) -> m.Patient:
     """Correct the traits by hand. RNIV [U]: a changed trait makes the identity provisional again."""
     operator.require(Permission.QUALIFY_IDENTITY)
     if not reason.strip():
         raise RuleViolation("Indiquez le motif de la modification de l'identité.")
-    patient = load_for_change(session, patient_id)
+    with uow:
+        patient = load_for_change(uow, patient_id)
+        change_identity(uow, patient, actor_of(operator), kind="traits", reason=reason.strip(),
+                        values=_traits_values(patient, traits), now=now)
+        uow.commit()
+    return patient
+
+
+def _traits_values(patient: m.Patient, traits: InsTraits) -> dict[str, object]:
     new = traits.normalised()
     values: dict[str, object] = {"birth_name": new.birth_name, "birth_given_names": new.birth_given_names,
                                  "birth_date": new.birth_date, "sex": new.sex, "birth_place": new.birth_place or None}
     if traits_of(patient).normalised() != new:
         values |= {"identity_status": IdentityStatus.PROVISIONAL.value, "trust_document": None}
-    change_identity(session, patient, actor_of(operator), kind="traits", reason=reason.strip(), values=values, now=now)
-    return patient
+    return values
 
 
 def register_visit(patient: m.Patient, *, today: date) -> bool:

@@ -9,9 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-
-from sqlalchemy import ColumnElement, or_, select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any, overload
 
 from comptoir.domain.identity.ins import InsOid, ins_text
 from comptoir.domain.identity.nir import check_nir, compact, contradictions
@@ -20,9 +18,18 @@ from comptoir.domain.operators import Permission
 from comptoir.errors import NotFound, RuleViolation
 from comptoir.refdata.search import fold
 from comptoir.services.identity.history import change_identity
-from comptoir.services.platform.audit_log import Actor, record_access
+from comptoir.services.identity.old_calls import either_call
+from comptoir.services.platform.audit_log import Actor, audit
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.store import models as m
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from comptoir.services.platform.unit_of_work import UnitOfWork
+
+Patient = m.Patient
+"""A patient record, as the use cases hand it to pages (they read it, they do not query)."""
 
 OLDEST_BIRTH = date(1880, 1, 1)
 _PLACE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
@@ -45,35 +52,56 @@ def actor_of(operator: CurrentOperator) -> Actor:
     return Actor(operator.code, operator.workstation)
 
 
-def find_patients(session: Session, operator: CurrentOperator, query: str, *, now: datetime) -> list[m.Patient]:
-    """By used or birth name, first name, or matricule; merged records are left out."""
+@overload
+def find_patients(query: str, /, *, uow: UnitOfWork, operator: CurrentOperator, now: datetime) -> list[Patient]: ...
+@overload  # transition (old_calls)
+def find_patients(session: Session, operator: CurrentOperator, query: str, /, *, now: datetime) -> list[Patient]: ...
+def find_patients(*args: Any, uow: UnitOfWork | None = None, operator: CurrentOperator | None = None,
+                  now: datetime) -> list[Patient]:
+    """By used or birth name, first name, or matricule; merged records are left out. The search is audited."""
+    query, uow, operator = either_call(args, uow, operator)
     operator.require(Permission.READ_PATIENTS)
-    pattern, digits = f"%{query.strip()}%", compact(query)
-    matches: list[ColumnElement[bool]] = [m.Patient.last_name.ilike(pattern), m.Patient.first_name.ilike(pattern),
-               m.Patient.birth_name.ilike(pattern)]
-    if len(digits) >= 5 and digits[:5].isdigit():
-        matches.append(m.Patient.nir.startswith(digits))
-    rows = list(session.scalars(select(m.Patient).where(m.Patient.merged_into_id.is_(None), or_(*matches))
-                                .order_by(m.Patient.last_name, m.Patient.first_name).limit(50)))
-    rows = rows or _fuzzy(session, query)
-    record_access(session, actor_of(operator), action="read", object_type="patient_search", object_id=query[:80],
-                  detail=f"{len(rows)} résultat(s): " + ",".join(str(p.id) for p in rows[:50]), now=now)
+    with uow:
+        rows = _matching(uow, query)
+        audit(uow, actor_of(operator), action="read", object_type="patient_search", object_id=query[:80],
+              detail=f"{len(rows)} résultat(s): " + ",".join(str(p.id) for p in rows[:50]), now=now)
+        uow.commit()
     return rows
 
 
-def _fuzzy(session: Session, query: str) -> list[m.Patient]:
+def _matching(uow: UnitOfWork, query: str) -> list[Patient]:
+    digits = compact(query)
+    prefix = digits if len(digits) >= 5 and digits[:5].isdigit() else None
+    return uow.patients.find_by_name(query.strip(), matricule_prefix=prefix) or _fuzzy(uow, query)
+
+
+def _fuzzy(uow: UnitOfWork, query: str) -> list[Patient]:
     needle = fold(query.strip())
-    everyone = session.scalars(select(m.Patient).where(m.Patient.merged_into_id.is_(None)))
-    return [p for p in everyone if needle in fold(f"{p.last_name} {p.first_name} {p.birth_name or ''}")][:50]
+    return [p for p in uow.patients.active() if needle in fold(f"{p.last_name} {p.first_name} {p.birth_name or ''}")
+            ][:50]
 
 
-def read_patient(session: Session, operator: CurrentOperator, patient_id: int, *, now: datetime) -> m.Patient:
+@overload
+def read_patient(patient_id: int, /, *, uow: UnitOfWork, operator: CurrentOperator, now: datetime) -> Patient: ...
+@overload  # transition (old_calls)
+def read_patient(session: Session, operator: CurrentOperator, patient_id: int, /, *, now: datetime) -> Patient: ...
+def read_patient(*args: Any, uow: UnitOfWork | None = None, operator: CurrentOperator | None = None,
+                 now: datetime) -> Patient:
+    """One record (merged ones too: they are kept); the reading is audited."""
+    patient_id, uow, operator = either_call(args, uow, operator)
     operator.require(Permission.READ_PATIENTS)
-    patient = session.get(m.Patient, patient_id)
+    with uow:
+        patient = read(uow, operator, patient_id, now=now)
+        uow.commit()
+    return patient
+
+
+def read(uow: UnitOfWork, operator: CurrentOperator, patient_id: int, *, now: datetime) -> Patient:
+    """Inside a use case's unit of work: the record, its reading audited."""
+    patient = uow.patients.by_id(patient_id)
     if patient is None:
         raise NotFound(f"Aucun patient n° {patient_id}.")
-    record_access(session, actor_of(operator), action="read", object_type="patient", object_id=str(patient_id),
-                  now=now)
+    audit(uow, actor_of(operator), action="read", object_type="patient", object_id=str(patient_id), now=now)
     return patient
 
 
@@ -100,18 +128,38 @@ def _check_typed_nir(new: NewPatient, today: date) -> None:
         raise RuleViolation("NIR incohérent avec l'identité saisie : " + " ".join(found))
 
 
-def create_patient(session: Session, operator: CurrentOperator, new: NewPatient, *, now: datetime,
-                   method: CollectionMethod = CollectionMethod.MANUAL) -> m.Patient:
+@overload
+def create_patient(new: NewPatient, /, *, uow: UnitOfWork, operator: CurrentOperator, now: datetime,
+                   method: CollectionMethod = CollectionMethod.MANUAL) -> Patient: ...
+@overload  # transition (old_calls)
+def create_patient(session: Session, operator: CurrentOperator, new: NewPatient, /, *, now: datetime,
+                   method: CollectionMethod = CollectionMethod.MANUAL) -> Patient: ...
+def create_patient(*args: Any, uow: UnitOfWork | None = None, operator: CurrentOperator | None = None,
+                   now: datetime, method: CollectionMethod = CollectionMethod.MANUAL) -> Patient:
+    """A new record, provisional; refused (nothing written) when the identity cannot be a person's."""
+    new, uow, operator = either_call(args, uow, operator)
+    with uow:
+        patient = add_patient(uow, operator, new, now=now, method=method)
+        uow.commit()
+    return patient
+
+
+def may_create(operator: CurrentOperator, new: NewPatient, *, now: datetime) -> None:
     operator.require(Permission.WRITE_PATIENTS)
     check_new_patient(new, today=now.date())
+
+
+def add_patient(uow: UnitOfWork, operator: CurrentOperator, new: NewPatient, *, now: datetime,
+                method: CollectionMethod) -> Patient:
+    """Inside a use case's unit of work: create the record and write its first identity event."""
+    may_create(operator, new, now=now)
     patient = m.Patient(last_name=new.last_name.strip().upper(), first_name=new.first_name.strip(),
                         birth_date=new.birth_date, sex=new.sex, allergies=list(new.allergies), created_at=now,
                         identity_status=IdentityStatus.PROVISIONAL.value, identity_attributes=[],
                         collection_method=method.value, document_prompts_left=0)
-    session.add(patient)
-    session.flush()
+    uow.patients.add(patient)
     nir = compact(new.nir) if new.nir else None
-    change_identity(session, patient, actor_of(operator), kind="creation", reason=f"création ({method.label.lower()})",
+    change_identity(uow, patient, actor_of(operator), kind="creation", reason=f"création ({method.label.lower()})",
                     values={"birth_name": ins_text(new.birth_name or new.last_name),
                             "birth_given_names": ins_text(new.birth_given_names or new.first_name),
                             "birth_place": (new.birth_place or "").strip().upper() or None,

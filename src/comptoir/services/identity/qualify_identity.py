@@ -2,18 +2,16 @@
 let the operator confirm the identity, then record the high-trust document.
 
 Each step is one transaction. A failing INSi (down, slow, several identities, no identity) raises
-or answers before anything is written: the status never changes on a half-done step. The INSi's
-answer is kept (`InsiAnswer`) so the confirmation uses what the service said, not what a form sent.
+or answers before anything is written: the status never changes on a half-done step. The INSi is
+asked between transactions, so no lock is held while it answers. Its answer is kept (`InsiAnswer`)
+so the confirmation uses what the service said, not what a form sent.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from comptoir.domain.identity.ins import InsIdentity, InsOid, InsTraits, TraitDifference, differences
 from comptoir.domain.identity.nir import check_nir
@@ -21,12 +19,15 @@ from comptoir.domain.identity.qualification import after_document, after_insi_ma
 from comptoir.domain.identity.status import CollectionMethod, DocumentOutcome, IdentityAttribute, TrustDocument
 from comptoir.domain.operators import Permission
 from comptoir.errors import Conflict, NotFound, RuleViolation
-from comptoir.national.ins.port import CardQuery, InsTeleservice, SearchAnswer, SearchOutcome, TraitsQuery
+from comptoir.national.ins.port import InsTeleservice, SearchAnswer, SearchOutcome, TraitsQuery
 from comptoir.services.identity.history import change_identity
 from comptoir.services.identity.patient_identity import load_for_change, status_of, traits_of
 from comptoir.services.identity.patients import actor_of
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.store import models as m
+
+if TYPE_CHECKING:
+    from comptoir.services.platform.unit_of_work import UnitOfWork
 
 ANSWER_VALIDITY = timedelta(hours=2)
 
@@ -73,30 +74,32 @@ def traits_query(patient: m.Patient) -> TraitsQuery:
                        traits.birth_place or None)
 
 
-def ask_insi(session: Session, operator: CurrentOperator, patient_id: int, *, insi: InsTeleservice, now: datetime,
-             card: CardQuery | None = None) -> InsiProposal:
-    """Search the INS by the record's traits (or by the carte Vitale just read) and keep the answer."""
+def ask_insi(patient_id: int, *, uow: UnitOfWork, operator: CurrentOperator, insi: InsTeleservice,
+             now: datetime) -> InsiProposal:
+    """Search the INS by the record's traits and keep the answer."""
     operator.require(Permission.QUALIFY_IDENTITY)
-    patient = load_for_change(session, patient_id)
-    method = CollectionMethod.VITALE_CARD if card else CollectionMethod.INSI_TRAITS
-    answer = insi.search_by_card(card) if card else insi.search_by_traits(traits_query(patient))
-    return keep_answer(session, operator, patient, answer, method=method, now=now)
+    with uow:
+        query = traits_query(load_for_change(uow, patient_id))
+    answer = insi.search_by_traits(query)
+    with uow:
+        proposal = keep_answer(uow, operator, load_for_change(uow, patient_id), answer,
+                               method=CollectionMethod.INSI_TRAITS, now=now)
+        uow.commit()
+    return proposal
 
 
-def keep_answer(session: Session, operator: CurrentOperator, patient: m.Patient, answer: SearchAnswer, *,
+def keep_answer(uow: UnitOfWork, operator: CurrentOperator, patient: m.Patient, answer: SearchAnswer, *,
                 method: CollectionMethod, now: datetime) -> InsiProposal:
     found = identity_json(answer.identity) if answer.identity else None
     row = m.InsiAnswer(patient_id=patient.id, at=now, operator_code=operator.code, method=method.value,
                        outcome=answer.outcome.value, identity=found)
-    session.add(row)
-    session.flush()
+    uow.patients.add_insi_answer(row)
     return proposal_of(patient, row)
 
 
-def pending_proposal(session: Session, patient: m.Patient, *, now: datetime) -> InsiProposal | None:
+def pending_proposal(uow: UnitOfWork, patient: m.Patient, *, now: datetime) -> InsiProposal | None:
     """The latest INSi answer not yet confirmed, if it is recent enough."""
-    row = session.scalars(select(m.InsiAnswer).where(m.InsiAnswer.patient_id == patient.id)
-                          .order_by(m.InsiAnswer.id.desc()).limit(1)).first()
+    row = uow.patients.latest_insi_answer(patient.id)
     if row is None or row.used_at is not None or _age(row, now) > ANSWER_VALIDITY:
         return None
     return proposal_of(patient, row)
@@ -107,23 +110,29 @@ def _age(row: m.InsiAnswer, now: datetime) -> timedelta:
     return now - at
 
 
-def accept_insi_identity(session: Session, operator: CurrentOperator, patient_id: int, answer_id: int, *,
+def accept_insi_identity(patient_id: int, answer_id: int, *, uow: UnitOfWork, operator: CurrentOperator,
                          now: datetime) -> m.Patient:
     """The operator confirms the INSi identity is this patient's: the record takes the INS traits."""
     operator.require(Permission.QUALIFY_IDENTITY)
-    patient = load_for_change(session, patient_id)
-    answer = session.get(m.InsiAnswer, answer_id)
-    proposal = _usable(patient, answer, now)
+    with uow:
+        patient = load_for_change(uow, patient_id)
+        answer = uow.patients.insi_answer(answer_id)
+        _take_insi_identity(uow, operator, patient, _usable(patient, answer, now), now)
+        assert answer is not None
+        answer.used_at = now
+        uow.commit()
+    return patient
+
+
+def _take_insi_identity(uow: UnitOfWork, operator: CurrentOperator, patient: m.Patient, proposal: InsiProposal,
+                        now: datetime) -> None:
     identity = proposal.identity
     assert identity is not None
-    _refuse_collision(session, patient, identity)
-    change_identity(session, patient, actor_of(operator), kind="insi", reason=_insi_reason(proposal),
-                    values=_ins_values(identity) | {
+    refuse_collision(uow, patient, identity)
+    change_identity(uow, patient, actor_of(operator), kind="insi", reason=_insi_reason(proposal),
+                    values=ins_values(identity) | {
                         "identity_status": after_insi_match(status_of(patient), patient.identity_attributes).value,
                         "collection_method": proposal.method.value}, now=now)
-    assert answer is not None
-    answer.used_at = now
-    return patient
 
 
 def _usable(patient: m.Patient, answer: m.InsiAnswer | None, now: datetime) -> InsiProposal:
@@ -137,9 +146,8 @@ def _usable(patient: m.Patient, answer: m.InsiAnswer | None, now: datetime) -> I
     return proposal
 
 
-def _refuse_collision(session: Session, patient: m.Patient, identity: InsIdentity) -> None:
-    other = session.scalar(select(m.Patient.id).where(m.Patient.nir == identity.matricule, m.Patient.id != patient.id,
-                                                      m.Patient.merged_into_id.is_(None)))
+def refuse_collision(uow: UnitOfWork, patient: m.Patient, identity: InsIdentity) -> None:
+    other = uow.patients.other_with_matricule(identity.matricule, besides=patient.id)
     if other is not None:
         raise Conflict(f"Ce matricule INS est déjà celui du dossier n° {other} : doublon ou collision probable. "
                        "Vérifiez les deux dossiers (identitovigilance) avant de continuer.")
@@ -150,23 +158,26 @@ def _insi_reason(proposal: InsiProposal) -> str:
     return f"{proposal.method.label} ; traits repris de l'INSi" + (f" (différences : {changed})" if changed else "")
 
 
-def _ins_values(identity: InsIdentity) -> dict[str, object]:
+def ins_values(identity: InsIdentity) -> dict[str, object]:
     t = identity.traits.normalised()
     return {"nir": identity.matricule, "nir_oid": identity.oid.value, "birth_name": t.birth_name,
             "birth_given_names": t.birth_given_names, "birth_date": t.birth_date, "sex": t.sex,
             "birth_place": t.birth_place}
 
 
-def record_document(session: Session, operator: CurrentOperator, patient_id: int, outcome: DocumentOutcome, *,
-                    document: TrustDocument | None, prompts: int, now: datetime) -> m.Patient:
+def record_document(patient_id: int, outcome: DocumentOutcome, *, document: TrustDocument | None, prompts: int,
+                    uow: UnitOfWork, operator: CurrentOperator, now: datetime) -> m.Patient:
     """The document step: checked (which one), different, none presented (ask again), refused."""
     operator.require(Permission.QUALIFY_IDENTITY)
     if outcome is DocumentOutcome.CHECKED and document is None:
         raise RuleViolation("Choisissez la pièce d'identité à haut niveau de confiance présentée.")
-    patient = load_for_change(session, patient_id)
-    values = _document_values(patient, outcome, document, prompts)
-    label = f"{outcome.label}" + (f" : {document.label}" if document and outcome is DocumentOutcome.CHECKED else "")
-    change_identity(session, patient, actor_of(operator), kind="piece", reason=label, values=values, now=now)
+    with uow:
+        patient = load_for_change(uow, patient_id)
+        values = _document_values(patient, outcome, document, prompts)
+        label = f"{outcome.label}" + (f" : {document.label}" if document and outcome is DocumentOutcome.CHECKED
+                                      else "")
+        change_identity(uow, patient, actor_of(operator), kind="piece", reason=label, values=values, now=now)
+        uow.commit()
     return patient
 
 

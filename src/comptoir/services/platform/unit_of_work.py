@@ -11,7 +11,7 @@ from typing import Protocol, Self
 
 from comptoir.store.dispensing import DispensationRepository
 from comptoir.store.eprescription import EPrescriptionRepository, PrescriberRepository
-from comptoir.store.identity import PatientRepository
+from comptoir.store.identity import IdentitovigilanceRepository, PatientRepository
 from comptoir.store.outbox import OutboxRepository
 from comptoir.store.platform import AuditRepository, OperatorRepository
 from comptoir.store.refdata import ReferenceRepository
@@ -21,6 +21,7 @@ class UnitOfWork(Protocol):
     audit: AuditRepository
     operators: OperatorRepository
     patients: PatientRepository
+    identitovigilance: IdentitovigilanceRepository
     dispensations: DispensationRepository
     eprescriptions: EPrescriptionRepository
     prescribers: PrescriberRepository

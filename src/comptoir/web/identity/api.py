@@ -18,12 +18,11 @@ from comptoir.domain.operators import Permission
 from comptoir.national.http import HttpPolicy
 from comptoir.national.ins.client import InsiClient
 from comptoir.national.ins.port import InsTeleservice
-from comptoir.services.identity import identitovigilance, ins_datamatrix, patient_identity, patients, qualify_identity
-from comptoir.services.identity.history import history
+from comptoir.services.identity import identitovigilance, identity_sheet, ins_datamatrix, patients, qualify_identity
+from comptoir.services.identity.identity_sheet import IdentitySheet
 from comptoir.services.identity.vitale_reading import identify_from_app, identify_from_card
 from comptoir.services.platform.operators import CurrentOperator
-from comptoir.store import models as m
-from comptoir.web.deps import RuntimeDep, SessionDep, require
+from comptoir.web.deps import RuntimeDep, UowDep, require
 
 router = APIRouter(prefix="/api", tags=["identité (INS)"])
 READER = EmulatedVitaleReader()
@@ -96,9 +95,8 @@ def check(runtime: RuntimeDep, _: Reader, nir: Annotated[str, Query(min_length=1
     return check_nir(nir, today=runtime.clock().date()).contract()
 
 
-def identity_out(session: SessionDep, patient: m.Patient, *, today: date,
-                 proposal: qualify_identity.InsiProposal | None) -> dict[str, object]:
-    view = patient_identity.panel(patient, today=today)
+def identity_out(sheet: IdentitySheet) -> dict[str, object]:
+    patient, view, proposal = sheet.patient, sheet.panel, sheet.proposal
     return {
         "patient_id": patient.id, "status": view.status.value, "status_label": view.status.label,
         "attributes": [a.value for a in view.attributes], "collection_method": view.method.value,
@@ -114,24 +112,27 @@ def identity_out(session: SessionDep, patient: m.Patient, *, today: date,
         "pending_insi": proposal_out(proposal).model_dump(mode="json") if proposal else None,
         "history": [{"at": e.at.isoformat(), "operator": e.operator_code, "kind": e.kind, "reason": e.reason,
                      "status_before": e.status_before, "status_after": e.status_after, "changes": e.changes}
-                    for e in history(session, patient.id)],
+                    for e in sheet.events],
     }
 
 
+def sheet_out(patient_id: int, uow: UowDep, runtime: RuntimeDep,
+              proposal: qualify_identity.InsiProposal | None = None) -> dict[str, object]:
+    return identity_out(identity_sheet.sheet_after_change(patient_id, proposal=proposal, uow=uow, now=runtime.clock()))
+
+
 @router.get("/patients/{patient_id}/identity")
-def read_identity(patient_id: int, runtime: RuntimeDep, session: SessionDep, operator: Reader) -> dict[str, object]:
+def read_identity(patient_id: int, runtime: RuntimeDep, uow: UowDep, operator: Reader) -> dict[str, object]:
     """The INS panel of a patient: status, attributes, traits, matricule check, pending INSi answer, history."""
-    now = runtime.clock()
-    patient = patients.read_patient(session, operator, patient_id, now=now)
-    proposal = qualify_identity.pending_proposal(session, patient, now=now)
-    return identity_out(session, patient, today=now.date(), proposal=proposal)
+    return identity_out(identity_sheet.read_identity(patient_id, uow=uow, operator=operator, now=runtime.clock()))
 
 
 @router.post("/patients/{patient_id}/insi", response_model=ProposalOut)
-def search_insi(patient_id: int, runtime: RuntimeDep, session: SessionDep, operator: Qualifier,
+def search_insi(patient_id: int, runtime: RuntimeDep, uow: UowDep, operator: Qualifier,
                 insi: InsiDep) -> ProposalOut:
     """Ask the INSi with the record's traits (birth name and first names at least); the answer is kept."""
-    return proposal_out(qualify_identity.ask_insi(session, operator, patient_id, insi=insi, now=runtime.clock()))
+    return proposal_out(qualify_identity.ask_insi(patient_id, uow=uow, operator=operator, insi=insi,
+                                                  now=runtime.clock()))
 
 
 class AcceptIn(BaseModel):
@@ -139,12 +140,11 @@ class AcceptIn(BaseModel):
 
 
 @router.post("/patients/{patient_id}/insi/accept")
-def accept_insi(patient_id: int, body: AcceptIn, runtime: RuntimeDep, session: SessionDep,
+def accept_insi(patient_id: int, body: AcceptIn, runtime: RuntimeDep, uow: UowDep,
                 operator: Qualifier) -> dict[str, object]:
     """The operator confirms the INSi identity is the patient's: the record takes the INS traits."""
-    now = runtime.clock()
-    patient = qualify_identity.accept_insi_identity(session, operator, patient_id, body.answer_id, now=now)
-    return identity_out(session, patient, today=now.date(), proposal=None)
+    qualify_identity.accept_insi_identity(patient_id, body.answer_id, uow=uow, operator=operator, now=runtime.clock())
+    return sheet_out(patient_id, uow, runtime)
 
 
 class DocumentIn(BaseModel):
@@ -153,13 +153,13 @@ class DocumentIn(BaseModel):
 
 
 @router.post("/patients/{patient_id}/document")
-def record_document(patient_id: int, body: DocumentIn, runtime: RuntimeDep, session: SessionDep,
+def record_document(patient_id: int, body: DocumentIn, runtime: RuntimeDep, uow: UowDep,
                     operator: Qualifier) -> dict[str, object]:
     """The document step: `presentee` (with the document code), `differente`, `aucune`, `refus`."""
-    now = runtime.clock()
-    patient = qualify_identity.record_document(session, operator, patient_id, body.outcome, document=body.document,
-                                               prompts=runtime.settings.document_prompts, now=now)
-    return identity_out(session, patient, today=now.date(), proposal=None)
+    qualify_identity.record_document(patient_id, body.outcome, document=body.document,
+                                     prompts=runtime.settings.document_prompts, uow=uow, operator=operator,
+                                     now=runtime.clock())
+    return sheet_out(patient_id, uow, runtime)
 
 
 class DataMatrixIn(BaseModel):
@@ -167,10 +167,10 @@ class DataMatrixIn(BaseModel):
 
 
 @router.post("/patients/{patient_id}/datamatrix", response_model=ProposalOut)
-def check_datamatrix(patient_id: int, body: DataMatrixIn, runtime: RuntimeDep, session: SessionDep,
-                     operator: Qualifier, insi: InsiDep) -> ProposalOut:
+def check_datamatrix(patient_id: int, body: DataMatrixIn, runtime: RuntimeDep, uow: UowDep, operator: Qualifier,
+                     insi: InsiDep) -> ProposalOut:
     """An INS DataMatrix scanned from a document, verified by the INSi, to confirm like a search answer."""
-    return proposal_out(ins_datamatrix.check_datamatrix(session, operator, patient_id, body.text, insi=insi,
+    return proposal_out(ins_datamatrix.check_datamatrix(patient_id, body.text, uow=uow, operator=operator, insi=insi,
                                                         now=runtime.clock()))
 
 
@@ -186,29 +186,30 @@ class IdentifyIn(BaseModel):
 
 
 @router.post("/vitale/{card_id}/identify")
-def identify(card_id: str, body: IdentifyIn, runtime: RuntimeDep, session: SessionDep, operator: Qualifier,
+def identify(card_id: str, body: IdentifyIn, runtime: RuntimeDep, uow: UowDep, operator: Qualifier,
              insi: InsiDep) -> dict[str, object]:
     """Read a card (or the app) and identify a beneficiary: find or create the record, then INSi (card) or
     qualified at once (app)."""
     card, now = READER.read(card_id, body.medium), runtime.clock()
-    found = (identify_from_app(session, operator, card, body.beneficiary, now=now) if body.medium is VitaleMedium.APP
-             else identify_from_card(session, operator, card, body.beneficiary, insi=insi, now=now))
+    found = (identify_from_app(card, body.beneficiary, uow=uow, operator=operator, now=now)
+             if body.medium is VitaleMedium.APP
+             else identify_from_card(card, body.beneficiary, uow=uow, operator=operator, insi=insi, now=now))
     return {"created": found.created, "ask_for_document": found.ask_for_document,
-            **identity_out(session, found.patient, today=now.date(), proposal=found.proposal)}
+            **sheet_out(found.patient.id, uow, runtime, found.proposal)}
 
 
 @router.post("/identitovigilance/detect")
-def detect(runtime: RuntimeDep, session: SessionDep, operator: Qualifier) -> dict[str, int]:
+def detect(runtime: RuntimeDep, uow: UowDep, operator: Qualifier) -> dict[str, int]:
     """Look for probable duplicates and collisions among all records."""
-    return {"new_reviews": identitovigilance.detect(session, operator, now=runtime.clock())}
+    return {"new_reviews": identitovigilance.detect(uow=uow, operator=operator, now=runtime.clock())}
 
 
 @router.get("/identitovigilance/reviews")
-def reviews(runtime: RuntimeDep, session: SessionDep, operator: Reader) -> list[dict[str, object]]:
+def reviews(runtime: RuntimeDep, uow: UowDep, operator: Reader) -> list[dict[str, object]]:
     """Pairs awaiting a decision, the most likely first."""
     return [{"id": i.review.id, "finding": i.finding.value, "score": i.review.score, "reasons": i.review.reasons,
              "first": i.first.id, "second": i.second.id}
-            for i in identitovigilance.pending(session, operator, now=runtime.clock())]
+            for i in identitovigilance.pending(uow=uow, operator=operator, now=runtime.clock())]
 
 
 class DismissIn(BaseModel):
@@ -216,9 +217,9 @@ class DismissIn(BaseModel):
 
 
 @router.post("/identitovigilance/reviews/{review_id}/dismiss", status_code=204)
-def dismiss(review_id: int, body: DismissIn, runtime: RuntimeDep, session: SessionDep, operator: Qualifier) -> None:
+def dismiss(review_id: int, body: DismissIn, runtime: RuntimeDep, uow: UowDep, operator: Qualifier) -> None:
     """Two different persons: close the pair (homonyms are marked HOMA)."""
-    identitovigilance.dismiss(session, operator, review_id, note=body.note, now=runtime.clock())
+    identitovigilance.dismiss(review_id, note=body.note, uow=uow, operator=operator, now=runtime.clock())
 
 
 class MergeIn(BaseModel):
@@ -228,18 +229,17 @@ class MergeIn(BaseModel):
 
 
 @router.post("/identitovigilance/merge")
-def merge(body: MergeIn, runtime: RuntimeDep, session: SessionDep, operator: Merger) -> dict[str, object]:
+def merge(body: MergeIn, runtime: RuntimeDep, uow: UowDep, operator: Merger) -> dict[str, object]:
     """Merge two records of one person (pharmacists only); both histories are kept."""
-    now = runtime.clock()
-    kept = identitovigilance.merge(session, operator, keep_id=body.keep_id, merge_id=body.merge_id,
-                                   reason=body.reason, now=now)
-    return identity_out(session, kept, today=now.date(), proposal=None)
+    kept = identitovigilance.merge(keep_id=body.keep_id, merge_id=body.merge_id, reason=body.reason, uow=uow,
+                                   operator=operator, now=runtime.clock())
+    return sheet_out(kept.id, uow, runtime)
 
 
 @router.get("/identitovigilance/report")
-def report(runtime: RuntimeDep, session: SessionDep, operator: Reader) -> dict[str, object]:
+def report(runtime: RuntimeDep, uow: UowDep, operator: Reader) -> dict[str, object]:
     """Counts by status, collection method and attribute; pending reviews; merges."""
-    found = identitovigilance.report(session, operator, now=runtime.clock())
+    found = identitovigilance.report(uow=uow, operator=operator, now=runtime.clock())
     return {"patients": found.patients, "by_status": {s.value: n for s, n in found.by_status.items()},
             "by_method": found.by_method, "attributes": {a.value: n for a, n in found.attributes.items()},
             "pending_reviews": found.pending_reviews, "findings": found.findings, "merges": found.merges,
@@ -272,24 +272,24 @@ def _patient_out(p: object) -> PatientOut:
 
 
 @router.get("/patients", response_model=list[PatientOut], tags=["patients"])
-def find_patients(runtime: RuntimeDep, session: SessionDep, q: Annotated[str, Query(min_length=1)],
+def find_patients(runtime: RuntimeDep, uow: UowDep, q: Annotated[str, Query(min_length=1)],
                   operator: Annotated[CurrentOperator, Depends(require(Permission.READ_PATIENTS))]) -> list[PatientOut]:
     """Search patients by name (audited)."""
-    return [_patient_out(p) for p in patients.find_patients(session, operator, q, now=runtime.clock())]
+    return [_patient_out(p) for p in patients.find_patients(q, uow=uow, operator=operator, now=runtime.clock())]
 
 
 @router.get("/patients/{patient_id}", response_model=PatientOut, tags=["patients"])
-def read_patient(patient_id: int, runtime: RuntimeDep, session: SessionDep,
+def read_patient(patient_id: int, runtime: RuntimeDep, uow: UowDep,
                  operator: Annotated[CurrentOperator, Depends(require(Permission.READ_PATIENTS))]) -> PatientOut:
     """One patient record (audited)."""
-    return _patient_out(patients.read_patient(session, operator, patient_id, now=runtime.clock()))
+    return _patient_out(patients.read_patient(patient_id, uow=uow, operator=operator, now=runtime.clock()))
 
 
 @router.post("/patients", response_model=PatientOut, status_code=201, tags=["patients"])
-def create_patient(body: PatientIn, runtime: RuntimeDep, session: SessionDep,
+def create_patient(body: PatientIn, runtime: RuntimeDep, uow: UowDep,
                    operator: Annotated[CurrentOperator, Depends(require(Permission.WRITE_PATIENTS))]) -> PatientOut:
     """Create a patient record (audited): a provisional identity; a typed NIR must be valid and agree with it."""
     new = patients.NewPatient(body.last_name, body.first_name, body.birth_date, body.sex, nir=body.nir,
                               allergies=tuple(body.allergies), birth_name=body.birth_name,
                               birth_given_names=body.birth_given_names, birth_place=body.birth_place)
-    return _patient_out(patients.create_patient(session, operator, new, now=runtime.clock()))
+    return _patient_out(patients.create_patient(new, uow=uow, operator=operator, now=runtime.clock()))

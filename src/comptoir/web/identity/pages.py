@@ -2,8 +2,8 @@
 answer beside the record, differences highlighted, the document step), the Vitale reader (F5),
 identitovigilance (review, merge, report).
 
-Actions are plain forms (POST, then redirect). A refused action is shown on the page it came from,
-and its savepoint is rolled back: nothing half-written.
+Actions are plain forms (POST, then redirect). A refused action is shown on the page it came from;
+its use case rolled its unit of work back: nothing half-written.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy.orm import Session
 
 from comptoir.domain.identity.ins import InsTraits
 from comptoir.domain.identity.status import DocumentOutcome, IdentityAttribute, TrustDocument
@@ -22,11 +21,13 @@ from comptoir.domain.identity.vitale import VitaleMedium
 from comptoir.domain.operators import Permission
 from comptoir.errors import ComptoirError, Conflict, ExternalServiceError, NotFound, RuleViolation
 from comptoir.services.identity import identitovigilance, ins_datamatrix, patient_identity, patients, qualify_identity
-from comptoir.services.identity.history import EVENT_LABELS, history
+from comptoir.services.identity.history import EVENT_LABELS
+from comptoir.services.identity.identity_sheet import read_identity
 from comptoir.services.identity.vitale_reading import identify_from_app, identify_from_card
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.services.platform.runtime import Runtime
-from comptoir.web.deps import RuntimeDep, SessionDep, require
+from comptoir.services.platform.unit_of_work import UnitOfWork
+from comptoir.web.deps import RuntimeDep, UowDep, require
 from comptoir.web.identity.api import READER, InsiDep
 from comptoir.web.rendering import render, status_of
 
@@ -38,11 +39,10 @@ Merger = Annotated[CurrentOperator, Depends(require(Permission.MERGE_PATIENTS))]
 REFUSALS = (RuleViolation, Conflict, ExternalServiceError, NotFound)
 
 
-def attempt(session: Session, action: Callable[[], Any]) -> tuple[Any, ComptoirError | None]:
-    """Run `action` in a savepoint: a refusal rolls it back and comes back as the error to show."""
+def attempt(action: Callable[[], Any]) -> tuple[Any, ComptoirError | None]:
+    """Run `action`: a refusal (its unit of work rolled back) comes back as the error to show."""
     try:
-        with session.begin_nested():
-            return action(), None
+        return action(), None
     except REFUSALS as exc:
         return None, exc
 
@@ -52,9 +52,9 @@ def see(path: str) -> RedirectResponse:
 
 
 @router.get("/patients", response_class=HTMLResponse)
-def patient_search(request: Request, runtime: RuntimeDep, session: SessionDep, operator: Reader,
+def patient_search(request: Request, runtime: RuntimeDep, uow: UowDep, operator: Reader,
                    q: str = "") -> HTMLResponse:
-    found = patients.find_patients(session, operator, q, now=runtime.clock()) if q.strip() else []
+    found = patients.find_patients(q, uow=uow, operator=operator, now=runtime.clock()) if q.strip() else []
     template = "_patient_results.html" if request.headers.get("hx-request") == "true" else "patients.html"
     return render(request, template, q=q, patients=found)
 
@@ -65,7 +65,7 @@ def new_patient_form(request: Request, _: Writer) -> HTMLResponse:
 
 
 @router.post("/patients/nouveau", response_model=None)
-def create_patient(request: Request, runtime: RuntimeDep, session: SessionDep, operator: Writer,
+def create_patient(request: Request, runtime: RuntimeDep, uow: UowDep, operator: Writer,
                    last_name: Annotated[str, Form()], first_name: Annotated[str, Form()],
                    birth_date: Annotated[str, Form()], sex: Annotated[str, Form()],
                    birth_name: Annotated[str, Form()] = "", birth_given_names: Annotated[str, Form()] = "",
@@ -79,64 +79,61 @@ def create_patient(request: Request, runtime: RuntimeDep, session: SessionDep, o
         return render(request, "patient_new.html", 422, form=form, error=message)
     new = patients.NewPatient(last_name, first_name, born, sex, nir=nir or None, birth_name=birth_name or None,
                               birth_given_names=birth_given_names or None, birth_place=birth_place or None)
-    created, error = attempt(session, lambda: patients.create_patient(session, operator, new, now=runtime.clock()))
+    created, error = attempt(lambda: patients.create_patient(new, uow=uow, operator=operator, now=runtime.clock()))
     if error:
         return render(request, "patient_new.html", status_of(error), form=form, error=str(error))
     return see(f"/patients/{created.id}")
 
 
-def patient_page(request: Request, runtime: Runtime, session: Session, operator: CurrentOperator, patient_id: int,
+def patient_page(request: Request, runtime: Runtime, uow: UnitOfWork, operator: CurrentOperator, patient_id: int,
                  *, error: ComptoirError | None = None, notice: str = "") -> HTMLResponse:
-    now = runtime.clock()
-    patient = patients.read_patient(session, operator, patient_id, now=now)
-    return render(request, "patient.html", status_of(error) if error else 200, patient=patient,
-                  panel=patient_identity.panel(patient, today=now.date()),
-                  proposal=qualify_identity.pending_proposal(session, patient, now=now),
-                  events=history(session, patient_id), event_labels=EVENT_LABELS, documents=list(TrustDocument),
-                  outcomes=list(DocumentOutcome), attributes=list(IdentityAttribute),
+    sheet = read_identity(patient_id, uow=uow, operator=operator, now=runtime.clock())
+    return render(request, "patient.html", status_of(error) if error else 200, patient=sheet.patient,
+                  panel=sheet.panel, proposal=sheet.proposal, events=sheet.events, event_labels=EVENT_LABELS,
+                  documents=list(TrustDocument), outcomes=list(DocumentOutcome), attributes=list(IdentityAttribute),
                   error=str(error) if error else "", notice=notice or request.query_params.get("info", ""))
 
 
 @router.get("/patients/{patient_id}", response_class=HTMLResponse)
-def show_patient(request: Request, patient_id: int, runtime: RuntimeDep, session: SessionDep,
+def show_patient(request: Request, patient_id: int, runtime: RuntimeDep, uow: UowDep,
                  operator: Reader) -> HTMLResponse:
-    return patient_page(request, runtime, session, operator, patient_id)
+    return patient_page(request, runtime, uow, operator, patient_id)
 
 
-def _after(request: Request, runtime: Runtime, session: Session, operator: CurrentOperator, patient_id: int,
+def _after(request: Request, runtime: Runtime, uow: UnitOfWork, operator: CurrentOperator, patient_id: int,
            action: Callable[[], Any], notice: str = "") -> Response:
-    _, error = attempt(session, action)
+    _, error = attempt(action)
     if error:
-        return patient_page(request, runtime, session, operator, patient_id, error=error)
+        return patient_page(request, runtime, uow, operator, patient_id, error=error)
     return see(f"/patients/{patient_id}" + (f"?info={notice}" if notice else ""))
 
 
 @router.post("/patients/{patient_id}/insi", response_model=None)
-def ask_insi(request: Request, patient_id: int, runtime: RuntimeDep, session: SessionDep, operator: Qualifier,
+def ask_insi(request: Request, patient_id: int, runtime: RuntimeDep, uow: UowDep, operator: Qualifier,
              insi: InsiDep) -> Response:
-    return _after(request, runtime, session, operator, patient_id, lambda: qualify_identity.ask_insi(
-        session, operator, patient_id, insi=insi, now=runtime.clock()))
+    return _after(request, runtime, uow, operator, patient_id, lambda: qualify_identity.ask_insi(
+        patient_id, uow=uow, operator=operator, insi=insi, now=runtime.clock()))
 
 
 @router.post("/patients/{patient_id}/insi/accepter", response_model=None)
-def accept_insi(request: Request, patient_id: int, runtime: RuntimeDep, session: SessionDep, operator: Qualifier,
+def accept_insi(request: Request, patient_id: int, runtime: RuntimeDep, uow: UowDep, operator: Qualifier,
                 answer_id: Annotated[int, Form()]) -> Response:
-    return _after(request, runtime, session, operator, patient_id, lambda: qualify_identity.accept_insi_identity(
-        session, operator, patient_id, answer_id, now=runtime.clock()))
+    return _after(request, runtime, uow, operator, patient_id, lambda: qualify_identity.accept_insi_identity(
+        patient_id, answer_id, uow=uow, operator=operator, now=runtime.clock()))
 
 
 @router.post("/patients/{patient_id}/piece", response_model=None)
-def record_document(request: Request, patient_id: int, runtime: RuntimeDep, session: SessionDep,
+def record_document(request: Request, patient_id: int, runtime: RuntimeDep, uow: UowDep,
                     operator: Qualifier, outcome: Annotated[DocumentOutcome, Form()],
                     document: Annotated[str, Form()] = "") -> Response:
     chosen = TrustDocument(document) if document in {d.value for d in TrustDocument} else None
-    return _after(request, runtime, session, operator, patient_id, lambda: qualify_identity.record_document(
-        session, operator, patient_id, outcome, document=chosen, prompts=runtime.settings.document_prompts,
+    return _after(request, runtime, uow, operator, patient_id, lambda: qualify_identity.record_document(
+        patient_id, outcome, document=chosen, prompts=runtime.settings.document_prompts, uow=uow, operator=operator,
         now=runtime.clock()))
 
 
 @router.post("/patients/{patient_id}/datamatrix", response_model=None)
-def scan_datamatrix(request: Request, patient_id: int, runtime: RuntimeDep, session: SessionDep,
+def scan_datamatrix(request: Request, patient_id: int, runtime: RuntimeDep, uow: UowDep,
                     operator: Qualifier, insi: InsiDep, text: Annotated[str, Form()] = "",
                     image: Annotated[UploadFile | None, File()] = None) -> Response:
     # Synchronous, so in the thread pool: it reads the database, decodes an image and calls INSi, which
@@ -145,27 +142,28 @@ def scan_datamatrix(request: Request, patient_id: int, runtime: RuntimeDep, sess
 
     def check() -> object:
         payload = text.strip() or ins_datamatrix.datamatrix_text_of_image(content)
-        return ins_datamatrix.check_datamatrix(session, operator, patient_id, payload, insi=insi, now=runtime.clock())
+        return ins_datamatrix.check_datamatrix(patient_id, payload, uow=uow, operator=operator, insi=insi,
+                                               now=runtime.clock())
 
-    return _after(request, runtime, session, operator, patient_id, check)
+    return _after(request, runtime, uow, operator, patient_id, check)
 
 
 @router.post("/patients/{patient_id}/attribut", response_model=None)
-def set_attribute(request: Request, patient_id: int, runtime: RuntimeDep, session: SessionDep, operator: Qualifier,
+def set_attribute(request: Request, patient_id: int, runtime: RuntimeDep, uow: UowDep, operator: Qualifier,
                   attribute: Annotated[IdentityAttribute, Form()], reason: Annotated[str, Form()] = "",
                   present: Annotated[bool, Form()] = True) -> Response:
-    return _after(request, runtime, session, operator, patient_id, lambda: patient_identity.set_attribute(
-        session, operator, patient_id, attribute, present=present, reason=reason, now=runtime.clock()))
+    return _after(request, runtime, uow, operator, patient_id, lambda: patient_identity.set_attribute(
+        patient_id, attribute, present=present, reason=reason, uow=uow, operator=operator, now=runtime.clock()))
 
 
 @router.post("/patients/{patient_id}/traits", response_model=None)
-def correct_traits(request: Request, patient_id: int, runtime: RuntimeDep, session: SessionDep, operator: Qualifier,
+def correct_traits(request: Request, patient_id: int, runtime: RuntimeDep, uow: UowDep, operator: Qualifier,
                    birth_name: Annotated[str, Form()], birth_given_names: Annotated[str, Form()],
                    birth_date: Annotated[date, Form()], sex: Annotated[str, Form()],
                    birth_place: Annotated[str, Form()] = "", reason: Annotated[str, Form()] = "") -> Response:
     traits = InsTraits(birth_name, birth_given_names, birth_date, sex, birth_place)
-    return _after(request, runtime, session, operator, patient_id, lambda: patient_identity.update_traits(
-        session, operator, patient_id, traits, reason=reason, now=runtime.clock()))
+    return _after(request, runtime, uow, operator, patient_id, lambda: patient_identity.update_traits(
+        patient_id, traits, reason=reason, uow=uow, operator=operator, now=runtime.clock()))
 
 
 @router.get("/vitale", response_class=HTMLResponse)
@@ -182,16 +180,16 @@ def vitale_reader(request: Request, _: Qualifier, carte: str = "", support: str 
 
 
 @router.post("/vitale/identifier", response_model=None)
-def vitale_identify(request: Request, runtime: RuntimeDep, session: SessionDep, operator: Qualifier, insi: InsiDep,
+def vitale_identify(request: Request, runtime: RuntimeDep, uow: UowDep, operator: Qualifier, insi: InsiDep,
                     carte: Annotated[str, Form()], support: Annotated[VitaleMedium, Form()],
                     beneficiaire: Annotated[int, Form()]) -> Response:
     def identify() -> Any:
         card, now = READER.read(carte, support), runtime.clock()
         if support is VitaleMedium.APP:
-            return identify_from_app(session, operator, card, beneficiaire, now=now)
-        return identify_from_card(session, operator, card, beneficiaire, insi=insi, now=now)
+            return identify_from_app(card, beneficiaire, uow=uow, operator=operator, now=now)
+        return identify_from_card(card, beneficiaire, uow=uow, operator=operator, insi=insi, now=now)
 
-    found, error = attempt(session, identify)
+    found, error = attempt(identify)
     if error:
         return render(request, "vitale.html", status_of(error), cards=READER.inserted(), card=None, medium=support,
                       selected=carte, error=str(error))
@@ -200,44 +198,44 @@ def vitale_identify(request: Request, runtime: RuntimeDep, session: SessionDep, 
 
 
 @router.get("/identitovigilance", response_class=HTMLResponse)
-def vigilance(request: Request, runtime: RuntimeDep, session: SessionDep, operator: Reader) -> HTMLResponse:
+def vigilance(request: Request, runtime: RuntimeDep, uow: UowDep, operator: Reader) -> HTMLResponse:
     now = runtime.clock()
-    return render(request, "identitovigilance.html", items=identitovigilance.pending(session, operator, now=now),
-                  report=identitovigilance.report(session, operator, now=now),
+    items = identitovigilance.pending(uow=uow, operator=operator, now=now)
+    report = identitovigilance.report(uow=uow, operator=operator, now=now)
+    return render(request, "identitovigilance.html", items=items, report=report,
                   found=request.query_params.get("nouvelles"))
 
 
 @router.post("/identitovigilance/detecter")
-def detect(runtime: RuntimeDep, session: SessionDep, operator: Qualifier) -> RedirectResponse:
-    added = identitovigilance.detect(session, operator, now=runtime.clock())
+def detect(runtime: RuntimeDep, uow: UowDep, operator: Qualifier) -> RedirectResponse:
+    added = identitovigilance.detect(uow=uow, operator=operator, now=runtime.clock())
     return see(f"/identitovigilance?nouvelles={added}")
 
 
 @router.get("/identitovigilance/{review_id}", response_class=HTMLResponse)
-def review_page(request: Request, review_id: int, runtime: RuntimeDep, session: SessionDep, operator: Reader,
+def review_page(request: Request, review_id: int, runtime: RuntimeDep, uow: UowDep, operator: Reader,
                 error: str = "") -> HTMLResponse:
-    item = identitovigilance.review(session, operator, review_id, now=runtime.clock())
+    item = identitovigilance.review(review_id, uow=uow, operator=operator, now=runtime.clock())
     today = runtime.clock().date()
     return render(request, "review.html", item=item, error=error,
                   panels=[patient_identity.panel(p, today=today) for p in (item.first, item.second)])
 
 
 @router.post("/identitovigilance/{review_id}/ecarter", response_model=None)
-def dismiss(request: Request, review_id: int, runtime: RuntimeDep, session: SessionDep, operator: Qualifier,
+def dismiss(request: Request, review_id: int, runtime: RuntimeDep, uow: UowDep, operator: Qualifier,
             note: Annotated[str, Form()] = "") -> Response:
-    _, error = attempt(session, lambda: identitovigilance.dismiss(session, operator, review_id, note=note,
-                                                                   now=runtime.clock()))
-    return review_page(request, review_id, runtime, session, operator, str(error)) if error else see(
+    _, error = attempt(lambda: identitovigilance.dismiss(review_id, note=note, uow=uow, operator=operator,
+                                                         now=runtime.clock()))
+    return review_page(request, review_id, runtime, uow, operator, str(error)) if error else see(
         "/identitovigilance")
 
 
 @router.post("/identitovigilance/{review_id}/fusionner", response_model=None)
-def merge(request: Request, review_id: int, runtime: RuntimeDep, session: SessionDep, operator: Merger,
+def merge(request: Request, review_id: int, runtime: RuntimeDep, uow: UowDep, operator: Merger,
           keep_id: Annotated[int, Form()], merge_id: Annotated[int, Form()],
           reason: Annotated[str, Form()] = "") -> Response:
-    kept, error = attempt(session, lambda: identitovigilance.merge(session, operator, keep_id=keep_id,
-                                                                    merge_id=merge_id, reason=reason,
-                                                                    now=runtime.clock()))
+    kept, error = attempt(lambda: identitovigilance.merge(keep_id=keep_id, merge_id=merge_id, reason=reason, uow=uow,
+                                                          operator=operator, now=runtime.clock()))
     if error:
-        return review_page(request, review_id, runtime, session, operator, str(error))
+        return review_page(request, review_id, runtime, uow, operator, str(error))
     return see(f"/patients/{kept.id}?info=Dossiers fusionnés")
