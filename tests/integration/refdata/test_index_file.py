@@ -51,8 +51,8 @@ def test_an_unreadable_file_is_rebuilt(tmp_path: Path) -> None:
 
 
 def test_the_key_follows_the_reference_release(runtime: Runtime) -> None:
-    with runtime.session_factory() as session:
-        keys = {index_file.index_key(session, (1, 15000)), index_file.index_key(session, (2, 15000)),
-                index_file.index_key(session, (1, 15000))}
+    with runtime.unit_of_work() as uow:
+        keys = {index_file.index_key(uow.reference, (1, 15000)), index_file.index_key(uow.reference, (2, 15000)),
+                index_file.index_key(uow.reference, (1, 15000))}
 
     assert len(keys) == 2
