@@ -18,7 +18,7 @@ from comptoir.services.eprescription.prescriber import LineInput, PrescriptionFo
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.store import models as m
 from comptoir.web.deps import RuntimeDep, SessionDep, require
-from comptoir.web.eprescription.api import BaseDep
+from comptoir.web.eprescription.api import PrescriberBaseDep
 from comptoir.web.eprescription.pages import Fields, texts
 from comptoir.web.rendering import render
 
@@ -29,7 +29,7 @@ LINES = 6
 
 @router.get("/prescripteur", response_class=HTMLResponse)
 def dashboard(request: Request, runtime: RuntimeDep, session: SessionDep, operator: Prescriber,
-              base: BaseDep) -> HTMLResponse:
+              base: PrescriberBaseDep) -> HTMLResponse:
     rows, problem = prescribing.dashboard(session, operator, base=base, now=runtime.clock())
     return render(request, "prescriber_dashboard.html", rows=rows, problem=problem,
                   profile=prescribing.profile_of(session, operator))
@@ -53,7 +53,7 @@ def _form(request: Request, session: SessionDep, operator: CurrentOperator, fiel
 
 
 @router.post("/prescripteur/nouvelle", response_model=None)
-def create(request: Request, runtime: RuntimeDep, session: SessionDep, operator: Prescriber, base: BaseDep,
+def create(request: Request, runtime: RuntimeDep, session: SessionDep, operator: Prescriber, base: PrescriberBaseDep,
            form: Fields) -> Response:
     fields = texts(form)
     try:
@@ -89,7 +89,7 @@ def _line(fields: dict[str, str], n: int) -> LineInput:
 
 @router.get("/prescripteur/ordonnances/{issued_id}", response_class=HTMLResponse)
 def issued_page(request: Request, issued_id: int, runtime: RuntimeDep, session: SessionDep, operator: Prescriber,
-                base: BaseDep) -> HTMLResponse:
+                base: PrescriberBaseDep) -> HTMLResponse:
     issued = prescribing.issued_one(session, operator, issued_id, now=runtime.clock())
     try:
         view, problem = prescribing.deliveries_seen(session, operator, issued, base=base, now=runtime.clock()), ""
