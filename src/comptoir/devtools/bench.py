@@ -208,10 +208,12 @@ def bench_scan_to_screen(runtime: Runtime, *, scans: int = 60) -> dict[str, floa
     """Scan to screen: a photo of an ON's QR code decoded, the ON fetched from the base emulator over HTTP
     (uvicorn on a free port, its own scratch database), the counter page's data built (each line's
     products, boxes and deliveries, and the analysis), on the full reference. Nothing is written."""
+    import secrets
     import threading
 
     import uvicorn
 
+    from comptoir.national.credentials import demo_pharmacy, demo_prescriber
     from comptoir.national.eprescription.client import EPrescriptionClient
     from comptoir.national.eprescription.emulator import create_emulator
     from comptoir.reading.prescription_qr import qr_payload, read_qr
@@ -221,16 +223,20 @@ def bench_scan_to_screen(runtime: Runtime, *, scans: int = 60) -> dict[str, floa
     from comptoir.services.eprescription.scan import check_against_qr, decode_image
 
     with tempfile.TemporaryDirectory() as scratch:
-        server = uvicorn.Server(uvicorn.Config(create_emulator(Path(scratch) / "on.db"), host="127.0.0.1",
+        tokens = (secrets.token_urlsafe(16), secrets.token_urlsafe(16))  # the scratch base's pharmacy and doctor
+        emulator = create_emulator(Path(scratch) / "on.db", credentials=[demo_pharmacy(tokens[0]),
+                                                                          demo_prescriber(tokens[1])])
+        server = uvicorn.Server(uvicorn.Config(emulator, host="127.0.0.1",
                                                port=_free_port(), log_level="warning", lifespan="off"))
         threading.Thread(target=server.run, daemon=True).start()
         while not server.started:
             time.sleep(0.02)
-        client = EPrescriptionClient.at(f"http://127.0.0.1:{server.config.port}")
+        client = EPrescriptionClient.at(f"http://127.0.0.1:{server.config.port}", token=tokens[0])
+        doctor = EPrescriptionClient.at(f"http://127.0.0.1:{server.config.port}", token=tokens[1])
         with runtime.session_factory() as session:
             reference = runtime.analysis_reference.get(session)
             draft = _bench_draft(reference)
-            ident = client.create(draft).prescription_id
+            ident = doctor.create(draft).prescription_id
             p = draft.patient
             image = qr_png(qr_payload(ident, last_name=p.last_name, first_name=p.first_name, birth_date=p.birth_date,
                                       rpps=draft.prescriber.rpps, am=draft.prescriber.am), scale=4)
@@ -247,6 +253,7 @@ def bench_scan_to_screen(runtime: Runtime, *, scans: int = 60) -> dict[str, floa
                 timings.append((time.perf_counter() - started) * 1000)
             session.rollback()
         client.close()
+        doctor.close()
         server.should_exit = True
     return {"scans": scans, "p50_ms": round(statistics.median(timings), 1),
             "p95_ms": round(percentile(timings, 0.95), 1)}
