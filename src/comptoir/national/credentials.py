@@ -73,16 +73,20 @@ def demo_prescriber(token: str) -> Credential:
 
 
 def authenticator(service: str, lookup: Callable[[str], Caller | None]) -> Callable[[Request], Caller]:
-    """A FastAPI dependency: the caller named by the request's bearer token, or 401 (RFC 6750)."""
+    """A FastAPI dependency: the caller named by the request's bearer token, or 401 (RFC 6750). A token found
+    once is remembered for the life of the process (the emulators revoke none), so a call costs no lookup."""
+    known: dict[str, Caller] = {}
 
     def authenticate(request: Request) -> Caller:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise _refused(service, "Authentification requise : présentez le jeton de votre structure et de "
                                     "votre carte de professionnel (en-tête Authorization: Bearer).")
-        caller = lookup(digest(token.strip()))
+        key = digest(token.strip())
+        caller = known.get(key) or lookup(key)
         if caller is None:
             raise _refused(service, "Jeton inconnu ou révoqué : authentification refusée.")
+        known[key] = caller
         return caller
 
     return authenticate

@@ -145,8 +145,9 @@ def test_the_emulator_keeps_its_own_database(insi: InsiClient, emulator: tuple[s
 
 
 @pytest.mark.parametrize(("token", "message"), [(None, "Authentification requise"), ("jeton-invente", "Jeton inconnu")])
-def test_a_call_without_a_valid_token_is_refused_and_not_journaled(emulator: tuple[str, Path], token: str | None,
-                                                                  message: str) -> None:
+def test_a_call_without_a_valid_token_is_refused_and_not_journaled(insi: InsiClient, emulator: tuple[str, Path],
+                                                                  token: str | None, message: str) -> None:
+    insi.search_by_traits(TraitsQuery("DARK", "Jeanne"))
     stranger = insi_client(emulator[0], token=token)
     before = _journaled(emulator[1])
 
