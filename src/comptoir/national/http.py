@@ -36,8 +36,7 @@ from comptoir.errors import ExternalServiceError
 log = logging.getLogger("comptoir.national")
 
 TRANSIENT_4XX = frozenset({408, 429})
-REFUSALS = {401: "n'a pas reconnu les identifiants de comptoir",
-            403: "refuse cet acte au professionnel authentifié"}
+REFUSALS = {401: "identifiants de comptoir non reconnus", 403: "acte refusé au professionnel authentifié"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,11 +95,9 @@ class Endpoint:
 
     def _status_error(self, response: httpx.Response) -> Exception:
         status, detail = response.status_code, _detail(response)
-        if status in REFUSALS:
-            return ExternalServiceError(f"Le service {self.service} {REFUSALS[status]} (HTTP {status}){detail}",
-                                        permanent=True)
         if 400 <= status < 500 and status not in TRANSIENT_4XX:
-            return ExternalServiceError(f"Le service {self.service} a refusé la demande (HTTP {status}){detail}",
+            why = f" — {REFUSALS[status]}" if status in REFUSALS else ""
+            return ExternalServiceError(f"Le service {self.service} a refusé la demande (HTTP {status}){why}{detail}",
                                         permanent=True)
         error = ExternalServiceError(f"Le service {self.service} est indisponible (HTTP {status}){detail}",
                                      permanent=False)

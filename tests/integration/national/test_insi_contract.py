@@ -151,7 +151,7 @@ def test_a_call_without_a_valid_token_is_refused_and_not_journaled(insi: InsiCli
     stranger = insi_client(emulator[0], token=token)
     before = _journaled(emulator[1])
 
-    refused = rf"n'a pas reconnu les identifiants .*HTTP 401.*{message}"
+    refused = rf"refusé la demande \(HTTP 401\) — identifiants de comptoir non reconnus : {message}"
     with pytest.raises(ExternalServiceError, match=refused) as raised:
         stranger.search_by_traits(TraitsQuery("DARK", "Jeanne"))
 
