@@ -15,6 +15,7 @@ import httpx
 import uvicorn
 from fastapi import FastAPI
 
+from comptoir.national.credentials import Credential, Profession, demo_pharmacy, demo_prescriber
 from comptoir.national.eprescription.client import EPrescriptionClient
 from comptoir.national.http import HttpPolicy
 from comptoir.national.ins.client import InsiClient
@@ -23,6 +24,12 @@ from comptoir.national.ins.emulator import create_emulator
 FAST_POLICY = HttpPolicy(timeout_s=0.5, connect_timeout_s=0.5, retries=1, backoff_s=0.01)
 """Short timeouts so the "lenteur" scenario (sleeping `SLOW_S`) fails fast."""
 SLOW_S = 1.5
+PHARMACY_TOKEN = "jeton-de-test-pharmacie"
+PRESCRIBER_TOKEN = "jeton-de-test-prescripteur"
+OTHER_PRESCRIBER_TOKEN = "jeton-de-test-autre-prescripteur"
+OTHER_PRESCRIBER = Credential(OTHER_PRESCRIBER_TOKEN, "690781810", "10000005479", Profession.MEDECIN)
+"""Another doctor, in another practice: he must not see the demo prescriber's ONs."""
+ON_CREDENTIALS = (demo_pharmacy(PHARMACY_TOKEN), demo_prescriber(PRESCRIBER_TOKEN), OTHER_PRESCRIBER)
 
 
 def free_port() -> int:
@@ -51,28 +58,34 @@ def serving(app: FastAPI) -> Iterator[str]:
 
 @contextmanager
 def insi_emulator(directory: Path) -> Iterator[str]:
-    """The INSi emulator with its own database in `directory`; yields its base URL."""
-    with serving(create_emulator(directory / "insi.db", slow_s=SLOW_S)) as url:
+    """The INSi emulator with its own database in `directory`, accepting the pharmacy's token; yields its URL."""
+    with serving(create_emulator(directory / "insi.db", credentials=[demo_pharmacy(PHARMACY_TOKEN)],
+                                 slow_s=SLOW_S)) as url:
         yield url
 
 
-def insi_client(url: str) -> InsiClient:
-    return InsiClient.at(url, FAST_POLICY)
+def insi_client(url: str, token: str | None = PHARMACY_TOKEN) -> InsiClient:
+    return InsiClient.at(url, FAST_POLICY, token=token)
 
 
 @contextmanager
 def eprescription_emulator(directory: Path, clock: Callable[[], datetime] | None = None) -> Iterator[str]:
-    """The ON base emulator with its own database in `directory`; yields its base URL."""
+    """The ON base emulator with its own database in `directory`, accepting `ON_CREDENTIALS`; yields its URL."""
     from comptoir.national.eprescription.emulator import create_emulator as create_on_emulator
 
-    app = create_on_emulator(directory / "ordonnance-numerique.db", slow_s=SLOW_S,
+    app = create_on_emulator(directory / "ordonnance-numerique.db", credentials=ON_CREDENTIALS, slow_s=SLOW_S,
                              **({"clock": clock} if clock else {}))
     with serving(app) as url:
         yield url
 
 
-def eprescription_client(url: str) -> EPrescriptionClient:
-    return EPrescriptionClient.at(url, FAST_POLICY)
+def eprescription_client(url: str, token: str | None = PHARMACY_TOKEN) -> EPrescriptionClient:
+    """The counter's client by default (the pharmacy's token); `PRESCRIBER_TOKEN` for the prescriber module's."""
+    return EPrescriptionClient.at(url, FAST_POLICY, token=token)
+
+
+def prescriber_client(url: str, token: str = PRESCRIBER_TOKEN) -> EPrescriptionClient:
+    return eprescription_client(url, token)
 
 
 def wait_until_up(base: str, process: subprocess.Popen[bytes]) -> None:

@@ -6,6 +6,8 @@ from the file named by `COMPTOIR_<NAME>_FILE`.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 from pathlib import Path
 from typing import Literal
@@ -58,6 +60,15 @@ class Settings(BaseSettings):
         default_factory=lambda data: f"http://{data['host']}:{data['port']}/emulateurs/ordonnance-numerique")
     """Base URL of the ordonnance numérique base; by default the emulator mounted in this server."""
     eprescription_timeout_s: float = 5.0
+    mount_emulators: bool | None = None
+    """Serve the INSi and ON base emulators under /emulateurs; default: yes in development and test, no in
+    production (there it takes COMPTOIR_MOUNT_EMULATORS=true)."""
+    insi_token: str = ""
+    """The pharmacy's credential for the INSi (bearer token; `COMPTOIR_INSI_TOKEN_FILE` works too)."""
+    eprescription_token: str = ""
+    """The pharmacy's credential for the ON base, used by the counter and the outbox worker."""
+    eprescription_prescriber_token: str = ""
+    """The prescriber module's credential for the ON base (the demo prescriber's until Pro Santé Connect)."""
     outbox_worker: bool = True
     """`comptoir serve` sends the outbox itself; false when `comptoir worker` runs apart."""
     outbox_poll_s: float = 1.0
@@ -80,9 +91,21 @@ class Settings(BaseSettings):
         self.secret_key = _secret_from_file("SECRET_KEY") or self.secret_key
         if self.environment == "production":
             _require_production_secret(self.secret_key)
+        self._derive_credentials()
         if not self.database_url:
             self.database_url = f"sqlite:///{self.var_dir / 'comptoir.db'}"
         return self
+
+    def _derive_credentials(self) -> None:
+        if self.mount_emulators is None:
+            self.mount_emulators = self.environment != "production"
+        for name in ("insi_token", "eprescription_token", "eprescription_prescriber_token"):
+            value = _secret_from_file(name.upper()) or getattr(self, name)
+            # Outside production, or with the emulators served here, a missing token is the demo's: derived
+            # from the secret key, so every process of one deployment agrees without storing it anywhere.
+            if not value and (self.environment != "production" or self.mount_emulators):
+                value = demo_token(self.secret_key, name)
+            setattr(self, name, value)
 
     @property
     def audit_keys(self) -> list[str]:
@@ -101,3 +124,8 @@ def _require_production_secret(secret: str) -> None:
     if len(secret) < MIN_SECRET_CHARS:
         raise ConfigurationError(f"COMPTOIR_SECRET_KEY est trop court : {MIN_SECRET_CHARS} caractères au moins en "
                                  "production (par exemple : openssl rand -hex 32).")
+
+
+def demo_token(secret_key: str, name: str) -> str:
+    """The demo credential `name` of a deployment: not guessable without its secret key."""
+    return "demo-" + hmac.new(secret_key.encode("utf-8"), name.encode("utf-8"), hashlib.sha256).hexdigest()[:40]

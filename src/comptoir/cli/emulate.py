@@ -1,15 +1,35 @@
-"""`comptoir emulate insi|eprescription --port N`: a national-service emulator on its own, with its own database."""
+"""`comptoir emulate insi|eprescription --port N`: a national-service emulator on its own, with its own database.
+
+Each one accepts the credentials of the demo pharmacy (and, for the ON base, of the demo prescriber): the tokens
+of the settings (`COMPTOIR_INSI_TOKEN`, `COMPTOIR_EPRESCRIPTION_TOKEN`, `COMPTOIR_EPRESCRIPTION_PRESCRIBER_TOKEN`,
+or their `_FILE`), by default the deployment's demo tokens, derived from its secret key, so a `comptoir serve`
+of the same deployment pointed at it (`COMPTOIR_INSI_URL`…) presents them without more ado. It prints them.
+"""
 
 from __future__ import annotations
 
+import secrets
 from typing import Annotated
 
 import typer
 
 from comptoir.cli.common import err, state_of
+from comptoir.national.credentials import Credential, demo_pharmacy, demo_prescriber
 
 emulate_app = typer.Typer(help="Émulateurs des services nationaux (chacun avec sa propre base).",
                           no_args_is_help=True)
+
+
+def _token(configured: str) -> str:
+    # In production without a configured token the settings derive none: this run gets a fresh one.
+    return configured or secrets.token_urlsafe(24)
+
+
+def _announce(credentials: list[tuple[str, Credential]]) -> None:
+    err.print("Identifiants acceptés (en-tête « Authorization: Bearer <jeton> ») :")
+    for variable, c in credentials:
+        err.print(f"  {c.profession.value} RPPS {c.rpps}, structure {c.structure} : {variable}={c.token}",
+                  soft_wrap=True, highlight=False)
 
 
 @emulate_app.command("insi")
@@ -24,8 +44,11 @@ def emulate_insi(
 
     settings = state_of(ctx).settings
     database = settings.emulators_dir / "insi.db"
+    credentials = [("COMPTOIR_INSI_TOKEN", demo_pharmacy(_token(settings.insi_token)))]
     err.print(f"Émulateur INSi sur http://{host}:{port} (base : {database})")
-    uvicorn.run(create_emulator(database), host=host, port=port, log_level="info")
+    _announce(credentials)
+    uvicorn.run(create_emulator(database, credentials=[c for _, c in credentials]), host=host, port=port,
+                log_level="info")
 
 
 @emulate_app.command("eprescription")
@@ -38,6 +61,12 @@ def emulate_eprescription(
 
     from comptoir.national.eprescription.emulator import create_emulator
 
-    database = state_of(ctx).settings.emulators_dir / "ordonnance-numerique.db"
+    settings = state_of(ctx).settings
+    database = settings.emulators_dir / "ordonnance-numerique.db"
+    credentials = [("COMPTOIR_EPRESCRIPTION_TOKEN", demo_pharmacy(_token(settings.eprescription_token))),
+                   ("COMPTOIR_EPRESCRIPTION_PRESCRIBER_TOKEN",
+                    demo_prescriber(_token(settings.eprescription_prescriber_token)))]
     err.print(f"Émulateur de la base ordonnance numérique sur http://{host}:{port} (base : {database})")
-    uvicorn.run(create_emulator(database), host=host, port=port, log_level="info")
+    _announce(credentials)
+    uvicorn.run(create_emulator(database, credentials=[c for _, c in credentials]), host=host, port=port,
+                log_level="info")

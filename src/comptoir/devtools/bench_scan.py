@@ -14,6 +14,7 @@ bench's process, emulator thread included, during a scan.
 from __future__ import annotations
 
 import random
+import secrets
 import statistics
 import tempfile
 import threading
@@ -46,8 +47,8 @@ FIRST_NAMES = ("Alain", "Marie", "Léa", "Hugo", "Inès", "Jean", "Zoé", "Théo
 def bench_scan_to_screen(session: Session, reference: AnalysisReference, *, scans: int) -> dict[str, float]:
     rng = random.Random(20260219)
     timings, cpu, unread = [], [], 0
-    with _emulator() as client:
-        photos = [(_photo(client, draft, rng), draft) for draft in _drafts(reference, rng, scans)]
+    with _emulator() as (client, doctor):
+        photos = [(_photo(doctor, draft, rng), draft) for draft in _drafts(reference, rng, scans)]
         for photo, draft in photos:
             reference.resolved.clear()
             started = time.process_time()
@@ -83,22 +84,29 @@ def _one_scan(session: Session, reference: AnalysisReference, client: EPrescript
 
 
 @contextmanager
-def _emulator() -> Iterator[EPrescriptionClient]:
+def _emulator() -> Iterator[tuple[EPrescriptionClient, EPrescriptionClient]]:
+    """A scratch ON base on a free port, and its two callers: the counter (pharmacy) and the doctor."""
     import uvicorn
 
+    from comptoir.national.credentials import demo_pharmacy, demo_prescriber
     from comptoir.national.eprescription.emulator import create_emulator
 
+    tokens = (secrets.token_urlsafe(16), secrets.token_urlsafe(16))
     with tempfile.TemporaryDirectory() as scratch:
-        server = uvicorn.Server(uvicorn.Config(create_emulator(Path(scratch) / "on.db"), host="127.0.0.1",
-                                               port=free_port(), log_level="warning", lifespan="off"))
+        emulator = create_emulator(Path(scratch) / "on.db", credentials=[demo_pharmacy(tokens[0]),
+                                                                          demo_prescriber(tokens[1])])
+        server = uvicorn.Server(uvicorn.Config(emulator, host="127.0.0.1", port=free_port(), log_level="warning",
+                                               lifespan="off"))
         threading.Thread(target=server.run, daemon=True).start()
         while not server.started:
             time.sleep(0.02)
-        client = EPrescriptionClient.at(f"http://127.0.0.1:{server.config.port}")
+        url = f"http://127.0.0.1:{server.config.port}"
+        client, doctor = EPrescriptionClient.at(url, token=tokens[0]), EPrescriptionClient.at(url, token=tokens[1])
         try:
-            yield client
+            yield client, doctor
         finally:
             client.close()
+            doctor.close()
             server.should_exit = True
 
 

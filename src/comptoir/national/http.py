@@ -9,6 +9,9 @@ What it does, so no client does it again:
   backoff ceiling;
 - **logging** of each attempt (service, method, path, status, milliseconds) on the
   `comptoir.national` logger, never the body (it holds health data);
+- **credentials**: the caller's token (`open_endpoint(..., token=...)`) rides on every call as
+  `Authorization: Bearer …` and is never logged; the service's 401/403 come back as permanent errors
+  that say whether the service did not know us or refused the act;
 - **one error type**: `ExternalServiceError(message_fr, permanent=...)`. Permanent means "do not
   retry, the request itself is wrong": any 4xx but 408 and 429. 5xx, 408, 429, timeouts and
   network failures are not permanent: the outbox worker tries again later.
@@ -33,6 +36,7 @@ from comptoir.errors import ExternalServiceError
 log = logging.getLogger("comptoir.national")
 
 TRANSIENT_4XX = frozenset({408, 429})
+REFUSALS = {401: "identifiants de comptoir non reconnus", 403: "acte refusé au professionnel authentifié"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +96,8 @@ class Endpoint:
     def _status_error(self, response: httpx.Response) -> Exception:
         status, detail = response.status_code, _detail(response)
         if 400 <= status < 500 and status not in TRANSIENT_4XX:
-            return ExternalServiceError(f"Le service {self.service} a refusé la demande (HTTP {status}){detail}",
+            why = f" — {REFUSALS[status]}" if status in REFUSALS else ""
+            return ExternalServiceError(f"Le service {self.service} a refusé la demande (HTTP {status}){why}{detail}",
                                         permanent=True)
         error = ExternalServiceError(f"Le service {self.service} est indisponible (HTTP {status}){detail}",
                                      permanent=False)
@@ -114,9 +119,12 @@ class _Retryable(Exception):
 
 
 def open_endpoint(service: str, base_url: str, policy: HttpPolicy | None = None, *,
-                  transport: httpx.BaseTransport | None = None, headers: dict[str, str] | None = None) -> Endpoint:
-    """An endpoint for `service` (its French name, used in messages) at `base_url`."""
+                  transport: httpx.BaseTransport | None = None, headers: dict[str, str] | None = None,
+                  token: str | None = None) -> Endpoint:
+    """An endpoint for `service` (its French name, used in messages) at `base_url`; `token`, when given,
+    authenticates every call (bearer token, see the emulators' national/credentials.py)."""
     policy = policy or HttpPolicy()
+    headers = {**(headers or {}), **({"Authorization": f"Bearer {token}"} if token else {})}
     timeout = httpx.Timeout(policy.timeout_s, connect=policy.connect_timeout_s)
     client = httpx.Client(base_url=base_url, timeout=timeout, transport=transport, headers=headers)
     return Endpoint(service, client, policy)

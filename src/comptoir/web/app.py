@@ -15,6 +15,7 @@ from comptoir.errors import (
     ComptoirError,
     TooManyAttempts,
 )
+from comptoir.national.credentials import demo_pharmacy
 from comptoir.national.ins.emulator import create_emulator
 from comptoir.services.platform.runtime import Runtime, open_runtime
 from comptoir.settings import PACKAGE_DIR, Settings
@@ -55,8 +56,11 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
     app.include_router(identity_pages.router)
     include_eprescription(app, settings)
     app.include_router(reading_pages.router)
-    # The INSi emulator, so that one server is the whole demo (its own database, see national/ins).
-    app.mount("/emulateurs/insi", create_emulator(settings.emulators_dir / "insi.db"))
+    # The INSi emulator, so that one server is the whole demo (its own database, see national/ins); it accepts
+    # the demo pharmacy's credential. Not in production unless asked for (COMPTOIR_MOUNT_EMULATORS).
+    if settings.mount_emulators:
+        app.mount("/emulateurs/insi", create_emulator(settings.emulators_dir / "insi.db",
+                                                      credentials=[demo_pharmacy(settings.insi_token)]))
     app.mount("/static", StaticFiles(directory=PACKAGE_DIR / "web" / "static"), name="static")
     keep_queries_out_of_access_log()
     app.add_middleware(SameOrigin)

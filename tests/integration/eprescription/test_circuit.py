@@ -24,7 +24,7 @@ from comptoir.services.platform.runtime import Runtime
 from comptoir.store import models as m
 from comptoir.store.dispensing import Dispensation
 from comptoir.web.app import create_app
-from tests.emulators import eprescription_client, eprescription_emulator
+from tests.emulators import eprescription_client, eprescription_emulator, prescriber_client
 from tests.eprescription_builders import execution
 
 LINES = [{"text": "AMLOR 5 mg, gélule", "posology": "1 gélule le matin", "duration_days": 30, "renewals": 2},
@@ -40,7 +40,8 @@ def world(reference_runtime: Runtime, tmp_path: Path) -> Iterator[tuple[TestClie
         demo.load_demo(session, now=reference_runtime.clock())
     with eprescription_emulator(tmp_path, reference_runtime.clock) as url:
         app = create_app(reference_runtime.settings, runtime=reference_runtime)
-        app.state.on_base = eprescription_client(url)
+        app.state.on_base = eprescription_client(url)  # the counter's, with the pharmacy's token
+        app.state.on_base_prescriber = prescriber_client(url)  # the prescriber module's, with the doctor's
         with TestClient(app) as client:
             yield client, reference_runtime, url
 

@@ -25,7 +25,14 @@ from comptoir.store import models as m
 from comptoir.store.dispensing import Dispensation
 from comptoir.store.outbox import OutboxMessage
 from tests.conftest import PASSWORD, make_settings
-from tests.emulators import eprescription_client, eprescription_emulator, free_port, wait_until_up
+from tests.emulators import (
+    PHARMACY_TOKEN,
+    eprescription_client,
+    eprescription_emulator,
+    free_port,
+    prescriber_client,
+    wait_until_up,
+)
 from tests.eprescription_builders import draft, line
 from tests.integration.eprescription.onsite import consulted, pharmacy_with_prescription
 
@@ -44,7 +51,8 @@ def crash_runtime(database_url: str, tmp_path: Path) -> Iterator[Runtime]:
 
 def start_server(runtime: Runtime, base_url: str, port: int, tmp_path: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "COMPTOIR_DATABASE_URL": runtime.settings.database_url, "COMPTOIR_EPRESCRIPTION_URL": base_url,
-           "COMPTOIR_OUTBOX_LEASE_S": "1", "COMPTOIR_OUTBOX_POLL_S": "0.05", "COMPTOIR_VAR_DIR": str(tmp_path / "var")}
+           "COMPTOIR_OUTBOX_LEASE_S": "1", "COMPTOIR_OUTBOX_POLL_S": "0.05", "COMPTOIR_VAR_DIR": str(tmp_path / "var"),
+           "COMPTOIR_EPRESCRIPTION_TOKEN": PHARMACY_TOKEN}
     command = [str(Path(sys.executable).parent / "comptoir"), "serve", "--port", str(port)]
     process = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     wait_until_up(f"http://127.0.0.1:{port}", process)
@@ -53,13 +61,14 @@ def start_server(runtime: Runtime, base_url: str, port: int, tmp_path: Path) -> 
 
 def prescriptions_in_the_base(runtime: Runtime, url: str) -> list[str]:
     operator, patient_id, _ = pharmacy_with_prescription(runtime)
-    client, ids = eprescription_client(url), []
+    client, doctor, ids = eprescription_client(url), prescriber_client(url), []
     for _ in range(PRESCRIPTIONS):
-        created = client.create(draft(line(1, cis="63458349"), issued=datetime.now(UTC).date()))
+        created = doctor.create(draft(line(1, cis="63458349"), issued=datetime.now(UTC).date()))
         found = client.consult(created.prescription_id, rpps="10000001916", finess="750000001")
         consulted(runtime, found, operator, patient_id, datetime.now(UTC))
         ids.append(created.prescription_id)
     client.close()
+    doctor.close()
     return ids
 
 

@@ -1,12 +1,14 @@
-"""The ON base contract, run over HTTP against the emulator through the client adapter (client.py)."""
+"""The ON base contract, run over HTTP against the emulator through the client adapter (client.py), each call
+with the credential of the one who makes it: the prescriber module's, or the pharmacy's."""
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 
 from comptoir.domain.eprescription.prescription import Status
@@ -14,8 +16,17 @@ from comptoir.errors import ExternalServiceError, RuleViolation
 from comptoir.national.eprescription.client import EPrescriptionClient
 from comptoir.national.eprescription.port import Billing
 from comptoir.national.http import open_endpoint
-from tests.emulators import eprescription_client, eprescription_emulator
+from tests.emulators import (
+    OTHER_PRESCRIBER,
+    OTHER_PRESCRIBER_TOKEN,
+    PRESCRIBER_TOKEN,
+    eprescription_client,
+    eprescription_emulator,
+    prescriber_client,
+)
 from tests.eprescription_builders import ADEMIS, GENE, draft, execution, line
+
+Client = EPrescriptionClient
 
 
 class MovableClock:
@@ -35,14 +46,23 @@ def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Pa
 
 @pytest.fixture
 def base(emulator: tuple[str, Path, MovableClock]) -> Iterator[EPrescriptionClient]:
+    """The pharmacy's client (the counter, the outbox worker)."""
     emulator[2].now = datetime(2026, 2, 19, 9, 0, tzinfo=UTC)
     client = eprescription_client(emulator[0])
     yield client
     client.close()
 
 
-def test_creation_returns_an_18_character_id_and_the_pharmacist_reads_it_back(base: EPrescriptionClient) -> None:
-    created = base.create(draft(line(1), line(2, "METFORMINE 850 mg cp", renewals=2)))
+@pytest.fixture
+def doctor(emulator: tuple[str, Path, MovableClock]) -> Iterator[EPrescriptionClient]:
+    """The prescriber module's client (the demo prescriber, ADEMIS)."""
+    client = prescriber_client(emulator[0])
+    yield client
+    client.close()
+
+
+def test_creation_returns_an_18_character_id_and_the_pharmacist_reads_it_back(base: Client, doctor: Client) -> None:
+    created = doctor.create(draft(line(1), line(2, "METFORMINE 850 mg cp", renewals=2)))
 
     found = base.consult(created.prescription_id, rpps="10000001916", finess="750000001")
 
@@ -64,9 +84,9 @@ def test_a_forged_id_never_reaches_the_base(base: EPrescriptionClient) -> None:
         base.consult("../admin", rpps="10000001916", finess="750000001")
 
 
-def test_the_same_execution_twice_is_recorded_once(base: EPrescriptionClient,
+def test_the_same_execution_twice_is_recorded_once(base: Client, doctor: Client,
                                                    emulator: tuple[str, Path, MovableClock]) -> None:
-    ident = base.create(draft()).prescription_id
+    ident = doctor.create(draft()).prescription_id
 
     first = base.execute(ident, execution("cle-unique-0001"))
     again = base.execute(ident, execution("cle-unique-0001"))
@@ -77,8 +97,8 @@ def test_the_same_execution_twice_is_recorded_once(base: EPrescriptionClient,
     assert first.status == Status.EXECUTED.value
 
 
-def test_a_closed_line_answers_already_delivered(base: EPrescriptionClient) -> None:
-    ident = base.create(draft()).prescription_id
+def test_a_closed_line_answers_already_delivered(base: Client, doctor: Client) -> None:
+    ident = doctor.create(draft()).prescription_id
     base.execute(ident, execution("cle-premiere-1"))
 
     with pytest.raises(ExternalServiceError, match="déjà délivrée") as raised:
@@ -87,8 +107,8 @@ def test_a_closed_line_answers_already_delivered(base: EPrescriptionClient) -> N
     assert raised.value.permanent is True
 
 
-def test_partial_deliveries_and_renewals_drive_the_status(base: EPrescriptionClient) -> None:
-    ident = base.create(draft(line(1, quantity=2, renewals=1))).prescription_id
+def test_partial_deliveries_and_renewals_drive_the_status(base: Client, doctor: Client) -> None:
+    ident = doctor.create(draft(line(1, quantity=2, renewals=1))).prescription_id
 
     partial = base.execute(ident, execution("cle-partielle", (1, 1, True)))
     complement = base.execute(ident, execution("cle-complement", (1, 1, False)))
@@ -98,16 +118,16 @@ def test_partial_deliveries_and_renewals_drive_the_status(base: EPrescriptionCli
     assert renewal.status == Status.EXECUTED.value
 
 
-def test_a_renewal_cannot_come_before_the_first_delivery(base: EPrescriptionClient) -> None:
-    ident = base.create(draft(line(1, renewals=2))).prescription_id
+def test_a_renewal_cannot_come_before_the_first_delivery(base: Client, doctor: Client) -> None:
+    ident = doctor.create(draft(line(1, renewals=2))).prescription_id
 
     with pytest.raises(ExternalServiceError, match="renouvellement 1 suit la délivrance précédente"):
         base.execute(ident, execution("cle-trop-tot", renewal=1))
 
 
-def test_an_expired_prescription_cannot_be_executed(base: EPrescriptionClient,
+def test_an_expired_prescription_cannot_be_executed(base: Client, doctor: Client,
                                                     emulator: tuple[str, Path, MovableClock]) -> None:
-    ident = base.create(draft()).prescription_id
+    ident = doctor.create(draft()).prescription_id
     emulator[2].now += timedelta(days=120)
 
     found = base.consult(ident, rpps="1", finess="1")
@@ -117,22 +137,22 @@ def test_an_expired_prescription_cannot_be_executed(base: EPrescriptionClient,
     assert found.status(date(2026, 6, 19)) is Status.EXPIRED
 
 
-def test_the_prescriber_sees_executions_only_with_consent(base: EPrescriptionClient) -> None:
-    agreed = base.create(draft(consent=True)).prescription_id
-    refused = base.create(draft(consent=False)).prescription_id
+def test_the_prescriber_sees_executions_only_with_consent(base: Client, doctor: Client) -> None:
+    agreed = doctor.create(draft(consent=True)).prescription_id
+    refused = doctor.create(draft(consent=False)).prescription_id
     for ident in (agreed, refused):
         base.execute(ident, execution(f"cle-vue-{ident}"))
 
-    seen, hidden = base.prescriber_view(agreed, rpps=ADEMIS.rpps), base.prescriber_view(refused, rpps=ADEMIS.rpps)
+    seen, hidden = doctor.prescriber_view(agreed, rpps=ADEMIS.rpps), doctor.prescriber_view(refused, rpps=ADEMIS.rpps)
 
     assert seen.consent and len(seen.executions) == 1 and seen.executions[0].lines[0].quantity == 1
     assert not hidden.consent and hidden.executions == ()
-    with pytest.raises(ExternalServiceError, match="Seul le prescripteur"):
-        base.prescriber_view(agreed, rpps="10000001916")
+    with pytest.raises(ExternalServiceError, match="pas celui du professionnel authentifié"):
+        doctor.prescriber_view(agreed, rpps="10000001916")
 
 
-def test_sequential_mode_billing_completes_a_recorded_execution(base: EPrescriptionClient) -> None:
-    ident = base.create(draft()).prescription_id
+def test_sequential_mode_billing_completes_a_recorded_execution(base: Client, doctor: Client) -> None:
+    ident = doctor.create(draft()).prescription_id
     base.execute(ident, execution("cle-sequentiel"))
 
     base.bill(ident, "cle-sequentiel", Billing("F0001", date(2026, 2, 21), ((1, 12.5),)))
@@ -142,42 +162,140 @@ def test_sequential_mode_billing_completes_a_recorded_execution(base: EPrescript
         base.bill(ident, "cle-jamais-vue", Billing("F0002", date(2026, 2, 21), ()))
 
 
-def test_no_edit_after_creation_and_cancel_only_before_delivery(base: EPrescriptionClient,
+def test_no_edit_after_creation_and_cancel_only_before_delivery(base: Client, doctor: Client,
                                                                 emulator: tuple[str, Path, MovableClock]) -> None:
-    ident = base.create(draft()).prescription_id
-    endpoint = open_endpoint("ON", emulator[0])
+    ident = doctor.create(draft()).prescription_id
+    endpoint = open_endpoint("ON", emulator[0], token=PRESCRIBER_TOKEN)
 
     with pytest.raises(ExternalServiceError, match="ne peut pas être modifiée"):
         endpoint.call("PUT", f"/ordonnances/{ident}", json={}, idempotent=True)
-    cancelled = base.cancel(ident, rpps=ADEMIS.rpps)
+    cancelled = doctor.cancel(ident, rpps=ADEMIS.rpps)
 
     assert cancelled.status(date(2026, 2, 19)) is Status.CANCELLED
     with pytest.raises(ExternalServiceError, match="annulée"):
         base.execute(ident, execution("cle-annulee-1"))
 
 
-def test_the_prescriber_lists_his_prescriptions(base: EPrescriptionClient) -> None:
-    ident = base.create(draft()).prescription_id
+def test_the_prescriber_lists_his_prescriptions(doctor: Client) -> None:
+    ident = doctor.create(draft()).prescription_id
 
-    found = base.by_prescriber(ADEMIS.rpps)
+    found = doctor.by_prescriber(ADEMIS.rpps)
 
     assert ident in [s.prescription_id for s in found]
 
 
-def test_the_service_down_scenario_is_a_transient_error(base: EPrescriptionClient) -> None:
+def test_the_service_down_scenario_is_a_transient_error(doctor: Client) -> None:
     from tests.eprescription_builders import PatientTraits
 
     with pytest.raises(ExternalServiceError, match="indisponible") as raised:
-        base.create(draft(patient=PatientTraits("PANNE", "Test", date(1970, 1, 1))))
+        doctor.create(draft(patient=PatientTraits("PANNE", "Test", date(1970, 1, 1))))
 
     assert raised.value.permanent is False
 
 
-def test_the_emulator_keeps_its_own_database(base: EPrescriptionClient,
+def test_the_emulator_keeps_its_own_database(base: Client, doctor: Client,
                                              emulator: tuple[str, Path, MovableClock]) -> None:
-    base.create(draft())
+    doctor.create(draft())
 
     with sqlite3.connect(emulator[1] / "ordonnance-numerique.db") as connection:
         tables = {row[0] for row in connection.execute("select name from sqlite_master where type = 'table'")}
 
-    assert tables == {"on_ordonnance", "on_execution", "on_appel"}
+    assert tables == {"on_ordonnance", "on_execution", "on_appel", "on_habilitation"}
+
+
+def test_without_a_token_nothing_is_listed_read_or_changed(base: Client, doctor: Client,
+                                                         emulator: tuple[str, Path, MovableClock]) -> None:
+    ident = doctor.create(draft()).prescription_id
+    before = len(doctor.by_prescriber(ADEMIS.rpps))
+    anonymous = eprescription_client(emulator[0], token=None)
+    calls = [lambda: anonymous.by_prescriber(ADEMIS.rpps), lambda: anonymous.consult(ident, rpps="", finess=""),
+             lambda: anonymous.cancel(ident, rpps=ADEMIS.rpps), lambda: anonymous.create(draft()),
+             lambda: anonymous.execute(ident, execution("cle-anonyme-1"))]
+
+    refusals = [_refusal(call) for call in calls]
+
+    assert all(r.permanent and "HTTP 401" in str(r) and "Authentification requise" in str(r) for r in refusals)
+    found = base.consult(ident, rpps="", finess="")
+    assert found.status(date(2026, 2, 19)) is Status.ACTIVE and found.executions == () and found.consulted == 1
+    assert len(doctor.by_prescriber(ADEMIS.rpps)) == before
+
+
+def test_a_wrong_token_is_refused(emulator: tuple[str, Path, MovableClock]) -> None:
+    stranger = eprescription_client(emulator[0], token="jeton-invente")
+
+    refusal = _refusal(lambda: stranger.by_prescriber(ADEMIS.rpps))
+
+    assert "HTTP 401" in str(refusal) and "Jeton inconnu" in str(refusal)
+
+
+def test_the_401_says_how_to_authenticate(emulator: tuple[str, Path, MovableClock]) -> None:
+    answer = httpx.get(f"{emulator[0]}/ordonnances?rpps={ADEMIS.rpps}")
+
+    assert answer.status_code == 401 and answer.headers["www-authenticate"].startswith("Bearer")
+    assert "Authentification requise" in answer.json()["detail"]
+
+
+def test_a_pharmacy_cannot_create_or_cancel_a_prescription(base: Client, doctor: Client) -> None:
+    ident = doctor.create(draft()).prescription_id
+
+    cancel = _refusal(lambda: base.cancel(ident, rpps=ADEMIS.rpps))
+    create = _refusal(lambda: base.create(draft()))
+
+    assert "HTTP 403" in str(cancel) and "Seul un médecin prescripteur peut annuler" in str(cancel)
+    assert "HTTP 403" in str(create)
+    assert base.consult(ident, rpps="", finess="").status(date(2026, 2, 19)) is Status.ACTIVE
+
+
+def test_a_pharmacy_reads_by_number_but_cannot_search(base: Client, doctor: Client) -> None:
+    doctor.create(draft())
+
+    refusal = _refusal(lambda: base.by_prescriber(ADEMIS.rpps))
+
+    assert "HTTP 403" in str(refusal) and "par son numéro" in str(refusal)
+
+
+def test_a_prescriber_cannot_record_an_execution(base: Client, doctor: Client) -> None:
+    ident = doctor.create(draft()).prescription_id
+
+    refusal = _refusal(lambda: doctor.execute(ident, execution("cle-du-medecin")))
+
+    assert "HTTP 403" in str(refusal) and "Seul un pharmacien" in str(refusal)
+    assert base.consult(ident, rpps="", finess="").executions == ()
+
+
+def test_a_prescriber_creates_only_in_his_own_name(emulator: tuple[str, Path, MovableClock]) -> None:
+    other = prescriber_client(emulator[0], OTHER_PRESCRIBER_TOKEN)
+
+    refusal = _refusal(lambda: other.create(draft()))
+
+    assert "HTTP 403" in str(refusal) and "au nom du prescripteur authentifié" in str(refusal)
+
+
+def test_a_prescriber_cannot_read_or_cancel_another_prescriber_s_prescription(
+        base: Client, doctor: Client, emulator: tuple[str, Path, MovableClock]) -> None:
+    ident = doctor.create(draft()).prescription_id
+    other = prescriber_client(emulator[0], OTHER_PRESCRIBER_TOKEN)
+
+    read = _refusal(lambda: other.consult(ident, rpps="", finess=""))
+    deliveries = _refusal(lambda: other.prescriber_view(ident, rpps=OTHER_PRESCRIBER.rpps))
+    cancel = _refusal(lambda: other.cancel(ident, rpps=OTHER_PRESCRIBER.rpps))
+    listed = other.by_prescriber(OTHER_PRESCRIBER.rpps)
+
+    assert all("HTTP 403" in str(r) and "Seul le prescripteur de cette ordonnance" in str(r)
+               for r in (read, deliveries, cancel))
+    assert ident not in [s.prescription_id for s in listed]
+    assert base.consult(ident, rpps="", finess="").status(date(2026, 2, 19)) is Status.ACTIVE
+
+
+def test_a_prescriber_reads_his_own_prescription_without_counting_a_consultation(doctor: Client) -> None:
+    ident = doctor.create(draft()).prescription_id
+
+    found = doctor.consult(ident, rpps="", finess="")
+
+    assert found.prescriber == ADEMIS and found.consulted == 0
+
+
+def _refusal(call: Callable[[], object]) -> ExternalServiceError:
+    with pytest.raises(ExternalServiceError) as raised:
+        call()
+    return raised.value

@@ -1,4 +1,5 @@
-"""The INSi contract, run over HTTP against the emulator through the client adapter (client.py)."""
+"""The INSi contract, run over HTTP against the emulator through the client adapter (client.py), with the
+pharmacy's credential."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from comptoir.national.ins.port import (
     TraitsQuery,
     VerificationOutcome,
 )
-from tests.emulators import insi_client, insi_emulator
+from tests.emulators import PHARMACY_TOKEN, insi_client, insi_emulator
 
 DARK = InsIdentity("239088815400243", InsOid.NIR, InsTraits("DARK", "JEANNE MARIE", date(1939, 8, 13), "F", "88154"))
 
@@ -122,7 +123,7 @@ def test_the_timeout_scenario_gives_up_after_the_client_timeout(insi: InsiClient
 def test_a_request_the_service_refuses_is_a_permanent_error(emulator: tuple[str, Path]) -> None:
     from comptoir.national.http import open_endpoint
 
-    endpoint = open_endpoint("INSi", emulator[0])
+    endpoint = open_endpoint("INSi", emulator[0], token=PHARMACY_TOKEN)
 
     with pytest.raises(ExternalServiceError, match="refusé la demande") as raised:
         endpoint.call("POST", "/recherche/traits", json={"nomNaissance": "DARK"}, idempotent=True)
@@ -137,5 +138,35 @@ def test_the_emulator_keeps_its_own_database(insi: InsiClient, emulator: tuple[s
         tables = {row[0] for row in connection.execute("select name from sqlite_master where type = 'table'")}
         calls = connection.execute("select count(*) from insi_appel").fetchone()[0]
 
-    assert tables == {"insi_identite", "insi_scenario", "insi_appel"}
+    assert tables == {"insi_identite", "insi_scenario", "insi_appel", "insi_habilitation"}
     assert calls >= 1
+
+
+@pytest.mark.parametrize(("token", "message"), [(None, "Authentification requise"), ("jeton-invente", "Jeton inconnu")])
+def test_a_call_without_a_valid_token_is_refused_and_not_journaled(insi: InsiClient, emulator: tuple[str, Path],
+                                                                  token: str | None, message: str) -> None:
+    insi.search_by_traits(TraitsQuery("DARK", "Jeanne"))
+    stranger = insi_client(emulator[0], token=token)
+    before = _journaled(emulator[1])
+
+    refused = rf"refusé la demande \(HTTP 401\) — identifiants de comptoir non reconnus : {message}"
+    with pytest.raises(ExternalServiceError, match=refused) as raised:
+        stranger.search_by_traits(TraitsQuery("DARK", "Jeanne"))
+
+    assert raised.value.permanent is True
+    assert _journaled(emulator[1]) == before
+
+
+def test_the_test_identities_are_not_listed_without_a_token(emulator: tuple[str, Path]) -> None:
+    import httpx
+
+    anonymous = httpx.get(f"{emulator[0]}/identites")
+    known = httpx.get(f"{emulator[0]}/identites", headers={"Authorization": f"Bearer {PHARMACY_TOKEN}"})
+
+    assert anonymous.status_code == 401 and "detail" in anonymous.json() and "nomNaissance" not in anonymous.text
+    assert known.status_code == 200 and len(known.json()) > 1
+
+
+def _journaled(directory: Path) -> int:
+    with sqlite3.connect(directory / "insi.db") as connection:
+        return int(connection.execute("select count(*) from insi_appel").fetchone()[0])

@@ -9,8 +9,9 @@ from pathlib import Path
 import httpx
 from fastapi import FastAPI
 
+from comptoir.national.credentials import demo_pharmacy
 from comptoir.national.ins.emulator import create_emulator
-from tests.emulators import serving
+from tests.emulators import PHARMACY_TOKEN, serving
 
 BOUND_S = 30.0
 """Only so that a blocked loop fails the test instead of hanging it; nothing is measured against it."""
@@ -22,7 +23,7 @@ def server_with_insi(database: Path, *, stalled: threading.Event, release: threa
         release.wait(BOUND_S)
 
     app = FastAPI()
-    app.mount("/emulateurs/insi", create_emulator(database, sleep=sleep))
+    app.mount("/emulateurs/insi", create_emulator(database, credentials=[demo_pharmacy(PHARMACY_TOKEN)], sleep=sleep))
 
     @app.get("/ping")
     async def ping() -> str:  # served on the event loop itself: it answers only if nothing blocks the loop
@@ -37,7 +38,8 @@ def test_a_slow_insi_answer_does_not_hold_the_server_s_other_requests(tmp_path: 
 
     with serving(app) as url, ThreadPoolExecutor(1) as pool:
         slow = pool.submit(httpx.post, f"{url}/emulateurs/insi/recherche/traits",
-                           json={"nomNaissance": "LENTEUR", "prenoms": "TEST"}, timeout=BOUND_S)
+                           json={"nomNaissance": "LENTEUR", "prenoms": "TEST"}, timeout=BOUND_S,
+                           headers={"Authorization": f"Bearer {PHARMACY_TOKEN}"})
         try:
             assert stalled.wait(BOUND_S)
             other = httpx.get(f"{url}/ping", timeout=BOUND_S)

@@ -26,8 +26,9 @@ class EPrescriptionClient:
 
     @classmethod
     def at(cls, base_url: str, policy: HttpPolicy | None = None, *,
-           transport: httpx.BaseTransport | None = None) -> EPrescriptionClient:
-        return cls(open_endpoint(SERVICE, base_url, policy, transport=transport))
+           transport: httpx.BaseTransport | None = None, token: str | None = None) -> EPrescriptionClient:
+        """`token`: the credential of the structure and professional calling (None: anonymous)."""
+        return cls(open_endpoint(SERVICE, base_url, policy, transport=transport, token=token))
 
     def create(self, draft: Draft) -> Created:
         body = mapping.draft_wire(draft).model_dump(mode="json")

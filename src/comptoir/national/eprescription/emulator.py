@@ -10,7 +10,23 @@ period open, a closed period answers 409 "déjà délivrée"; the same execution
 statuses as in domain/eprescription/prescription.py.
 
 Scenarios: a patient named PANNE makes creation fail with HTTP 503, LENTEUR answers after `slow_s`.
-[U] Authentication (CPS, e-CPS) is not emulated. Its database is never the pharmacy's.
+Its database is never the pharmacy's.
+
+Callers (SPEC §4.4: each operation has its actor, "numéro unique + PS auth"; §4.3: the prescriber data
+come from the CPS card). Every route answers 401 without a token the base keeps in its own table
+(national/credentials.py: structure, RPPS, profession); the real base authenticates with the CPS/e-CPS
+and the structure's certificate, or Pro Santé Connect, which the bearer token stands for. Then:
+
+- a **médecin** creates ONs in his own name only (the `prescripteur.rpps` is the card's), reads, lists,
+  sees the executions of (with the patient's consent) and cancels only the ONs he wrote;
+- a **pharmacien** reads an ON by its number (the patient hands over the QR code or the number: that
+  is what lets a pharmacy read it), records executions and their billing complement;
+- anything else answers 403: a pharmacy creating, editing, cancelling, listing or searching; a
+  prescriber recording an execution; a prescriber touching another prescriber's ON.
+
+[U] Whether a pharmacy may search a patient's ONs (SPEC §4.4 "rechercher", optional) is not known: the
+most plausible rule, kept here, is no — a pharmacy reads an ON only through its number. A `rpps`
+given in a query must be the authenticated professional's own (403 otherwise).
 """
 
 from __future__ import annotations
@@ -18,18 +34,19 @@ from __future__ import annotations
 import secrets
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import FastAPI, HTTPException
+from fastapi import Depends, FastAPI, HTTPException, Request
 from sqlalchemy import JSON, Boolean, DateTime, Integer, String, create_engine, event, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from comptoir.domain.eprescription import prescription as rx
 from comptoir.errors import Conflict, RuleViolation
+from comptoir.national.credentials import Caller, Credential, Profession, authenticator, digest, forbid
 from comptoir.national.eprescription import mapping, wire
 
 SLOW_S = 20.0
@@ -74,18 +91,36 @@ class Call(_Base):
     outcome: Mapped[str] = mapped_column(String(40))
 
 
+class StoredCredential(_Base):
+    """A token the base accepts (its digest only) and who presents it."""
+
+    __tablename__ = "on_habilitation"
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    structure: Mapped[str] = mapped_column(String(20))
+    rpps: Mapped[str] = mapped_column(String(11))
+    profession: Mapped[str] = mapped_column(String(20))
+
+
 class _Store:
     """Opened on first use; writes are serialised (one lock in the process, BEGIN IMMEDIATE across)."""
 
-    def __init__(self, database: Path) -> None:
+    def __init__(self, database: Path, credentials: Sequence[Credential] = ()) -> None:
         self.database, self._lock, self.write_lock = database, threading.Lock(), threading.Lock()
+        self.credentials = tuple(credentials)
         self._factory: sessionmaker[Session] | None = None
 
     def _get(self) -> sessionmaker[Session]:
         with self._lock:
             if self._factory is None:
                 self._factory = _open(self.database)
+                with self.write_lock, self._factory.begin() as session:
+                    _provision(session, self.credentials)
             return self._factory
+
+    def caller(self, token_digest: str) -> Caller | None:
+        with self.reading() as session:
+            row = session.get(StoredCredential, token_digest)
+        return Caller(row.structure, row.rpps, Profession(row.profession)) if row else None
 
     @contextmanager
     def writing(self) -> Iterator[Session]:
@@ -103,6 +138,12 @@ def _open(database: Path) -> sessionmaker[Session]:
     event.listen(engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN IMMEDIATE"))
     _Base.metadata.create_all(engine)
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def _provision(session: Session, credentials: Sequence[Credential]) -> None:
+    for credential in credentials:
+        session.merge(StoredCredential(digest=digest(credential.token), structure=credential.structure,
+                                       rpps=credential.rpps, profession=credential.profession.value))
 
 
 def _autocommit_off(dbapi_connection: Any, _record: Any) -> None:
@@ -135,6 +176,7 @@ class Base:
 
     def __init__(self, store: _Store, clock: Clock) -> None:
         self.store, self.clock = store, clock
+        self.authenticate = authenticator("ordonnance-numerique", store.caller)
 
     def create(self, demand: wire.DemandeCreation) -> wire.ReponseCreation:
         lines = tuple(mapping.line(x) for x in demand.lignes)
@@ -160,7 +202,9 @@ class Base:
                                           .order_by(StoredExecution.received_at)))
         return _ordonnance(row, executions, self.clock().date())
 
-    def consult(self, ident: str) -> wire.Ordonnance:
+    def consult(self, ident: str, caller: Caller) -> wire.Ordonnance:
+        if caller.profession is Profession.MEDECIN:
+            return self.own(ident, caller, "la consulter")
         with self.store.writing() as session:
             row = session.get(StoredPrescription, ident.upper())
             if row is not None:
@@ -206,11 +250,19 @@ class Base:
             _journal(session, self.clock(), "facturation", ident, "200")
             return {"idExecution": row.id, "statut": "facturee"}
 
-    def cancel(self, ident: str, rpps: str) -> wire.Ordonnance:
+    def own(self, ident: str, caller: Caller, act: str) -> wire.Ordonnance:
+        """The ON, for its prescriber only (a prescriber's read is not a pharmacy's consultation)."""
+        with self.store.reading() as session:
+            found = self.load(session, ident)
+        _written_by(found.prescripteur.rpps, caller, act)
+        return found
+
+    def cancel(self, ident: str, caller: Caller) -> wire.Ordonnance:
         with self.store.writing() as session:
             row = session.get(StoredPrescription, ident.upper())
-            if row is None or row.prescriber_rpps != rpps:
-                raise HTTPException(404, f"Ordonnance numérique inconnue pour ce prescripteur : {ident}.")
+            if row is None:
+                raise HTTPException(404, f"Ordonnance numérique inconnue : {ident}.")
+            _written_by(row.prescriber_rpps, caller, "l'annuler")
             if session.scalar(select(StoredExecution.id).where(StoredExecution.prescription_id == row.id).limit(1)):
                 raise HTTPException(409, "Ordonnance déjà (en partie) délivrée : elle ne peut plus être annulée.")
             row.cancelled = True
@@ -237,11 +289,39 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def create_emulator(database: Path, *, clock: Clock = _utc_now, slow_s: float = SLOW_S) -> FastAPI:
-    """The ASGI app; `database` is the emulator's own SQLite file (created on first call)."""
-    base = Base(_Store(database), clock)
+def _written_by(rpps: str, caller: Caller, act: str) -> None:
+    if rpps != caller.rpps:
+        raise forbid(f"Seul le prescripteur de cette ordonnance peut {act}.")
+
+
+def _as(caller: Caller, profession: Profession, message: str) -> None:
+    if caller.profession is not profession:
+        raise forbid(message)
+
+
+def _own_rpps(caller: Caller, rpps: str) -> None:
+    """A RPPS named in a prescriber's query must be his own: the card says who he is (SPEC §4.3)."""
+    if rpps and rpps != caller.rpps:
+        raise forbid(f"Le RPPS demandé ({rpps}) n'est pas celui du professionnel authentifié.")
+
+
+def _caller(request: Request) -> Caller:
+    base: Base = request.app.state.base
+    return base.authenticate(request)
+
+
+Who = Annotated[Caller, Depends(_caller)]
+PRESCRIBERS_ONLY = "Seul un médecin prescripteur peut {act} une ordonnance numérique."
+PHARMACISTS_ONLY = "Seul un pharmacien peut {act}."
+
+
+def create_emulator(database: Path, *, credentials: Sequence[Credential] = (), clock: Clock = _utc_now,
+                    slow_s: float = SLOW_S) -> FastAPI:
+    """The ASGI app; `database` is the emulator's own SQLite file (created on first call); `credentials` are
+    added to the tokens it accepts (kept there, so a restart keeps them)."""
+    base = Base(_Store(database, credentials), clock)
     app = FastAPI(title="Émulateur de la base ordonnance numérique", description=__doc__, version="1",
-                  docs_url="/docs", openapi_url="/openapi.json", redoc_url=None)
+                  docs_url="/docs", openapi_url="/openapi.json", redoc_url=None, dependencies=[Depends(_caller)])
     app.state.base = base
     _prescriber_routes(app, base, slow_s)
     _pharmacist_routes(app, base)
@@ -250,8 +330,11 @@ def create_emulator(database: Path, *, clock: Clock = _utc_now, slow_s: float = 
 
 def _prescriber_routes(app: FastAPI, base: Base, slow_s: float) -> None:
     @app.post("/ordonnances", response_model=wire.ReponseCreation, status_code=201)
-    def create(demand: wire.DemandeCreation) -> wire.ReponseCreation:
+    def create(demand: wire.DemandeCreation, caller: Who) -> wire.ReponseCreation:
         """Enregistrer une ordonnance (prescripteur) : renvoie le numéro unique de prescription."""
+        _as(caller, Profession.MEDECIN, PRESCRIBERS_ONLY.format(act="enregistrer"))
+        if demand.prescripteur.rpps != caller.rpps:
+            raise forbid("Une ordonnance s'enregistre au nom du prescripteur authentifié (RPPS de sa carte).")
         scenario = SCENARIOS.get(demand.patient.nom.strip().upper())
         if scenario == "panne":
             raise HTTPException(503, "Base ordonnance numérique indisponible (scénario de test « panne »).")
@@ -260,47 +343,57 @@ def _prescriber_routes(app: FastAPI, base: Base, slow_s: float) -> None:
         return base.create(demand)
 
     @app.put("/ordonnances/{ident}")
-    def edit(ident: str) -> None:
+    def edit(ident: str, caller: Who) -> None:
         """Refusé : une ordonnance numérique ne se modifie pas après son enregistrement (SPEC §15.2)."""
+        _as(caller, Profession.MEDECIN, PRESCRIBERS_ONLY.format(act="modifier"))
         raise HTTPException(409, "Une ordonnance numérique enregistrée ne peut pas être modifiée.")
 
     @app.get("/ordonnances/{ident}/executions")
-    def prescriber_view(ident: str, rpps: str) -> dict[str, object]:
+    def prescriber_view(ident: str, caller: Who, rpps: str = "") -> dict[str, object]:
         """Les délivrances vues par le prescripteur : seulement si le patient y a consenti."""
-        with base.store.reading() as session:
-            found = base.load(session, ident)
-        if found.prescripteur.rpps != rpps:
-            raise HTTPException(403, "Seul le prescripteur de l'ordonnance peut consulter ses délivrances.")
+        _as(caller, Profession.MEDECIN, "Seul le prescripteur de l'ordonnance peut consulter ses délivrances.")
+        _own_rpps(caller, rpps)
+        found = base.own(ident, caller, "consulter ses délivrances")
         shown = found.executions if found.consentement else []
         return {"consentement": found.consentement, "statut": found.statut,
                 "executions": [e.model_dump(mode="json") for e in shown]}
 
     @app.post("/ordonnances/{ident}/annulation", response_model=wire.Ordonnance)
-    def cancel(ident: str, rpps: str) -> wire.Ordonnance:
-        """Annuler une ordonnance non délivrée (prescripteur)."""
-        return base.cancel(ident, rpps)
+    def cancel(ident: str, caller: Who, rpps: str = "") -> wire.Ordonnance:
+        """Annuler une ordonnance non délivrée (son prescripteur seulement)."""
+        _as(caller, Profession.MEDECIN, PRESCRIBERS_ONLY.format(act="annuler"))
+        _own_rpps(caller, rpps)
+        return base.cancel(ident, caller)
+
+    @app.get("/ordonnances", response_model=list[wire.Resume])
+    def search(caller: Who, rpps: str = "", nom: str = "", prenom: str = "",
+               dateNaissance: str = "") -> list[wire.Resume]:
+        """Rechercher ses ordonnances (prescripteur) : toutes, ou celles d'un patient (nom, prénom, date de
+        naissance). Une pharmacie lit une ordonnance par son numéro, elle ne recherche pas."""
+        _as(caller, Profession.MEDECIN, "Une pharmacie lit une ordonnance par son numéro (QR code) : la recherche "
+                                        "est réservée au prescripteur, pour ses propres ordonnances.")
+        _own_rpps(caller, rpps)
+        if not rpps and not (nom and prenom and dateNaissance):
+            raise HTTPException(422, "Indiquez le RPPS du prescripteur, ou le nom, le prénom et la date de naissance.")
+        key = patient_key(nom, prenom, dateNaissance) if nom else None
+        return base.summaries(rpps=caller.rpps, key=key)
 
 
 def _pharmacist_routes(app: FastAPI, base: Base) -> None:
     @app.get("/ordonnances/{ident}", response_model=wire.Ordonnance)
-    def consult(ident: str, rpps: str = "", finess: str = "") -> wire.Ordonnance:
-        """Consulter une ordonnance (pharmacien) : lignes, prescripteur, patient, exécutions précédentes."""
-        return base.consult(ident)
-
-    @app.get("/ordonnances", response_model=list[wire.Resume])
-    def search(rpps: str = "", nom: str = "", prenom: str = "", dateNaissance: str = "") -> list[wire.Resume]:
-        """Rechercher les ordonnances d'un prescripteur (rpps) ou d'un patient (nom, prénom, date de naissance)."""
-        if not rpps and not (nom and prenom and dateNaissance):
-            raise HTTPException(422, "Indiquez le RPPS du prescripteur, ou le nom, le prénom et la date de naissance.")
-        key = patient_key(nom, prenom, dateNaissance) if nom else None
-        return base.summaries(rpps=rpps or None, key=key)
+    def consult(ident: str, caller: Who, rpps: str = "", finess: str = "") -> wire.Ordonnance:
+        """Consulter une ordonnance par son numéro (pharmacien) : lignes, prescripteur, patient, exécutions
+        précédentes. Un prescripteur ne lit que les siennes."""
+        return base.consult(ident, caller)
 
     @app.post("/ordonnances/{ident}/executions", response_model=wire.ReponseExecution)
-    def execute(ident: str, demand: wire.DemandeExecution) -> wire.ReponseExecution:
+    def execute(ident: str, demand: wire.DemandeExecution, caller: Who) -> wire.ReponseExecution:
         """Enregistrer une délivrance (ligne par ligne) ; la même clé d'idempotence n'enregistre qu'une fois."""
+        _as(caller, Profession.PHARMACIEN, PHARMACISTS_ONLY.format(act="enregistrer une délivrance"))
         return base.execute(ident.upper(), demand)
 
     @app.post("/ordonnances/{ident}/executions/{key}/facturation")
-    def bill(ident: str, key: str, billing: wire.ComplementFacturation) -> dict[str, str]:
+    def bill(ident: str, key: str, billing: wire.ComplementFacturation, caller: Who) -> dict[str, str]:
         """Compléter une exécution de ses données de facturation (mode séquentiel, après l'ARL)."""
+        _as(caller, Profession.PHARMACIEN, PHARMACISTS_ONLY.format(act="compléter une délivrance de sa facturation"))
         return base.bill(ident, key, billing)

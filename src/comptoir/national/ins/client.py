@@ -36,8 +36,9 @@ class InsiClient:
 
     @classmethod
     def at(cls, base_url: str, policy: HttpPolicy | None = None, *,
-           transport: httpx.BaseTransport | None = None) -> InsiClient:
-        return cls(open_endpoint(SERVICE, base_url, policy, transport=transport))
+           transport: httpx.BaseTransport | None = None, token: str | None = None) -> InsiClient:
+        """`token`: the credential of the structure and professional calling (None: anonymous)."""
+        return cls(open_endpoint(SERVICE, base_url, policy, transport=transport, token=token))
 
     def search_by_card(self, query: CardQuery) -> SearchAnswer:
         body = wire.RechercheCarte(nirOuvrantDroit=query.holder_nir, nomUsuel=query.used_name,

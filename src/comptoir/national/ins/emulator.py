@@ -15,7 +15,12 @@ parent's card. Scenario keys (a card's holder NIR or a typed birth name) make th
 The routes are plain functions, not coroutines: FastAPI runs them in its thread pool, so their SQLite
 work and the "lenteur" wait never hold the event loop of the server the emulator is mounted in.
 
-[U] The real service is SOAP and needs a CPS or a server certificate; neither is emulated here.
+Callers (SPEC §1.5: "requires a PS/structure authentication (CPS or server certificate)"): every route
+answers 401 without a token it keeps in its own table (national/credentials.py: a structure, an RPPS,
+a profession). [U] Which professions may query the INSi is not stated: any authenticated health
+professional of a structure may (pharmacien and médecin alike), so no call here answers 403.
+The real service is SOAP and authenticates with the CPS or the structure's certificate; the bearer
+token stands for it (a later issue replaces it with a Pro Santé Connect access token).
 Its own database is never the pharmacy's: a SQLite file given to `create_emulator`.
 """
 
@@ -24,16 +29,17 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, HTTPException
+from fastapi import Depends, FastAPI, HTTPException
 from sqlalchemy import JSON, Date, DateTime, Integer, String, create_engine, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from comptoir.domain.identity.ins import ins_text
+from comptoir.national.credentials import Caller, Credential, Profession, authenticator, digest
 from comptoir.national.ins import wire
 
 SEED_FILE = Path(__file__).with_name("identites.json")
@@ -74,22 +80,37 @@ class EmulatedCall(_Base):
     request: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
+class EmulatedCredential(_Base):
+    """A token the service accepts (its digest only) and who presents it."""
+
+    __tablename__ = "insi_habilitation"
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    structure: Mapped[str] = mapped_column(String(20))
+    rpps: Mapped[str] = mapped_column(String(11))
+    profession: Mapped[str] = mapped_column(String(20))
+
+
 class _Store:
     """Opened on first use: mounting the emulator costs nothing until someone calls it."""
 
-    def __init__(self, database: Path) -> None:
-        self.database, self._lock = database, threading.Lock()
+    def __init__(self, database: Path, credentials: Sequence[Credential]) -> None:
+        self.database, self.credentials, self._lock = database, tuple(credentials), threading.Lock()
         self._factory: sessionmaker[Session] | None = None
 
     def session(self) -> Session:
         with self._lock:
             if self._factory is None:
-                self._factory = _open(self.database)
+                self._factory = _open(self.database, self.credentials)
             factory = self._factory
         return factory()
 
+    def caller(self, token_digest: str) -> Caller | None:
+        with self.session() as session:
+            row = session.get(EmulatedCredential, token_digest)
+        return Caller(row.structure, row.rpps, Profession(row.profession)) if row else None
 
-def _open(database: Path) -> sessionmaker[Session]:
+
+def _open(database: Path, credentials: Sequence[Credential]) -> sessionmaker[Session]:
     database.parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(f"sqlite:///{database}", connect_args={"check_same_thread": False})
     _Base.metadata.create_all(engine)
@@ -97,6 +118,9 @@ def _open(database: Path) -> sessionmaker[Session]:
     with factory.begin() as session:
         if session.scalar(select(EmulatedIdentity.matricule).limit(1)) is None:
             _seed(session)
+        for credential in credentials:
+            session.merge(EmulatedCredential(digest=digest(credential.token), structure=credential.structure,
+                                             rpps=credential.rpps, profession=credential.profession.value))
     return factory
 
 
@@ -166,13 +190,15 @@ def _comparable(identity: wire.IdentiteIns) -> tuple[object, ...]:
             identity.lieuNaissance.upper())
 
 
-def create_emulator(database: Path, *, slow_s: float = SLOW_S,
+def create_emulator(database: Path, *, credentials: Sequence[Credential] = (), slow_s: float = SLOW_S,
                     sleep: Callable[[float], object] = time.sleep) -> FastAPI:
     """The ASGI app; `database` is the emulator's own SQLite file (created and seeded on first call);
+    `credentials` are added to the tokens it accepts (kept there, so a restart keeps them);
     `sleep` is how the "lenteur" scenario waits (a test may hold it on an event instead)."""
-    store = _Store(database)
+    store = _Store(database, credentials)
+    authenticate = authenticator("insi", store.caller)
     app = FastAPI(title="Émulateur INSi", description=__doc__, version="1", docs_url="/docs",
-                  openapi_url="/openapi.json", redoc_url=None)
+                  openapi_url="/openapi.json", redoc_url=None, dependencies=[Depends(authenticate)])
 
     def play(key: str) -> str | None:
         with store.session() as session:

@@ -53,7 +53,8 @@ def handlers(base: EPrescriptionBase) -> dict[str, Handler]:
 
 def base_client(runtime: Runtime) -> EPrescriptionClient:
     settings = runtime.settings
-    return EPrescriptionClient.at(settings.eprescription_url, HttpPolicy(timeout_s=settings.eprescription_timeout_s))
+    return EPrescriptionClient.at(settings.eprescription_url, HttpPolicy(timeout_s=settings.eprescription_timeout_s),
+                                  token=settings.eprescription_token)
 
 
 def worker_for(runtime: Runtime) -> OutboxWorker:

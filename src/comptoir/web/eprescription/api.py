@@ -36,17 +36,31 @@ Pharmacist = Annotated[CurrentOperator, Depends(require(Permission.PHARMACIST_AC
 
 
 def get_on_base(request: Request, runtime: RuntimeDep) -> EPrescriptionBase:
-    """The ON base client of this app (one connection pool), built from the settings on first use."""
+    """The counter's ON base client (the pharmacy's credential, one connection pool), built on first use."""
     client: EPrescriptionBase | None = getattr(request.app.state, "on_base", None)
     if client is None:
         settings = runtime.settings
         client = EPrescriptionClient.at(settings.eprescription_url,
-                                        HttpPolicy(timeout_s=settings.eprescription_timeout_s))
+                                        HttpPolicy(timeout_s=settings.eprescription_timeout_s),
+                                        token=settings.eprescription_token)
         request.app.state.on_base = client
     return client
 
 
+def get_prescriber_base(request: Request, runtime: RuntimeDep) -> EPrescriptionBase:
+    """The prescriber module's ON base client (the prescriber's credential), built on first use."""
+    client: EPrescriptionBase | None = getattr(request.app.state, "on_base_prescriber", None)
+    if client is None:
+        settings = runtime.settings
+        client = EPrescriptionClient.at(settings.eprescription_url,
+                                        HttpPolicy(timeout_s=settings.eprescription_timeout_s),
+                                        token=settings.eprescription_prescriber_token)
+        request.app.state.on_base_prescriber = client
+    return client
+
+
 BaseDep = Annotated[EPrescriptionBase, Depends(get_on_base)]
+PrescriberBaseDep = Annotated[EPrescriptionBase, Depends(get_prescriber_base)]
 
 
 class LineIn(BaseModel):
@@ -76,7 +90,7 @@ def form_of(body: PrescriptionIn) -> PrescriptionForm:
 
 @router.post("/prescriptions", status_code=201)
 def create_prescription(body: PrescriptionIn, runtime: RuntimeDep, uow: UowDep, operator: Prescriber,
-                        base: BaseDep) -> dict[str, object]:
+                        base: PrescriberBaseDep) -> dict[str, object]:
     """Compose and record an ON; without the base's record, no id and no QR (the PDF says so)."""
     issued = eprescription_prescriber.create_prescription(
         form_of(body), uow=uow, operator=operator, base=base, references=runtime.analysis_reference,
@@ -89,7 +103,7 @@ def create_prescription(body: PrescriptionIn, runtime: RuntimeDep, uow: UowDep, 
 
 @router.get("/prescriptions")
 def prescriber_dashboard(runtime: RuntimeDep, uow: UowDep, operator: Prescriber,
-                         base: BaseDep) -> dict[str, object]:
+                         base: PrescriberBaseDep) -> dict[str, object]:
     """The prescriber's ONs and what the base says of each (consultations, deliveries)."""
     found = eprescription_prescriber.dashboard(uow=uow, operator=operator, base=base, now=runtime.clock())
     return {"problem": found.problem, "prescriptions": [
@@ -119,7 +133,7 @@ def prescription_qr(issued_id: int, runtime: RuntimeDep, uow: UowDep, operator: 
 
 @router.get("/prescriptions/{issued_id}/deliveries")
 def prescriber_deliveries(issued_id: int, runtime: RuntimeDep, uow: UowDep, operator: Prescriber,
-                          base: BaseDep) -> dict[str, object]:
+                          base: PrescriberBaseDep) -> dict[str, object]:
     """What was delivered, only when the patient agreed."""
     issued = eprescription_prescriber.issued_one(issued_id, uow=uow, operator=operator, now=runtime.clock())
     view = eprescription_prescriber.deliveries_seen(issued, uow=uow, operator=operator, base=base, now=runtime.clock())

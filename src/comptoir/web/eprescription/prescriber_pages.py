@@ -16,7 +16,7 @@ from comptoir.services.eprescription.document import qr_png
 from comptoir.services.eprescription.prescriber import LineInput, PrescriptionForm
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.web.deps import RuntimeDep, UowDep, require
-from comptoir.web.eprescription.api import BaseDep
+from comptoir.web.eprescription.api import PrescriberBaseDep
 from comptoir.web.eprescription.pages import Fields, texts
 from comptoir.web.rendering import render
 
@@ -27,7 +27,7 @@ LINES = 6
 
 @router.get("/prescripteur", response_class=HTMLResponse)
 def dashboard(request: Request, runtime: RuntimeDep, uow: UowDep, operator: Prescriber,
-              base: BaseDep) -> HTMLResponse:
+              base: PrescriberBaseDep) -> HTMLResponse:
     found = prescribing.dashboard(uow=uow, operator=operator, base=base, now=runtime.clock())
     return render(request, "prescriber_dashboard.html", rows=found.rows, problem=found.problem, profile=found.profile)
 
@@ -49,7 +49,7 @@ def _form(request: Request, uow: UowDep, operator: CurrentOperator, fields: dict
 
 
 @router.post("/prescripteur/nouvelle", response_model=None)
-def create(request: Request, runtime: RuntimeDep, uow: UowDep, operator: Prescriber, base: BaseDep,
+def create(request: Request, runtime: RuntimeDep, uow: UowDep, operator: Prescriber, base: PrescriberBaseDep,
            form: Fields) -> Response:
     fields = texts(form)
     try:
@@ -85,7 +85,7 @@ def _line(fields: dict[str, str], n: int) -> LineInput:
 
 @router.get("/prescripteur/ordonnances/{issued_id}", response_class=HTMLResponse)
 def issued_page(request: Request, issued_id: int, runtime: RuntimeDep, uow: UowDep, operator: Prescriber,
-                base: BaseDep) -> HTMLResponse:
+                base: PrescriberBaseDep) -> HTMLResponse:
     issued = prescribing.issued_one(issued_id, uow=uow, operator=operator, now=runtime.clock())
     try:
         view = prescribing.deliveries_seen(issued, uow=uow, operator=operator, base=base, now=runtime.clock())

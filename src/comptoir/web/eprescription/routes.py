@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from comptoir.national.credentials import demo_pharmacy, demo_prescriber
 from comptoir.national.eprescription.emulator import create_emulator
 from comptoir.settings import Settings
 from comptoir.web.eprescription import api as eprescription_api
@@ -17,5 +18,10 @@ def include(app: FastAPI, settings: Settings) -> None:
     for router in (eprescription_api.router, eprescription_pages.router, prescriber_pages.router,
                    outbox_pages.router):
         app.include_router(router)
-    # Its own database, never the pharmacy's (national/eprescription/emulator.py).
-    app.mount("/emulateurs/ordonnance-numerique", create_emulator(settings.emulators_dir / "ordonnance-numerique.db"))
+    # Its own database, never the pharmacy's (national/eprescription/emulator.py); it accepts the demo pharmacy's
+    # and the demo prescriber's credentials. Not in production unless asked for (COMPTOIR_MOUNT_EMULATORS).
+    if settings.mount_emulators:
+        credentials = [demo_pharmacy(settings.eprescription_token),
+                       demo_prescriber(settings.eprescription_prescriber_token)]
+        app.mount("/emulateurs/ordonnance-numerique",
+                  create_emulator(settings.emulators_dir / "ordonnance-numerique.db", credentials=credentials))

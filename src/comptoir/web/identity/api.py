@@ -34,7 +34,7 @@ def get_insi(request: Request, runtime: RuntimeDep) -> InsTeleservice:
     if client is None:
         settings = runtime.settings
         client = InsiClient.at(settings.insi_url, HttpPolicy(timeout_s=settings.insi_timeout_s,
-                                                             retries=settings.insi_retries))
+                                                             retries=settings.insi_retries), token=settings.insi_token)
         request.app.state.insi = client
     return client
 
