@@ -9,12 +9,14 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Self
 
-from tests.fakes.platform import FakeAuditRepository
+from tests.fakes.platform import FakeAuditRepository, FakeOperatorRepository, FakeOutboxRepository
 
 
 class FakeUnitOfWork:
     def __init__(self) -> None:
         self.audit = FakeAuditRepository()
+        self.operators = FakeOperatorRepository()
+        self.outbox = FakeOutboxRepository()
         self.committed = 0
         self.rolled_back = 0
 
@@ -30,3 +32,5 @@ class FakeUnitOfWork:
 
     def rollback(self) -> None:
         self.rolled_back += 1
+
+    def close(self) -> None: ...
