@@ -12,7 +12,7 @@ from typing import Self
 from tests.fakes.analysis import FakeDispensationRepository
 from tests.fakes.eprescription import FakeEPrescriptionRepository, FakePrescriberRepository
 from tests.fakes.identity import FakeIdentitovigilanceRepository, FakePatientRepository
-from tests.fakes.platform import FakeAuditRepository
+from tests.fakes.platform import FakeAuditRepository, FakeOperatorRepository, FakeOutboxRepository
 from tests.fakes.refdata import FakeReferenceRepository
 
 
@@ -25,6 +25,8 @@ class FakeUnitOfWork:
         self.reference = FakeReferenceRepository()
         self.patients = FakePatientRepository()
         self.identitovigilance = FakeIdentitovigilanceRepository()
+        self.operators = FakeOperatorRepository()
+        self.outbox = FakeOutboxRepository()
         self.committed = 0
         self.rolled_back = 0
 
@@ -40,3 +42,5 @@ class FakeUnitOfWork:
 
     def rollback(self) -> None:
         self.rolled_back += 1
+
+    def close(self) -> None: ...

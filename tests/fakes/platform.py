@@ -1,11 +1,13 @@
-"""Fake repositories of the platform: the audit trail in a list."""
+"""Fake repositories of the platform: the audit trail, the operators and the outbox in lists."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 
 from comptoir.domain.audit import GENESIS
 from comptoir.store import models as m
+from comptoir.store.outbox import OutboxMessage
 
 
 class FakeAuditRepository:
@@ -31,3 +33,82 @@ class FakeAuditRepository:
     def recent(self, *, limit: int = 200, object_type: str | None = None) -> list[m.AuditEntry]:
         chosen = [e for e in reversed(self.entries) if object_type in (None, e.object_type)]
         return chosen[:limit]
+
+
+class FakeOperatorRepository:
+    def __init__(self) -> None:
+        self.accounts: list[m.Operator] = []
+        self.sessions: dict[str, m.OperatorSession] = {}
+        self.failures: list[m.LoginFailure] = []
+
+    def by_code(self, code: str) -> m.Operator | None:
+        return next((o for o in self.accounts if o.code == code), None)
+
+    def active_by_code(self, code: str) -> m.Operator | None:
+        operator = self.by_code(code)
+        return operator if operator is not None and operator.active else None
+
+    def add(self, operator: m.Operator) -> None:
+        operator.id = len(self.accounts) + 1
+        self.accounts.append(operator)
+
+    def everyone(self) -> list[m.Operator]:
+        return sorted(self.accounts, key=lambda o: o.code)
+
+    def codes(self) -> set[str]:
+        return {o.code for o in self.accounts}
+
+    def failures_since(self, code: str, since: datetime) -> int:
+        return sum(1 for f in self.failures if f.operator_code == code and f.at > since)
+
+    def last_failure_at(self, code: str) -> datetime | None:
+        return max((f.at for f in self.failures if f.operator_code == code), default=None)
+
+    def record_failure(self, failure: m.LoginFailure) -> None:
+        self.failures.append(failure)
+
+    def forget_failures(self, code: str) -> None:
+        self.failures = [f for f in self.failures if f.operator_code != code]
+
+    def open_session(self, opened: m.OperatorSession) -> None:
+        self.sessions[opened.token_hash] = opened
+
+    def session_for_token(self, token_hash: str) -> tuple[m.OperatorSession, m.Operator] | None:
+        opened = self.sessions.get(token_hash)
+        operator = next((o for o in self.accounts if opened and o.id == opened.operator_id and o.active), None)
+        return None if opened is None or operator is None else (opened, operator)
+
+    def close_session(self, token_hash: str) -> None:
+        self.sessions.pop(token_hash, None)
+
+
+class FakeOutboxRepository:
+    def __init__(self) -> None:
+        self.messages: list[OutboxMessage] = []
+
+    def add(self, message: OutboxMessage) -> None:
+        message.id = len(self.messages) + 1
+        self.messages.append(message)
+
+    def get(self, message_id: int) -> OutboxMessage | None:
+        return next((message for message in self.messages if message.id == message_id), None)
+
+    locked = get
+
+    def claim_due(self, now: datetime, *, lease: timedelta, limit: int) -> list[OutboxMessage]:
+        sent = {message.idempotency_key for message in self.messages if message.status == "envoye"}
+        due = [message for message in self.messages
+               if message.status == "a_envoyer" and message.next_attempt_at <= now
+               and (message.claimed_until is None or message.claimed_until < now)
+               and (message.depends_on is None or message.depends_on in sent)][:limit]
+        for message in due:
+            message.claimed_until = now + lease
+        return due
+
+    def waiting(self, *, limit: int) -> list[OutboxMessage]:
+        unsent = [message for message in self.messages if message.status != "envoye"]
+        return sorted(unsent, key=lambda message: (message.status != "echec", message.id))[:limit]
+
+    def recently_sent(self, *, limit: int) -> list[OutboxMessage]:
+        sent = [message for message in self.messages if message.status == "envoye"]
+        return sorted(sent, key=lambda message: message.sent_at, reverse=True)[:limit]  # type: ignore[arg-type,return-value]

@@ -17,8 +17,8 @@ audit_app = typer.Typer(help="Journal d'audit des accès aux données de santé.
 @audit_app.command("verify")
 def audit_verify(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Vérifie la chaîne de hachage du journal d'audit (code de sortie 2 si elle est rompue)."""
-    with state_of(ctx).runtime.session_factory() as session:
-        check = audit_log.verify(session)
+    with state_of(ctx).unit_of_work() as uow:
+        check = audit_log.verify_trail(uow)
     if as_json:
         print(json.dumps({"intact": check.intact, "entries": check.entries,
                           "first_broken_seq": check.first_broken_seq, "reason": check.reason}, ensure_ascii=False))

@@ -20,8 +20,8 @@ def operator_add(
     password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
 ) -> None:
     """Crée un compte opérateur."""
-    runtime = state_of(ctx).runtime
-    with runtime.session_factory.begin() as session:
-        operators.create_operator(session, code=code, display_name=name, role=role, password=password,
-                                  now=runtime.clock())
+    state = state_of(ctx)
+    with state.unit_of_work() as uow:
+        operators.create_operator(operators.NewOperator(code, name, role, password), uow=uow,
+                                  now=state.runtime.clock())
     out.print(f"Opérateur {code} créé ({role.label}).")

@@ -11,7 +11,6 @@ from rich.table import Table
 
 from comptoir.cli.common import ensure_reference, err, out, state_of
 from comptoir.devtools import demo
-from comptoir.devtools.demo_dispensations import load_demo_dispensations
 from comptoir.services.analysis.deferred_check import deferred_check
 from comptoir.settings import Settings
 
@@ -23,13 +22,11 @@ def demo_data(ctx: typer.Context) -> None:
     """Charge la pharmacie de démonstration, ses opérateurs et ses patients (et le référentiel s'il manque)."""
     state = state_of(ctx)
     ensure_reference(state)
-    with state.runtime.session_factory.begin() as session:
-        added = demo.load_demo(session, now=state.runtime.clock())
-        dispensed = load_demo_dispensations(session)
-    if dispensed:
+    added = demo.load_demo_pharmacy(state.runtime, with_dispensations=True)
+    if added["delivrances"]:
         deferred_check(state.runtime.session_factory, state.analysis_reference(), since=date(2025, 1, 1))
     out.print(f"Démo : {added['operateurs']} opérateur(s), {added['patients']} patient(s), "
-              f"{dispensed} délivrance(s) ajoutés.")
+              f"{added['delivrances']} délivrance(s) ajoutés.")
     table = Table("Code", "Nom", "Rôle", title=f"Opérateurs de démonstration (mot de passe : {demo.DEMO_PASSWORD})")
     for code, name, role, _ in demo.DEMO_OPERATORS:
         table.add_row(code, name, role.label)
@@ -55,8 +52,7 @@ def serve(
         state.settings = Settings(host=host or state.settings.host, port=port or state.settings.port)
     ensure_reference(state)
     if with_demo:
-        with state.runtime.session_factory.begin() as session:
-            demo.load_demo(session, now=state.runtime.clock())
+        demo.load_demo_pharmacy(state.runtime, with_dispensations=False)
     with state.runtime.session_factory() as session:
         state.runtime.drug_index.get(session)
     settings = state.settings

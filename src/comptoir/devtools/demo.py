@@ -12,10 +12,13 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from comptoir.devtools.demo_dispensations import load_demo_dispensations
 from comptoir.domain.operators import Role
-from comptoir.services.platform.operators import create_operator
+from comptoir.services.platform.operators import NewOperator, operator_account
+from comptoir.services.platform.runtime import Runtime
 from comptoir.store import models as m
 from comptoir.store.eprescription import PrescriberProfile
+from comptoir.store.platform import OperatorRepository
 
 DEMO_PASSWORD = "comptoir-demo"
 DEMO_OPERATORS = (
@@ -44,18 +47,20 @@ DEMO_PATIENTS = (
 )
 
 
+def load_demo_pharmacy(runtime: Runtime, *, with_dispensations: bool) -> dict[str, int]:
+    """The demo pharmacy in one transaction (the `demo` and `serve --demo` commands)."""
+    with runtime.session_factory.begin() as session:
+        added = load_demo(session, now=runtime.clock())
+        added["delivrances"] = load_demo_dispensations(session) if with_dispensations else 0
+    return added
+
+
 def load_demo(session: Session, *, now: datetime) -> dict[str, int]:
-    added = {"pharmacie": 0, "operateurs": 0, "patients": 0}
+    added = {"pharmacie": 0, "operateurs": _add_operators(OperatorRepository(session), now), "patients": 0}
     if session.scalar(select(m.Pharmacy.id)) is None:
         session.add(m.Pharmacy(name="Pharmacie du Comptoir (démo)", finess="750000001",
                                address="1 place de la République, 75011 Paris"))
         added["pharmacie"] = 1
-    existing = set(session.scalars(select(m.Operator.code)))
-    for code, name, role, rpps in DEMO_OPERATORS:
-        if code not in existing:
-            create_operator(session, code=code, display_name=name, role=role, password=DEMO_PASSWORD, now=now,
-                            rpps=rpps)
-            added["operateurs"] += 1
     if session.get(PrescriberProfile, DEMO_PRESCRIBER["operator_code"]) is None:
         session.add(PrescriberProfile(**DEMO_PRESCRIBER))
     known = {(p.last_name, p.first_name, p.birth_date) for p in session.scalars(select(m.Patient))}
@@ -68,3 +73,11 @@ def load_demo(session: Session, *, now: datetime) -> dict[str, int]:
                                   document_prompts_left=0))
             added["patients"] += 1
     return added
+
+
+def _add_operators(operators: OperatorRepository, now: datetime) -> int:
+    existing = operators.codes()
+    missing = [(code, name, role, rpps) for code, name, role, rpps in DEMO_OPERATORS if code not in existing]
+    for code, name, role, rpps in missing:
+        operators.add(operator_account(NewOperator(code, name, role, DEMO_PASSWORD, rpps=rpps), now=now))
+    return len(missing)

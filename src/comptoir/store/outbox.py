@@ -4,15 +4,16 @@ the DMP and MSSanté tomorrow, each a `kind` with its own JSON payload."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Index, Integer, String, Text
+from sqlalchemy import JSON, DateTime, Index, Integer, String, Text, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from comptoir.store.models import Base
 
 STATUSES = ("a_envoyer", "envoye", "echec")
+TO_SEND, SENT = STATUSES[0], STATUSES[1]
 
 
 class OutboxMessage(Base):
@@ -42,3 +43,37 @@ class OutboxRepository:
 
     def __init__(self, session: Session) -> None:
         self.session = session
+
+    def add(self, message: OutboxMessage) -> None:
+        self.session.add(message)
+        self.session.flush()
+
+    def get(self, message_id: int) -> OutboxMessage | None:
+        return self.session.get(OutboxMessage, message_id)
+
+    def locked(self, message_id: int) -> OutboxMessage | None:
+        """The message, locked until the transaction ends (a resend racing the worker waits for it)."""
+        return self.session.get(OutboxMessage, message_id, with_for_update=True)
+
+    def claim_due(self, now: datetime, *, lease: timedelta, limit: int) -> list[OutboxMessage]:
+        """Take the messages due now, in order, for `lease`: not those claimed by a live worker, nor those
+        waiting for a message not sent yet. SKIP LOCKED on PostgreSQL: concurrent workers never share one."""
+        sent_keys = select(OutboxMessage.idempotency_key).where(OutboxMessage.status == SENT)
+        query = (select(OutboxMessage)
+                 .where(OutboxMessage.status == TO_SEND, OutboxMessage.next_attempt_at <= now,
+                        or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+                        or_(OutboxMessage.depends_on.is_(None), OutboxMessage.depends_on.in_(sent_keys)))
+                 .order_by(OutboxMessage.id).limit(limit).with_for_update(skip_locked=True))
+        rows = list(self.session.scalars(query))
+        for row in rows:
+            row.claimed_until = now + lease
+        return rows
+
+    def waiting(self, *, limit: int) -> list[OutboxMessage]:
+        """Not sent yet and failed, failures first ("echec" sorts after "a_envoyer")."""
+        return list(self.session.scalars(select(OutboxMessage).where(OutboxMessage.status != SENT)
+                                         .order_by(OutboxMessage.status.desc(), OutboxMessage.id).limit(limit)))
+
+    def recently_sent(self, *, limit: int) -> list[OutboxMessage]:
+        return list(self.session.scalars(select(OutboxMessage).where(OutboxMessage.status == SENT)
+                                         .order_by(OutboxMessage.sent_at.desc()).limit(limit)))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from comptoir.domain.audit import GENESIS
@@ -42,5 +43,51 @@ class AuditRepository:
 
 
 class OperatorRepository:
+    """Operator accounts, their open sessions (by token hash) and their failed logins."""
+
     def __init__(self, session: Session) -> None:
         self.session = session
+
+    def by_code(self, code: str) -> m.Operator | None:
+        return self.session.scalars(select(m.Operator).where(m.Operator.code == code)).first()
+
+    def active_by_code(self, code: str) -> m.Operator | None:
+        return self.session.scalars(select(m.Operator).where(m.Operator.code == code, m.Operator.active)).first()
+
+    def add(self, operator: m.Operator) -> None:
+        self.session.add(operator)
+        self.session.flush()
+
+    def everyone(self) -> list[m.Operator]:
+        return list(self.session.scalars(select(m.Operator).order_by(m.Operator.code)))
+
+    def codes(self) -> set[str]:
+        return set(self.session.scalars(select(m.Operator.code)))
+
+    def failures_since(self, code: str, since: datetime) -> int:
+        recent = select(m.LoginFailure.at).where(m.LoginFailure.operator_code == code, m.LoginFailure.at > since)
+        return self.session.scalar(select(func.count()).select_from(recent.subquery())) or 0
+
+    def last_failure_at(self, code: str) -> datetime | None:
+        return self.session.scalar(select(func.max(m.LoginFailure.at)).where(m.LoginFailure.operator_code == code))
+
+    def record_failure(self, failure: m.LoginFailure) -> None:
+        self.session.add(failure)
+
+    def forget_failures(self, code: str) -> None:
+        self.session.execute(delete(m.LoginFailure).where(m.LoginFailure.operator_code == code))
+
+    def open_session(self, opened: m.OperatorSession) -> None:
+        self.session.add(opened)
+
+    def session_for_token(self, token_hash: str) -> tuple[m.OperatorSession, m.Operator] | None:
+        """The session of this token and its operator, if the operator is still active."""
+        row = self.session.execute(
+            select(m.OperatorSession, m.Operator)
+            .join(m.Operator, m.Operator.id == m.OperatorSession.operator_id)
+            .where(m.OperatorSession.token_hash == token_hash, m.Operator.active)
+        ).first()
+        return None if row is None else (row[0], row[1])
+
+    def close_session(self, token_hash: str) -> None:
+        self.session.execute(delete(m.OperatorSession).where(m.OperatorSession.token_hash == token_hash))

@@ -1,7 +1,8 @@
 """The unit of work over SQLAlchemy: one transaction, the repositories that share it, one commit.
 
 A use case runs `with uow:` and calls `uow.commit()` once at the end; leaving the block without
-committing rolls back, so a refusal changes nothing. The session stays open after the block (until
+committing rolls back what was written, so a refusal changes nothing (a block that wrote nothing just
+ends its transaction). The session stays open after the block (until
 `close()`, which the web request and the CLI do at their end) so that a page can still read the
 rows a use case returned.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Self
 
+from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
 from comptoir.store.dispensing import DispensationRepository
@@ -25,13 +27,18 @@ class SqlUnitOfWork:
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
         self._session: Session | None = None
+        self._wrote = False
 
     @property
     def session(self) -> Session:
         if self._session is None:
             self._session = self._session_factory()
+            event.listen(self._session, "after_flush", self._mark_written)
             self._attach(self._session)
         return self._session
+
+    def _mark_written(self, *_: object) -> None:
+        self._wrote = True
 
     def _attach(self, session: Session) -> None:
         self.audit = AuditRepository(session)
@@ -50,14 +57,26 @@ class SqlUnitOfWork:
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
-        self.rollback()
+        if kind is None and self._session is not None and not self._wrote and not self._pending():
+            # A block that only read: ending it by a commit (nothing to write) keeps the rows it read
+            # loaded, where a rollback would expire them and each later attribute read would start a new
+            # transaction (on SQLite, one that takes the write lock).
+            self.commit()
+        else:
+            self.rollback()
+
+    def _pending(self) -> bool:
+        session = self.session
+        return bool(session.new or session.dirty or session.deleted)
 
     def commit(self) -> None:
         self.session.commit()
+        self._wrote = False
 
     def rollback(self) -> None:
         if self._session is not None:
             self._session.rollback()
+        self._wrote = False
 
     def close(self) -> None:
         if self._session is not None:

@@ -56,12 +56,9 @@ def session_token(request: Request) -> str | None:
     return request.cookies.get(SESSION_COOKIE)
 
 
-def get_operator(request: Request, runtime: RuntimeDep) -> CurrentOperator:
+def get_operator(request: Request, runtime: RuntimeDep, uow: UowDep) -> CurrentOperator:
     token = session_token(request)
-    # Its own short transaction: on SQLite (BEGIN IMMEDIATE) a request-long one would hold the write lock
-    # that the route's unit of work needs.
-    with runtime.session_factory() as session:
-        operator = operator_for_token(session, token, now=runtime.clock()) if token else None
+    operator = operator_for_token(token, uow=uow, now=runtime.clock()) if token else None
     if operator is None:
         raise LoginRequired()
     request.state.operator = operator

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from contextlib import closing
 from datetime import date, datetime
 
 from comptoir.domain.eprescription.prescription import Prescription, Status, validity_end
 from comptoir.domain.operators import Role
 from comptoir.services.eprescription.scan import keep
-from comptoir.services.platform.operators import CurrentOperator, create_operator
+from comptoir.services.platform.operators import CurrentOperator, NewOperator, create_operator
 from comptoir.services.platform.runtime import Runtime
 from comptoir.store import models as m
 from tests.conftest import PASSWORD
@@ -20,13 +21,14 @@ def pharmacy_with_prescription(runtime: Runtime, prescription_id: str = "2026021
     lines = (line(1, quantity=quantity, cis="63458349"), line(2, "METFORMINE 850 mg cp"))
     prescription = Prescription(prescription_id, date(2026, 2, 19), validity_end(date(2026, 2, 19), lines), ADEMIS,
                                 GENE, lines, consent=True)
+    with closing(runtime.unit_of_work()) as uow:
+        titulaire = NewOperator("PH01", "Claire", Role.TITULAIRE, PASSWORD, rpps="10000001916")
+        row = create_operator(titulaire, uow=uow, now=runtime.clock())
     with runtime.session_factory.begin() as session:
         session.add(m.Pharmacy(name="Pharmacie du test", finess="750000001"))
         patient = m.Patient(last_name="GENE", first_name="Alain", birth_date=date(1966, 2, 23), sex="M",
                             allergies=[], created_at=runtime.clock())
         session.add(patient)
-        row = create_operator(session, code="PH01", display_name="Claire", role=Role.TITULAIRE, password=PASSWORD,
-                              now=runtime.clock(), rpps="10000001916")
         operator = CurrentOperator(row.id, "PH01", "Claire", Role.TITULAIRE, "poste-1")
         patient_id = patient.id
     consulted(runtime, prescription, operator, patient_id)

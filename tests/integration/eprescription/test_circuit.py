@@ -96,7 +96,7 @@ def test_the_whole_circuit(world: tuple[TestClient, Runtime, str], tmp_path: Pat
                           headers=pharmacist).json()
     done = client.post(f"/api/eprescriptions/{issued['prescription_id']}/dispense", json=choice, headers=pharmacist)
     client_to_base = eprescription_client(url)
-    sent = OutboxWorker(runtime.session_factory, handlers(client_to_base), runtime.clock).run_once()
+    sent = OutboxWorker(runtime.unit_of_work, handlers(client_to_base), runtime.clock).run_once()
     seen = client.get(f"/api/prescriptions/{issued['id']}/deliveries", headers=log_in(client, "MED1")).json()
 
     assert issued["recorded"] and issued["outside_lines"] == [{"text": "Crème hydratante",
@@ -211,7 +211,7 @@ def test_lines_delivered_elsewhere_show_with_their_date_and_billing_follows_the_
                         json={"patient_id": patient_id(runtime, "GENE"), "lines": [{"line": 1, "quantity": 1}]})
     done = client.post(f"/api/eprescriptions/{issued['prescription_id']}/dispense", headers=pharmacist,
                        json={"patient_id": patient_id(runtime, "GENE"), "lines": [{"line": 3, "quantity": 1}]})
-    worker = OutboxWorker(runtime.session_factory, handlers(base), runtime.clock)
+    worker = OutboxWorker(runtime.unit_of_work, handlers(base), runtime.clock)
     worker.run_once()
     billed = client.post(f"/ordonnances-numeriques/facturation/{done.json()['dispensation_id']}", headers=pharmacist)
     worker.run_once()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from contextlib import closing
 from datetime import timedelta
 from typing import Any
 
@@ -37,14 +38,15 @@ class Service:
 
 
 def put(runtime: Runtime, *keys: str, depends_on: str | None = None) -> None:
-    with runtime.session_factory.begin() as session:
+    with closing(runtime.unit_of_work()) as uow, uow:
         for key in keys:
-            outbox.enqueue(session, kind="test", key=key, payload={"n": key}, label=f"message {key}",
+            outbox.enqueue(uow, kind="test", key=key, payload={"n": key}, label=f"message {key}",
                            now=runtime.clock(), depends_on=depends_on)
+        uow.commit()
 
 
 def worker(runtime: Runtime, service: Service, clock: Clock) -> outbox.OutboxWorker:
-    return outbox.OutboxWorker(runtime.session_factory, {"test": service}, clock, batch=3)
+    return outbox.OutboxWorker(runtime.unit_of_work, {"test": service}, clock, batch=3)
 
 
 def message(runtime: Runtime, key: str) -> OutboxMessage:
@@ -55,8 +57,8 @@ def message(runtime: Runtime, key: str) -> OutboxMessage:
 
 
 def test_a_message_is_written_only_if_the_act_commits(runtime: Runtime) -> None:
-    with pytest.raises(RuntimeError), runtime.session_factory.begin() as session:
-        outbox.enqueue(session, kind="test", key="k1", payload={"n": "k1"}, label="", now=runtime.clock())
+    with pytest.raises(RuntimeError), closing(runtime.unit_of_work()) as uow, uow:
+        outbox.enqueue(uow, kind="test", key="k1", payload={"n": "k1"}, label="", now=runtime.clock())
         raise RuntimeError("the act failed")
 
     with runtime.session_factory() as session:
@@ -98,9 +100,9 @@ def test_a_permanent_failure_waits_for_a_pharmacist_to_resend(runtime: Runtime, 
     worker(runtime, service, clock).run_once()
     failed = message(runtime, "a")
 
-    with runtime.session_factory.begin() as session:
-        listed = outbox.waiting(session, PHARMACIST, now=clock())
-        outbox.resend(session, PHARMACIST, failed.id, now=clock())
+    with closing(runtime.unit_of_work()) as uow:
+        listed = outbox.waiting(PHARMACIST, uow=uow, now=clock())
+        outbox.resend(PHARMACIST, failed.id, uow=uow, now=clock())
     worker(runtime, service, clock).run_once()
 
     assert failed.status == "echec" and [m.id for m in listed] == [failed.id]

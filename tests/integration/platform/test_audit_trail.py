@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from contextlib import closing
 from datetime import date
 
 import pytest
@@ -68,8 +69,8 @@ def test_the_chain_is_intact_after_normal_use(runtime: Runtime) -> None:
         with runtime.session_factory.begin() as session:
             patients.read_patient(session, PREPARATEUR, patient_id, now=runtime.clock())
 
-    with runtime.session_factory() as session:
-        check = audit_log.verify(session)
+    with closing(runtime.unit_of_work()) as uow:
+        check = audit_log.verify_trail(uow)
 
     assert check.intact and check.entries == 6
 
@@ -82,8 +83,8 @@ def test_an_entry_changed_in_the_database_is_detected(runtime: Runtime) -> None:
 
     with runtime.session_factory.begin() as session:
         session.execute(update(m.AuditEntry).where(m.AuditEntry.seq == 2).values(operator_code="PH01"))
-    with runtime.session_factory() as session:
-        check = audit_log.verify(session)
+    with closing(runtime.unit_of_work()) as uow:
+        check = audit_log.verify_trail(uow)
 
     assert check.first_broken_seq == 2
 
@@ -102,7 +103,7 @@ def test_concurrent_writers_keep_one_unbroken_chain(runtime: Runtime) -> None:
     for worker in workers:
         worker.join()
 
-    with runtime.session_factory() as session:
-        check = audit_log.verify(session)
+    with closing(runtime.unit_of_work()) as uow:
+        check = audit_log.verify_trail(uow)
     assert check.intact
     assert check.entries == 81

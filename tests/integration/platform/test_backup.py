@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -40,9 +41,9 @@ class Counter(threading.Thread):
 def entries_of(settings: Settings) -> tuple[set[int], bool]:
     reopened = open_runtime(settings)
     try:
-        with reopened.session_factory() as session:
-            check = audit_log.verify(session)
-            seqs = {e.seq for e in audit_log.recent_entries(session, limit=100_000)}
+        with closing(reopened.unit_of_work()) as uow:
+            check = audit_log.verify_trail(uow)
+            seqs = {e.seq for e in audit_log.recent_entries(uow=uow, limit=100_000)}
         return seqs, check.intact
     finally:
         reopened.engine.dispose()

@@ -59,6 +59,6 @@ def base_client(runtime: Runtime) -> EPrescriptionClient:
 
 def worker_for(runtime: Runtime) -> OutboxWorker:
     """The outbox worker of this deployment, sending to the base named by the settings."""
-    return OutboxWorker(runtime.session_factory, handlers(base_client(runtime)), runtime.clock,
+    return OutboxWorker(runtime.unit_of_work, handlers(base_client(runtime)), runtime.clock,
                         lease=timedelta(seconds=runtime.settings.outbox_lease_s),
                         max_attempts=runtime.settings.outbox_max_attempts)

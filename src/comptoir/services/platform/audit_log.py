@@ -52,10 +52,6 @@ def _append(trail: AuditRepository, actor: Actor, *, action: str, object_type: s
     return entry
 
 
-def verify(session: Session) -> ChainCheck:
-    return _verify(AuditRepository(session))
-
-
 def verify_trail(uow: UnitOfWork) -> ChainCheck:
     with uow:
         return _verify(uow.audit)
@@ -72,13 +68,15 @@ def _record(row: m.AuditEntry) -> AuditRecord:
                        row.object_id, row.detail, row.prev_hash)
 
 
-def read_trail(session: Session, actor: Actor, *, limit: int, now: datetime) -> list[m.AuditEntry]:
+def read_trail(actor: Actor, *, uow: UnitOfWork, limit: int, now: datetime) -> list[m.AuditEntry]:
     """The latest entries; reading the trail is itself recorded (it names patients)."""
-    entries = recent_entries(session, limit=limit)
-    record_access(session, actor, action="read", object_type="audit_log", object_id=f"{len(entries)} entrées",
-                  now=now)
+    with uow:
+        entries = uow.audit.recent(limit=limit)
+        audit(uow, actor, action="read", object_type="audit_log", object_id=f"{len(entries)} entrées", now=now)
+        uow.commit()
     return entries
 
 
-def recent_entries(session: Session, *, limit: int = 200, object_type: str | None = None) -> list[m.AuditEntry]:
-    return AuditRepository(session).recent(limit=limit, object_type=object_type)
+def recent_entries(*, uow: UnitOfWork, limit: int = 200, object_type: str | None = None) -> list[m.AuditEntry]:
+    with uow:
+        return uow.audit.recent(limit=limit, object_type=object_type)

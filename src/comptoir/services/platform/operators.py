@@ -9,18 +9,21 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import cache
+from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session, sessionmaker
 
 from comptoir.domain.operators import Permission, Role, login_delay_s, may
 from comptoir.errors import AuthenticationFailed, Conflict, PermissionDenied, RuleViolation, TooManyAttempts
 from comptoir.store import models as m
+
+if TYPE_CHECKING:
+    from comptoir.services.platform.unit_of_work import UnitOfWork
+    from comptoir.store.platform import OperatorRepository
 
 _hasher = PasswordHasher()
 
@@ -51,54 +54,77 @@ class CurrentOperator:
         return may(self.role, permission)
 
 
-def create_operator(
-    session: Session, *, code: str, display_name: str, role: Role, password: str, now: datetime,
-    rpps: str | None = None,
-) -> m.Operator:
-    code = code.strip()
-    if not code or len(password) < 8:
+@dataclass(frozen=True, slots=True)
+class NewOperator:
+    code: str
+    display_name: str
+    role: Role
+    password: str
+    rpps: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    code: str
+    password: str
+    workstation: str
+
+
+def create_operator(new: NewOperator, *, uow: UnitOfWork, now: datetime) -> m.Operator:
+    account = operator_account(new, now=now)
+    with uow:
+        if uow.operators.by_code(account.code) is not None:
+            raise Conflict(f"Le code opérateur « {account.code} » existe déjà.")
+        uow.operators.add(account)
+        uow.commit()
+    return account
+
+
+def operator_account(new: NewOperator, *, now: datetime) -> m.Operator:
+    """The account's row, its password hashed; refused without a code or with a short password."""
+    code = new.code.strip()
+    if not code or len(new.password) < 8:
         raise RuleViolation("Code opérateur requis et mot de passe d'au moins 8 caractères.")
-    if session.scalar(select(m.Operator.id).where(m.Operator.code == code)) is not None:
-        raise Conflict(f"Le code opérateur « {code} » existe déjà.")
-    operator = m.Operator(code=code, display_name=display_name, role=role.value, rpps=rpps,
-                          password_hash=_hasher.hash(password), active=True, created_at=now)
-    session.add(operator)
-    session.flush()
-    return operator
+    return m.Operator(code=code, display_name=new.display_name, role=new.role.value, rpps=new.rpps,
+                      password_hash=_hasher.hash(new.password), active=True, created_at=now)
 
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def log_in(
-    session_factory: sessionmaker[Session], *, code: str, password: str, workstation: str, now: datetime,
-    free_failures: int, session_hours: int,
-) -> str:
-    """Check the credentials and open a server session; returns the session token (for the cookie).
-
-    Its own transaction: a failure is recorded (committed) before `AuthenticationFailed` is raised.
-    """
-    with session_factory.begin() as session:
-        token = _try_log_in(session, code.strip(), password, workstation, now, free_failures, session_hours)
+def log_in(credentials: Credentials, *, uow: UnitOfWork, now: datetime, free_failures: int,
+           session_hours: int) -> str:
+    """Check the credentials and open a server session; returns the session token (for the cookie)."""
+    credentials = replace(credentials, code=credentials.code.strip())
+    with uow:
+        _refuse_while_throttled(uow.operators, credentials.code, now, free_failures)
+        operator = _authenticated(uow.operators, credentials)
+        if operator is None:
+            uow.operators.record_failure(m.LoginFailure(operator_code=credentials.code, at=now,
+                                                        workstation=credentials.workstation))
+        token = _open_session(uow.operators, operator, credentials, now, session_hours) if operator else None
+        # Committed even when refused: the failure counts towards the lockout.
+        uow.commit()
     if token is None:
         raise AuthenticationFailed(WRONG_CREDENTIALS)
     return token
 
 
-def _try_log_in(
-    session: Session, code: str, password: str, workstation: str, now: datetime, free_failures: int,
-    session_hours: int,
-) -> str | None:
-    _refuse_while_throttled(session, code, now, free_failures)
-    operator = session.scalars(select(m.Operator).where(m.Operator.code == code, m.Operator.active)).first()
-    if not _password_matches(operator.password_hash if operator else _dummy_hash(), password) or operator is None:
-        session.add(m.LoginFailure(operator_code=code, at=now, workstation=workstation))
-        return None
-    session.execute(delete(m.LoginFailure).where(m.LoginFailure.operator_code == code))
+def _authenticated(operators: OperatorRepository, credentials: Credentials) -> m.Operator | None:
+    operator = operators.active_by_code(credentials.code)
+    # An unknown code costs a hash check too, so the answer takes the same time as a wrong password.
+    matches = _password_matches(operator.password_hash if operator else _dummy_hash(), credentials.password)
+    return operator if matches else None
+
+
+def _open_session(operators: OperatorRepository, operator: m.Operator, credentials: Credentials, now: datetime,
+                  session_hours: int) -> str:
+    operators.forget_failures(credentials.code)
     token = secrets.token_urlsafe(32)
-    session.add(m.OperatorSession(token_hash=_token_hash(token), operator_id=operator.id, workstation=workstation,
-                                  created_at=now, expires_at=now + timedelta(hours=session_hours)))
+    operators.open_session(m.OperatorSession(token_hash=_token_hash(token), operator_id=operator.id,
+                                             workstation=credentials.workstation, created_at=now,
+                                             expires_at=now + timedelta(hours=session_hours)))
     return token
 
 
@@ -109,14 +135,11 @@ def _password_matches(stored_hash: str, password: str) -> bool:
         return False
 
 
-def _refuse_while_throttled(session: Session, code: str, now: datetime, free_failures: int) -> None:
-    recent = select(m.LoginFailure.at).where(m.LoginFailure.operator_code == code,
-                                             m.LoginFailure.at > now - FAILURE_WINDOW)
-    failures = session.scalar(select(func.count()).select_from(recent.subquery())) or 0
-    delay = login_delay_s(failures, free_failures)
+def _refuse_while_throttled(operators: OperatorRepository, code: str, now: datetime, free_failures: int) -> None:
+    delay = login_delay_s(operators.failures_since(code, now - FAILURE_WINDOW), free_failures)
     if not delay:
         return
-    last = session.scalar(select(func.max(m.LoginFailure.at)).where(m.LoginFailure.operator_code == code))
+    last = operators.last_failure_at(code)
     waited = (now - _aware(last, now)).total_seconds() if last else delay
     if waited < delay:
         raise TooManyAttempts(int(delay - waited) + 1)
@@ -127,22 +150,23 @@ def _aware(value: datetime, like: datetime) -> datetime:
     return value.replace(tzinfo=like.tzinfo) if value.tzinfo is None else value
 
 
-def operator_for_token(session: Session, token: str, *, now: datetime) -> CurrentOperator | None:
-    row = session.execute(
-        select(m.OperatorSession, m.Operator)
-        .join(m.Operator, m.Operator.id == m.OperatorSession.operator_id)
-        .where(m.OperatorSession.token_hash == _token_hash(token), m.Operator.active)
-    ).first()
-    if row is None or _aware(row[0].expires_at, now) <= now:
-        return None
-    op_session, operator = row
-    return CurrentOperator(operator.id, operator.code, operator.display_name, Role(operator.role),
-                           op_session.workstation)
+def operator_for_token(token: str, *, uow: UnitOfWork, now: datetime) -> CurrentOperator | None:
+    # Read inside the block: leaving it rolls back, and a row read after that would open a new transaction.
+    with uow:
+        found = uow.operators.session_for_token(_token_hash(token))
+        if found is None or _aware(found[0].expires_at, now) <= now:
+            return None
+        opened, operator = found
+        return CurrentOperator(operator.id, operator.code, operator.display_name, Role(operator.role),
+                               opened.workstation)
 
 
-def log_out(session: Session, token: str) -> None:
-    session.execute(delete(m.OperatorSession).where(m.OperatorSession.token_hash == _token_hash(token)))
+def log_out(token: str, *, uow: UnitOfWork) -> None:
+    with uow:
+        uow.operators.close_session(_token_hash(token))
+        uow.commit()
 
 
-def list_operators(session: Session) -> list[m.Operator]:
-    return list(session.scalars(select(m.Operator).order_by(m.Operator.code)))
+def list_operators(*, uow: UnitOfWork) -> list[m.Operator]:
+    with uow:
+        return uow.operators.everyone()

@@ -17,19 +17,22 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from comptoir.domain.operators import Permission
 from comptoir.errors import ComptoirError, ExternalServiceError, NotFound
-from comptoir.services.platform.audit_log import Actor, record_access
+from comptoir.services.platform.audit_log import Actor, audit
 from comptoir.services.platform.operators import CurrentOperator
-from comptoir.store.outbox import OutboxMessage
+from comptoir.store.outbox import OutboxMessage, OutboxRepository
+
+if TYPE_CHECKING:
+    from comptoir.services.platform.unit_of_work import UnitOfWork
 
 log = logging.getLogger("comptoir.outbox")
 Handler = Callable[[dict[str, Any]], dict[str, Any]]
@@ -40,14 +43,18 @@ TO_SEND, SENT, FAILED = "a_envoyer", "envoye", "echec"
 STATUS_LABELS = {TO_SEND: "À envoyer", SENT: "Envoyé", FAILED: "En échec"}
 
 
-def enqueue(session: Session, *, kind: str, key: str, payload: dict[str, Any], label: str, now: datetime,
+def enqueue(into: UnitOfWork | Session, *, kind: str, key: str, payload: dict[str, Any], label: str, now: datetime,
             depends_on: str | None = None) -> OutboxMessage:
-    """Add a message in the caller's transaction: it exists if and only if the act is committed."""
+    """Add a message in the act's unit of work: it exists if and only if the act is committed."""
     message = OutboxMessage(kind=kind, idempotency_key=key, payload=payload, label=label, status=TO_SEND,
                             attempts=0, created_at=now, next_attempt_at=now, last_error="", depends_on=depends_on)
-    session.add(message)
-    session.flush()
+    _outbox_of(into).add(message)
     return message
+
+
+def _outbox_of(into: UnitOfWork | Session) -> OutboxRepository:
+    # A Session still comes from the use cases not yet on a unit of work (removed once they all are).
+    return OutboxRepository(into) if isinstance(into, Session) else into.outbox
 
 
 def backoff(attempts: int, *, first_s: float, max_s: float) -> timedelta:
@@ -56,7 +63,7 @@ def backoff(attempts: int, *, first_s: float, max_s: float) -> timedelta:
 
 @dataclass
 class OutboxWorker:
-    session_factory: sessionmaker[Session]
+    unit_of_work: Callable[[], UnitOfWork]
     handlers: Mapping[str, Handler]
     clock: Clock
     batch: int = 20
@@ -91,17 +98,17 @@ class OutboxWorker:
 
     def _claim(self) -> list[tuple[int, str, dict[str, Any]]]:
         now = self.clock()
-        sent_keys = select(OutboxMessage.idempotency_key).where(OutboxMessage.status == SENT)
-        query = (select(OutboxMessage)
-                 .where(OutboxMessage.status == TO_SEND, OutboxMessage.next_attempt_at <= now,
-                        or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
-                        or_(OutboxMessage.depends_on.is_(None), OutboxMessage.depends_on.in_(sent_keys)))
-                 .order_by(OutboxMessage.id).limit(self.batch).with_for_update(skip_locked=True))
-        with self.session_factory.begin() as session:
-            rows = list(session.scalars(query))
-            for row in rows:
-                row.claimed_until = now + self.lease
-            return [(row.id, row.kind, dict(row.payload)) for row in rows]
+        with self._transaction() as uow:
+            rows = uow.outbox.claim_due(now, lease=self.lease, limit=self.batch)
+            claimed = [(row.id, row.kind, dict(row.payload)) for row in rows]
+            uow.commit()
+        return claimed
+
+    @contextmanager
+    def _transaction(self) -> Iterator[UnitOfWork]:
+        # Each step its own unit of work, closed at once: the worker reads fresh rows every time.
+        with closing(self.unit_of_work()) as uow, uow:
+            yield uow
 
     def _deliver(self, message_id: int, kind: str, payload: dict[str, Any]) -> None:
         handler = self.handlers.get(kind)
@@ -119,15 +126,16 @@ class OutboxWorker:
             self._record_sent(message_id, acknowledgement)
 
     def _record_sent(self, message_id: int, acknowledgement: dict[str, Any]) -> None:
-        with self.session_factory.begin() as session:
-            row = session.get(OutboxMessage, message_id)
+        with self._transaction() as uow:
+            row = uow.outbox.get(message_id)
             if row is not None:
                 row.status, row.sent_at, row.acknowledgement = SENT, self.clock(), acknowledgement
                 row.attempts, row.claimed_until, row.last_error = row.attempts + 1, None, ""
+            uow.commit()
 
     def _record_failure(self, message_id: int, reason: str, *, permanent: bool, limited: bool = False) -> None:
-        with self.session_factory.begin() as session:
-            row = session.get(OutboxMessage, message_id)
+        with self._transaction() as uow:
+            row = uow.outbox.get(message_id)
             if row is None:
                 return
             row.attempts, row.claimed_until, row.last_error = row.attempts + 1, None, reason
@@ -137,6 +145,7 @@ class OutboxWorker:
             else:
                 row.next_attempt_at = self.clock() + backoff(row.attempts, first_s=self.first_backoff_s,
                                                              max_s=self.max_backoff_s)
+            uow.commit()
         log.warning("Message %s non envoyé (%s) : %s", message_id, "définitif" if permanent else "réessai", reason)
 
 
@@ -147,28 +156,31 @@ def unexpected_reason(error: Exception) -> str:
     return f"Erreur inattendue ({type(error).__name__}) : {first_line}"
 
 
-def waiting(session: Session, operator: CurrentOperator, *, now: datetime, limit: int = 200) -> list[OutboxMessage]:
+def waiting(operator: CurrentOperator, *, uow: UnitOfWork, now: datetime, limit: int = 200) -> list[OutboxMessage]:
     """Messages not sent yet and failed ones, failures first; the labels name patients, so audited."""
     operator.require(Permission.READ_PATIENTS)
-    rows = list(session.scalars(select(OutboxMessage).where(OutboxMessage.status != SENT)
-                                .order_by(OutboxMessage.status.desc(), OutboxMessage.id).limit(limit)))
-    record_access(session, Actor(operator.code, operator.workstation), action="read", object_type="outbox",
-                  object_id=f"{len(rows)} message(s)", now=now)
+    with uow:
+        rows = uow.outbox.waiting(limit=limit)
+        audit(uow, Actor(operator.code, operator.workstation), action="read", object_type="outbox",
+              object_id=f"{len(rows)} message(s)", now=now)
+        uow.commit()
     return rows
 
 
-def recently_sent(session: Session, *, limit: int = 20) -> list[OutboxMessage]:
-    return list(session.scalars(select(OutboxMessage).where(OutboxMessage.status == SENT)
-                                .order_by(OutboxMessage.sent_at.desc()).limit(limit)))
+def recently_sent(*, uow: UnitOfWork, limit: int = 20) -> list[OutboxMessage]:
+    with uow:
+        return uow.outbox.recently_sent(limit=limit)
 
 
-def resend(session: Session, operator: CurrentOperator, message_id: int, *, now: datetime) -> OutboxMessage:
+def resend(operator: CurrentOperator, message_id: int, *, uow: UnitOfWork, now: datetime) -> OutboxMessage:
     """A pharmacist sends a failed (or waiting) message again now; the same key, so never twice recorded."""
     operator.require(Permission.PHARMACIST_ACT)
-    row = session.get(OutboxMessage, message_id, with_for_update=True)
-    if row is None or row.status == SENT:
-        raise NotFound(f"Aucun message à renvoyer n° {message_id}.")
-    row.status, row.next_attempt_at, row.claimed_until = TO_SEND, now, None
-    record_access(session, Actor(operator.code, operator.workstation), action="write", object_type="outbox",
-                  object_id=str(message_id), detail=f"renvoi {row.kind}", now=now)
+    with uow:
+        row = uow.outbox.locked(message_id)
+        if row is None or row.status == SENT:
+            raise NotFound(f"Aucun message à renvoyer n° {message_id}.")
+        row.status, row.next_attempt_at, row.claimed_until = TO_SEND, now, None
+        audit(uow, Actor(operator.code, operator.workstation), action="write", object_type="outbox",
+              object_id=str(message_id), detail=f"renvoi {row.kind}", now=now)
+        uow.commit()
     return row

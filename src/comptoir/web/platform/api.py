@@ -9,8 +9,8 @@ from pydantic import BaseModel, Field
 
 from comptoir.domain.operators import Permission, Role
 from comptoir.services.platform import audit_log, operators
-from comptoir.services.platform.operators import CurrentOperator
-from comptoir.web.deps import SESSION_COOKIE, RuntimeDep, SessionDep, require
+from comptoir.services.platform.operators import Credentials, CurrentOperator, NewOperator
+from comptoir.web.deps import SESSION_COOKIE, RuntimeDep, UowDep, require
 
 router = APIRouter(prefix="/api")
 
@@ -28,29 +28,24 @@ class SessionOut(BaseModel):
 
 
 @router.post("/session", response_model=SessionOut, tags=["opérateurs"])
-def open_session(body: LoginIn, runtime: RuntimeDep, response: Response) -> SessionOut:
+def open_session(body: LoginIn, runtime: RuntimeDep, uow: UowDep, response: Response) -> SessionOut:
     """Log in with operator code and password; sets the session cookie and returns the token."""
     settings = runtime.settings
-    token = operators.log_in(runtime.session_factory, code=body.code, password=body.password,
-                             workstation=body.workstation or settings.workstation, now=runtime.clock(),
-                             free_failures=settings.login_free_failures, session_hours=settings.session_hours)
+    credentials = Credentials(body.code, body.password, body.workstation or settings.workstation)
+    token = operators.log_in(credentials, uow=uow, now=runtime.clock(), free_failures=settings.login_free_failures,
+                             session_hours=settings.session_hours)
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict")
-    return SessionOut(token=token, operator=body.code.strip(), role=_role_of(runtime, token))
-
-
-def _role_of(runtime: RuntimeDep, token: str) -> Role:
-    with runtime.session_factory() as session:
-        operator = operators.operator_for_token(session, token, now=runtime.clock())
-        assert operator is not None
-        return operator.role
+    operator = operators.operator_for_token(token, uow=uow, now=runtime.clock())
+    assert operator is not None
+    return SessionOut(token=token, operator=body.code.strip(), role=operator.role)
 
 
 @router.delete("/session", status_code=204, tags=["opérateurs"])
-def close_session(request: Request, session: SessionDep,
+def close_session(request: Request, uow: UowDep,
                   operator: Annotated[CurrentOperator, Depends(require(Permission.SEARCH_DRUGS))]) -> Response:
     """Log out: the server forgets the session."""
     token = request.cookies.get(SESSION_COOKIE) or request.headers.get("authorization", "")[7:]
-    operators.log_out(session, token)
+    operators.log_out(token, uow=uow)
     response = Response(status_code=204)
     response.delete_cookie(SESSION_COOKIE)
     return response
@@ -72,36 +67,36 @@ class OperatorOut(BaseModel):
 
 
 @router.get("/operators", response_model=list[OperatorOut], tags=["opérateurs"])
-def list_operators(session: SessionDep,
+def list_operators(uow: UowDep,
                    _: Annotated[CurrentOperator, Depends(require(Permission.MANAGE_OPERATORS))]) -> list[OperatorOut]:
     """The pharmacy's operators."""
-    return [OperatorOut.model_validate(o, from_attributes=True) for o in operators.list_operators(session)]
+    return [OperatorOut.model_validate(o, from_attributes=True) for o in operators.list_operators(uow=uow)]
 
 
 @router.post("/operators", response_model=OperatorOut, status_code=201, tags=["opérateurs"])
-def create_operator(body: OperatorIn, runtime: RuntimeDep, session: SessionDep,
+def create_operator(body: OperatorIn, runtime: RuntimeDep, uow: UowDep,
                     _: Annotated[CurrentOperator, Depends(require(Permission.MANAGE_OPERATORS))]) -> OperatorOut:
     """Create an operator account (titulaire or administrator only)."""
-    created = operators.create_operator(session, code=body.code, display_name=body.display_name, role=body.role,
-                                        password=body.password, now=runtime.clock(), rpps=body.rpps)
+    new = NewOperator(body.code, body.display_name, body.role, body.password, rpps=body.rpps)
+    created = operators.create_operator(new, uow=uow, now=runtime.clock())
     return OperatorOut.model_validate(created, from_attributes=True)
 
 
 @router.get("/audit", tags=["journal"])
-def read_audit(runtime: RuntimeDep, session: SessionDep,
+def read_audit(runtime: RuntimeDep, uow: UowDep,
                operator: Annotated[CurrentOperator, Depends(require(Permission.READ_AUDIT))],
                limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> list[dict[str, object]]:
     """The latest entries of the audit trail (who, when, what, which workstation); this read is recorded too."""
     actor = audit_log.Actor(operator.code, operator.workstation)
     return [{"seq": e.seq, "at": e.at.isoformat(), "operator": e.operator_code, "workstation": e.workstation,
              "action": e.action, "object_type": e.object_type, "object_id": e.object_id, "detail": e.detail}
-            for e in audit_log.read_trail(session, actor, limit=limit, now=runtime.clock())]
+            for e in audit_log.read_trail(actor, uow=uow, limit=limit, now=runtime.clock())]
 
 
 @router.get("/audit/verify", tags=["journal"])
-def verify_audit(session: SessionDep,
+def verify_audit(uow: UowDep,
                  _: Annotated[CurrentOperator, Depends(require(Permission.READ_AUDIT))]) -> dict[str, object]:
     """Recompute the audit trail's hash chain."""
-    check = audit_log.verify(session)
+    check = audit_log.verify_trail(uow)
     return {"intact": check.intact, "entries": check.entries, "first_broken_seq": check.first_broken_seq,
             "reason": check.reason}

@@ -11,9 +11,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from comptoir.domain.operators import Permission
 from comptoir.errors import AuthenticationFailed
 from comptoir.services.platform import audit_log, operators
-from comptoir.services.platform.operators import CurrentOperator
+from comptoir.services.platform.operators import Credentials, CurrentOperator
 from comptoir.services.refdata import status as refdata_status
-from comptoir.web.deps import SESSION_COOKIE, RuntimeDep, SessionDep, UowDep, require, session_token
+from comptoir.web.deps import SESSION_COOKIE, RuntimeDep, UowDep, require, session_token
 from comptoir.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -23,13 +23,14 @@ def login_form(request: Request, suite: str = "/") -> HTMLResponse:
 
 
 @router.post("/connexion", response_model=None)
-def login(request: Request, runtime: RuntimeDep, code: Annotated[str, Form()], password: Annotated[str, Form()],
-          suite: Annotated[str, Form()] = "/", poste: Annotated[str, Form()] = "") -> Response:
+def login(request: Request, runtime: RuntimeDep, uow: UowDep, code: Annotated[str, Form()],
+          password: Annotated[str, Form()], suite: Annotated[str, Form()] = "/",
+          poste: Annotated[str, Form()] = "") -> Response:
     settings = runtime.settings
+    credentials = Credentials(code, password, poste.strip() or settings.workstation)
     try:
-        token = operators.log_in(runtime.session_factory, code=code, password=password,
-                                 workstation=poste.strip() or settings.workstation, now=runtime.clock(),
-                                 free_failures=settings.login_free_failures, session_hours=settings.session_hours)
+        token = operators.log_in(credentials, uow=uow, now=runtime.clock(), free_failures=settings.login_free_failures,
+                                 session_hours=settings.session_hours)
     except AuthenticationFailed as exc:
         return render(request, "login.html", status_code=401, error=str(exc), code=code, suite=_safe_next(suite))
     response = RedirectResponse(_safe_next(suite), status_code=303)
@@ -43,10 +44,10 @@ def _safe_next(target: str) -> str:
 
 
 @router.post("/deconnexion")
-def logout(request: Request, session: SessionDep) -> RedirectResponse:
+def logout(request: Request, uow: UowDep) -> RedirectResponse:
     token = session_token(request)
     if token:
-        operators.log_out(session, token)
+        operators.log_out(token, uow=uow)
     response = RedirectResponse("/connexion", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
@@ -62,11 +63,11 @@ def counter_home(request: Request, uow: UowDep, _: CounterOperator) -> HTMLRespo
 
 
 @router.get("/journal", response_class=HTMLResponse)
-def audit_page(request: Request, runtime: RuntimeDep, session: SessionDep,
+def audit_page(request: Request, runtime: RuntimeDep, uow: UowDep,
                operator: Annotated[CurrentOperator, Depends(require(Permission.READ_AUDIT))]) -> HTMLResponse:
-    check = audit_log.verify(session)
+    check = audit_log.verify_trail(uow)
     actor = audit_log.Actor(operator.code, operator.workstation)
-    entries = audit_log.read_trail(session, actor, limit=300, now=runtime.clock())
+    entries = audit_log.read_trail(actor, uow=uow, limit=300, now=runtime.clock())
     return render(request, "audit.html", entries=entries, check=check)
 
 
