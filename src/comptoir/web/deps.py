@@ -6,7 +6,6 @@ from collections.abc import Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.orm import Session
 
 from comptoir.domain.operators import Permission
 from comptoir.errors import PermissionDenied
@@ -27,14 +26,6 @@ def get_runtime(request: Request) -> Runtime:
 
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
-
-
-def get_session(runtime: RuntimeDep) -> Iterator[Session]:
-    with runtime.session_factory.begin() as session:
-        yield session
-
-
-SessionDep = Annotated[Session, Depends(get_session)]
 
 
 def get_uow(runtime: RuntimeDep) -> Iterator[UnitOfWork]:
