@@ -11,7 +11,7 @@ from rich.table import Table
 
 from comptoir.cli.common import ensure_reference, err, out, state_of
 from comptoir.devtools import demo
-from comptoir.services.analysis.deferred_check import deferred_check
+from comptoir.services.analysis.deferred_check import check_period
 from comptoir.settings import Settings
 
 app = typer.Typer()
@@ -24,7 +24,8 @@ def demo_data(ctx: typer.Context) -> None:
     ensure_reference(state)
     added = demo.load_demo_pharmacy(state.runtime, with_dispensations=True)
     if added["delivrances"]:
-        deferred_check(state.runtime.session_factory, state.analysis_reference(), since=date(2025, 1, 1))
+        with state.unit_of_work() as uow:
+            check_period(date(2025, 1, 1), uow=uow, reference=state.analysis_reference())
     out.print(f"Démo : {added['operateurs']} opérateur(s), {added['patients']} patient(s), "
               f"{added['delivrances']} délivrance(s) ajoutés.")
     table = Table("Code", "Nom", "Rôle", title=f"Opérateurs de démonstration (mot de passe : {demo.DEMO_PASSWORD})")

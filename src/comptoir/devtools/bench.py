@@ -50,7 +50,7 @@ import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -67,13 +67,14 @@ from comptoir.devtools.synthetic_dispensations import generate, store
 from comptoir.errors import ConfigurationError
 from comptoir.reading.posology import parse_posology
 from comptoir.refdata.search import DrugIndex, DrugRecord
-from comptoir.services.analysis.deferred_check import deferred_check
+from comptoir.services.analysis.deferred_check import check_period
 from comptoir.services.platform.runtime import Runtime
 from comptoir.services.refdata.drugs import load_drug_records
 from comptoir.services.refdata.import_reference import import_reference
 from comptoir.services.refdata.status import find_source
 from comptoir.store.db import make_engine, make_session_factory
 from comptoir.store.migrate import upgrade
+from comptoir.store.unit_of_work import SqlUnitOfWork
 
 Log = Callable[[str], None]
 REPOSITORY = Path(__file__).resolve().parents[3]
@@ -121,7 +122,7 @@ def run_benchmarks(runtime: Runtime, *, log: Log, quick: bool = False) -> dict[s
 
 
 def _loaded(runtime: Runtime) -> tuple[list[DrugRecord], AnalysisReference]:
-    """The reference as the services give it. With `deferred_check(factory, …)` below and `plan(session, …)`
+    """The reference as the services give it. With `check_period` below and `plan(session, …)`
     in `bench_scan`, these are the bench's only calls to services that take a session."""
     with runtime.session_factory() as session:
         return load_drug_records(session), runtime.analysis_reference.get(session)
@@ -216,7 +217,8 @@ def bench_deferred_check(reference: AnalysisReference, *, count: int) -> dict[st
                                        start=date(2025, 1, 1), days=365, allergy_share=0.2)
         store(factory, people, rows, lines)
         started, cpu = time.perf_counter(), _cpu_s()
-        deferred_check(factory, reference, since=date(2025, 1, 1), until=date(2025, 12, 31))
+        with closing(SqlUnitOfWork(factory)) as uow:
+            check_period(date(2025, 1, 1), uow=uow, reference=reference, until=date(2025, 12, 31))
         elapsed, cpu = time.perf_counter() - started, _cpu_s() - cpu
         engine.dispose()
     return {"deferred_check_100k_s": round(elapsed * 100_000 / count, 1),

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -97,10 +98,10 @@ def test_refdata_status_reports_dates_and_thesaurus_coverage(reference_runtime: 
 
 def test_audit_verify_fails_with_exit_code_2_on_a_tampered_trail(runtime: Runtime, tmp_path: Path) -> None:
     operator = CurrentOperator(1, "PR01", "Julie", Role.PREPARATEUR, "poste-1")
-    with runtime.session_factory.begin() as session:
-        created = patients.create_patient(session, operator, patients.NewPatient("A", "B", runtime.clock().date(), "F"),
-                                          now=runtime.clock())
-        patients.read_patient(session, operator, created.id, now=runtime.clock())
+    with closing(runtime.unit_of_work()) as uow:
+        created = patients.create_patient(patients.NewPatient("A", "B", runtime.clock().date(), "F"), uow=uow,
+                                          operator=operator, now=runtime.clock())
+        patients.read_patient(created.id, uow=uow, operator=operator, now=runtime.clock())
     url = runtime.settings.database_url
 
     intact = run("audit", "verify", "--json", database_url=url, cwd=tmp_path)

@@ -21,9 +21,9 @@ PREPARATEUR = CurrentOperator(id=1, code="PR01", display_name="Julie", role=Role
 
 
 def create_patient(runtime: Runtime) -> int:
-    with runtime.session_factory.begin() as session:
+    with closing(runtime.unit_of_work()) as uow:
         new = patients.NewPatient("Dark", "Jeanne Marie", date(1939, 8, 13), "F")
-        return patients.create_patient(session, PREPARATEUR, new, now=runtime.clock()).id
+        return patients.create_patient(new, uow=uow, operator=PREPARATEUR, now=runtime.clock()).id
 
 
 def entries(runtime: Runtime) -> list[m.AuditEntry]:
@@ -34,8 +34,8 @@ def entries(runtime: Runtime) -> list[m.AuditEntry]:
 def test_reading_a_patient_records_who_when_what_and_where(runtime: Runtime) -> None:
     patient_id = create_patient(runtime)
 
-    with runtime.session_factory.begin() as session:
-        patients.read_patient(session, PREPARATEUR, patient_id, now=runtime.clock())
+    with closing(runtime.unit_of_work()) as uow:
+        patients.read_patient(patient_id, uow=uow, operator=PREPARATEUR, now=runtime.clock())
 
     last = entries(runtime)[-1]
     assert (last.operator_code, last.workstation, last.action) == ("PR01", "poste-3", "read")
@@ -46,8 +46,8 @@ def test_reading_a_patient_records_who_when_what_and_where(runtime: Runtime) -> 
 def test_a_search_records_which_records_it_showed(runtime: Runtime) -> None:
     patient_id = create_patient(runtime)
 
-    with runtime.session_factory.begin() as session:
-        patients.find_patients(session, PREPARATEUR, "dark", now=runtime.clock())
+    with closing(runtime.unit_of_work()) as uow:
+        patients.find_patients("dark", uow=uow, operator=PREPARATEUR, now=runtime.clock())
 
     assert entries(runtime)[-1].detail.endswith(str(patient_id))
 
@@ -57,8 +57,8 @@ def test_a_refused_read_changes_nothing(runtime: Runtime) -> None:
     patient_id = create_patient(runtime)
     before = len(entries(runtime))
 
-    with pytest.raises(PermissionDenied, match="ne le permet pas"), runtime.session_factory.begin() as session:
-        patients.read_patient(session, admin, patient_id, now=runtime.clock())
+    with pytest.raises(PermissionDenied, match="ne le permet pas"), closing(runtime.unit_of_work()) as uow:
+        patients.read_patient(patient_id, uow=uow, operator=admin, now=runtime.clock())
 
     assert len(entries(runtime)) == before
 
@@ -66,8 +66,8 @@ def test_a_refused_read_changes_nothing(runtime: Runtime) -> None:
 def test_the_chain_is_intact_after_normal_use(runtime: Runtime) -> None:
     patient_id = create_patient(runtime)
     for _ in range(5):
-        with runtime.session_factory.begin() as session:
-            patients.read_patient(session, PREPARATEUR, patient_id, now=runtime.clock())
+        with closing(runtime.unit_of_work()) as uow:
+            patients.read_patient(patient_id, uow=uow, operator=PREPARATEUR, now=runtime.clock())
 
     with closing(runtime.unit_of_work()) as uow:
         check = audit_log.verify_trail(uow)
@@ -78,8 +78,8 @@ def test_the_chain_is_intact_after_normal_use(runtime: Runtime) -> None:
 def test_an_entry_changed_in_the_database_is_detected(runtime: Runtime) -> None:
     patient_id = create_patient(runtime)
     for _ in range(3):
-        with runtime.session_factory.begin() as session:
-            patients.read_patient(session, PREPARATEUR, patient_id, now=runtime.clock())
+        with closing(runtime.unit_of_work()) as uow:
+            patients.read_patient(patient_id, uow=uow, operator=PREPARATEUR, now=runtime.clock())
 
     with runtime.session_factory.begin() as session:
         session.execute(update(m.AuditEntry).where(m.AuditEntry.seq == 2).values(operator_code="PH01"))
@@ -94,8 +94,8 @@ def test_concurrent_writers_keep_one_unbroken_chain(runtime: Runtime) -> None:
 
     def read_many() -> None:
         for _ in range(10):
-            with runtime.session_factory.begin() as session:
-                patients.read_patient(session, PREPARATEUR, patient_id, now=runtime.clock())
+            with closing(runtime.unit_of_work()) as uow:
+                patients.read_patient(patient_id, uow=uow, operator=PREPARATEUR, now=runtime.clock())
 
     workers = [threading.Thread(target=read_many) for _ in range(8)]
     for worker in workers:

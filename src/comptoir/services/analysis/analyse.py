@@ -13,11 +13,10 @@ from comptoir.domain.operators import Permission
 from comptoir.errors import RuleViolation
 from comptoir.services.analysis.reference import AnalysisReferenceCache
 from comptoir.services.identity import patients
-from comptoir.services.platform.audit_log import Actor, audit, record_access
+from comptoir.services.platform.audit_log import Actor, audit
 from comptoir.services.platform.operators import CurrentOperator
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
 
     from comptoir.services.platform.unit_of_work import UnitOfWork
 
@@ -96,24 +95,21 @@ def analyse_prescription(data: Any, *, uow: UnitOfWork, operator: CurrentOperato
                          analysis_reference: AnalysisReferenceCache, now: datetime,
                          patient_id: int | None = None) -> Analysis:
     """An analysis at the counter: health data, so a role that may read patients, and an audit entry."""
-    operator.require(Permission.READ_PATIENTS)
     with uow:
-        analysis = analyse_data(data, analysis_reference.get(uow.reference))
-        audit(uow, Actor(operator.code, operator.workstation), action="read", object_type="analysis",
-              object_id=str(patient_id) if patient_id else "sans dossier",
-              detail=f"{len(analysis.findings)} alerte(s)", now=now)
+        analysis = audited_analysis(data, uow=uow, operator=operator, reference=analysis_reference.get(uow.reference),
+                                    now=now, patient_id=patient_id)
         uow.commit()
         return analysis
 
 
-def analyse_for(session: Session, operator: CurrentOperator, data: Any, reference: AnalysisReference, *,
-                now: datetime, patient_id: int | None = None) -> Analysis:
-    """Transition: the e-prescription pages, not yet on a unit of work, analyse in their own session."""
+def audited_analysis(data: Any, *, uow: UnitOfWork, operator: CurrentOperator, reference: AnalysisReference,
+                     now: datetime, patient_id: int | None = None) -> Analysis:
+    """The analysis and its audit entry inside the caller's unit of work (which commits)."""
     operator.require(Permission.READ_PATIENTS)
     analysis = analyse_data(data, reference)
-    record_access(session, Actor(operator.code, operator.workstation), action="read", object_type="analysis",
-                  object_id=str(patient_id) if patient_id else "sans dossier",
-                  detail=f"{len(analysis.findings)} alerte(s)", now=now)
+    audit(uow, Actor(operator.code, operator.workstation), action="read", object_type="analysis",
+          object_id=str(patient_id) if patient_id else "sans dossier", detail=f"{len(analysis.findings)} alerte(s)",
+          now=now)
     return analysis
 
 
@@ -135,9 +131,9 @@ HISTORY_LINES = 60
 def patient_for_analysis(patient_id: int, *, uow: UnitOfWork, operator: CurrentOperator,
                          now: datetime) -> PatientForAnalysis:
     """The patient's profile and last year's dispensations, to analyse a prescription against (audited)."""
+    operator.require(Permission.READ_PATIENTS)
     with uow:
-        # Transition: the identity use case is not on the unit of work yet; it shares its session.
-        record = patients.read_patient(uow.session, operator, patient_id, now=now)  # type: ignore[attr-defined]
+        record = patients.read(uow, operator, patient_id, now=now)
         history = uow.dispensations.history_of(patient_id, since=now - timedelta(days=365), limit=HISTORY_LINES)
         form = PatientForAnalysis(f"{record.last_name} {record.first_name}", record.birth_date, record.sex,
                                   tuple(record.allergies or ()), tuple(history))

@@ -11,7 +11,6 @@ import multiprocessing
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
@@ -26,10 +25,8 @@ from comptoir.services.platform.audit_log import Actor, audit
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.store.dispensing import CHECK_STATUSES, Dispensation, DispensationRepository, DispensedLine
 from comptoir.store.models import Patient
-from comptoir.store.unit_of_work import SqlUnitOfWork
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session, sessionmaker
 
     from comptoir.services.platform.unit_of_work import UnitOfWork
 
@@ -75,13 +72,6 @@ def check_period(since: date, *, uow: UnitOfWork, reference: AnalysisReference, 
         _store(uow.dispensations, checked)
         uow.commit()
     return checked
-
-
-def deferred_check(session_factory: sessionmaker[Session], reference: AnalysisReference, *, since: date,
-                   until: date | None = None, progress: Progress | None = None) -> list[CheckedDispensation]:
-    """Transition: the call of code not yet on a unit of work (`check_period` is the use case)."""
-    with closing(SqlUnitOfWork(session_factory)) as uow:
-        return check_period(since, uow=uow, reference=reference, until=until, progress=progress)
 
 
 def _start(day: date) -> datetime:

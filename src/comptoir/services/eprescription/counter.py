@@ -14,12 +14,11 @@ from comptoir.analysis.reference import AnalysisReference
 from comptoir.analysis.resolve import resolve
 from comptoir.domain.eprescription import prescription as rx
 from comptoir.reading.posology import parse_posology
-from comptoir.services.analysis.analyse import analyse_for
+from comptoir.services.analysis.analyse import audited_analysis
 from comptoir.services.analysis.reference import AnalysisReferenceCache
 from comptoir.services.eprescription.dispense import delivered_before
 from comptoir.services.eprescription.lines import Pack, fitting_pack, generic_group_of, group_alternatives, packs
 from comptoir.services.eprescription.scan import kept, patient_mismatch
-from comptoir.services.eprescription.unconverted import session_of
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.store import models as m
 from comptoir.store.eprescription import EPrescriptionRepository, PrescriptionRecord
@@ -131,10 +130,10 @@ def counter_screen(prescription_id: str, *, uow: UnitOfWork, operator: CurrentOp
         patient = uow.eprescriptions.patient(patient_id) if patient_id else None
         mismatch = patient_mismatch(patient, prescription) if patient else ""
         lines = plan(uow.eprescriptions, prescription, renewal)
-        reference = references.get(session_of(uow))
+        reference = references.get(uow.reference)
         matched = match_products(uow.eprescriptions, reference, prescription, typed)
-        analysis = analyse_for(session_of(uow), operator, _case(uow, prescription, patient, now), reference, now=now,
-                               patient_id=patient_id)
+        analysis = audited_analysis(_case(uow, prescription, patient, now), uow=uow, operator=operator,
+                                    reference=reference, now=now, patient_id=patient_id)
         screen = CounterScreen(record, prescription, patient, mismatch, lines,
                                _matched_packs(uow.eprescriptions, matched), analysis)
         uow.commit()

@@ -11,7 +11,6 @@ from comptoir.national.eprescription import mapping, wire
 from comptoir.national.eprescription.client import EPrescriptionClient
 from comptoir.national.eprescription.port import Billing, EPrescriptionBase
 from comptoir.national.http import HttpPolicy
-from comptoir.services.eprescription.unconverted import session_of
 from comptoir.services.platform.outbox import Handler, OutboxWorker, enqueue
 from comptoir.services.platform.runtime import Runtime
 from comptoir.store.outbox import OutboxMessage
@@ -25,14 +24,14 @@ EXECUTION, BILLING = "on.execution", "on.facturation"
 def enqueue_execution(uow: UnitOfWork, prescription_id: str, execution: Execution, *, label: str) -> OutboxMessage:
     payload = {"prescription_id": prescription_id,
                "execution": mapping.execution_wire(execution).model_dump(mode="json")}
-    return enqueue(session_of(uow), kind=EXECUTION, key=execution.key, payload=payload, label=label, now=execution.at)
+    return enqueue(uow, kind=EXECUTION, key=execution.key, payload=payload, label=label, now=execution.at)
 
 
 def enqueue_billing(uow: UnitOfWork, prescription_id: str, key: str, billing: Billing, *, label: str,
                     now: Any) -> OutboxMessage:
     payload = {"prescription_id": prescription_id, "key": key, "invoice": billing.invoice,
                "invoiced_on": billing.invoiced_on.isoformat(), "amounts": [list(a) for a in billing.amounts]}
-    return enqueue(session_of(uow), kind=BILLING, key=f"{key}-facturation", payload=payload, label=label, now=now,
+    return enqueue(uow, kind=BILLING, key=f"{key}-facturation", payload=payload, label=label, now=now,
                    depends_on=key)
 
 

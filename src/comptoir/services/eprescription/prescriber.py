@@ -22,7 +22,6 @@ from comptoir.reading.prescription_qr import qr_payload
 from comptoir.services.analysis.reference import AnalysisReferenceCache
 from comptoir.services.eprescription.document import pdf
 from comptoir.services.eprescription.lines import resolve_line
-from comptoir.services.eprescription.unconverted import session_of
 from comptoir.services.platform.audit_log import Actor, audit
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.store import models as m
@@ -170,7 +169,7 @@ def _compose(uow: UnitOfWork, operator: CurrentOperator, form: PrescriptionForm,
     consent = form.consent if form.consent is not None else consent_of(uow, patient.id)
     if consent is None:
         raise RuleViolation("Consentement du patient obligatoire : le prescripteur peut-il voir les délivrances ?")
-    lines, outside, secure = compose(uow.eprescriptions, references.get(session_of(uow)), form.lines)
+    lines, outside, secure = compose(uow.eprescriptions, references.get(uow.reference), form.lines)
     if not lines:
         raise RuleViolation("Aucune ligne à enregistrer dans l'ordonnance numérique.")
     draft = rx.Draft(prescriber_of(profile), patient_traits(patient), now.date(), lines, consent, secure,

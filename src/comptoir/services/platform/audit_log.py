@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy.orm import Session
-
 from comptoir.domain.audit import AuditRecord, ChainCheck, entry_hash, verify_chain
 from comptoir.store import models as m
 from comptoir.store.platform import AuditRepository
@@ -29,15 +27,6 @@ def audit(uow: UnitOfWork, actor: Actor, *, action: str, object_type: str, objec
     """Append one entry to the trail inside the use case's unit of work."""
     return _append(uow.audit, actor, action=action, object_type=object_type, object_id=object_id, detail=detail,
                    now=now)
-
-
-def record_access(
-    session: Session, actor: Actor, *, action: str, object_type: str, object_id: str, detail: str = "",
-    now: datetime,
-) -> m.AuditEntry:
-    """Append one entry in the caller's transaction (callers not yet on a unit of work)."""
-    return _append(AuditRepository(session), actor, action=action, object_type=object_type, object_id=object_id,
-                   detail=detail, now=now)
 
 
 def _append(trail: AuditRepository, actor: Actor, *, action: str, object_type: str, object_id: str, detail: str,

@@ -23,13 +23,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.orm import Session
-
 from comptoir.domain.operators import Permission
 from comptoir.errors import ComptoirError, ExternalServiceError, NotFound
 from comptoir.services.platform.audit_log import Actor, audit
 from comptoir.services.platform.operators import CurrentOperator
-from comptoir.store.outbox import OutboxMessage, OutboxRepository
+from comptoir.store.outbox import OutboxMessage
 
 if TYPE_CHECKING:
     from comptoir.services.platform.unit_of_work import UnitOfWork
@@ -43,18 +41,13 @@ TO_SEND, SENT, FAILED = "a_envoyer", "envoye", "echec"
 STATUS_LABELS = {TO_SEND: "À envoyer", SENT: "Envoyé", FAILED: "En échec"}
 
 
-def enqueue(into: UnitOfWork | Session, *, kind: str, key: str, payload: dict[str, Any], label: str, now: datetime,
+def enqueue(uow: UnitOfWork, *, kind: str, key: str, payload: dict[str, Any], label: str, now: datetime,
             depends_on: str | None = None) -> OutboxMessage:
     """Add a message in the act's unit of work: it exists if and only if the act is committed."""
     message = OutboxMessage(kind=kind, idempotency_key=key, payload=payload, label=label, status=TO_SEND,
                             attempts=0, created_at=now, next_attempt_at=now, last_error="", depends_on=depends_on)
-    _outbox_of(into).add(message)
+    uow.outbox.add(message)
     return message
-
-
-def _outbox_of(into: UnitOfWork | Session) -> OutboxRepository:
-    # A Session still comes from the use cases not yet on a unit of work (removed once they all are).
-    return OutboxRepository(into) if isinstance(into, Session) else into.outbox
 
 
 def backoff(attempts: int, *, first_s: float, max_s: float) -> timedelta:
