@@ -140,8 +140,8 @@ def reference_db(tmp_path_factory: pytest.TempPathFactory, snapshot_source: Refd
     """A SQLite database holding the full reference, imported once for the session."""
     url = f"sqlite:///{tmp_path_factory.mktemp('reference') / 'reference.db'}"
     built = open_runtime(Settings(database_url=url, environment="test"))
-    import_reference(snapshot_source, session_factory=built.session_factory,
-                     now=datetime(2026, 2, 19, tzinfo=UTC), step=lambda _: None)
+    with closing(built.unit_of_work()) as uow:
+        import_reference(snapshot_source, uow=uow, now=datetime(2026, 2, 19, tzinfo=UTC), step=lambda _: None)
     built.engine.dispose()
     return url
 
@@ -154,8 +154,8 @@ def reference_runtime(reference_db: str, tmp_path: Path, clock: Clock, drug_inde
     copy = tmp_path / "comptoir.db"
     copy.write_bytes(Path(reference_db.removeprefix("sqlite:///")).read_bytes())
     built = open_runtime(make_settings(f"sqlite:///{copy}", tmp_path), clock=clock)
-    with built.session_factory() as session:
-        built.drug_index.preload(session, drug_index)
+    with closing(built.unit_of_work()) as uow, uow:
+        built.drug_index.preload(uow.reference, drug_index)
     built.analysis_reference.preload(drug_index, analysis_reference)
     yield built
     built.engine.dispose()
@@ -169,8 +169,8 @@ def add_operator(runtime: Runtime, code: str, role: Role) -> None:
 @pytest.fixture(scope="session")
 def drug_index(reference_db: str) -> DrugIndex:
     built = open_runtime(Settings(database_url=reference_db, environment="test"))
-    with built.session_factory() as session:
-        index = DrugIndex(load_drug_records(session))
+    with closing(built.unit_of_work()) as uow, uow:
+        index = DrugIndex(load_drug_records(uow.reference))
     built.engine.dispose()
     return index
 
@@ -178,7 +178,7 @@ def drug_index(reference_db: str) -> DrugIndex:
 @pytest.fixture(scope="session")
 def analysis_reference(reference_db: str, drug_index: DrugIndex) -> AnalysisReference:
     built = open_runtime(Settings(database_url=reference_db, environment="test"))
-    with built.session_factory() as session:
-        reference = build_reference(session, drug_index)
+    with closing(built.unit_of_work()) as uow, uow:
+        reference = build_reference(uow.reference, drug_index)
     built.engine.dispose()
     return reference

@@ -102,9 +102,8 @@ def read_generate(
     ensure_reference(state)
     with progress_steps(2, f"Fabrication de {count} ordonnances") as step:
         step("dessin des pages")
-        with state.runtime.session_factory() as session:
-            paths = make_pages.generate_prescriptions(directory, runtime=state.runtime, session=session, count=count,
-                                                   seed=seed, noise=noise, corpus=corpus)
+        paths = make_pages.generate_prescriptions(directory, runtime=state.runtime, count=count, seed=seed, noise=noise,
+                                                  corpus=corpus)
     out.print(f"{len(paths)} ordonnances écrites dans {directory}.")
 
 

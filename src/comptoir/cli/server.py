@@ -54,8 +54,8 @@ def serve(
     ensure_reference(state)
     if with_demo:
         demo.load_demo_pharmacy(state.runtime, with_dispensations=False)
-    with state.runtime.session_factory() as session:
-        state.runtime.drug_index.get(session)
+    with state.unit_of_work() as uow, uow:
+        state.runtime.drug_index.get(uow.reference)
     settings = state.settings
     if settings.outbox_worker if with_worker is None else with_worker:
         from comptoir.services.eprescription.messages import worker_for

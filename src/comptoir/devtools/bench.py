@@ -122,10 +122,9 @@ def run_benchmarks(runtime: Runtime, *, log: Log, quick: bool = False) -> dict[s
 
 
 def _loaded(runtime: Runtime) -> tuple[list[DrugRecord], AnalysisReference]:
-    """The reference as the services give it. With `check_period` below and `plan(session, …)`
-    in `bench_scan`, these are the bench's only calls to services that take a session."""
-    with runtime.session_factory() as session:
-        return load_drug_records(session), runtime.analysis_reference.get(session)
+    """The reference as the services give it."""
+    with closing(runtime.unit_of_work()) as uow, uow:
+        return load_drug_records(uow.reference), runtime.analysis_reference.get(uow.reference)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -250,8 +249,8 @@ def scratch_reference(runtime: Runtime) -> Iterator[tuple[str, float]]:
         engine = make_engine(url)
         upgrade(engine)
         started = time.perf_counter()
-        import_reference(source, session_factory=make_session_factory(engine), now=runtime.clock(),
-                         step=lambda _: None)
+        with closing(SqlUnitOfWork(make_session_factory(engine))) as uow:
+            import_reference(source, uow=uow, now=runtime.clock(), step=lambda _: None)
         elapsed = time.perf_counter() - started
         engine.dispose()
         yield url, round(elapsed, 2)

@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import closing
 from pathlib import Path
 
 from comptoir.devtools.paper_prescriptions.generator import generate_pages
@@ -56,8 +57,8 @@ def _comptoir() -> list[str]:
 
 
 def _one_page(runtime: Runtime, directory: Path) -> Path:
-    with runtime.session_factory() as session:
-        records = runtime.drug_index.get(session).records
+    with closing(runtime.unit_of_work()) as uow, uow:
+        records = runtime.drug_index.get(uow.reference).records
     return generate_pages(directory, records=records, samples=SAMPLES, count=1, seed=1, noise="mild")[0]
 
 

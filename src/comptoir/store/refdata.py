@@ -224,7 +224,3 @@ class ReferenceRepository:
         return len(rows)
 
 
-def reference_repository(source: ReferenceRepository | Session) -> ReferenceRepository:
-    """Transition: callers not yet on a unit of work still hand the caches a session."""
-    return ReferenceRepository(source) if isinstance(source, Session) else source
-

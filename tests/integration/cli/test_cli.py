@@ -51,8 +51,8 @@ def test_drugs_search_reads_one_query_per_line_and_answers_one_json_line_each(
                  cwd=tmp_path)
 
     answers = [json.loads(line) for line in result.stdout.splitlines()]
-    with reference_runtime.session_factory() as session:
-        index = reference_runtime.drug_index.get(session)
+    with closing(reference_runtime.unit_of_work()) as uow, uow:
+        index = reference_runtime.drug_index.get(uow.reference)
     assert result.returncode == 0, result.stderr
     assert answers == [[d.contract() for d in search_drugs(index, q)] for q in queries]
     assert answers[1] == [] and answers[0] and answers[3]

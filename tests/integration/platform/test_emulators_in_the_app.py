@@ -25,7 +25,7 @@ INSI, ON = "/emulateurs/insi", "/emulateurs/ordonnance-numerique"
 
 
 def app_in(tmp_path: Path, environment: str, **extra: object) -> TestClient:
-    secret = {"secret_key": "un-vrai-secret"} if environment == "production" else {}
+    secret = {"secret_key": "un-vrai-secret-de-production-0123456789"} if environment == "production" else {}
     settings = Settings(environment=environment, var_dir=tmp_path / "var", **secret, **extra)  # type: ignore[arg-type]
     return TestClient(create_app(settings))
 
@@ -79,7 +79,7 @@ def test_the_emulators_demo_identities_are_the_demo_pharmacy_s(runtime: Runtime)
 
 @pytest.mark.parametrize(("environment", "mounted"), [("development", True), ("test", True), ("production", False)])
 def test_the_emulators_are_mounted_by_default_except_in_production(environment: str, mounted: bool) -> None:
-    secret = {"secret_key": "un-vrai-secret"} if environment == "production" else {}
+    secret = {"secret_key": "un-vrai-secret-de-production-0123456789"} if environment == "production" else {}
 
     settings = Settings(environment=environment, **secret)  # type: ignore[arg-type]
 
@@ -94,7 +94,7 @@ def test_the_demo_tokens_come_from_the_secret_key_and_a_configured_token_wins(
 
     one, same = Settings(secret_key="secret-a"), Settings(secret_key="secret-a")
     other = Settings(secret_key="secret-b")
-    production = Settings(environment="production", secret_key="secret-a")
+    production = Settings(environment="production", secret_key="secret-a" * 8)
 
     assert one.insi_token == same.insi_token != other.insi_token
     assert one.insi_token != one.eprescription_prescriber_token

@@ -111,8 +111,8 @@ def test_without_configuration_the_packaged_snapshot_is_the_source(tmp_path: Pat
 def test_the_release_rows_name_the_snapshot_with_its_dates_and_licences(
     runtime: Runtime, snapshot_source: RefdataSource
 ) -> None:
-    import_reference(snapshot_source, session_factory=runtime.session_factory, now=runtime.clock(),
-                     step=lambda _: None)
+    with closing(runtime.unit_of_work()) as uow:
+        import_reference(snapshot_source, uow=uow, now=runtime.clock(), step=lambda _: None)
 
     with runtime.session_factory() as session:
         releases = {r.kind: r for r in reference_status(session).releases}

@@ -15,10 +15,10 @@ from comptoir.refdata.search import DrugIndex, fold, tokens
 from comptoir.refdata.thesaurus import InteractionEntry
 from comptoir.services.refdata.drugs import DrugIndexCache, dosage_in_mg
 from comptoir.store import models as m
-from comptoir.store.refdata import ReferenceRepository, reference_repository
+from comptoir.store.refdata import ReferenceRepository
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
+    pass
 
 _PACK = re.compile(r"de\s+(\d+)\s+(?:comprimé|gélule|sachet|capsule|suppositoire|ampoule|dose|pastille|ovule|"
                    r"lyophilisat|patch|dispositif|seringue|stylo|flacon|unidose|récipient)", re.I)
@@ -33,8 +33,8 @@ def pack_size(label: str) -> int | None:
     return int(found[-1]) * (int(leading.group(1)) if leading and label.count(" de ") == 1 else 1)
 
 
-def build_reference(source: ReferenceRepository | Session, index: DrugIndex) -> AnalysisReference:
-    reference = reference_repository(source)
+def build_reference(source: ReferenceRepository, index: DrugIndex) -> AnalysisReference:
+    reference = source
     components = _components(reference.compositions(), _thesaurus_names_by_code(reference))
     presentations = reference.presentation_prices()
     conditions: dict[str, list[str]] = defaultdict(list)
@@ -146,9 +146,9 @@ class AnalysisReferenceCache:
         with self._lock:
             self._built = (index, reference)
 
-    def get(self, source: ReferenceRepository | Session) -> AnalysisReference:
+    def get(self, source: ReferenceRepository) -> AnalysisReference:
         """`get(uow.reference)` inside a unit of work; a bare session is still accepted during the transition."""
-        reference = reference_repository(source)
+        reference = source
         index = self._drug_index.get(reference)
         with self._lock:
             if self._built is None or self._built[0] is not index:

@@ -14,10 +14,9 @@ from comptoir.errors import NotFound
 from comptoir.refdata.search import DrugIndex, DrugRecord
 from comptoir.services.refdata import index_file
 from comptoir.store import models as m
-from comptoir.store.refdata import ReferenceRepository, reference_repository
+from comptoir.store.refdata import ReferenceRepository
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
 
     from comptoir.services.platform.unit_of_work import UnitOfWork
 
@@ -33,8 +32,8 @@ def dosage_in_mg(dosage: str) -> float | None:
     return round(float(found.group(1).replace(",", ".")) * _UNIT_IN_MG[found.group(2).lower()], 6)
 
 
-def load_drug_records(source: ReferenceRepository | Session) -> list[DrugRecord]:
-    reference = reference_repository(source)
+def load_drug_records(source: ReferenceRepository) -> list[DrugRecord]:
+    reference = source
     substances, strengths = _substances_by_cis(reference)
     cip13: dict[str, list[str]] = defaultdict(list)
     cip7: dict[str, list[str]] = defaultdict(list)
@@ -80,13 +79,13 @@ class DrugIndexCache:
         self._directory = directory
         """Where to keep the built index between processes (index_file.py); None: in memory only."""
 
-    def preload(self, source: ReferenceRepository | Session, index: DrugIndex) -> None:
+    def preload(self, source: ReferenceRepository, index: DrugIndex) -> None:
         """Use an index already built from the same reference (tests, forked workers)."""
         with self._lock:
-            self._index, self._key = index, reference_repository(source).release_key()
+            self._index, self._key = index, source.release_key()
 
-    def get(self, source: ReferenceRepository | Session) -> DrugIndex:
-        reference = reference_repository(source)
+    def get(self, source: ReferenceRepository) -> DrugIndex:
+        reference = source
         key = reference.release_key()
         with self._lock:
             if self._index is None or key != self._key:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from contextlib import closing
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -23,10 +22,8 @@ from comptoir.refdata.substance_names import map_thesaurus_names, thesaurus_subs
 from comptoir.refdata.thesaurus import Thesaurus, read_thesaurus_csv
 from comptoir.refdata.thesaurus_pdf import guess_edition, parse_thesaurus_text, read_thesaurus_pdf
 from comptoir.store.refdata import ReferenceRepository
-from comptoir.store.unit_of_work import SqlUnitOfWork
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session, sessionmaker
 
     from comptoir.services.platform.unit_of_work import UnitOfWork
 
@@ -260,15 +257,10 @@ def _record_releases(
                               counts={"interactions": len(parsed.thesaurus.entries)}, licence=THESAURUS_LICENCE)
 
 
-def import_reference(source: RefdataSource, *, uow: UnitOfWork | None = None, now: datetime, step: Step,
-                     session_factory: sessionmaker[Session] | None = None) -> ImportSummary:
+def import_reference(source: RefdataSource, *, uow: UnitOfWork, now: datetime, step: Step) -> ImportSummary:
     """Every file read and checked first, with no transaction held meanwhile; then one transaction."""
     parsed = read_reference(source, step)
     step("Écriture en base (une transaction)")
-    if session_factory is not None:  # transition: callers not yet on a unit of work
-        with closing(SqlUnitOfWork(session_factory)) as bridged:
-            return _replace_reference(parsed, uow=bridged, now=now)
-    assert uow is not None, "import_reference(..., uow=...)"
     return _replace_reference(parsed, uow=uow, now=now)
 
 
