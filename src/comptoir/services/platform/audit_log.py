@@ -68,6 +68,14 @@ def record_access(
                    object_type=object_type, object_id=object_id, detail=detail, now=now)
 
 
+def audit_patient_list(uow: UnitOfWork, actor: Actor, patient_ids: Iterable[int], *, shown_on: str,
+                       now: datetime) -> m.AuditEntry:
+    """One entry for a list of patients shown on a page: where, how many, and which (their ids)."""
+    ids = [str(patient_id) for patient_id in patient_ids]
+    return audit(uow, actor, action="read", object_type="patient_list", object_id=f"{len(ids)} patient(s)",
+                 detail=f"{shown_on} : " + ",".join(ids), now=now)
+
+
 def _keys(keys: AuditKeys | None) -> AuditKeys:
     if keys is None:  # a programming error: every unit of work the runtime builds has them
         raise RuntimeError("unité de travail sans clés du journal d'audit (Runtime.unit_of_work)")
