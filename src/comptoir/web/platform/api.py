@@ -33,7 +33,7 @@ def open_session(body: LoginIn, runtime: RuntimeDep, uow: UowDep, response: Resp
     settings = runtime.settings
     credentials = Credentials(body.code, body.password, body.workstation or settings.workstation)
     token = operators.log_in(credentials, uow=uow, now=runtime.clock(), free_failures=settings.login_free_failures,
-                             session_hours=settings.session_hours)
+                             session_hours=settings.session_hours, workstations=settings.known_workstations)
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict")
     operator = operators.operator_for_token(token, uow=uow, now=runtime.clock())
     assert operator is not None

@@ -18,8 +18,8 @@ from comptoir.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
 @router.get("/connexion", response_class=HTMLResponse)
-def login_form(request: Request, suite: str = "/") -> HTMLResponse:
-    return render(request, "login.html", suite=_safe_next(suite))
+def login_form(request: Request, runtime: RuntimeDep, suite: str = "/") -> HTMLResponse:
+    return render(request, "login.html", suite=_safe_next(suite), workstations=runtime.settings.known_workstations)
 
 
 @router.post("/connexion", response_model=None)
@@ -30,9 +30,13 @@ def login(request: Request, runtime: RuntimeDep, uow: UowDep, code: Annotated[st
     credentials = Credentials(code, password, poste.strip() or settings.workstation)
     try:
         token = operators.log_in(credentials, uow=uow, now=runtime.clock(), free_failures=settings.login_free_failures,
-                                 session_hours=settings.session_hours)
+                                 session_hours=settings.session_hours, workstations=settings.known_workstations)
+    except operators.UnknownWorkstation as exc:
+        return render(request, "login.html", status_code=422, poste_error=str(exc), code=code, suite=_safe_next(suite),
+                      workstations=settings.known_workstations)
     except AuthenticationFailed as exc:
-        return render(request, "login.html", status_code=401, error=str(exc), code=code, suite=_safe_next(suite))
+        return render(request, "login.html", status_code=401, error=str(exc), code=code, suite=_safe_next(suite),
+                      workstations=settings.known_workstations)
     response = RedirectResponse(_safe_next(suite), status_code=303)
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict")
     return response
