@@ -60,15 +60,16 @@ def test_an_intact_trail_and_its_checkpoints_verify(runtime: Runtime) -> None:
 
 
 def test_a_cut_tail_is_detected_by_the_cli(runtime: Runtime, tmp_path: Path) -> None:
+    env = {"COMPTOIR_AUDIT_CHECKPOINTS": str(runtime.settings.audit_checkpoints),
+           "COMPTOIR_SECRET_KEY": runtime.settings.secret_key}
     write_entries(runtime, 4)
-    checkpoint(runtime)
+    written = run("audit", "checkpoint", database_url=runtime.settings.database_url, cwd=tmp_path, extra_env=env)
+    assert written.returncode == 0 and "entrée n° 4" in written.stdout, written.stderr
     with runtime.session_factory.begin() as session:
         second = session.scalar(select(m.AuditEntry.hash).where(m.AuditEntry.seq == 2))
         session.execute(delete(m.AuditEntry).where(m.AuditEntry.seq > 2))
         session.execute(update(m.AuditHead).values(seq=2, hash=second))
 
-    env = {"COMPTOIR_AUDIT_CHECKPOINTS": str(runtime.settings.audit_checkpoints),
-           "COMPTOIR_SECRET_KEY": runtime.settings.secret_key}
     result = run("audit", "verify", database_url=runtime.settings.database_url, cwd=tmp_path, extra_env=env)
 
     assert result.returncode == 2
