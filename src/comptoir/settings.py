@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     workstation: str = "poste-1"
+    workstations: str = "poste-1,poste-2,poste-3,poste-4"
+    """The pharmacy's workstations, comma-separated: a login names one of them (or `workstation`)."""
     login_free_failures: int = 3
     """Failed logins allowed for one operator code before each new try must wait."""
     emulators_dir: Path = Field(default_factory=lambda data: data["var_dir"] / "emulateurs")
@@ -106,6 +108,12 @@ class Settings(BaseSettings):
             if not value and (self.environment != "production" or self.mount_emulators):
                 value = demo_token(self.secret_key, name)
             setattr(self, name, value)
+
+    @property
+    def known_workstations(self) -> list[str]:
+        """The configured workstations, then the default one if it is not among them."""
+        names = [name.strip() for name in self.workstations.split(",") if name.strip()]
+        return names + ([self.workstation] if self.workstation not in names else [])
 
     @property
     def audit_keys(self) -> list[str]:

@@ -9,15 +9,19 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Self
 
+from comptoir.domain.audit import AuditKeys
 from tests.fakes.analysis import FakeDispensationRepository
 from tests.fakes.eprescription import FakeEPrescriptionRepository, FakePrescriberRepository
 from tests.fakes.identity import FakeIdentitovigilanceRepository, FakePatientRepository
 from tests.fakes.platform import FakeAuditRepository, FakeOperatorRepository, FakeOutboxRepository
 from tests.fakes.refdata import FakeReferenceRepository
 
+TEST_AUDIT_KEYS = AuditKeys.from_secrets(["secret-des-tests-du-journal-d-audit-0123456789"])
+
 
 class FakeUnitOfWork:
     def __init__(self) -> None:
+        self.audit_keys: AuditKeys | None = TEST_AUDIT_KEYS
         self.audit = FakeAuditRepository()
         self.eprescriptions = FakeEPrescriptionRepository()
         self.prescribers = FakePrescriberRepository()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import datetime, timedelta
 
 from comptoir.domain.audit import GENESIS
@@ -30,8 +30,13 @@ class FakeAuditRepository:
     def all_in_order(self) -> Iterator[m.AuditEntry]:
         return iter(sorted(self.entries, key=lambda e: e.seq))
 
-    def recent(self, *, limit: int = 200, object_type: str | None = None) -> list[m.AuditEntry]:
-        chosen = [e for e in reversed(self.entries) if object_type in (None, e.object_type)]
+    def seal_of(self, seq: int) -> str | None:
+        return next((e.hash for e in self.entries if e.seq == seq), None)
+
+    def recent(self, *, limit: int = 200, object_type: str | None = None,
+               object_types: Collection[str] | None = None) -> list[m.AuditEntry]:
+        chosen = [e for e in reversed(self.entries) if object_type in (None, e.object_type)
+                  and (object_types is None or e.object_type in object_types)]
         return chosen[:limit]
 
 

@@ -39,6 +39,7 @@ def read_image(
     as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON (contrat)")] = False,
 ) -> None:
     """Lit une ordonnance papier : prescripteur, patient, date, lignes reconnues et leur posologie."""
+    from comptoir.services.platform.audit_log import Actor
     from comptoir.services.reading import read_prescription as reading
 
     if not image.is_file():
@@ -46,7 +47,10 @@ def read_image(
     state = state_of(ctx)
     ensure_reference(state)
     with state.unit_of_work() as uow:
-        result = reading.read_paper_prescription(image, uow=uow, drug_index=state.runtime.drug_index).contract()
+        # Run on the server's console: the workstation configured for it, no operator session.
+        actor = Actor("console", state.settings.workstation)
+        result = reading.read_paper_prescription(image, uow=uow, drug_index=state.runtime.drug_index, actor=actor,
+                                                 now=state.runtime.clock()).contract()
     if as_json:
         print(json.dumps(result, ensure_ascii=False))
         return

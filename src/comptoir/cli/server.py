@@ -64,6 +64,11 @@ def serve(
     from comptoir.services.platform.backup import BackupScheduler
 
     BackupScheduler(settings).start()
+    from comptoir.services.platform.audit_log import CheckpointScheduler
+
+    runtime = state.runtime
+    CheckpointScheduler(runtime.unit_of_work, runtime.audit_checkpoint_files, settings.audit_checkpoint_minutes,
+                        runtime.clock).start()
     err.print(f"comptoir écoute sur http://{host or settings.host}:{port or settings.port}")
     uvicorn.run(create_app(settings, runtime=state.runtime), host=host or settings.host,
                 port=port or settings.port, log_level="info")

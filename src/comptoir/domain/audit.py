@@ -16,6 +16,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -61,6 +63,47 @@ class AuditKey:
         return hmac.new(self.secret, text.encode(), hashlib.sha256).hexdigest()
 
 
+@dataclass(frozen=True, slots=True)
+class AuditKeys:
+    """The key that seals new entries and every key that may have sealed older ones (rotation)."""
+
+    current: AuditKey
+    known: Mapping[str, AuditKey]
+
+    @classmethod
+    def from_secrets(cls, secrets: Iterable[str]) -> AuditKeys:
+        """The first secret is the current one; the others were used before a rotation."""
+        keys = [AuditKey.from_secret(secret) for secret in secrets]
+        if not keys:
+            raise ValueError("at least one secret")
+        return cls(keys[0], {key.key_id: key for key in reversed(keys)})
+
+    def search_digest(self, query: str) -> str:
+        """A keyed digest of a search's normalised text: the trail never stores what was typed, yet
+        whoever holds the secret can check whether a given text was searched (`search_digest(text)`)."""
+        return "hmac:" + self.current.seal("search|" + normalise_search(query))[:32]
+
+
+def normalise_search(query: str) -> str:
+    """Case, accents and spacing removed: "  Dupont  Jean" and "dupont jean" are the same search."""
+    decomposed = unicodedata.normalize("NFKD", query)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.casefold().split())
+
+
+TECHNICAL_OBJECT_TYPES = frozenset({"operator", "operator_session", "session", "login", "backup", "restore",
+                                    "reference", "refdata", "audit_log", "audit_checkpoint", "outbox"})
+"""What the technical administrator may read of the trail: accounts, sessions, backups, reference
+imports, the audit itself and the outbox; never an access to a patient nor a search."""
+
+_LONG_NUMBER = re.compile(r"\d{6,}")
+
+
+def technical_detail(detail: str) -> str:
+    """A technical entry's detail without what could identify a patient (NIR, long numbers)."""
+    return _LONG_NUMBER.sub("…", detail)
+
+
 def entry_seal(record: AuditRecord, key: AuditKey | None) -> str:
     """The entry's HMAC with `key`; without a key, the plain SHA-256 of entries written before keys."""
     text = _canonical(record)
@@ -100,12 +143,15 @@ class ChainCheck:
 def verify_chain(entries: Iterable[tuple[AuditRecord, str]], head: tuple[int, str] | None,
                  keys: Mapping[str, AuditKey] | None = None) -> ChainCheck:
     """Check (record, stored seal) pairs in sequence order against the recorded head, with the keys known."""
-    previous, expected_seq, count = GENESIS, 1, 0
+    previous, expected_seq, count, keyed = GENESIS, 1, 0, False
     for record, stored in entries:
         count += 1
         problem = _link_problem(record, stored, previous, expected_seq, keys or {})
+        if not problem and keyed and not record.key_id:
+            problem = "entrée sans clé après des entrées scellées par clé (chaîne recalculée ?)"
         if problem:
             return ChainCheck(count, record.seq, problem)
+        keyed = keyed or bool(record.key_id)
         previous, expected_seq = stored, record.seq + 1
     if head is not None and head != (expected_seq - 1, previous):
         return ChainCheck(count, expected_seq, "fin de chaîne différente de la tête enregistrée (entrées supprimées ?)")

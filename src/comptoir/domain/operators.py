@@ -40,6 +40,7 @@ class Permission(StrEnum):
     WRITE_PATIENTS = "write_patients"
     PHARMACIST_ACT = "pharmacist_act"
     READ_AUDIT = "read_audit"
+    READ_TECHNICAL_AUDIT = "read_technical_audit"
     MANAGE_OPERATORS = "manage_operators"
     MANAGE_REFDATA = "manage_refdata"
     QUALIFY_IDENTITY = "qualify_identity"

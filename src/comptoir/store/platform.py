@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import datetime
 
 from sqlalchemy import delete, func, select
@@ -35,10 +35,16 @@ class AuditRepository:
     def all_in_order(self) -> Iterator[m.AuditEntry]:
         return self.session.scalars(select(m.AuditEntry).order_by(m.AuditEntry.seq)).yield_per(2000)
 
-    def recent(self, *, limit: int = 200, object_type: str | None = None) -> list[m.AuditEntry]:
+    def seal_of(self, seq: int) -> str | None:
+        return self.session.scalar(select(m.AuditEntry.hash).where(m.AuditEntry.seq == seq))
+
+    def recent(self, *, limit: int = 200, object_type: str | None = None,
+               object_types: Collection[str] | None = None) -> list[m.AuditEntry]:
         query = select(m.AuditEntry).order_by(m.AuditEntry.seq.desc()).limit(limit)
         if object_type:
             query = query.where(m.AuditEntry.object_type == object_type)
+        if object_types is not None:
+            query = query.where(m.AuditEntry.object_type.in_(sorted(object_types)))
         return list(self.session.scalars(query))
 
 

@@ -15,6 +15,7 @@ from typing import Self
 from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
+from comptoir.domain.audit import AuditKeys
 from comptoir.store.dispensing import DispensationRepository
 from comptoir.store.eprescription import EPrescriptionRepository, PrescriberRepository
 from comptoir.store.identity import IdentitovigilanceRepository, PatientRepository
@@ -24,8 +25,10 @@ from comptoir.store.refdata import ReferenceRepository
 
 
 class SqlUnitOfWork:
-    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+    def __init__(self, session_factory: sessionmaker[Session], audit_keys: AuditKeys | None = None) -> None:
         self._session_factory = session_factory
+        self.audit_keys = audit_keys
+        """The keys that seal the audit trail (None: this unit of work may not write to it)."""
         self._session: Session | None = None
         self._wrote = False
 
@@ -33,6 +36,8 @@ class SqlUnitOfWork:
     def session(self) -> Session:
         if self._session is None:
             self._session = self._session_factory()
+            if self.audit_keys is None:  # a factory the runtime configured carries them (`Session.info`)
+                self.audit_keys = self._session.info.get("audit_keys")
             event.listen(self._session, "after_flush", self._mark_written)
             self._attach(self._session)
         return self._session

@@ -49,7 +49,11 @@ def test_a_search_records_which_records_it_showed(runtime: Runtime) -> None:
     with closing(runtime.unit_of_work()) as uow:
         patients.find_patients("dark", uow=uow, operator=PREPARATEUR, now=runtime.clock())
 
-    assert entries(runtime)[-1].detail.endswith(str(patient_id))
+    last = entries(runtime)[-1]
+    assert last.detail.endswith(str(patient_id))
+    # The text typed is not stored; the titulaire checks "was DARK searched?" with the key.
+    assert "dark" not in last.object_id.lower()
+    assert last.object_id == runtime.audit_keys.search_digest("  Dark ")
 
 
 def test_a_refused_read_changes_nothing(runtime: Runtime) -> None:

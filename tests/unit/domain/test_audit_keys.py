@@ -9,10 +9,12 @@ from datetime import UTC, datetime
 from comptoir.domain.audit import (
     GENESIS,
     AuditKey,
+    AuditKeys,
     AuditRecord,
     checkpoint_problem,
     entry_hash,
     entry_seal,
+    normalise_search,
     sign_checkpoint,
     verify_chain,
 )
@@ -109,3 +111,31 @@ def test_a_checkpoint_that_agrees_with_the_chain_raises_nothing() -> None:
     checkpoint = sign_checkpoint(AT, 2, links[1][1], KEY)
 
     assert checkpoint_problem(checkpoint, KEYS, seals(links).get) == ""
+
+
+def test_an_unkeyed_entry_after_keyed_ones_breaks_the_chain() -> None:
+    keyed = sealed_chain(2, KEY)
+    unkeyed = sealed_chain(1, None, start=3, previous=keyed[-1][1])
+
+    check = verify_chain(keyed + unkeyed, (3, unkeyed[-1][1]), KEYS)
+
+    assert check.first_broken_seq == 3 and "sans clé" in check.reason
+
+
+def test_audit_keys_seal_with_the_first_secret_and_know_them_all() -> None:
+    keys = AuditKeys.from_secrets(["un-secret-de-pharmacie-assez-long-0123456789",
+                                   "l-ancien-secret-de-la-pharmacie-9876543210"])
+
+    assert keys.current == KEY and dict(keys.known) == KEYS
+
+
+def test_a_search_digest_hides_the_text_but_recognises_it_normalised() -> None:
+    keys = AuditKeys.from_secrets(["un-secret-de-pharmacie-assez-long-0123456789"])
+    other = AuditKeys.from_secrets(["un-autre-secret-de-pharmacie-0123456789abc"])
+
+    digest = keys.search_digest("Hélène  DUPONT")
+
+    assert "dupont" not in digest.lower() and digest.startswith("hmac:")
+    assert keys.search_digest(" helene dupont ") == digest
+    assert keys.search_digest("Hélène DUPOND") != digest and other.search_digest("Hélène  DUPONT") != digest
+    assert normalise_search("  Éloïse   Martin ") == "eloise martin"

@@ -22,7 +22,7 @@ from comptoir.reading.prescription_qr import qr_payload
 from comptoir.services.analysis.reference import AnalysisReferenceCache
 from comptoir.services.eprescription.document import pdf
 from comptoir.services.eprescription.lines import resolve_line
-from comptoir.services.platform.audit_log import Actor, audit
+from comptoir.services.platform.audit_log import Actor, audit, audit_patient_list
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.store import models as m
 from comptoir.store.eprescription import EPrescriptionRepository, IssuedPrescription, PatientConsent, PrescriberProfile
@@ -128,10 +128,16 @@ class FormContext:
     profile: PrescriberProfile
 
 
-def form_context(patient_id: int | None, *, uow: UnitOfWork, operator: CurrentOperator) -> FormContext:
+def form_context(patient_id: int | None, *, uow: UnitOfWork, operator: CurrentOperator, now: datetime,
+                 ) -> FormContext:
+    """What the prescriber's form shows; the list of patients it offers is audited."""
     with uow:
-        return FormContext(uow.eprescriptions.patients_to_choose(),
-                           consent_of(uow, patient_id) if patient_id else None, profile_of(uow, operator))
+        context = FormContext(uow.eprescriptions.patients_to_choose(),
+                              consent_of(uow, patient_id) if patient_id else None, profile_of(uow, operator))
+        audit_patient_list(uow, actor(operator), (p.id for p in context.patients), shown_on="prescripteur",
+                           now=now)
+        uow.commit()
+        return context
 
 
 @dataclass(frozen=True, slots=True)

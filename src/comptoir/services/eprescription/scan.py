@@ -23,7 +23,7 @@ from comptoir.national.eprescription import mapping, wire
 from comptoir.national.eprescription.port import EPrescriptionBase
 from comptoir.reading.barcode_image import decode_barcodes
 from comptoir.reading.prescription_qr import QrContent, UnreadableQr, read_qr
-from comptoir.services.platform.audit_log import Actor, audit
+from comptoir.services.platform.audit_log import Actor, audit, audit_patient_list
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.store import models as m
 from comptoir.store.eprescription import PrescriptionRecord
@@ -125,7 +125,11 @@ def kept(uow: UnitOfWork, prescription_id: str) -> tuple[PrescriptionRecord, Pre
     return row, mapping.prescription(wire.Ordonnance.model_validate(row.snapshot))
 
 
-def patients_to_choose(*, uow: UnitOfWork) -> list[m.Patient]:
-    """The patients a counter may pick for an ON (not merged into another file)."""
+def patients_to_choose(*, uow: UnitOfWork, operator: CurrentOperator, now: datetime) -> list[m.Patient]:
+    """The patients a counter may pick for an ON (not merged into another file); the list shown is audited."""
     with uow:
-        return uow.eprescriptions.patients_to_choose()
+        patients = uow.eprescriptions.patients_to_choose()
+        audit_patient_list(uow, Actor(operator.code, operator.workstation), (p.id for p in patients),
+                           shown_on="ordonnance numérique (comptoir)", now=now)
+        uow.commit()
+        return patients

@@ -21,6 +21,8 @@ class CallersTransaction(SqlUnitOfWork):
 
     def __init__(self, session: Session) -> None:
         self._session = session
+        self._wrote = False
+        self.audit_keys = session.info.get("audit_keys")
         self._attach(session)
 
     def commit(self) -> None:

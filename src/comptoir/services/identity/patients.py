@@ -19,7 +19,7 @@ from comptoir.errors import NotFound, RuleViolation
 from comptoir.refdata.search import fold
 from comptoir.services.identity.history import change_identity
 from comptoir.services.identity.old_calls import either_call
-from comptoir.services.platform.audit_log import Actor, audit
+from comptoir.services.platform.audit_log import Actor, audit, search_digest
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.store import models as m
 
@@ -63,7 +63,9 @@ def find_patients(*args: Any, uow: UnitOfWork | None = None, operator: CurrentOp
     operator.require(Permission.READ_PATIENTS)
     with uow:
         rows = _matching(uow, query)
-        audit(uow, actor_of(operator), action="read", object_type="patient_search", object_id=query[:80],
+        # The text typed (a name, a NIR) is not kept: its keyed digest lets the titulaire check a given text.
+        audit(uow, actor_of(operator), action="read", object_type="patient_search",
+              object_id=search_digest(uow, query),
               detail=f"{len(rows)} résultat(s): " + ",".join(str(p.id) for p in rows[:50]), now=now)
         uow.commit()
     return rows

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import cache
@@ -94,9 +95,13 @@ def _token_hash(token: str) -> str:
 
 
 def log_in(credentials: Credentials, *, uow: UnitOfWork, now: datetime, free_failures: int,
-           session_hours: int) -> str:
-    """Check the credentials and open a server session; returns the session token (for the cookie)."""
-    credentials = replace(credentials, code=credentials.code.strip())
+           session_hours: int, workstations: Collection[str]) -> str:
+    """Check the credentials and open a server session; returns the session token (for the cookie).
+
+    The workstation must be one of the pharmacy's (`workstations`): the audit trail names it."""
+    credentials = replace(credentials, code=credentials.code.strip(), workstation=credentials.workstation.strip())
+    if credentials.workstation not in workstations:
+        raise UnknownWorkstation(unknown_workstation_message(credentials.workstation, workstations))
     with uow:
         _refuse_while_throttled(uow.operators, credentials.code, now, free_failures)
         operator = _authenticated(uow.operators, credentials)
@@ -109,6 +114,15 @@ def log_in(credentials: Credentials, *, uow: UnitOfWork, now: datetime, free_fai
     if token is None:
         raise AuthenticationFailed(WRONG_CREDENTIALS)
     return token
+
+
+class UnknownWorkstation(RuleViolation):
+    """The workstation named at login is not one of the pharmacy's."""
+
+
+def unknown_workstation_message(name: str, workstations: Collection[str]) -> str:
+    shown = name if len(name) <= 40 else name[:40] + "…"
+    return f"Poste inconnu : « {shown} ». Postes de la pharmacie : {', '.join(workstations)}."
 
 
 def _authenticated(operators: OperatorRepository, credentials: Credentials) -> m.Operator | None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from comptoir.domain.audit import AuditKeys
 from comptoir.services.analysis.reference import AnalysisReferenceCache
 from comptoir.services.refdata.drugs import DrugIndexCache
 from comptoir.settings import Settings
@@ -31,13 +33,24 @@ class Runtime:
     clock: Clock = utc_now
     drug_index: DrugIndexCache = field(default_factory=DrugIndexCache)
     analysis_reference: AnalysisReferenceCache = field(init=False)
+    audit_keys: AuditKeys = field(init=False)
+    """Built once from the settings' secrets: the current key seals, all of them verify."""
 
     def __post_init__(self) -> None:
         self.analysis_reference = AnalysisReferenceCache(self.drug_index)
+        self.audit_keys = AuditKeys.from_secrets(self.settings.audit_keys)
+        # Sessions of code not yet on a unit of work reach the keys through `Session.info`.
+        self.session_factory.configure(info={"audit_keys": self.audit_keys})
+
+    @property
+    def audit_checkpoint_files(self) -> list[Path]:
+        """Where the signed checkpoints of the audit trail are appended (the copy too, if set)."""
+        copy = self.settings.audit_checkpoints_copy
+        return [self.settings.audit_checkpoints, *([copy] if copy is not None else [])]
 
     def unit_of_work(self) -> SqlUnitOfWork:
         """A new unit of work on the pharmacy's database; its caller closes it."""
-        return SqlUnitOfWork(self.session_factory)
+        return SqlUnitOfWork(self.session_factory, self.audit_keys)
 
 
 def open_runtime(settings: Settings, *, clock: Clock = utc_now) -> Runtime:

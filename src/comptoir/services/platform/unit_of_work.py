@@ -9,6 +9,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Protocol, Self
 
+from comptoir.domain.audit import AuditKeys
 from comptoir.store.dispensing import DispensationRepository
 from comptoir.store.eprescription import EPrescriptionRepository, PrescriberRepository
 from comptoir.store.identity import IdentitovigilanceRepository, PatientRepository
@@ -18,6 +19,7 @@ from comptoir.store.refdata import ReferenceRepository
 
 
 class UnitOfWork(Protocol):
+    audit_keys: AuditKeys | None
     audit: AuditRepository
     operators: OperatorRepository
     patients: PatientRepository

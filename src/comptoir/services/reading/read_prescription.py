@@ -7,7 +7,9 @@ counters waiting.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,6 +17,7 @@ from comptoir.errors import NotFound, RuleViolation
 from comptoir.reading.prescription_reader import ReadResult, read_prescription
 from comptoir.reading.read_eval import EvalReport, evaluate_directory, truth_files
 from comptoir.refdata.search import DrugIndex
+from comptoir.services.platform.audit_log import Actor, audit
 from comptoir.services.refdata.drugs import DrugIndexCache
 
 if TYPE_CHECKING:
@@ -23,8 +26,18 @@ if TYPE_CHECKING:
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
-def read_paper_prescription(source: Path | bytes, *, uow: UnitOfWork, drug_index: DrugIndexCache) -> ReadResult:
-    return read_with_index(source, _index(uow, drug_index))
+def read_paper_prescription(source: Path | bytes, *, uow: UnitOfWork, drug_index: DrugIndexCache,
+                            actor: Actor, now: datetime) -> ReadResult:
+    """The reading, then its audit entry (a prescription names a patient): which file, how much was read."""
+    result = read_with_index(source, _index(uow, drug_index))
+    content = source if isinstance(source, bytes) else source.read_bytes()
+    with uow:
+        audit(uow, actor, action="read", object_type="prescription_reading",
+              object_id="sha256:" + hashlib.sha256(content).hexdigest()[:32],
+              detail=f"{len(result.lines)} ligne(s), {result.pages} page(s), "
+                     f"patient {'lu' if result.patient.name else 'non lu'}", now=now)
+        uow.commit()
+    return result
 
 
 def _index(uow: UnitOfWork, drug_index: DrugIndexCache) -> DrugIndex:

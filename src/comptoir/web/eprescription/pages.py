@@ -45,8 +45,10 @@ def texts(fields: dict[str, str | bytes]) -> dict[str, str]:
 
 
 @router.get("/ordonnance-numerique", response_class=HTMLResponse)
-def scan_form(request: Request, uow: UowDep, _: Reader, patient: int | None = None) -> HTMLResponse:
-    return render(request, "on_scan.html", patients=scanning.patients_to_choose(uow=uow), patient_id=patient,
+def scan_form(request: Request, runtime: RuntimeDep, uow: UowDep, operator: Reader,
+              patient: int | None = None) -> HTMLResponse:
+    patients = scanning.patients_to_choose(uow=uow, operator=operator, now=runtime.clock())
+    return render(request, "on_scan.html", patients=patients, patient_id=patient,
                   error="")
 
 
@@ -62,7 +64,8 @@ def scan(request: Request, runtime: RuntimeDep, uow: UowDep, operator: Reader, b
         found = scanning.scan(text, uow=uow, operator=operator, base=base,
                               patient_id=int(patient) if patient.isdigit() else None, now=runtime.clock())
     except ComptoirError as exc:
-        return render(request, "on_scan.html", status_code=422, patients=scanning.patients_to_choose(uow=uow),
+        patients = scanning.patients_to_choose(uow=uow, operator=operator, now=runtime.clock())
+        return render(request, "on_scan.html", status_code=422, patients=patients,
                       patient_id=int(patient) if patient.isdigit() else None, error=str(exc))
     return RedirectResponse(f"/ordonnance-numerique/{found.prescription.id}?patient={patient}", status_code=303)
 

@@ -33,14 +33,15 @@ def dashboard(request: Request, runtime: RuntimeDep, uow: UowDep, operator: Pres
 
 
 @router.get("/prescripteur/nouvelle", response_class=HTMLResponse)
-def new_form(request: Request, uow: UowDep, operator: Prescriber, patient: int | None = None) -> HTMLResponse:
-    return _form(request, uow, operator, {"patient_id": str(patient or "")})
+def new_form(request: Request, runtime: RuntimeDep, uow: UowDep, operator: Prescriber,
+             patient: int | None = None) -> HTMLResponse:
+    return _form(request, runtime, uow, operator, {"patient_id": str(patient or "")})
 
 
-def _form(request: Request, uow: UowDep, operator: CurrentOperator, fields: dict[str, str],
+def _form(request: Request, runtime: RuntimeDep, uow: UowDep, operator: CurrentOperator, fields: dict[str, str],
           error: str = "", status_code: int = 200) -> HTMLResponse:
     chosen = int(fields["patient_id"]) if fields.get("patient_id", "").isdigit() else None
-    context = prescribing.form_context(chosen, uow=uow, operator=operator)
+    context = prescribing.form_context(chosen, uow=uow, operator=operator, now=runtime.clock())
     consent = context.consent
     return render(request, "prescriber_form.html", status_code=status_code, patients=context.patients, fields=fields,
                   lines=range(LINES), reasons=NON_SUBSTITUTION_REASONS, kinds=list(LineKind), consent=consent,
@@ -57,7 +58,7 @@ def create(request: Request, runtime: RuntimeDep, uow: UowDep, operator: Prescri
         issued = prescribing.create_prescription(composed, uow=uow, operator=operator, base=base,
                                                  references=runtime.analysis_reference, now=runtime.clock())
     except RuleViolation as exc:
-        return _form(request, uow, operator, fields, error=str(exc), status_code=422)
+        return _form(request, runtime, uow, operator, fields, error=str(exc), status_code=422)
     return RedirectResponse(f"/prescripteur/ordonnances/{issued.id}", status_code=303)
 
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from comptoir.domain.operators import Permission, Role
 from comptoir.services.platform import audit_log, operators
 from comptoir.services.platform.operators import Credentials, CurrentOperator, NewOperator
-from comptoir.web.deps import SESSION_COOKIE, RuntimeDep, UowDep, require
+from comptoir.web.deps import SESSION_COOKIE, CurrentOperatorDep, RuntimeDep, UowDep, require
 
 router = APIRouter(prefix="/api")
 
@@ -33,7 +33,7 @@ def open_session(body: LoginIn, runtime: RuntimeDep, uow: UowDep, response: Resp
     settings = runtime.settings
     credentials = Credentials(body.code, body.password, body.workstation or settings.workstation)
     token = operators.log_in(credentials, uow=uow, now=runtime.clock(), free_failures=settings.login_free_failures,
-                             session_hours=settings.session_hours)
+                             session_hours=settings.session_hours, workstations=settings.known_workstations)
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict")
     operator = operators.operator_for_token(token, uow=uow, now=runtime.clock())
     assert operator is not None
@@ -84,19 +84,21 @@ def create_operator(body: OperatorIn, runtime: RuntimeDep, uow: UowDep,
 
 @router.get("/audit", tags=["journal"])
 def read_audit(runtime: RuntimeDep, uow: UowDep,
-               operator: Annotated[CurrentOperator, Depends(require(Permission.READ_AUDIT))],
+               operator: CurrentOperatorDep,
                limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> list[dict[str, object]]:
-    """The latest entries of the audit trail (who, when, what, which workstation); this read is recorded too."""
-    actor = audit_log.Actor(operator.code, operator.workstation)
+    """The latest entries of the audit trail (who, when, what, which workstation); this read is recorded too.
+
+    The technical administrator gets technical events only (no access to a patient, no search)."""
     return [{"seq": e.seq, "at": e.at.isoformat(), "operator": e.operator_code, "workstation": e.workstation,
              "action": e.action, "object_type": e.object_type, "object_id": e.object_id, "detail": e.detail}
-            for e in audit_log.read_trail(actor, uow=uow, limit=limit, now=runtime.clock())]
+            for e in audit_log.read_trail(operator, uow=uow, limit=limit, now=runtime.clock())]
 
 
 @router.get("/audit/verify", tags=["journal"])
-def verify_audit(uow: UowDep,
-                 _: Annotated[CurrentOperator, Depends(require(Permission.READ_AUDIT))]) -> dict[str, object]:
-    """Recompute the audit trail's hash chain."""
-    check = audit_log.verify_trail(uow)
+def verify_audit(runtime: RuntimeDep, uow: UowDep, operator: CurrentOperatorDep) -> dict[str, object]:
+    """Recompute the audit trail's chain with the keys and check it against the signed checkpoints."""
+    audit_log.require_reader(operator)
+    check = audit_log.verify_trail(uow, runtime.audit_checkpoint_files)
     return {"intact": check.intact, "entries": check.entries, "first_broken_seq": check.first_broken_seq,
-            "reason": check.reason}
+            "reason": check.reason, "checkpoints": check.checkpoints, "problems": list(check.problems),
+            "warnings": list(check.warnings)}

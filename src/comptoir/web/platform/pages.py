@@ -13,13 +13,13 @@ from comptoir.errors import AuthenticationFailed
 from comptoir.services.platform import audit_log, operators
 from comptoir.services.platform.operators import Credentials, CurrentOperator
 from comptoir.services.refdata import status as refdata_status
-from comptoir.web.deps import SESSION_COOKIE, RuntimeDep, UowDep, require, session_token
+from comptoir.web.deps import SESSION_COOKIE, CurrentOperatorDep, RuntimeDep, UowDep, require, session_token
 from comptoir.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
 @router.get("/connexion", response_class=HTMLResponse)
-def login_form(request: Request, suite: str = "/") -> HTMLResponse:
-    return render(request, "login.html", suite=_safe_next(suite))
+def login_form(request: Request, runtime: RuntimeDep, suite: str = "/") -> HTMLResponse:
+    return render(request, "login.html", suite=_safe_next(suite), workstations=runtime.settings.known_workstations)
 
 
 @router.post("/connexion", response_model=None)
@@ -30,9 +30,13 @@ def login(request: Request, runtime: RuntimeDep, uow: UowDep, code: Annotated[st
     credentials = Credentials(code, password, poste.strip() or settings.workstation)
     try:
         token = operators.log_in(credentials, uow=uow, now=runtime.clock(), free_failures=settings.login_free_failures,
-                                 session_hours=settings.session_hours)
+                                 session_hours=settings.session_hours, workstations=settings.known_workstations)
+    except operators.UnknownWorkstation as exc:
+        return render(request, "login.html", status_code=422, poste_error=str(exc), code=code, suite=_safe_next(suite),
+                      workstations=settings.known_workstations)
     except AuthenticationFailed as exc:
-        return render(request, "login.html", status_code=401, error=str(exc), code=code, suite=_safe_next(suite))
+        return render(request, "login.html", status_code=401, error=str(exc), code=code, suite=_safe_next(suite),
+                      workstations=settings.known_workstations)
     response = RedirectResponse(_safe_next(suite), status_code=303)
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict")
     return response
@@ -64,10 +68,10 @@ def counter_home(request: Request, uow: UowDep, _: CounterOperator) -> HTMLRespo
 
 @router.get("/journal", response_class=HTMLResponse)
 def audit_page(request: Request, runtime: RuntimeDep, uow: UowDep,
-               operator: Annotated[CurrentOperator, Depends(require(Permission.READ_AUDIT))]) -> HTMLResponse:
-    check = audit_log.verify_trail(uow)
-    actor = audit_log.Actor(operator.code, operator.workstation)
-    entries = audit_log.read_trail(actor, uow=uow, limit=300, now=runtime.clock())
+               operator: CurrentOperatorDep) -> HTMLResponse:
+    audit_log.require_reader(operator)
+    check = audit_log.verify_trail(uow, runtime.audit_checkpoint_files)
+    entries = audit_log.read_trail(operator, uow=uow, limit=300, now=runtime.clock())
     return render(request, "audit.html", entries=entries, check=check)
 
 

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import HTMLResponse
 
 from comptoir.domain.operators import Permission
+from comptoir.services.platform.audit_log import Actor
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.services.reading import read_prescription as reading
 from comptoir.web.deps import RuntimeDep, UowDep, require
@@ -34,19 +35,21 @@ def reading_form(request: Request, _: Reader) -> HTMLResponse:
 
 
 @router.post("/ordonnances/lecture", response_class=HTMLResponse, include_in_schema=False)
-def reading_page(request: Request, runtime: RuntimeDep, uow: UowDep, _: Reader,
+def reading_page(request: Request, runtime: RuntimeDep, uow: UowDep, operator: Reader,
                  file: Annotated[UploadFile, File()]) -> HTMLResponse:
-    result = reading.read_paper_prescription(_uploaded(file), uow=uow, drug_index=runtime.drug_index)
+    result = reading.read_paper_prescription(_uploaded(file), uow=uow, drug_index=runtime.drug_index,
+                                             actor=Actor(operator.code, operator.workstation), now=runtime.clock())
     return render(request, "prescription_reading.html", result=result.contract(), file_name=file.filename,
                   analysis_page=ANALYSIS_PAGE, analysis_lines=ANALYSIS_LINES,
                   today=runtime.clock().date().isoformat())
 
 
 @router.post("/api/prescriptions/read", tags=["ordonnances"])
-def read_api(runtime: RuntimeDep, uow: UowDep, _: Reader,
+def read_api(runtime: RuntimeDep, uow: UowDep, operator: Reader,
              file: Annotated[UploadFile, File()]) -> dict[str, object]:
     """Read a paper prescription (PNG, JPEG or scanned PDF): prescriber, patient, date, lines with their
     product, confidence and posology; `analysis_case` is the same, ready for `POST /api/analysis`."""
-    result = reading.read_paper_prescription(_uploaded(file), uow=uow, drug_index=runtime.drug_index)
+    result = reading.read_paper_prescription(_uploaded(file), uow=uow, drug_index=runtime.drug_index,
+                                             actor=Actor(operator.code, operator.workstation), now=runtime.clock())
     case = reading.analysis_case(result, today=runtime.clock().date().isoformat())
     return {**result.contract(), "analysis_case": case}

@@ -11,6 +11,7 @@ from comptoir.errors import AuthenticationFailed, Conflict, RuleViolation, TooMa
 from comptoir.services.platform.operators import (
     Credentials,
     NewOperator,
+    UnknownWorkstation,
     create_operator,
     list_operators,
     log_in,
@@ -20,6 +21,7 @@ from comptoir.services.platform.operators import (
 from tests.fakes import FakeUnitOfWork
 
 NOW = datetime(2026, 2, 19, 9, 30, tzinfo=UTC)
+WORKSTATIONS = ("poste-1", "poste-2")
 PASSWORD = "mot-de-passe-test"
 
 
@@ -32,7 +34,8 @@ def pharmacy_with(*codes: str) -> FakeUnitOfWork:
 
 
 def attempt(uow: FakeUnitOfWork, code: str, password: str, *, at: datetime = NOW) -> str:
-    return log_in(Credentials(code, password, "poste-1"), uow=uow, now=at, free_failures=3, session_hours=12)
+    return log_in(Credentials(code, password, "poste-1"), uow=uow, now=at, free_failures=3, session_hours=12,
+                  workstations=WORKSTATIONS)
 
 
 def test_an_operator_is_created_with_a_hashed_password() -> None:
@@ -145,3 +148,15 @@ def test_operators_are_listed_by_code() -> None:
     uow = pharmacy_with("PR01", "ADM", "PH01")
 
     assert [o.code for o in list_operators(uow=uow)] == ["ADM", "PH01", "PR01"]
+
+
+@pytest.mark.parametrize("workstation", ["poste-9", "x" * 1_000_000])
+def test_a_login_from_an_unknown_workstation_is_refused_before_anything_is_written(workstation: str) -> None:
+    uow = FakeUnitOfWork()
+
+    with pytest.raises(UnknownWorkstation, match="Poste inconnu") as refused:
+        log_in(Credentials("PH01", PASSWORD, workstation), uow=uow, now=NOW, free_failures=3, session_hours=12,
+               workstations=WORKSTATIONS)
+
+    assert len(str(refused.value)) < 200 and "poste-1, poste-2" in str(refused.value)
+    assert uow.operators.failures == [] and uow.operators.sessions == {}

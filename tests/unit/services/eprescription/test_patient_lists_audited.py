@@ -1,0 +1,27 @@
+"""The lists of patients the ON pages show are audited: one entry per list, with the count and the ids."""
+
+from __future__ import annotations
+
+from comptoir.services.eprescription.prescriber import form_context
+from comptoir.services.eprescription.scan import patients_to_choose
+from tests.unit.services.eprescription.onfakes import DOCTOR, NOW, PHARMACIST, pharmacy, practice
+
+
+def test_the_counter_list_of_patients_is_one_audit_entry() -> None:
+    uow = pharmacy()
+
+    shown = patients_to_choose(uow=uow, operator=PHARMACIST, now=NOW)
+
+    [entry] = uow.audit.entries
+    assert [p.id for p in shown] == [1]
+    assert (entry.operator_code, entry.object_type, entry.object_id) == ("PH01", "patient_list", "1 patient(s)")
+    assert entry.detail.endswith(": 1") and uow.committed == 1
+
+
+def test_the_prescriber_form_list_of_patients_is_one_audit_entry() -> None:
+    uow = practice()
+
+    form_context(None, uow=uow, operator=DOCTOR, now=NOW)
+
+    [entry] = uow.audit.entries
+    assert (entry.operator_code, entry.object_type, entry.detail) == ("DR01", "patient_list", "prescripteur : 1")
