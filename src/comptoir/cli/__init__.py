@@ -21,8 +21,8 @@ COMMANDS = {
                         "et ses patients (et le référentiel s'il manque)."),
     "serve": LazyCommand("comptoir.cli.server:serve", "Lance le serveur (après avoir chargé le référentiel s'il "
                          "manque) et l'envoi de la file d'attente."),
-    "bench": LazyCommand("comptoir.cli.server:bench",
-                         "Mesure les chemins critiques (recherche, import du référentiel, mémoire du serveur)."),
+    "bench": LazyCommand("comptoir.cli.server:bench", "Mesure les chemins critiques (recherche, analyse, scan, "
+                         "contrôle différé, import, mémoire du serveur)."),
     "analyse": LazyCommand("comptoir.cli.analysis:analyse", "Analyse une ordonnance : interactions, "
                            "contre-indications, redondances, doses, fraude, coût."),
     "worker": LazyCommand("comptoir.cli.worker:worker", "Envoie les messages en attente aux services nationaux "
