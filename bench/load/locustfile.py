@@ -50,6 +50,8 @@ rng = random.Random(int(os.environ.get("LOAD_SEED", "20260219")))
 waiting: deque[dict[str, Any]] = deque()
 timings: dict[str, list[float]] = defaultdict(list)
 errors: Counter[tuple[str, str]] = Counter()
+outcomes: Counter[str] = Counter()
+"""How the disputed ONs ended: one 201 and one 409 each is the expected count."""
 counters = count()
 
 
@@ -92,7 +94,7 @@ def _record(name: str, response_time: float, exception: BaseException | None = N
 @events.quit.add_listener
 def _dump(**_: Any) -> None:
     """Every response time (exact, not locust's rounded buckets) and every error, per step, for run.py."""
-    TIMINGS.write_text(json.dumps({"timings": timings, "errors": [
+    TIMINGS.write_text(json.dumps({"timings": timings, "outcomes": outcomes, "errors": [
         {"etape": name, "erreur": error, "fois": n} for (name, error), n in errors.items()]}), encoding="utf-8")
 
 
@@ -195,10 +197,17 @@ class Comptoir(HttpUser):
         if self.post("/api/analysis", sc.analysis_case(scanned, date.today()), sc.STEP_ANALYSIS,
                      patient_id=patient_id) is None:
             return
+        self.dispense(ident, patient_id, body, twin, split)
+
+    def dispense(self, ident: str, patient_id: int, body: dict[str, Any], twin: Twin | None,
+                 split: int | None) -> None:
+        """Validate (with the other counter at the same instant for a disputed ON), then the complement."""
         if twin is not None:
             twin.meet()
         done = self.post(f"/api/eprescriptions/{ident}/dispense", body,
                          sc.STEP_CONTESTED if twin else sc.STEP_DISPENSE, expected=(201, 409) if twin else (201,))
+        if twin is not None and done is not None:
+            outcomes[f"ON disputée : {done['_status']}"] += 1
         if done is None or done["_status"] != 201:
             return
         acknowledge(done)
@@ -208,7 +217,6 @@ class Comptoir(HttpUser):
             more = self.post(f"/api/eprescriptions/{ident}/dispense", rest, sc.STEP_COMPLEMENT, expected=(201,))
             if more is not None:
                 acknowledge(more)
-
 
 def acknowledge(done: dict[str, Any]) -> None:
     with ACKS.open("a", encoding="utf-8") as file:

@@ -18,6 +18,7 @@ import json
 import math
 import os
 import platform
+import re
 import secrets
 import shutil
 import signal
@@ -282,8 +283,9 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[max(math.ceil(share * len(ordered)) - 1, 0)]
 
 
-def steps_of(path: Path, seconds: float) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Per step: requests, errors, p50, p95, p99, max (exact, from every response time); and the errors."""
+def steps_of(path: Path, seconds: float) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, int]]:
+    """Per step: requests, errors, p50, p95, p99, max (exact, from every response time); the errors; the
+    outcomes of the disputed ONs."""
     found = json.loads(path.read_text(encoding="utf-8"))
     failures = sorted(found["errors"], key=lambda e: -e["fois"])
     failed = Counter[str]()
@@ -301,17 +303,18 @@ def steps_of(path: Path, seconds: float) -> tuple[list[dict[str, Any]], list[dic
                       "p50_ms": round(percentile(times, 0.50), 1), "p95_ms": round(percentile(times, 0.95), 1),
                       "p99_ms": round(percentile(times, 0.99), 1), "max_ms": round(max(times), 1),
                       "moyenne_ms": round(sum(times) / len(times), 1), "par_s": round(len(times) / seconds, 2)})
-    return steps, failures
+    return steps, failures, dict(found.get("outcomes", {}))
 
 
 def server_errors(run: Run) -> list[str]:
-    """Tracebacks and ERROR lines in the servers' logs (at most 40 lines)."""
-    found = []
+    """The exceptions in the servers' logs, counted by their last line (what was raised), at most 20."""
+    found: Counter[str] = Counter()
     for number in range(1, run.servers + 1):
-        for line in (run.tmp / f"serve-{number}.log").read_text(encoding="utf-8", errors="replace").splitlines():
-            if "Traceback" in line or " ERROR" in line or line.startswith("ERROR") or "Error:" in line:
-                found.append(f"serveur {number} : {line[:300]}")
-    return found[:40]
+        text = (run.tmp / f"serve-{number}.log").read_text(encoding="utf-8", errors="replace")
+        for line in text.splitlines():
+            if re.match(r"^[A-Za-z_][\w.]*(Error|Exception|Violation)\b.*", line):
+                found[f"serveur {number} : {line[:240]}"] += 1
+    return [f"{n} × {line}" for line, n in found.most_common(20)]
 
 
 def consistency(run: Run, acks: Path) -> tuple[list[checks.Verdict], dict[str, Any]]:
@@ -350,7 +353,7 @@ def one_run(run: Run) -> dict[str, Any]:
         finally:
             stop_servers(run)
         verdicts, facts = consistency(run, acks)
-        steps, failures = steps_of(run.tmp / "timings.json", run.minutes * 60)
+        steps, failures, disputed = steps_of(run.tmp / "timings.json", run.minutes * 60)
         report = {
             "configuration": {"nom": run.name, "base": run.database, "serveurs": run.servers,
                               "comptoirs": run.counters, "prescripteurs": 1, "minutes": run.minutes,
@@ -359,7 +362,7 @@ def one_run(run: Run) -> dict[str, Any]:
                               "part_on_disputees": 0.1, "part_delivrances_partielles": 0.2},
             "date": datetime.now(UTC).isoformat(timespec="seconds"),
             "preparation_s": {"demo": round(demo_s, 1), "prechauffage_et_on": round(prepare_s, 1)},
-            "etapes": steps, "erreurs": failures, "code_locust": locust_code,
+            "etapes": steps, "erreurs": failures, "on_disputees": disputed, "code_locust": locust_code,
             "file_envoi": {"videe": drained[0], "attente_s": round(drained[1], 1), "restants": drained[2]},
             "controles": [v.to_json() for v in verdicts], "faits": facts,
             "controles_ok": all(v.ok for v in verdicts), "charge_machine": sampler.summary(),
@@ -389,7 +392,8 @@ def markdown(report: dict[str, Any]) -> str:
         lines += [f"  - {d}" for d in verdict["details"]]
     drained = report["file_envoi"]
     lines += ["", f"File d'envoi vidée : {'oui' if drained['videe'] else 'NON'} ({drained['attente_s']} s après la "
-              f"fin de locust). Journal de l'émulateur : {report['faits']['journal_emulateur']}.", ""]
+              f"fin de locust). Journal de l'émulateur : {report['faits']['journal_emulateur']}. "
+              f"ON disputées par deux comptoirs (réponses à la délivrance) : {report.get('on_disputees') or '—'}.", ""]
     if report["erreurs"]:
         lines += ["## Erreurs", ""] + [f"- {e['etape']} : {e['erreur']} ({e['fois']} fois)" for e in report["erreurs"]]
     if report["erreurs_serveur"]:
