@@ -283,11 +283,19 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[max(math.ceil(share * len(ordered)) - 1, 0)]
 
 
+def grouped(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The same error on different ONs is one line: the ON's 18-character id is replaced by «ON»."""
+    counted: Counter[tuple[str, str]] = Counter()
+    for error in errors:
+        counted[(error["etape"], re.sub(r"\b\d{18}\b", "«ON»", error["erreur"]))] += error["fois"]
+    return [{"etape": step, "erreur": text, "fois": n} for (step, text), n in counted.most_common()]
+
+
 def steps_of(path: Path, seconds: float) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, int]]:
     """Per step: requests, errors, p50, p95, p99, max (exact, from every response time); the errors; the
     outcomes of the disputed ONs."""
     found = json.loads(path.read_text(encoding="utf-8"))
-    failures = sorted(found["errors"], key=lambda e: -e["fois"])
+    failures = grouped(found["errors"])
     failed = Counter[str]()
     for failure in failures:
         failed[failure["etape"]] += failure["fois"]
