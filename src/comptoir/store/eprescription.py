@@ -118,8 +118,22 @@ class EPrescriptionRepository:
     def consulted(self, prescription_id: str) -> PrescriptionRecord | None:
         return self.session.get(PrescriptionRecord, prescription_id)
 
-    def add_consulted(self, record: PrescriptionRecord) -> None:
-        self.session.add(record)
+    def add_consulted(self, record: PrescriptionRecord) -> PrescriptionRecord:
+        """The new record, or the one another counter wrote meanwhile (two scans of a new ON at once)."""
+        if self._inserted(record):
+            return record
+        found = self.session.get(PrescriptionRecord, record.prescription_id, with_for_update=True)
+        assert found is not None  # the unique key refused ours: theirs is committed
+        return found
+
+    def _inserted(self, row: object) -> bool:
+        # A savepoint: a clash on the unique key undoes only this insert, the transaction goes on.
+        try:
+            with self.session.begin_nested():
+                self.session.add(row)
+        except IntegrityError:
+            return False
+        return True
 
     def recently_consulted(self, limit: int) -> list[PrescriptionRecord]:
         return list(self.session.scalars(select(PrescriptionRecord)
@@ -136,12 +150,7 @@ class EPrescriptionRepository:
 
     def claim_period(self, period: LineDelivery) -> bool:
         """Written at once; False when another counter created the same period meanwhile (its unique key)."""
-        self.session.add(period)
-        try:
-            self.session.flush()
-        except IntegrityError:
-            return False
-        return True
+        return self._inserted(period)
 
     # Reads of other capabilities' tables the ON needs (the pharmacy, operators, patients, the drug
     # reference, the outbox): kept here until their own repositories offer them.

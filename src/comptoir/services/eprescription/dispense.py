@@ -151,14 +151,15 @@ def _claim_period(uow: UnitOfWork, request: DispenseRequest, item: Checked, now:
     """Lock (or create) the line's period: the second of two counters waits, then sees it closed."""
     key = (request.prescription_id, item.line.number, request.renewal)
     row = uow.eprescriptions.locked_period(*key)
-    if row is not None and row.closed:
-        raise Conflict(rx.already_delivered(item.line.number, request.renewal))
     if row is None:
-        row = LineDelivery(prescription_id=key[0], line_number=key[1], renewal=key[2], boxes=0, closed=False)
-    row.boxes, row.closed, row.updated_at = row.boxes + item.given.quantity, not item.choice.partial, now
-    if not uow.eprescriptions.claim_period(row):
-        # Another counter created the same period between our read and our insert (PostgreSQL).
+        fresh = LineDelivery(prescription_id=key[0], line_number=key[1], renewal=key[2], boxes=0, closed=False,
+                             updated_at=now)
+        # Another counter may create the same period between our read and our insert (PostgreSQL): then
+        # its row, locked, decides, as if we had found it first.
+        row = fresh if uow.eprescriptions.claim_period(fresh) else uow.eprescriptions.locked_period(*key)
+    if row is None or row.closed:
         raise Conflict(rx.already_delivered(item.line.number, request.renewal))
+    row.boxes, row.closed, row.updated_at = row.boxes + item.given.quantity, not item.choice.partial, now
 
 
 def _dispensation(uow: UnitOfWork, operator: CurrentOperator, request: DispenseRequest,
