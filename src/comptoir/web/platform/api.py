@@ -112,7 +112,7 @@ def deactivate_operator(code: str, runtime: RuntimeDep, uow: UowDep, operator: M
 
 @router.get("/audit", tags=["journal"])
 def read_audit(runtime: RuntimeDep, uow: UowDep,
-               operator: Annotated[CurrentOperator, Depends(require(Permission.READ_AUDIT))],
+               operator: Annotated[CurrentOperator, Depends(require(Permission.READ_TECHNICAL_AUDIT))],
                limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> list[dict[str, object]]:
     """The latest entries of the audit trail (who, when, what, which workstation); this read is recorded too."""
     actor = audit_log.Actor(operator.code, operator.workstation)
@@ -123,7 +123,7 @@ def read_audit(runtime: RuntimeDep, uow: UowDep,
 
 @router.get("/audit/verify", tags=["journal"])
 def verify_audit(uow: UowDep,
-                 _: Annotated[CurrentOperator, Depends(require(Permission.READ_AUDIT))]) -> dict[str, object]:
+                 _: Annotated[CurrentOperator, Depends(require(Permission.READ_TECHNICAL_AUDIT))]) -> dict[str, object]:
     """Recompute the audit trail's hash chain."""
     check = audit_log.verify_trail(uow)
     return {"intact": check.intact, "entries": check.entries, "first_broken_seq": check.first_broken_seq,

@@ -64,7 +64,7 @@ def counter_home(request: Request, uow: UowDep, _: CounterOperator) -> HTMLRespo
 
 @router.get("/journal", response_class=HTMLResponse)
 def audit_page(request: Request, runtime: RuntimeDep, uow: UowDep,
-               operator: Annotated[CurrentOperator, Depends(require(Permission.READ_AUDIT))]) -> HTMLResponse:
+               operator: Annotated[CurrentOperator, Depends(require(Permission.READ_TECHNICAL_AUDIT))]) -> HTMLResponse:
     check = audit_log.verify_trail(uow)
     actor = audit_log.Actor(operator.code, operator.workstation)
     entries = audit_log.read_trail(actor, uow=uow, limit=300, now=runtime.clock())
