@@ -18,7 +18,7 @@ from comptoir.domain.operators import Role
 from comptoir.refdata.search import DrugIndex
 from comptoir.refdata.sources import RefdataSource, locate_source
 from comptoir.services.analysis.reference import build_reference
-from comptoir.services.platform.operators import NewOperator, create_operator
+from comptoir.services.platform.operators import MACHINE_OWNER, NewOperator, create_operator
 from comptoir.services.platform.runtime import Runtime, open_runtime
 from comptoir.services.refdata.drugs import load_drug_records
 from comptoir.services.refdata.import_reference import import_reference
@@ -163,7 +163,8 @@ def reference_runtime(reference_db: str, tmp_path: Path, clock: Clock, drug_inde
 
 def add_operator(runtime: Runtime, code: str, role: Role) -> None:
     with closing(runtime.unit_of_work()) as uow:
-        create_operator(NewOperator(code, f"Opérateur {code}", role, PASSWORD), uow=uow, now=runtime.clock())
+        create_operator(NewOperator(code, f"Opérateur {code}", role, PASSWORD), by=MACHINE_OWNER, uow=uow,
+                        now=runtime.clock())
 
 
 @pytest.fixture(scope="session")

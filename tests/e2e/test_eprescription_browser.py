@@ -30,8 +30,11 @@ def shot(page: Any, name: str) -> None:
 def the_doctor_prescribes(page: Any, server: str) -> str:
     page.goto(f"{server}/prescripteur/nouvelle")
     log_in(page, "MED1")
-    choose(page.get_by_label("Patient", exact=True), "GENE Alain")
-    page.wait_for_url("**/prescripteur/nouvelle?patient=*")
+    # The doctor never sees the pharmacy's records: he types his new patient's identity.
+    page.get_by_label("Nom", exact=True).fill("GENE")
+    page.get_by_label("Prénom", exact=True).fill("Alain")
+    page.get_by_label("Né(e) le", exact=True).fill("1966-02-23")
+    page.get_by_label("Sexe", exact=True).select_option("M")
     rows = [("AMLOR 5 mg, gélule", "1 gélule le matin", "30", "2"),
             ("METFORMINE BIOGARAN 1000 mg", "1 comprimé matin et soir", "90", "0"),
             ("Crème hydratante", "2 fois par jour", "", "0")]

@@ -56,6 +56,9 @@ class FakeEPrescriptionRepository:
     def patient(self, patient_id: int) -> m.Patient | None:
         return self.patients.get(patient_id)
 
+    def patients_among(self, ids: set[int]) -> list[m.Patient]:
+        return [p for i, p in sorted(self.patients.items()) if i in ids]
+
     def patients_to_choose(self, limit: int = 300) -> list[m.Patient]:
         return sorted(self.patients.values(), key=lambda p: (p.last_name, p.first_name))[:limit]
 
@@ -83,6 +86,7 @@ class FakePrescriberRepository:
         self.profiles: dict[str, PrescriberProfile] = {}
         self.consents: list[PatientConsent] = []
         self.issued_ones: list[IssuedPrescription] = []
+        self.added_patients: list[m.Patient] = []
 
     def profile(self, operator_code: str) -> PrescriberProfile | None:
         return self.profiles.get(operator_code)
@@ -103,3 +107,10 @@ class FakePrescriberRepository:
     def add_issued(self, issued: IssuedPrescription) -> None:
         issued.id = len(self.issued_ones) + 1
         self.issued_ones.append(issued)
+
+    def patient_ids_of(self, operator_code: str) -> set[int]:
+        return {i.patient_id for i in self.issued_ones if i.operator_code == operator_code and i.patient_id}
+
+    def add_patient(self, patient: m.Patient) -> None:
+        patient.id = 1000 + len(self.added_patients)
+        self.added_patients.append(patient)

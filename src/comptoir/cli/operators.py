@@ -19,9 +19,9 @@ def operator_add(
     role: Annotated[Role, typer.Option(help="Rôle")],
     password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
 ) -> None:
-    """Crée un compte opérateur."""
+    """Crée un compte opérateur (en tant que propriétaire de la machine : inscrit au journal sous « cli »)."""
     state = state_of(ctx)
     with state.unit_of_work() as uow:
-        operators.create_operator(operators.NewOperator(code, name, role, password), uow=uow,
-                                  now=state.runtime.clock())
+        operators.create_operator(operators.NewOperator(code, name, role, password), by=operators.MACHINE_OWNER,
+                                  uow=uow, now=state.runtime.clock())
     out.print(f"Opérateur {code} créé ({role.label}).")

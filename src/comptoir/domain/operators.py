@@ -42,11 +42,27 @@ class Permission(StrEnum):
     READ_AUDIT = "read_audit"
     READ_TECHNICAL_AUDIT = "read_technical_audit"
     MANAGE_OPERATORS = "manage_operators"
+    CONFIRM_OPERATORS = "confirm_operators"
     MANAGE_REFDATA = "manage_refdata"
     QUALIFY_IDENTITY = "qualify_identity"
     MERGE_PATIENTS = "merge_patients"
     PRESCRIBE = "prescribe"
 
+
+PERMISSION_LABELS = {
+    Permission.SEARCH_DRUGS: "Chercher un médicament",
+    Permission.READ_PATIENTS: "Lire les dossiers patients de la pharmacie",
+    Permission.WRITE_PATIENTS: "Créer et modifier un dossier patient",
+    Permission.PHARMACIST_ACT: "Acte pharmaceutique (valider, intervenir, contrôler)",
+    Permission.READ_AUDIT: "Lire tout le journal d'audit",
+    Permission.READ_TECHNICAL_AUDIT: "Lire les événements techniques du journal",
+    Permission.MANAGE_OPERATORS: "Gérer les comptes",
+    Permission.CONFIRM_OPERATORS: "Confirmer un compte qui voit des données de santé",
+    Permission.MANAGE_REFDATA: "Charger le référentiel",
+    Permission.QUALIFY_IDENTITY: "Qualifier une identité (INSi, pièce)",
+    Permission.MERGE_PATIENTS: "Fusionner deux dossiers",
+    Permission.PRESCRIBE: "Prescrire (ses propres ordonnances et leurs patients)",
+}
 
 _COUNTER = {Permission.SEARCH_DRUGS, Permission.READ_PATIENTS, Permission.WRITE_PATIENTS,
             Permission.QUALIFY_IDENTITY}
@@ -54,18 +70,32 @@ _COUNTER = {Permission.SEARCH_DRUGS, Permission.READ_PATIENTS, Permission.WRITE_
 _PHARMACIST = _COUNTER | {Permission.PHARMACIST_ACT, Permission.MERGE_PATIENTS}
 
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.TITULAIRE: frozenset(_PHARMACIST | {Permission.READ_AUDIT, Permission.MANAGE_OPERATORS,
+    Role.TITULAIRE: frozenset(_PHARMACIST | {Permission.READ_AUDIT, Permission.READ_TECHNICAL_AUDIT,
+                                             Permission.MANAGE_OPERATORS, Permission.CONFIRM_OPERATORS,
                                              Permission.MANAGE_REFDATA}),
     Role.ADJOINT: frozenset(_PHARMACIST),
     Role.PREPARATEUR: frozenset(_COUNTER),
     Role.ETUDIANT: frozenset(_COUNTER),
-    # The technical administrator runs the system but sees no health data.
+    # The technical administrator runs the system but sees no health data: accounts (a titulaire confirms
+    # any account that would see health data), the reference, the technical events of the audit trail.
     Role.ADMIN: frozenset({Permission.SEARCH_DRUGS, Permission.MANAGE_OPERATORS, Permission.MANAGE_REFDATA,
-                           Permission.READ_AUDIT}),
-    # The prescriber module closes the ON circuit (DESIGN.md): a doctor writes ONs for his patients.
-    Role.PRESCRIPTEUR: frozenset({Permission.SEARCH_DRUGS, Permission.READ_PATIENTS, Permission.WRITE_PATIENTS,
-                                  Permission.PRESCRIBE}),
+                           Permission.READ_TECHNICAL_AUDIT}),
+    # The prescriber module closes the ON circuit (DESIGN.md): a doctor sees the prescriptions he wrote and
+    # their patients, never the pharmacy's records (PRESCRIBE is scoped to his own in the use cases).
+    Role.PRESCRIPTEUR: frozenset({Permission.SEARCH_DRUGS, Permission.PRESCRIBE}),
 }
+
+HEALTH_DATA_PERMISSIONS = frozenset({Permission.READ_PATIENTS, Permission.WRITE_PATIENTS, Permission.PHARMACIST_ACT,
+                                     Permission.READ_AUDIT, Permission.PRESCRIBE})
+
+
+def sees_health_data(role: Role) -> bool:
+    return bool(PERMISSIONS[role] & HEALTH_DATA_PERMISSIONS)
+
+
+def needs_confirmation(granted_by: Role, role: Role) -> bool:
+    """An account that would see health data, made by someone who may not confirm it, waits for a titulaire."""
+    return sees_health_data(role) and not may(granted_by, Permission.CONFIRM_OPERATORS)
 
 
 def may(role: Role, permission: Permission) -> bool:

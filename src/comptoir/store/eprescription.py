@@ -169,6 +169,10 @@ class EPrescriptionRepository:
         return list(self.session.scalars(select(m.Patient).where(m.Patient.merged_into_id.is_(None))
                                          .order_by(m.Patient.last_name, m.Patient.first_name).limit(limit)))
 
+    def patients_among(self, ids: set[int]) -> list[m.Patient]:
+        return list(self.session.scalars(select(m.Patient).where(m.Patient.id.in_(ids))
+                                         .order_by(m.Patient.last_name, m.Patient.first_name))) if ids else []
+
     def presentation(self, cip13: str) -> m.Presentation | None:
         return self.session.get(m.Presentation, cip13)
 
@@ -228,4 +232,14 @@ class PrescriberRepository:
 
     def add_issued(self, issued: IssuedPrescription) -> None:
         self.session.add(issued)
+        self.session.flush()
+
+    def patient_ids_of(self, operator_code: str) -> set[int]:
+        """The patients of the ONs this prescriber issued: the only records he may see."""
+        return {i for i in self.session.scalars(select(IssuedPrescription.patient_id).distinct()
+                                                .where(IssuedPrescription.operator_code == operator_code))
+                if i is not None}
+
+    def add_patient(self, patient: m.Patient) -> None:
+        self.session.add(patient)
         self.session.flush()

@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -212,6 +213,10 @@ class Operator(Base):
     rpps: Mapped[str | None] = mapped_column(String(11))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Who made the account ("cli" for the machine's owner); an account that would see health data, made by
+    # someone who may not confirm it, stays inactive until a titulaire confirms it.
+    created_by: Mapped[str | None] = mapped_column(String(40))
+    awaiting_confirmation: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class OperatorSession(Base):

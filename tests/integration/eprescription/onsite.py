@@ -8,7 +8,7 @@ from datetime import date, datetime
 from comptoir.domain.eprescription.prescription import Prescription, Status, validity_end
 from comptoir.domain.operators import Role
 from comptoir.services.eprescription.scan import keep
-from comptoir.services.platform.operators import CurrentOperator, NewOperator, create_operator
+from comptoir.services.platform.operators import MACHINE_OWNER, CurrentOperator, NewOperator, create_operator
 from comptoir.services.platform.runtime import Runtime
 from comptoir.store import models as m
 from tests.conftest import PASSWORD
@@ -23,7 +23,7 @@ def pharmacy_with_prescription(runtime: Runtime, prescription_id: str = "2026021
                                 GENE, lines, consent=True)
     with closing(runtime.unit_of_work()) as uow:
         titulaire = NewOperator("PH01", "Claire", Role.TITULAIRE, PASSWORD, rpps="10000001916")
-        row = create_operator(titulaire, uow=uow, now=runtime.clock())
+        row = create_operator(titulaire, by=MACHINE_OWNER, uow=uow, now=runtime.clock())
     with runtime.session_factory.begin() as session:
         session.add(m.Pharmacy(name="Pharmacie du test", finess="750000001"))
         patient = m.Patient(last_name="GENE", first_name="Alain", birth_date=date(1966, 2, 23), sex="M",

@@ -23,6 +23,7 @@ from comptoir.services.platform.outbox import OutboxWorker
 from comptoir.services.platform.runtime import Runtime
 from comptoir.store import models as m
 from comptoir.store.dispensing import Dispensation
+from comptoir.store.eprescription import IssuedPrescription
 from comptoir.web.app import create_app
 from tests.emulators import eprescription_client, eprescription_emulator, prescriber_client
 from tests.eprescription_builders import execution
@@ -52,12 +53,23 @@ def log_in(client: TestClient, code: str) -> dict[str, str]:
 
 
 def patient_id(runtime: Runtime, last_name: str) -> int:
+    """The pharmacy's record (the first one; the prescriber's own record of the same person comes later)."""
     with runtime.session_factory() as session:
-        return int(session.scalar(select(m.Patient.id).where(m.Patient.last_name == last_name)) or 0)
+        return int(session.scalar(select(m.Patient.id).where(m.Patient.last_name == last_name)
+                                  .order_by(m.Patient.id)) or 0)
+
+
+def identity_of(runtime: Runtime, last_name: str) -> dict[str, str]:
+    """The identity a doctor types for a new patient (he never sees the pharmacy's records)."""
+    with runtime.session_factory() as session:
+        p = session.scalars(select(m.Patient).where(m.Patient.last_name == last_name).order_by(m.Patient.id)).first()
+        assert p is not None
+        return {"last_name": p.last_name, "first_name": p.first_name, "birth_date": p.birth_date.isoformat(),
+                "sex": p.sex}
 
 
 def prescribe(client: TestClient, runtime: Runtime, last_name: str = "GENE", consent: bool = True) -> dict[str, Any]:
-    body = {"patient_id": patient_id(runtime, last_name), "consent": consent, "lines": LINES}
+    body = {"patient": identity_of(runtime, last_name), "consent": consent, "lines": LINES}
     response = client.post("/api/prescriptions", json=body, headers=log_in(client, "MED1"))
     assert response.status_code == 201, response.text
     return dict(response.json())
@@ -188,11 +200,37 @@ def test_when_the_base_is_down_the_pdf_has_no_qr_and_says_so(world: tuple[TestCl
 
 def test_the_consent_is_mandatory_once(world: tuple[TestClient, Runtime, str]) -> None:
     client, runtime, _ = world
-    body = {"patient_id": patient_id(runtime, "BOCRIE"), "lines": LINES[:1]}
+    body = {"patient": identity_of(runtime, "BOCRIE"), "lines": LINES[:1]}
 
     refused = client.post("/api/prescriptions", json=body, headers=log_in(client, "MED1"))
 
     assert refused.status_code == 422 and "Consentement" in refused.json()["detail"]
+
+
+def test_the_prescriber_sees_only_the_patients_of_his_own_prescriptions(
+        world: tuple[TestClient, Runtime, str]) -> None:
+    client, runtime, _ = world
+    doctor = log_in(client, "MED1")
+    pharmacy_record = patient_id(runtime, "BOCRIE")
+
+    refused = client.post("/api/prescriptions", json={"patient_id": pharmacy_record, "consent": True,
+                                                      "lines": LINES[:1]}, headers=doctor)
+    form_before = client.get("/prescripteur/nouvelle", headers=doctor).text
+    first = prescribe(client, runtime, "BOCRIE")
+    again = prescribe(client, runtime, "BOCRIE")
+    form_after = client.get("/prescripteur/nouvelle", headers=doctor).text
+
+    assert refused.status_code == 404
+    assert "BOCRIE" not in form_before and "GENE" not in form_before
+    assert "BOCRIE" in form_after and "GENE" not in form_after
+    with runtime.session_factory() as session:
+        mine = session.scalars(select(IssuedPrescription.patient_id).where(
+            IssuedPrescription.id.in_([first["id"], again["id"]]))).all()
+    assert len(set(mine)) == 1 and pharmacy_record not in mine
+    for path in ("/api/patients?q=a", f"/api/patients/{pharmacy_record}", "/api/checks", "/patients",
+                 f"/patients/{pharmacy_record}", "/ordonnance-numerique", "/ordonnances-numeriques",
+                 "/identitovigilance", "/envois", "/api/outbox", "/controle"):
+        assert client.get(path, headers=doctor, follow_redirects=False).status_code == 403, path
 
 
 def test_lines_delivered_elsewhere_show_with_their_date_and_billing_follows_the_execution(

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from comptoir.services.platform.runtime import Runtime
 from comptoir.store.outbox import OutboxMessage
-from tests.integration.eprescription.test_circuit import log_in, patient_id, world  # noqa: F401 (fixture)
+from tests.integration.eprescription.test_circuit import identity_of, log_in, patient_id, world  # noqa: F401 (fixture)
 
 
 def test_the_pages_from_prescription_to_outbox(world: tuple[TestClient, Runtime, str],  # noqa: F811
@@ -18,11 +18,12 @@ def test_the_pages_from_prescription_to_outbox(world: tuple[TestClient, Runtime,
     client, runtime, _ = world
     doctor, pharmacist = log_in(client, "MED1"), log_in(client, "PH01")
     gene = str(patient_id(runtime, "GENE"))
-    form = {"patient_id": gene, "consent": "oui", "text_0": "AMLOR 5 mg, gélule", "posology_0": "1 gélule le matin",
+    typed = {f"new_{k}": v for k, v in identity_of(runtime, "GENE").items()}
+    form = {**typed, "consent": "oui", "text_0": "AMLOR 5 mg, gélule", "posology_0": "1 gélule le matin",
             "duration_0": "30", "renewals_0": "1", "text_1": "LEVOTHYROX 50 microgrammes",
             "posology_1": "1 comprimé le matin", "duration_1": "30", "ns_1": "on", "reason_1": "MTE", "ald_1": "on"}
 
-    assert "Nouvelle ordonnance" in client.get(f"/prescripteur/nouvelle?patient={gene}", headers=doctor).text
+    assert "Nouvelle ordonnance" in client.get("/prescripteur/nouvelle", headers=doctor).text
     created = client.post("/prescripteur/nouvelle", data=form, headers=doctor, follow_redirects=False)
     issued_page = client.get(created.headers["location"], headers=doctor)
     ident = issued_page.text.split('id="prescription-id">')[1][:18]

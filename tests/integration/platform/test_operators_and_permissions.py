@@ -177,3 +177,36 @@ def test_reading_the_audit_trail_is_itself_recorded(client: TestClient) -> None:
 
     assert trail[0]["object_type"] == "audit_log"
     assert (trail[0]["operator"], trail[0]["workstation"]) == ("PH01", "poste-2")
+
+
+def test_the_administrator_cannot_become_a_pharmacist(client: TestClient) -> None:
+    admin = log_in(client, "ADM")
+    new_operator = {"code": "PH09", "display_name": "Faux", "role": "titulaire", "password": "motdepasse-long"}
+
+    created = client.post("/api/operators", json=new_operator, headers=bearer(admin))
+    refused = client.post("/api/session", json={"code": "PH09", "password": "motdepasse-long"})
+    self_confirm = client.post("/api/operators/PH09/confirm", headers=bearer(admin))
+
+    assert created.status_code == 201
+    assert created.json()["active"] is False and created.json()["awaiting_confirmation"] is True
+    assert "en attente de la confirmation d'un pharmacien titulaire" in created.json()["message"]
+    assert refused.status_code == 401
+    assert self_confirm.status_code == 403
+
+
+def test_a_titulaire_confirms_the_account_and_every_change_is_audited(client: TestClient) -> None:
+    admin, titulaire = log_in(client, "ADM"), log_in(client, "PH01")
+    new_operator = {"code": "AD09", "display_name": "Anne", "role": "adjoint", "password": "motdepasse-long"}
+    client.post("/api/operators", json=new_operator, headers=bearer(admin))
+
+    confirmed = client.post("/api/operators/AD09/confirm", headers=bearer(titulaire))
+    logged = client.post("/api/session", json={"code": "AD09", "password": "motdepasse-long"})
+    closed = client.post("/api/operators/AD09/deactivate", headers=bearer(admin))
+    trail = client.get("/api/audit", headers=bearer(titulaire)).json()
+
+    assert confirmed.status_code == 200 and confirmed.json()["active"] is True
+    assert logged.status_code == 200
+    assert closed.status_code == 200 and closed.json()["active"] is False
+    changes = [(e["operator"], e["action"]) for e in trail
+               if e["object_type"] == "operator" and e["object_id"] == "AD09"]
+    assert changes == [("ADM", "deactivate"), ("PH01", "confirm"), ("ADM", "create")]

@@ -1,4 +1,4 @@
-from comptoir.domain.operators import Permission, Role, login_delay_s, may
+from comptoir.domain.operators import Permission, Role, login_delay_s, may, needs_confirmation
 
 
 def test_only_pharmacists_may_perform_pharmacist_acts() -> None:
@@ -26,3 +26,15 @@ def test_login_waits_nothing_for_the_first_failures_then_doubles() -> None:
 
 def test_login_wait_is_capped_at_five_minutes() -> None:
     assert login_delay_s(40, free_failures=3) == 300
+
+
+def test_an_account_that_sees_health_data_waits_for_a_titulaire_when_the_administrator_makes_it() -> None:
+    assert {role for role in Role if needs_confirmation(Role.ADMIN, role)} == {
+        Role.TITULAIRE, Role.ADJOINT, Role.PREPARATEUR, Role.ETUDIANT, Role.PRESCRIPTEUR}
+    assert not any(needs_confirmation(Role.TITULAIRE, role) for role in Role)
+
+
+def test_the_prescriber_reads_no_pharmacy_record() -> None:
+    assert not may(Role.PRESCRIPTEUR, Permission.READ_PATIENTS)
+    assert not may(Role.PRESCRIPTEUR, Permission.WRITE_PATIENTS)
+    assert may(Role.PRESCRIPTEUR, Permission.PRESCRIBE)

@@ -9,7 +9,7 @@ clinical check: the analysis belongs to the prescriber's software and to the pha
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from comptoir.analysis.reference import AnalysisReference
@@ -48,12 +48,25 @@ class LineInput:
 
 
 @dataclass(frozen=True, slots=True)
+class NewPatient:
+    """A patient the prescriber has not prescribed for yet, typed in the form (the pharmacy's records stay
+    out of his sight): stored as a patient record, linked to him by the ON."""
+
+    last_name: str
+    first_name: str
+    birth_date: date
+    sex: str
+
+
+@dataclass(frozen=True, slots=True)
 class PrescriptionForm:
-    patient_id: int
+    patient_id: int | None
+    """One of the patients of the prescriber's own ONs; None with `new_patient`."""
     lines: tuple[LineInput, ...]
     consent: bool | None = None
     """None: the consent already recorded in the patient's file."""
     comment: str = ""
+    new_patient: NewPatient | None = None
 
 
 def actor(operator: CurrentOperator) -> Actor:
@@ -130,20 +143,45 @@ class FormContext:
 
 def form_context(patient_id: int | None, *, uow: UnitOfWork, operator: CurrentOperator, now: datetime,
                  ) -> FormContext:
-    """What the prescriber's form shows; the list of patients it offers is audited."""
+    """The patients of the prescriber's own ONs (never the pharmacy's records) and the chosen one's consent;
+    the list shown is audited."""
     with uow:
-        context = FormContext(uow.eprescriptions.patients_to_choose(),
-                              consent_of(uow, patient_id) if patient_id else None, profile_of(uow, operator))
+        profile = profile_of(uow, operator)
+        mine = uow.prescribers.patient_ids_of(operator.code)
+        consent = consent_of(uow, patient_id) if patient_id in mine else None
+        context = FormContext(uow.eprescriptions.patients_among(mine), consent, profile)
         audit_patient_list(uow, actor(operator), (p.id for p in context.patients), shown_on="prescripteur",
                            now=now)
         uow.commit()
         return context
 
 
+def own_patient(uow: UnitOfWork, operator: CurrentOperator, patient_id: int) -> m.Patient:
+    """A patient of one of the prescriber's ONs; any other record is unknown to him."""
+    patient = uow.eprescriptions.patient(patient_id) if patient_id in uow.prescribers.patient_ids_of(
+        operator.code) else None
+    if patient is None:
+        raise NotFound(f"Aucun patient n° {patient_id} parmi vos patients.")
+    return patient
+
+
+def _typed_patient(new: NewPatient, now: datetime) -> m.Patient:
+    last, first, sex = new.last_name.strip().upper(), new.first_name.strip(), new.sex.strip().upper()
+    if not last or not first or sex not in {"F", "M"}:
+        raise RuleViolation("Identité du nouveau patient : nom, prénom, date de naissance et sexe (F ou M).")
+    if new.birth_date > now.date():
+        raise RuleViolation("Date de naissance du nouveau patient dans le futur.")
+    return m.Patient(last_name=last, first_name=first, birth_date=new.birth_date, sex=sex, nir=None, allergies=[],
+                     created_at=now, identity_status=IdentityStatus.PROVISIONAL.value, identity_attributes=[],
+                     collection_method="SM", document_prompts_left=0)
+
+
 @dataclass(frozen=True, slots=True)
 class Composed:
     draft: rx.Draft
     outside: list[dict[str, object]]
+    typed: m.Patient | None = None
+    """A new patient typed in the form, stored with the ON."""
 
 
 def create_prescription(form: PrescriptionForm, *, uow: UnitOfWork, operator: CurrentOperator,
@@ -154,25 +192,44 @@ def create_prescription(form: PrescriptionForm, *, uow: UnitOfWork, operator: Cu
     # The base is asked with no transaction open: SQLite's write lock is never held during the call.
     created, failure = _ask_base(base, composed.draft)
     with uow:
+        patient_id = _patient_id(uow, operator, form, composed, now)
         if form.consent is not None:
-            record_consent(uow, operator, form.patient_id, form.consent, now=now)
-        issued = _record(uow, composed, created, failure, operator, form.patient_id, now)
+            record_consent(uow, operator, patient_id, form.consent, now=now)
+        issued = _record(uow, composed, created, failure, operator, patient_id, now)
         audit(uow, actor(operator), action="write", object_type="eprescription",
               object_id=issued.prescription_id or f"local-{issued.id}",
-              detail=f"patient={form.patient_id} lignes={len(composed.draft.lines)} "
+              detail=f"patient={patient_id} lignes={len(composed.draft.lines)} "
                      f"base={'oui' if issued.recorded else 'non'}", now=now)
         uow.commit()
     return issued
+
+
+def _patient_id(uow: UnitOfWork, operator: CurrentOperator, form: PrescriptionForm, composed: Composed,
+                now: datetime) -> int:
+    """The chosen patient, or the typed one: the same identity typed again reuses his record."""
+    if form.patient_id is not None:
+        return form.patient_id
+    assert composed.typed is not None
+    typed = composed.typed
+    for known in uow.eprescriptions.patients_among(uow.prescribers.patient_ids_of(operator.code)):
+        if (known.last_name, known.first_name, known.birth_date, known.sex) == (
+                typed.last_name, typed.first_name, typed.birth_date, typed.sex):
+            return known.id
+    uow.prescribers.add_patient(typed)
+    audit(uow, actor(operator), action="write", object_type="patient", object_id=str(typed.id),
+          detail="créé par le prescripteur", now=now)
+    return typed.id
 
 
 def _compose(uow: UnitOfWork, operator: CurrentOperator, form: PrescriptionForm, references: AnalysisReferenceCache,
              now: datetime) -> Composed:
     """The draft the base is asked to record; refused without the patient's answer or without a line."""
     profile = profile_of(uow, operator)
-    patient = uow.eprescriptions.patient(form.patient_id)
-    if patient is None:
-        raise NotFound(f"Aucun patient n° {form.patient_id}.")
-    consent = form.consent if form.consent is not None else consent_of(uow, patient.id)
+    typed = _typed_patient(form.new_patient, now) if form.patient_id is None and form.new_patient else None
+    if form.patient_id is None and typed is None:
+        raise RuleViolation("Choisissez le patient ou saisissez l'identité d'un nouveau patient.")
+    patient = typed or own_patient(uow, operator, form.patient_id or 0)
+    consent = form.consent if form.consent is not None else (consent_of(uow, patient.id) if not typed else None)
     if consent is None:
         raise RuleViolation("Consentement du patient obligatoire : le prescripteur peut-il voir les délivrances ?")
     lines, outside, secure = compose(uow.eprescriptions, references.get(uow.reference), form.lines)
@@ -180,7 +237,7 @@ def _compose(uow: UnitOfWork, operator: CurrentOperator, form: PrescriptionForm,
         raise RuleViolation("Aucune ligne à enregistrer dans l'ordonnance numérique.")
     draft = rx.Draft(prescriber_of(profile), patient_traits(patient), now.date(), lines, consent, secure,
                      form.comment)
-    return Composed(draft, outside)
+    return Composed(draft, outside, typed)
 
 
 def prescriber_of(profile: PrescriberProfile) -> rx.Prescriber:

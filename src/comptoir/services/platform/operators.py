@@ -1,4 +1,7 @@
-"""Use cases of operators: create, log in (code + password), sessions, permission checks.
+"""Use cases of operators: create, confirm, deactivate, log in (code + password), sessions, permission checks.
+
+Least privilege: an account that would see health data, made by someone who may not confirm it (the technical
+administrator), is created inactive and waits for a titulaire's confirmation. Every account change is audited.
 
 A wrong password and an unknown code get the same answer in the same time (a hash is
 verified either way). Repeated failures on one code make each new try wait longer
@@ -18,8 +21,16 @@ from typing import TYPE_CHECKING
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from comptoir.domain.operators import Permission, Role, login_delay_s, may
-from comptoir.errors import AuthenticationFailed, Conflict, PermissionDenied, RuleViolation, TooManyAttempts
+from comptoir.domain.operators import Permission, Role, login_delay_s, may, needs_confirmation
+from comptoir.errors import (
+    AuthenticationFailed,
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    RuleViolation,
+    TooManyAttempts,
+)
+from comptoir.services.platform.audit_log import Actor, audit
 from comptoir.store import models as m
 
 if TYPE_CHECKING:
@@ -71,13 +82,85 @@ class Credentials:
     workstation: str
 
 
-def create_operator(new: NewOperator, *, uow: UnitOfWork, now: datetime) -> m.Operator:
+@dataclass(frozen=True, slots=True)
+class Grantor:
+    """Who makes or changes an account: an operator, or the machine's owner at the command line ("cli")."""
+
+    code: str
+    workstation: str
+    role: Role | None  # None: the machine's owner (bootstrap), who may make any account
+
+    @classmethod
+    def of(cls, operator: CurrentOperator) -> Grantor:
+        return cls(operator.code, operator.workstation, operator.role)
+
+    def may(self, permission: Permission) -> bool:
+        return self.role is None or may(self.role, permission)
+
+
+MACHINE_OWNER = Grantor("cli", "cli", None)
+
+
+def awaits_confirmation(by: Grantor, role: Role) -> bool:
+    return by.role is not None and needs_confirmation(by.role, role)
+
+
+def create_operator(new: NewOperator, *, by: Grantor, uow: UnitOfWork, now: datetime) -> m.Operator:
+    """Create the account; one that would see health data, made without CONFIRM_OPERATORS, waits inactive."""
+    if not by.may(Permission.MANAGE_OPERATORS):
+        raise PermissionDenied("Action réservée : votre rôle ne permet pas de gérer les comptes.")
     account = operator_account(new, now=now)
+    account.created_by = by.code
+    if awaits_confirmation(by, new.role):
+        account.active = False
+        account.awaiting_confirmation = True
     with uow:
         if uow.operators.by_code(account.code) is not None:
             raise Conflict(f"Le code opérateur « {account.code} » existe déjà.")
         uow.operators.add(account)
+        detail = f"rôle {new.role.value}" + (", en attente de confirmation" if account.awaiting_confirmation else "")
+        audit(uow, Actor(by.code, by.workstation), action="create", object_type="operator", object_id=account.code,
+              detail=detail, now=now)
         uow.commit()
+    return account
+
+
+def confirm_operator(code: str, *, by: Grantor, uow: UnitOfWork, now: datetime) -> m.Operator:
+    """A titulaire confirms an account waiting for confirmation: it becomes active."""
+    if not by.may(Permission.CONFIRM_OPERATORS):
+        raise PermissionDenied("Seul un pharmacien titulaire confirme un compte qui voit des données de santé.")
+    with uow:
+        account = _account(uow, code)
+        if not account.awaiting_confirmation:
+            raise Conflict(f"Le compte « {account.code} » n'attend pas de confirmation.")
+        account.awaiting_confirmation = False
+        account.active = True
+        audit(uow, Actor(by.code, by.workstation), action="confirm", object_type="operator",
+              object_id=account.code, detail=f"rôle {account.role}", now=now)
+        uow.commit()
+    return account
+
+
+def deactivate_operator(code: str, *, by: Grantor, uow: UnitOfWork, now: datetime) -> m.Operator:
+    """Close an account: it can no longer log in and its open sessions stop answering."""
+    if not by.may(Permission.MANAGE_OPERATORS):
+        raise PermissionDenied("Action réservée : votre rôle ne permet pas de gérer les comptes.")
+    with uow:
+        account = _account(uow, code)
+        if account.code == by.code:
+            raise RuleViolation("Vous ne pouvez pas désactiver votre propre compte.")
+        account.active = False
+        account.awaiting_confirmation = False
+        audit(uow, Actor(by.code, by.workstation), action="deactivate", object_type="operator",
+              object_id=account.code, detail=f"rôle {account.role}", now=now)
+        uow.commit()
+    return account
+
+
+def _account(uow: UnitOfWork, code: str) -> m.Operator:
+    account = uow.operators.by_code(code.strip())
+    if account is None:
+        raise NotFound(f"Aucun compte opérateur « {code} ».")
     return account
 
 
@@ -87,7 +170,8 @@ def operator_account(new: NewOperator, *, now: datetime) -> m.Operator:
     if not code or len(new.password) < 8:
         raise RuleViolation("Code opérateur requis et mot de passe d'au moins 8 caractères.")
     return m.Operator(code=code, display_name=new.display_name, role=new.role.value, rpps=new.rpps,
-                      password_hash=_hasher.hash(new.password), active=True, created_at=now)
+                      password_hash=_hasher.hash(new.password), active=True, awaiting_confirmation=False,
+                      created_at=now)
 
 
 def _token_hash(token: str) -> str:

@@ -5,6 +5,7 @@ one service, render."""
 from __future__ import annotations
 
 import base64
+from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request
@@ -25,7 +26,7 @@ from comptoir.services.eprescription import prescriber as eprescription_prescrib
 from comptoir.services.eprescription import scan as scanning
 from comptoir.services.eprescription.dispense import DispenseRequest, LineChoice
 from comptoir.services.eprescription.document import qr_png
-from comptoir.services.eprescription.prescriber import LineInput, PrescriptionForm
+from comptoir.services.eprescription.prescriber import LineInput, NewPatient, PrescriptionForm
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.web.deps import RuntimeDep, UowDep, require
 
@@ -75,8 +76,16 @@ class LineIn(BaseModel):
     outside_on: bool = Field(default=False, description="Produit hors ordonnance numérique (imprimé à part)")
 
 
+class NewPatientIn(BaseModel):
+    last_name: str = Field(min_length=1, max_length=100)
+    first_name: str = Field(min_length=1, max_length=100)
+    birth_date: date
+    sex: str = Field(pattern="^[FM]$")
+
+
 class PrescriptionIn(BaseModel):
-    patient_id: int
+    patient_id: int | None = Field(default=None, description="Un patient de vos ordonnances précédentes")
+    patient: NewPatientIn | None = Field(default=None, description="Ou l'identité d'un nouveau patient")
     lines: list[LineIn] = Field(min_length=1)
     consent: bool | None = Field(default=None, description="Consentement ; absent : celui du dossier")
     comment: str = ""
@@ -85,7 +94,9 @@ class PrescriptionIn(BaseModel):
 def form_of(body: PrescriptionIn) -> PrescriptionForm:
     lines = tuple(LineInput(x.text, x.posology, x.duration_days, x.renewals, rx.LineKind(x.kind), x.substitutable,
                             x.reason, x.ald, x.outside_on) for x in body.lines)
-    return PrescriptionForm(body.patient_id, lines, body.consent, body.comment)
+    typed = NewPatient(body.patient.last_name, body.patient.first_name, body.patient.birth_date,
+                       body.patient.sex) if body.patient else None
+    return PrescriptionForm(body.patient_id, lines, body.consent, body.comment, new_patient=typed)
 
 
 @router.post("/prescriptions", status_code=201)

@@ -3,6 +3,7 @@ page (QR code, PDF, what was delivered when the patient agreed)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -13,7 +14,7 @@ from comptoir.domain.operators import Permission
 from comptoir.errors import ExternalServiceError, RuleViolation
 from comptoir.services.eprescription import prescriber as prescribing
 from comptoir.services.eprescription.document import qr_png
-from comptoir.services.eprescription.prescriber import LineInput, PrescriptionForm
+from comptoir.services.eprescription.prescriber import LineInput, NewPatient, PrescriptionForm
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.web.deps import RuntimeDep, UowDep, require
 from comptoir.web.eprescription.api import PrescriberBaseDep
@@ -63,13 +64,26 @@ def create(request: Request, runtime: RuntimeDep, uow: UowDep, operator: Prescri
 
 
 def form_from_fields(fields: dict[str, str]) -> PrescriptionForm:
-    if not fields.get("patient_id", "").isdigit():
-        raise RuleViolation("Choisissez le patient.")
+    chosen = int(fields["patient_id"]) if fields.get("patient_id", "").isdigit() else None
+    typed = _typed_patient(fields) if chosen is None else None
+    if chosen is None and typed is None:
+        raise RuleViolation("Choisissez un de vos patients ou saisissez l'identité d'un nouveau patient.")
     consent = {"oui": True, "non": False}.get(fields.get("consent", ""))
     lines = tuple(_line(fields, n) for n in range(LINES) if fields.get(f"text_{n}", "").strip())
     if not lines:
         raise RuleViolation("Saisissez au moins une ligne.")
-    return PrescriptionForm(int(fields["patient_id"]), lines, consent, fields.get("comment", ""))
+    return PrescriptionForm(chosen, lines, consent, fields.get("comment", ""), new_patient=typed)
+
+
+def _typed_patient(fields: dict[str, str]) -> NewPatient | None:
+    names = [fields.get(k, "").strip() for k in ("new_last_name", "new_first_name", "new_birth_date", "new_sex")]
+    if not any(names):
+        return None
+    try:
+        born = date.fromisoformat(names[2])
+    except ValueError:
+        raise RuleViolation("Date de naissance du nouveau patient invalide (AAAA-MM-JJ).") from None
+    return NewPatient(names[0], names[1], born, names[3])
 
 
 def _line(fields: dict[str, str], n: int) -> LineInput:

@@ -9,8 +9,8 @@ from pydantic import BaseModel, Field
 
 from comptoir.domain.operators import Permission, Role
 from comptoir.services.platform import audit_log, operators
-from comptoir.services.platform.operators import Credentials, CurrentOperator, NewOperator
-from comptoir.web.deps import SESSION_COOKIE, CurrentOperatorDep, RuntimeDep, UowDep, require
+from comptoir.services.platform.operators import Credentials, CurrentOperator, Grantor, NewOperator
+from comptoir.web.deps import SESSION_COOKIE, RuntimeDep, UowDep, require
 
 router = APIRouter(prefix="/api")
 
@@ -64,27 +64,55 @@ class OperatorOut(BaseModel):
     display_name: str
     role: Role
     active: bool
+    awaiting_confirmation: bool = False
+    message: str | None = None
+
+
+ManagerDep = Annotated[CurrentOperator, Depends(require(Permission.MANAGE_OPERATORS))]
+
+
+def _operator_out(row: object, message: str | None = None) -> OperatorOut:
+    out = OperatorOut.model_validate(row, from_attributes=True)
+    out.message = message
+    return out
 
 
 @router.get("/operators", response_model=list[OperatorOut], tags=["opérateurs"])
-def list_operators(uow: UowDep,
-                   _: Annotated[CurrentOperator, Depends(require(Permission.MANAGE_OPERATORS))]) -> list[OperatorOut]:
+def list_operators(uow: UowDep, _: ManagerDep) -> list[OperatorOut]:
     """The pharmacy's operators."""
-    return [OperatorOut.model_validate(o, from_attributes=True) for o in operators.list_operators(uow=uow)]
+    return [_operator_out(o) for o in operators.list_operators(uow=uow)]
 
 
 @router.post("/operators", response_model=OperatorOut, status_code=201, tags=["opérateurs"])
-def create_operator(body: OperatorIn, runtime: RuntimeDep, uow: UowDep,
-                    _: Annotated[CurrentOperator, Depends(require(Permission.MANAGE_OPERATORS))]) -> OperatorOut:
-    """Create an operator account (titulaire or administrator only)."""
+def create_operator(body: OperatorIn, runtime: RuntimeDep, uow: UowDep, operator: ManagerDep) -> OperatorOut:
+    """Create an operator account; one that would see health data, made by the administrator, waits inactive
+    until a titulaire confirms it."""
     new = NewOperator(body.code, body.display_name, body.role, body.password, rpps=body.rpps)
-    created = operators.create_operator(new, uow=uow, now=runtime.clock())
-    return OperatorOut.model_validate(created, from_attributes=True)
+    created = operators.create_operator(new, by=Grantor.of(operator), uow=uow, now=runtime.clock())
+    message = (f"Compte créé inactif, en attente de la confirmation d'un pharmacien titulaire "
+               f"({body.role.label} : accès aux données de santé)." if created.awaiting_confirmation else None)
+    return _operator_out(created, message)
+
+
+@router.post("/operators/{code}/confirm", response_model=OperatorOut, tags=["opérateurs"])
+def confirm_operator(code: str, runtime: RuntimeDep, uow: UowDep,
+                     operator: Annotated[CurrentOperator, Depends(require(Permission.CONFIRM_OPERATORS))],
+                     ) -> OperatorOut:
+    """A titulaire confirms an account waiting for confirmation: it becomes active."""
+    confirmed = operators.confirm_operator(code, by=Grantor.of(operator), uow=uow, now=runtime.clock())
+    return _operator_out(confirmed, "Compte confirmé : il peut se connecter.")
+
+
+@router.post("/operators/{code}/deactivate", response_model=OperatorOut, tags=["opérateurs"])
+def deactivate_operator(code: str, runtime: RuntimeDep, uow: UowDep, operator: ManagerDep) -> OperatorOut:
+    """Close an account: it can no longer log in."""
+    closed = operators.deactivate_operator(code, by=Grantor.of(operator), uow=uow, now=runtime.clock())
+    return _operator_out(closed, "Compte désactivé.")
 
 
 @router.get("/audit", tags=["journal"])
 def read_audit(runtime: RuntimeDep, uow: UowDep,
-               operator: CurrentOperatorDep,
+               operator: Annotated[CurrentOperator, Depends(require(Permission.READ_TECHNICAL_AUDIT))],
                limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> list[dict[str, object]]:
     """The latest entries of the audit trail (who, when, what, which workstation); this read is recorded too.
 
@@ -95,9 +123,9 @@ def read_audit(runtime: RuntimeDep, uow: UowDep,
 
 
 @router.get("/audit/verify", tags=["journal"])
-def verify_audit(runtime: RuntimeDep, uow: UowDep, operator: CurrentOperatorDep) -> dict[str, object]:
+def verify_audit(runtime: RuntimeDep, uow: UowDep,
+                 _: Annotated[CurrentOperator, Depends(require(Permission.READ_TECHNICAL_AUDIT))]) -> dict[str, object]:
     """Recompute the audit trail's chain with the keys and check it against the signed checkpoints."""
-    audit_log.require_reader(operator)
     check = audit_log.verify_trail(uow, runtime.audit_checkpoint_files)
     return {"intact": check.intact, "entries": check.entries, "first_broken_seq": check.first_broken_seq,
             "reason": check.reason, "checkpoints": check.checkpoints, "problems": list(check.problems),

@@ -13,7 +13,7 @@ from comptoir.errors import AuthenticationFailed
 from comptoir.services.platform import audit_log, operators
 from comptoir.services.platform.operators import Credentials, CurrentOperator
 from comptoir.services.refdata import status as refdata_status
-from comptoir.web.deps import SESSION_COOKIE, CurrentOperatorDep, RuntimeDep, UowDep, require, session_token
+from comptoir.web.deps import SESSION_COOKIE, RuntimeDep, UowDep, require, session_token
 from comptoir.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -68,8 +68,7 @@ def counter_home(request: Request, uow: UowDep, _: CounterOperator) -> HTMLRespo
 
 @router.get("/journal", response_class=HTMLResponse)
 def audit_page(request: Request, runtime: RuntimeDep, uow: UowDep,
-               operator: CurrentOperatorDep) -> HTMLResponse:
-    audit_log.require_reader(operator)
+               operator: Annotated[CurrentOperator, Depends(require(Permission.READ_TECHNICAL_AUDIT))]) -> HTMLResponse:
     check = audit_log.verify_trail(uow, runtime.audit_checkpoint_files)
     entries = audit_log.read_trail(operator, uow=uow, limit=300, now=runtime.clock())
     return render(request, "audit.html", entries=entries, check=check)

@@ -13,9 +13,11 @@ from comptoir.national.eprescription.port import Summary
 from comptoir.services.eprescription.prescriber import (
     CONSENT,
     LineInput,
+    NewPatient,
     PrescriptionForm,
     create_prescription,
     dashboard,
+    form_context,
     issued_one,
     record_consent,
 )
@@ -48,13 +50,41 @@ def issued(uow: FakeUnitOfWork, *, operator_code: str = DOCTOR.code) -> IssuedPr
 
 def test_without_the_patients_answer_on_consent_nothing_is_recorded_nor_sent() -> None:
     uow, base = practice(), FakeBase()
+    issued(uow)  # patient 1 is one of the doctor's patients
     form = PrescriptionForm(1, (LineInput("AMLODIPINE 5 mg", "1 par jour"),), consent=None)
 
     with pytest.raises(RuleViolation, match="Consentement du patient obligatoire"):
         create_prescription(form, uow=uow, operator=DOCTOR, base=base, references=None, now=NOW)
 
-    assert base.created == [] and uow.prescribers.issued_ones == [] and uow.prescribers.consents == []
+    assert base.created == [] and len(uow.prescribers.issued_ones) == 1 and uow.prescribers.consents == []
     assert uow.committed == 0
+
+
+def test_a_pharmacy_patient_the_doctor_never_prescribed_for_is_unknown_to_him() -> None:
+    uow = practice()
+    form = PrescriptionForm(1, (LineInput("AMLODIPINE 5 mg", "1 par jour"),), consent=True)
+
+    with pytest.raises(NotFound, match="parmi vos patients"):
+        create_prescription(form, uow=uow, operator=DOCTOR, base=FakeBase(), references=None, now=NOW)
+    assert form_context(1, uow=uow, operator=DOCTOR).patients == []
+
+    assert uow.committed == 0 and uow.audit.entries == []
+
+
+def test_the_form_offers_only_the_patients_of_the_doctors_own_prescriptions() -> None:
+    uow = practice()
+    issued(uow)
+    issued(uow, operator_code="MED2")
+
+    assert [p.id for p in form_context(None, uow=uow, operator=DOCTOR).patients] == [1]
+
+
+def test_a_typed_new_patient_needs_a_complete_identity() -> None:
+    form = PrescriptionForm(None, (LineInput("AMLODIPINE 5 mg", "1 par jour"),), consent=True,
+                            new_patient=NewPatient("", "Jean", date(1960, 1, 1), "M"))
+
+    with pytest.raises(RuleViolation, match="Identité du nouveau patient"):
+        create_prescription(form, uow=practice(), operator=DOCTOR, base=FakeBase(), references=None, now=NOW)
 
 
 def test_an_unknown_patient_is_refused() -> None:

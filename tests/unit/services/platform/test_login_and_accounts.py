@@ -7,12 +7,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from comptoir.domain.operators import Role
-from comptoir.errors import AuthenticationFailed, Conflict, RuleViolation, TooManyAttempts
+from comptoir.errors import AuthenticationFailed, Conflict, PermissionDenied, RuleViolation, TooManyAttempts
 from comptoir.services.platform.operators import (
+    MACHINE_OWNER,
     Credentials,
+    Grantor,
     NewOperator,
     UnknownWorkstation,
+    confirm_operator,
     create_operator,
+    deactivate_operator,
     list_operators,
     log_in,
     log_out,
@@ -28,7 +32,8 @@ PASSWORD = "mot-de-passe-test"
 def pharmacy_with(*codes: str) -> FakeUnitOfWork:
     uow = FakeUnitOfWork()
     for code in codes:
-        create_operator(NewOperator(code, f"Opérateur {code}", Role.TITULAIRE, PASSWORD), uow=uow, now=NOW)
+        create_operator(NewOperator(code, f"Opérateur {code}", Role.TITULAIRE, PASSWORD), by=MACHINE_OWNER, uow=uow,
+                        now=NOW)
     uow.committed = 0
     return uow
 
@@ -41,7 +46,8 @@ def attempt(uow: FakeUnitOfWork, code: str, password: str, *, at: datetime = NOW
 def test_an_operator_is_created_with_a_hashed_password() -> None:
     uow = pharmacy_with()
 
-    created = create_operator(NewOperator(" PH01 ", "Claire", Role.TITULAIRE, PASSWORD), uow=uow, now=NOW)
+    created = create_operator(NewOperator(" PH01 ", "Claire", Role.TITULAIRE, PASSWORD), by=MACHINE_OWNER, uow=uow,
+                              now=NOW)
 
     assert created.code == "PH01" and created.password_hash != PASSWORD
     assert uow.committed == 1
@@ -51,7 +57,7 @@ def test_a_code_already_taken_is_refused_and_nothing_is_written() -> None:
     uow = pharmacy_with("PH01")
 
     with pytest.raises(Conflict, match="existe déjà"):
-        create_operator(NewOperator("PH01", "Autre", Role.ADJOINT, PASSWORD), uow=uow, now=NOW)
+        create_operator(NewOperator("PH01", "Autre", Role.ADJOINT, PASSWORD), by=MACHINE_OWNER, uow=uow, now=NOW)
 
     assert len(uow.operators.accounts) == 1 and uow.committed == 0
 
@@ -60,9 +66,74 @@ def test_a_short_password_is_refused() -> None:
     uow = pharmacy_with()
 
     with pytest.raises(RuleViolation, match="8 caractères"):
-        create_operator(NewOperator("PH01", "Claire", Role.TITULAIRE, "court"), uow=uow, now=NOW)
+        create_operator(NewOperator("PH01", "Claire", Role.TITULAIRE, "court"), by=MACHINE_OWNER, uow=uow, now=NOW)
 
     assert uow.operators.accounts == []
+
+
+ADMIN = Grantor("ADM1", "poste-1", Role.ADMIN)
+TITULAIRE = Grantor("PH01", "poste-1", Role.TITULAIRE)
+
+
+def test_the_administrator_cannot_make_a_pharmacist_who_logs_in_without_a_titulaire() -> None:
+    uow = pharmacy_with()
+
+    created = create_operator(NewOperator("PH02", "Faux", Role.TITULAIRE, PASSWORD), by=ADMIN, uow=uow, now=NOW)
+
+    assert created.awaiting_confirmation and not created.active and created.created_by == "ADM1"
+    with pytest.raises(AuthenticationFailed):
+        attempt(uow, "PH02", PASSWORD)
+    with pytest.raises(PermissionDenied):
+        confirm_operator("PH02", by=ADMIN, uow=uow, now=NOW)
+
+
+def test_a_titulaire_confirms_the_waiting_account_and_it_logs_in() -> None:
+    uow = pharmacy_with()
+    create_operator(NewOperator("PR01", "Paul", Role.PREPARATEUR, PASSWORD), by=ADMIN, uow=uow, now=NOW)
+
+    confirmed = confirm_operator("PR01", by=TITULAIRE, uow=uow, now=NOW)
+
+    assert confirmed.active and not confirmed.awaiting_confirmation
+    assert attempt(uow, "PR01", PASSWORD)
+    with pytest.raises(Conflict, match="n'attend pas"):
+        confirm_operator("PR01", by=TITULAIRE, uow=uow, now=NOW)
+
+
+def test_an_account_without_health_data_made_by_the_administrator_is_active_at_once() -> None:
+    uow = pharmacy_with()
+
+    created = create_operator(NewOperator("ADM2", "Tech", Role.ADMIN, PASSWORD), by=ADMIN, uow=uow, now=NOW)
+
+    assert created.active and not created.awaiting_confirmation
+
+
+def test_every_account_change_is_audited_with_its_author() -> None:
+    uow = pharmacy_with()
+    create_operator(NewOperator("AD01", "Anne", Role.ADJOINT, PASSWORD), by=ADMIN, uow=uow, now=NOW)
+    confirm_operator("AD01", by=TITULAIRE, uow=uow, now=NOW)
+    deactivate_operator("AD01", by=ADMIN, uow=uow, now=NOW)
+
+    trail = [(e.operator_code, e.action, e.object_type, e.object_id) for e in uow.audit.entries]
+    assert trail == [("ADM1", "create", "operator", "AD01"), ("PH01", "confirm", "operator", "AD01"),
+                     ("ADM1", "deactivate", "operator", "AD01")]
+    assert "en attente" in uow.audit.entries[0].detail
+    with pytest.raises(AuthenticationFailed):
+        attempt(uow, "AD01", PASSWORD)
+
+
+def test_the_command_line_bootstrap_is_allowed_and_audited_as_cli() -> None:
+    uow = pharmacy_with()
+
+    created = create_operator(NewOperator("PH01", "Claire", Role.TITULAIRE, PASSWORD), by=MACHINE_OWNER, uow=uow,
+                              now=NOW)
+
+    assert created.active and uow.audit.entries[-1].operator_code == "cli"
+
+
+def test_a_role_without_account_management_makes_no_account() -> None:
+    with pytest.raises(PermissionDenied):
+        create_operator(NewOperator("X1", "X", Role.ETUDIANT, PASSWORD), by=Grantor("AD9", "p", Role.ADJOINT),
+                        uow=pharmacy_with(), now=NOW)
 
 
 def test_the_right_password_opens_a_session_for_the_token() -> None:
