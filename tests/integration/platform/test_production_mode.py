@@ -12,10 +12,14 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 
+from comptoir.domain.operators import Role
 from comptoir.services.platform.runtime import open_runtime
 from comptoir.store import models as m
-from tests.conftest import make_settings
+from comptoir.web.app import create_app
+from tests.conftest import PASSWORD, Clock, add_operator, make_settings
 from tests.emulators import free_port
 
 COMPTOIR = str(Path(sys.executable).parent / "comptoir")
@@ -91,3 +95,45 @@ def test_demo_accounts_are_refused_in_production(command: list[str], database: s
     with built.session_factory() as session:
         assert session.query(m.Operator).count() == 0
     built.engine.dispose()
+
+
+@pytest.fixture
+def production_app(tmp_path: Path, clock: Clock) -> Iterator[FastAPI]:
+    settings = make_settings(f"sqlite:///{tmp_path / 'comptoir.db'}", tmp_path)
+    settings = settings.model_copy(update={"environment": "production", "secret_key": SECRET})
+    runtime = open_runtime(settings, clock=clock)
+    add_operator(runtime, "PH01", Role.TITULAIRE)
+    yield create_app(settings, runtime=runtime)
+    runtime.engine.dispose()
+
+
+def cookie_flags(response: httpx.Response) -> set[str]:
+    header = response.headers["set-cookie"].lower()
+    assert header.startswith("comptoir_session=")
+    return {part.strip() for part in header.split(";")[1:]}
+
+
+@pytest.mark.parametrize("login", ["page", "api"])
+def test_the_session_cookie_is_secure_in_production(production_app: FastAPI, login: str) -> None:
+    with TestClient(production_app, base_url="https://testserver") as client:
+        if login == "page":
+            response = client.post("/connexion", data={"code": "PH01", "password": PASSWORD}, follow_redirects=False)
+        else:
+            response = client.post("/api/session", json={"code": "PH01", "password": PASSWORD})
+
+    assert response.status_code in (200, 303)
+    assert {"secure", "httponly", "samesite=strict"} <= cookie_flags(response)
+
+
+def test_the_session_cookie_is_secure_over_https_outside_production(tmp_path: Path, clock: Clock) -> None:
+    settings = make_settings(f"sqlite:///{tmp_path / 'comptoir.db'}", tmp_path)
+    runtime = open_runtime(settings, clock=clock)
+    add_operator(runtime, "PH01", Role.TITULAIRE)
+    app = create_app(settings, runtime=runtime)
+    with TestClient(app, base_url="https://testserver") as https, TestClient(app) as plain:
+        over_https = https.post("/api/session", json={"code": "PH01", "password": PASSWORD})
+        over_http = plain.post("/api/session", json={"code": "PH01", "password": PASSWORD})
+    runtime.engine.dispose()
+
+    assert "secure" in cookie_flags(over_https)
+    assert "secure" not in cookie_flags(over_http)  # the development server on plain HTTP still works

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from comptoir.domain.operators import Permission, Role
 from comptoir.services.platform import audit_log, operators
 from comptoir.services.platform.operators import Credentials, CurrentOperator, NewOperator
-from comptoir.web.deps import SESSION_COOKIE, RuntimeDep, UowDep, require
+from comptoir.web.deps import SESSION_COOKIE, RuntimeDep, UowDep, require, set_session_cookie
 
 router = APIRouter(prefix="/api")
 
@@ -28,13 +28,13 @@ class SessionOut(BaseModel):
 
 
 @router.post("/session", response_model=SessionOut, tags=["opérateurs"])
-def open_session(body: LoginIn, runtime: RuntimeDep, uow: UowDep, response: Response) -> SessionOut:
+def open_session(body: LoginIn, request: Request, runtime: RuntimeDep, uow: UowDep, response: Response) -> SessionOut:
     """Log in with operator code and password; sets the session cookie and returns the token."""
     settings = runtime.settings
     credentials = Credentials(body.code, body.password, body.workstation or settings.workstation)
     token = operators.log_in(credentials, uow=uow, now=runtime.clock(), free_failures=settings.login_free_failures,
                              session_hours=settings.session_hours)
-    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict")
+    set_session_cookie(response, request, token, production=settings.environment == "production")
     operator = operators.operator_for_token(token, uow=uow, now=runtime.clock())
     assert operator is not None
     return SessionOut(token=token, operator=body.code.strip(), role=operator.role)

@@ -13,7 +13,7 @@ from comptoir.errors import AuthenticationFailed
 from comptoir.services.platform import audit_log, operators
 from comptoir.services.platform.operators import Credentials, CurrentOperator
 from comptoir.services.refdata import status as refdata_status
-from comptoir.web.deps import SESSION_COOKIE, RuntimeDep, UowDep, require, session_token
+from comptoir.web.deps import SESSION_COOKIE, RuntimeDep, UowDep, require, session_token, set_session_cookie
 from comptoir.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -34,7 +34,7 @@ def login(request: Request, runtime: RuntimeDep, uow: UowDep, code: Annotated[st
     except AuthenticationFailed as exc:
         return render(request, "login.html", status_code=401, error=str(exc), code=code, suite=_safe_next(suite))
     response = RedirectResponse(_safe_next(suite), status_code=303)
-    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict")
+    set_session_cookie(response, request, token, production=settings.environment == "production")
     return response
 
 
