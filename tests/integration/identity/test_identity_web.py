@@ -175,3 +175,17 @@ def test_only_a_pharmacist_merges_and_the_review_list_is_shown(client: TestClien
     assert "Doublon probable" in page.text
     assert merged.status_code == 200
     assert client.get("/api/identitovigilance/report").json()["merges"] == 1
+
+
+def test_the_patient_page_shows_only_its_own_notices_never_text_from_the_address(client: TestClient) -> None:
+    log_in(client)
+    created = client.post("/api/patients", json={"last_name": "DARK", "first_name": "Jeanne",
+                                                 "birth_date": "1939-08-13", "sex": "F"}).json()
+
+    known = client.get(f"/patients/{created['id']}", params={"info": "dossiers-fusionnes"})
+    crafted = client.get(f"/patients/{created['id']}",
+                         params={"info": "Rappelez le 01 23 45 67 89"})
+
+    assert 'role="status">Dossiers fusionnés</p>' in known.text
+    assert crafted.status_code == 200
+    assert "Rappelez" not in crafted.text and 'role="status"' not in crafted.text
