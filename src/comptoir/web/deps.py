@@ -40,6 +40,12 @@ def get_uow(runtime: RuntimeDep) -> Iterator[UnitOfWork]:
 UowDep = Annotated[UnitOfWork, Depends(get_uow)]
 
 
+def client_address(request: Request) -> str:
+    """The client's address: the socket's, or the one a trusted reverse proxy forwarded
+    (COMPTOIR_TRUSTED_PROXIES; uvicorn rewrites the scope)."""
+    return request.client.host if request.client else ""
+
+
 def set_session_cookie(response: Response, request: Request, token: str, *, production: bool) -> None:
     """The session cookie: never readable by scripts, never sent by another site, and only over HTTPS in
     production or whenever the request came over HTTPS."""

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from comptoir.domain.operators import Permission, Role
 from comptoir.services.platform import audit_log, operators
 from comptoir.services.platform.operators import Credentials, CurrentOperator, NewOperator
-from comptoir.web.deps import SESSION_COOKIE, RuntimeDep, UowDep, require, set_session_cookie
+from comptoir.web.deps import SESSION_COOKIE, RuntimeDep, UowDep, client_address, require, set_session_cookie
 
 router = APIRouter(prefix="/api")
 
@@ -31,7 +31,8 @@ class SessionOut(BaseModel):
 def open_session(body: LoginIn, request: Request, runtime: RuntimeDep, uow: UowDep, response: Response) -> SessionOut:
     """Log in with operator code and password; sets the session cookie and returns the token."""
     settings = runtime.settings
-    credentials = Credentials(body.code, body.password, body.workstation or settings.workstation)
+    credentials = Credentials(body.code, body.password, body.workstation or settings.workstation,
+                              client_address(request))
     token = operators.log_in(credentials, uow=uow, now=runtime.clock(), free_failures=settings.login_free_failures,
                              session_hours=settings.session_hours)
     set_session_cookie(response, request, token, production=settings.environment == "production")

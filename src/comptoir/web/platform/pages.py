@@ -13,7 +13,15 @@ from comptoir.errors import AuthenticationFailed
 from comptoir.services.platform import audit_log, operators
 from comptoir.services.platform.operators import Credentials, CurrentOperator
 from comptoir.services.refdata import status as refdata_status
-from comptoir.web.deps import SESSION_COOKIE, RuntimeDep, UowDep, require, session_token, set_session_cookie
+from comptoir.web.deps import (
+    SESSION_COOKIE,
+    RuntimeDep,
+    UowDep,
+    client_address,
+    require,
+    session_token,
+    set_session_cookie,
+)
 from comptoir.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -27,7 +35,7 @@ def login(request: Request, runtime: RuntimeDep, uow: UowDep, code: Annotated[st
           password: Annotated[str, Form()], suite: Annotated[str, Form()] = "/",
           poste: Annotated[str, Form()] = "") -> Response:
     settings = runtime.settings
-    credentials = Credentials(code, password, poste.strip() or settings.workstation)
+    credentials = Credentials(code, password, poste.strip() or settings.workstation, client_address(request))
     try:
         token = operators.log_in(credentials, uow=uow, now=runtime.clock(), free_failures=settings.login_free_failures,
                                  session_hours=settings.session_hours)
