@@ -24,6 +24,7 @@ from comptoir.services.platform.runtime import Runtime
 from comptoir.store import models as m
 from comptoir.store.dispensing import Dispensation
 from comptoir.web.app import create_app
+from tests.conftest import open_session
 from tests.emulators import eprescription_client, eprescription_emulator, prescriber_client
 from tests.eprescription_builders import execution
 
@@ -47,7 +48,7 @@ def world(reference_runtime: Runtime, tmp_path: Path) -> Iterator[tuple[TestClie
 
 
 def log_in(client: TestClient, code: str) -> dict[str, str]:
-    token = client.post("/api/session", json={"code": code, "password": demo.DEMO_PASSWORD}).json()["token"]
+    token = open_session(client, code, demo.DEMO_PASSWORD).json()["token"]
     return {"Authorization": f"Bearer {token}"}
 
 

@@ -16,7 +16,7 @@ from comptoir.domain.operators import Role
 from comptoir.services.platform.runtime import Runtime
 from comptoir.store import models as m
 from comptoir.web.app import create_app
-from tests.conftest import PASSWORD, add_operator
+from tests.conftest import add_operator, open_session
 from tests.emulators import insi_client, insi_emulator
 
 DARK_DM = ("IS010000000000000000000000S1239088815400243S21.2.250.1.213.1.4.8\x1dS3JEANNE MARIE\x1dS4DARK\x1d"
@@ -40,7 +40,7 @@ def client(runtime: Runtime, insi_url: str) -> Iterator[TestClient]:
 
 
 def log_in(client: TestClient, code: str = "PR01") -> None:
-    assert client.post("/api/session", json={"code": code, "password": PASSWORD}).status_code == 200
+    assert open_session(client, code).status_code == 200
 
 
 def patients_count(runtime: Runtime) -> int:

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from comptoir.domain.operators import Permission, Role
 from comptoir.services.platform import audit_log, operators
 from comptoir.services.platform.operators import Credentials, CurrentOperator, NewOperator
+from comptoir.web.csrf import token_for
 from comptoir.web.deps import SESSION_COOKIE, RuntimeDep, UowDep, client_address, require, set_session_cookie
 
 router = APIRouter(prefix="/api")
@@ -25,6 +26,9 @@ class SessionOut(BaseModel):
     token: str
     operator: str
     role: Role
+    csrf_token: str
+    """To send as `X-CSRF-Token` on state-changing calls authenticated by the session cookie (not needed with
+    `Authorization: Bearer <token>`)."""
 
 
 @router.post("/session", response_model=SessionOut, tags=["opérateurs"])
@@ -38,7 +42,8 @@ def open_session(body: LoginIn, request: Request, runtime: RuntimeDep, uow: UowD
     set_session_cookie(response, request, token, production=settings.environment == "production")
     operator = operators.operator_for_token(token, uow=uow, now=runtime.clock())
     assert operator is not None
-    return SessionOut(token=token, operator=body.code.strip(), role=operator.role)
+    return SessionOut(token=token, operator=body.code.strip(), role=operator.role,
+                      csrf_token=token_for(settings.secret_key, token))
 
 
 @router.delete("/session", status_code=204, tags=["opérateurs"])
