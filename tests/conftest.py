@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import Engine, create_engine, make_url, text
@@ -23,6 +24,10 @@ from comptoir.services.platform.runtime import Runtime, open_runtime
 from comptoir.services.refdata.drugs import load_drug_records
 from comptoir.services.refdata.import_reference import import_reference
 from comptoir.settings import Settings
+
+if TYPE_CHECKING:
+    import httpx
+    from fastapi.testclient import TestClient
 
 REPO = Path(__file__).resolve().parents[1]
 # The team's working copy, beside the repository or beside the folder of a git worktree: only for the
@@ -183,3 +188,12 @@ def analysis_reference(reference_db: str, drug_index: DrugIndex) -> AnalysisRefe
         reference = build_reference(uow.reference, drug_index)
     built.engine.dispose()
     return reference
+
+
+def open_session(client: TestClient, code: str, password: str = PASSWORD) -> httpx.Response:
+    """Log in through the API; the client keeps the cookie and sends the CSRF token the API returned, as a
+    page's HTMX requests do (forms may send it in `_csrf` instead)."""
+    response = client.post("/api/session", json={"code": code, "password": password})
+    if response.status_code == 200:
+        client.headers["X-CSRF-Token"] = response.json()["csrf_token"]
+    return response

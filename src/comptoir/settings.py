@@ -47,6 +47,13 @@ class Settings(BaseSettings):
     session_hours: int = 12
     host: str = "127.0.0.1"
     port: int = 8000
+    tls_cert: Path | None = None
+    """Certificate (PEM) for serving HTTPS directly (`comptoir serve --certificat`); with `tls_key`."""
+    tls_key: Path | None = None
+    """Private key (PEM) of `tls_cert`."""
+    trusted_proxies: str = ""
+    """Addresses of the reverse proxies (comma-separated, e.g. 127.0.0.1) whose X-Forwarded-For and
+    X-Forwarded-Proto are believed; empty: none (the client address is the socket's)."""
     workstation: str = "poste-1"
     workstations: str = "poste-1,poste-2,poste-3,poste-4"
     """The pharmacy's workstations, comma-separated: a login names one of them (or `workstation`)."""

@@ -69,6 +69,15 @@ class FakeOperatorRepository:
     def last_failure_at(self, code: str) -> datetime | None:
         return max((f.at for f in self.failures if f.operator_code == code), default=None)
 
+    def failures_from_since(self, address: str, since: datetime) -> int:
+        return sum(1 for f in self.failures if f.address == address and f.at > since)
+
+    def last_failure_from(self, address: str) -> datetime | None:
+        return max((f.at for f in self.failures if f.address == address), default=None)
+
+    def failed_on_from(self, code: str, address: str, since: datetime) -> bool:
+        return any(f.operator_code == code and f.address == address and f.at > since for f in self.failures)
+
     def record_failure(self, failure: m.LoginFailure) -> None:
         self.failures.append(failure)
 

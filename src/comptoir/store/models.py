@@ -234,6 +234,8 @@ class LoginFailure(Base):
     operator_code: Mapped[str] = mapped_column(String(40), index=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     workstation: Mapped[str] = mapped_column(String(80), default="")
+    address: Mapped[str] = mapped_column(String(64), default="", server_default="", index=True)
+    """The client's network address ("" when unknown): failures are throttled per address too."""
 
 
 class AuditEntry(Base):

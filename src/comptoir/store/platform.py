@@ -77,6 +77,19 @@ class OperatorRepository:
     def last_failure_at(self, code: str) -> datetime | None:
         return self.session.scalar(select(func.max(m.LoginFailure.at)).where(m.LoginFailure.operator_code == code))
 
+    def failures_from_since(self, address: str, since: datetime) -> int:
+        recent = select(m.LoginFailure.at).where(m.LoginFailure.address == address, m.LoginFailure.at > since)
+        return self.session.scalar(select(func.count()).select_from(recent.subquery())) or 0
+
+    def last_failure_from(self, address: str) -> datetime | None:
+        return self.session.scalar(select(func.max(m.LoginFailure.at)).where(m.LoginFailure.address == address))
+
+    def failed_on_from(self, code: str, address: str, since: datetime) -> bool:
+        """Whether this address failed on this code lately."""
+        return self.session.scalar(select(m.LoginFailure.id).where(
+            m.LoginFailure.operator_code == code, m.LoginFailure.address == address, m.LoginFailure.at > since,
+        ).limit(1)) is not None
+
     def record_failure(self, failure: m.LoginFailure) -> None:
         self.session.add(failure)
 

@@ -6,7 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
@@ -21,6 +21,7 @@ from comptoir.services.platform.runtime import Runtime, open_runtime
 from comptoir.settings import PACKAGE_DIR, Settings
 from comptoir.web.analysis import api as analysis_api
 from comptoir.web.analysis import pages as analysis_pages
+from comptoir.web.csrf import check_csrf
 from comptoir.web.deps import LoginRequired
 from comptoir.web.eprescription.routes import include as include_eprescription
 from comptoir.web.identity import api as identity_api
@@ -42,7 +43,8 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
 
     app = FastAPI(title="comptoir", version=__version__, lifespan=lifespan, docs_url=None,
                   openapi_url="/api/openapi.json", redoc_url=None,
-                  description="API du comptoir : médicaments, patients, opérateurs, journal d'audit.")
+                  description="API du comptoir : médicaments, patients, opérateurs, journal d'audit.",
+                  dependencies=[Depends(check_csrf)])
     if runtime is not None:
         app.state.runtime = runtime
     app.include_router(api.router)

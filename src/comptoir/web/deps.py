@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
 
 from comptoir.domain.operators import Permission
 from comptoir.errors import PermissionDenied
@@ -38,6 +38,19 @@ def get_uow(runtime: RuntimeDep) -> Iterator[UnitOfWork]:
 
 
 UowDep = Annotated[UnitOfWork, Depends(get_uow)]
+
+
+def client_address(request: Request) -> str:
+    """The client's address: the socket's, or the one a trusted reverse proxy forwarded
+    (COMPTOIR_TRUSTED_PROXIES; uvicorn rewrites the scope)."""
+    return request.client.host if request.client else ""
+
+
+def set_session_cookie(response: Response, request: Request, token: str, *, production: bool) -> None:
+    """The session cookie: never readable by scripts, never sent by another site, and only over HTTPS in
+    production or whenever the request came over HTTPS."""
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict",
+                        secure=production or request.url.scheme == "https")
 
 
 def session_token(request: Request) -> str | None:

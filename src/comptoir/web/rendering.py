@@ -22,6 +22,7 @@ from comptoir.errors import (
     TooManyAttempts,
 )
 from comptoir.settings import PACKAGE_DIR
+from comptoir.web.csrf import csrf_token
 
 STATUS = (
     (TooManyAttempts, 429),
@@ -50,7 +51,8 @@ def is_htmx(request: Request) -> bool:
 
 def render(request: Request, name: str, status_code: int = 200, **context: object) -> HTMLResponse:
     operator = getattr(request.state, "operator", None)
-    return templates.TemplateResponse(request, name, {"operator": operator, "Permission": Permission, **context},
+    return templates.TemplateResponse(request, name, {"operator": operator, "Permission": Permission,
+                                                      "csrf_token": csrf_token(request), **context},
                                       status_code=status_code)
 
 

@@ -18,7 +18,7 @@ from comptoir.services.platform.runtime import Runtime
 from comptoir.store import models as m
 from comptoir.store.dispensing import AnalysisDecision, Dispensation, DispensedLine
 from comptoir.web.app import create_app
-from tests.conftest import PASSWORD, add_operator
+from tests.conftest import add_operator, open_session
 
 EXAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "examples"
 
@@ -33,7 +33,7 @@ def client(reference_runtime: Runtime) -> Iterator[TestClient]:
 
 def log_in(client: TestClient, code: str) -> None:
     client.cookies.clear()
-    assert client.post("/api/session", json={"code": code, "password": PASSWORD}).status_code == 200
+    assert open_session(client, code).status_code == 200
 
 
 def audit_types(runtime: Runtime) -> list[str]:

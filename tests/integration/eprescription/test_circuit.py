@@ -25,6 +25,7 @@ from comptoir.store import models as m
 from comptoir.store.dispensing import Dispensation
 from comptoir.store.eprescription import IssuedPrescription
 from comptoir.web.app import create_app
+from tests.conftest import open_session
 from tests.emulators import eprescription_client, eprescription_emulator, prescriber_client
 from tests.eprescription_builders import execution
 
@@ -48,7 +49,7 @@ def world(reference_runtime: Runtime, tmp_path: Path) -> Iterator[tuple[TestClie
 
 
 def log_in(client: TestClient, code: str) -> dict[str, str]:
-    token = client.post("/api/session", json={"code": code, "password": demo.DEMO_PASSWORD}).json()["token"]
+    token = open_session(client, code, demo.DEMO_PASSWORD).json()["token"]
     return {"Authorization": f"Bearer {token}"}
 
 

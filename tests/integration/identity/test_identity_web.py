@@ -16,7 +16,7 @@ from comptoir.domain.operators import Role
 from comptoir.services.platform.runtime import Runtime
 from comptoir.store import models as m
 from comptoir.web.app import create_app
-from tests.conftest import PASSWORD, add_operator
+from tests.conftest import add_operator, open_session
 from tests.emulators import insi_client, insi_emulator
 
 DARK_DM = ("IS010000000000000000000000S1239088815400243S21.2.250.1.213.1.4.8\x1dS3JEANNE MARIE\x1dS4DARK\x1d"
@@ -40,7 +40,7 @@ def client(runtime: Runtime, insi_url: str) -> Iterator[TestClient]:
 
 
 def log_in(client: TestClient, code: str = "PR01") -> None:
-    assert client.post("/api/session", json={"code": code, "password": PASSWORD}).status_code == 200
+    assert open_session(client, code).status_code == 200
 
 
 def patients_count(runtime: Runtime) -> int:
@@ -175,3 +175,17 @@ def test_only_a_pharmacist_merges_and_the_review_list_is_shown(client: TestClien
     assert "Doublon probable" in page.text
     assert merged.status_code == 200
     assert client.get("/api/identitovigilance/report").json()["merges"] == 1
+
+
+def test_the_patient_page_shows_only_its_own_notices_never_text_from_the_address(client: TestClient) -> None:
+    log_in(client)
+    created = client.post("/api/patients", json={"last_name": "DARK", "first_name": "Jeanne",
+                                                 "birth_date": "1939-08-13", "sex": "F"}).json()
+
+    known = client.get(f"/patients/{created['id']}", params={"info": "dossiers-fusionnes"})
+    crafted = client.get(f"/patients/{created['id']}",
+                         params={"info": "Rappelez le 01 23 45 67 89"})
+
+    assert 'role="status">Dossiers fusionnés</p>' in known.text
+    assert crafted.status_code == 200
+    assert "Rappelez" not in crafted.text and 'role="status"' not in crafted.text

@@ -13,7 +13,7 @@ from comptoir.domain.operators import Role
 from comptoir.services.platform.runtime import open_runtime
 from comptoir.web.app import create_app
 from comptoir.web.security import QuerylessAccessLog
-from tests.conftest import PASSWORD, Clock, add_operator, make_settings
+from tests.conftest import PASSWORD, Clock, add_operator, make_settings, open_session
 
 
 @pytest.fixture
@@ -28,7 +28,7 @@ def client(tmp_path: Path, clock: Clock) -> Iterator[TestClient]:
 
 
 def log_in(client: TestClient) -> None:
-    assert client.post("/api/session", json={"code": "PH01", "password": PASSWORD}).status_code == 200
+    assert open_session(client, "PH01").status_code == 200
 
 
 def test_a_body_declared_over_the_limit_is_refused_before_it_is_read(client: TestClient) -> None:

@@ -17,7 +17,7 @@ from comptoir.refdata.search import DrugIndex
 from comptoir.services.platform.runtime import Runtime
 from comptoir.services.reading import read_prescription
 from comptoir.web.app import create_app
-from tests.conftest import PASSWORD, add_operator
+from tests.conftest import add_operator, open_session
 
 
 def test_another_counter_writes_while_a_prescription_is_read(reference_runtime: Runtime,
@@ -39,7 +39,7 @@ def test_another_counter_writes_while_a_prescription_is_read(reference_runtime: 
     Image.new("L", (800, 1100), 255).save(blank, format="PNG")
 
     with TestClient(create_app(reference_runtime.settings, runtime=reference_runtime)) as client:
-        client.post("/api/session", json={"code": "PR01", "password": PASSWORD})
+        open_session(client, "PR01")
         response = client.post("/api/prescriptions/read", files={"file": ("vide.png", blank.getvalue(), "image/png")})
 
     other_counter.dispose()

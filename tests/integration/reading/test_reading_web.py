@@ -16,7 +16,7 @@ from comptoir.domain.operators import Role
 from comptoir.refdata.search import DrugIndex
 from comptoir.services.platform.runtime import Runtime
 from comptoir.web.app import create_app
-from tests.conftest import PASSWORD, add_operator
+from tests.conftest import add_operator, open_session
 
 CORPUS = Path(__file__).resolve().parents[2] / "data" / "posology_corpus.jsonl"
 needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract-ocr absent")
@@ -38,7 +38,7 @@ def app_of(reference_runtime: Runtime) -> Iterator[TestClient]:
 
 
 def log_in(client: TestClient, code: str) -> TestClient:
-    client.post("/api/session", json={"code": code, "password": PASSWORD})
+    open_session(client, code)
     return client
 
 

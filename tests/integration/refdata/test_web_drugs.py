@@ -10,14 +10,14 @@ from fastapi.testclient import TestClient
 from comptoir.domain.operators import Role
 from comptoir.services.platform.runtime import Runtime
 from comptoir.web.app import create_app
-from tests.conftest import PASSWORD, add_operator
+from tests.conftest import add_operator, open_session
 
 
 @pytest.fixture
 def client(reference_runtime: Runtime) -> Iterator[TestClient]:
     add_operator(reference_runtime, "PR01", Role.PREPARATEUR)
     with TestClient(create_app(reference_runtime.settings, runtime=reference_runtime)) as test_client:
-        test_client.post("/api/session", json={"code": "PR01", "password": PASSWORD})
+        open_session(test_client, "PR01")
         yield test_client
 
 

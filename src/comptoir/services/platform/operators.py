@@ -4,8 +4,10 @@ Least privilege: an account that would see health data, made by someone who may 
 administrator), is created inactive and waits for a titulaire's confirmation. Every account change is audited.
 
 A wrong password and an unknown code get the same answer in the same time (a hash is
-verified either way). Repeated failures on one code make each new try wait longer
-(`login_delay_s`), whether the code exists or not.
+verified either way). Repeated failures make each new try wait longer (`login_delay_s`), counted
+per source address (whatever the codes tried) and per code, whether the code exists or not. A code's
+lockout holds only against the addresses that failed on it: a stranger failing on a pharmacist's code
+cannot keep the pharmacist, at another workstation, out.
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ def _dummy_hash() -> str:
 
 
 FAILURE_WINDOW = timedelta(minutes=15)
+ADDRESS_FREE_FACTOR = 3
+"""One address may fail on a few codes (a shared workstation, typos) before it is made to wait."""
 WRONG_CREDENTIALS = "Code opérateur ou mot de passe incorrect."
 
 
@@ -80,6 +84,8 @@ class Credentials:
     code: str
     password: str
     workstation: str
+    address: str = ""
+    """The client's network address ("" when unknown, e.g. the CLI): failures are counted per address too."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,11 +193,12 @@ def log_in(credentials: Credentials, *, uow: UnitOfWork, now: datetime, free_fai
     if credentials.workstation not in workstations:
         raise UnknownWorkstation(unknown_workstation_message(credentials.workstation, workstations))
     with uow:
-        _refuse_while_throttled(uow.operators, credentials.code, now, free_failures)
+        _refuse_while_throttled(uow.operators, credentials, now, free_failures)
         operator = _authenticated(uow.operators, credentials)
         if operator is None:
             uow.operators.record_failure(m.LoginFailure(operator_code=credentials.code, at=now,
-                                                        workstation=credentials.workstation))
+                                                        workstation=credentials.workstation,
+                                                        address=credentials.address))
         token = _open_session(uow.operators, operator, credentials, now, session_hours) if operator else None
         # Committed even when refused: the failure counts towards the lockout.
         uow.commit()
@@ -233,11 +240,21 @@ def _password_matches(stored_hash: str, password: str) -> bool:
         return False
 
 
-def _refuse_while_throttled(operators: OperatorRepository, code: str, now: datetime, free_failures: int) -> None:
-    delay = login_delay_s(operators.failures_since(code, now - FAILURE_WINDOW), free_failures)
+def _refuse_while_throttled(operators: OperatorRepository, credentials: Credentials, now: datetime,
+                            free_failures: int) -> None:
+    since, code, address = now - FAILURE_WINDOW, credentials.code, credentials.address
+    if address:
+        # Many codes tried from one place: that place waits, whichever code it tries next.
+        _wait(operators.failures_from_since(address, since), operators.last_failure_from(address), now,
+              free_failures * ADDRESS_FREE_FACTOR)
+    if not address or operators.failed_on_from(code, address, since):
+        _wait(operators.failures_since(code, since), operators.last_failure_at(code), now, free_failures)
+
+
+def _wait(failures: int, last: datetime | None, now: datetime, free_failures: int) -> None:
+    delay = login_delay_s(failures, free_failures)
     if not delay:
         return
-    last = operators.last_failure_at(code)
     waited = (now - _aware(last, now)).total_seconds() if last else delay
     if waited < delay:
         raise TooManyAttempts(int(delay - waited) + 1)

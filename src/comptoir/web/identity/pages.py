@@ -85,13 +85,25 @@ def create_patient(request: Request, runtime: RuntimeDep, uow: UowDep, operator:
     return see(f"/patients/{created.id}")
 
 
+NOTICES = {
+    "piece-a-redemander": "Pièce d'identité à redemander (aucune pièce présentée la dernière fois)",
+    "dossiers-fusionnes": "Dossiers fusionnés",
+}
+"""The only messages `?info=` can show on the patient page: a code in the address, never the text itself
+(a crafted link must not print its own words as comptoir's). Unknown codes show nothing."""
+
+
+def notice_for(code: str) -> str:
+    return NOTICES.get(code, "")
+
+
 def patient_page(request: Request, runtime: Runtime, uow: UnitOfWork, operator: CurrentOperator, patient_id: int,
                  *, error: ComptoirError | None = None, notice: str = "") -> HTMLResponse:
     sheet = read_identity(patient_id, uow=uow, operator=operator, now=runtime.clock())
     return render(request, "patient.html", status_of(error) if error else 200, patient=sheet.patient,
                   panel=sheet.panel, proposal=sheet.proposal, events=sheet.events, event_labels=EVENT_LABELS,
                   documents=list(TrustDocument), outcomes=list(DocumentOutcome), attributes=list(IdentityAttribute),
-                  error=str(error) if error else "", notice=notice or request.query_params.get("info", ""))
+                  error=str(error) if error else "", notice=notice or notice_for(request.query_params.get("info", "")))
 
 
 @router.get("/patients/{patient_id}", response_class=HTMLResponse)
@@ -193,7 +205,7 @@ def vitale_identify(request: Request, runtime: RuntimeDep, uow: UowDep, operator
     if error:
         return render(request, "vitale.html", status_of(error), cards=READER.inserted(), card=None, medium=support,
                       selected=carte, error=str(error))
-    notice = "Pièce d'identité à redemander (aucune pièce présentée la dernière fois)" if found.ask_for_document else ""
+    notice = "piece-a-redemander" if found.ask_for_document else ""
     return see(f"/patients/{found.patient.id}" + (f"?info={notice}" if notice else ""))
 
 
@@ -238,4 +250,4 @@ def merge(request: Request, review_id: int, runtime: RuntimeDep, uow: UowDep, op
                                                           operator=operator, now=runtime.clock()))
     if error:
         return review_page(request, review_id, runtime, uow, operator, str(error))
-    return see(f"/patients/{kept.id}?info=Dossiers fusionnés")
+    return see(f"/patients/{kept.id}?info=dossiers-fusionnes")

@@ -10,7 +10,8 @@ from pydantic import BaseModel, Field
 from comptoir.domain.operators import Permission, Role
 from comptoir.services.platform import audit_log, operators
 from comptoir.services.platform.operators import Credentials, CurrentOperator, Grantor, NewOperator
-from comptoir.web.deps import SESSION_COOKIE, RuntimeDep, UowDep, require
+from comptoir.web.csrf import token_for
+from comptoir.web.deps import SESSION_COOKIE, RuntimeDep, UowDep, client_address, require, set_session_cookie
 
 router = APIRouter(prefix="/api")
 
@@ -25,19 +26,24 @@ class SessionOut(BaseModel):
     token: str
     operator: str
     role: Role
+    csrf_token: str
+    """To send as `X-CSRF-Token` on state-changing calls authenticated by the session cookie (not needed with
+    `Authorization: Bearer <token>`)."""
 
 
 @router.post("/session", response_model=SessionOut, tags=["opérateurs"])
-def open_session(body: LoginIn, runtime: RuntimeDep, uow: UowDep, response: Response) -> SessionOut:
+def open_session(body: LoginIn, request: Request, runtime: RuntimeDep, uow: UowDep, response: Response) -> SessionOut:
     """Log in with operator code and password; sets the session cookie and returns the token."""
     settings = runtime.settings
-    credentials = Credentials(body.code, body.password, body.workstation or settings.workstation)
+    credentials = Credentials(body.code, body.password, body.workstation or settings.workstation,
+                              client_address(request))
     token = operators.log_in(credentials, uow=uow, now=runtime.clock(), free_failures=settings.login_free_failures,
                              session_hours=settings.session_hours, workstations=settings.known_workstations)
-    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict")
+    set_session_cookie(response, request, token, production=settings.environment == "production")
     operator = operators.operator_for_token(token, uow=uow, now=runtime.clock())
     assert operator is not None
-    return SessionOut(token=token, operator=body.code.strip(), role=operator.role)
+    return SessionOut(token=token, operator=body.code.strip(), role=operator.role,
+                      csrf_token=token_for(settings.secret_key, token))
 
 
 @router.delete("/session", status_code=204, tags=["opérateurs"])

@@ -13,7 +13,15 @@ from comptoir.errors import AuthenticationFailed
 from comptoir.services.platform import audit_log, operators
 from comptoir.services.platform.operators import Credentials, CurrentOperator
 from comptoir.services.refdata import status as refdata_status
-from comptoir.web.deps import SESSION_COOKIE, RuntimeDep, UowDep, require, session_token
+from comptoir.web.deps import (
+    SESSION_COOKIE,
+    RuntimeDep,
+    UowDep,
+    client_address,
+    require,
+    session_token,
+    set_session_cookie,
+)
 from comptoir.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -27,7 +35,7 @@ def login(request: Request, runtime: RuntimeDep, uow: UowDep, code: Annotated[st
           password: Annotated[str, Form()], suite: Annotated[str, Form()] = "/",
           poste: Annotated[str, Form()] = "") -> Response:
     settings = runtime.settings
-    credentials = Credentials(code, password, poste.strip() or settings.workstation)
+    credentials = Credentials(code, password, poste.strip() or settings.workstation, client_address(request))
     try:
         token = operators.log_in(credentials, uow=uow, now=runtime.clock(), free_failures=settings.login_free_failures,
                                  session_hours=settings.session_hours, workstations=settings.known_workstations)
@@ -38,7 +46,7 @@ def login(request: Request, runtime: RuntimeDep, uow: UowDep, code: Annotated[st
         return render(request, "login.html", status_code=401, error=str(exc), code=code, suite=_safe_next(suite),
                       workstations=settings.known_workstations)
     response = RedirectResponse(_safe_next(suite), status_code=303)
-    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict")
+    set_session_cookie(response, request, token, production=settings.environment == "production")
     return response
 
 

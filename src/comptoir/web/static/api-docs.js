@@ -5,5 +5,15 @@ window.addEventListener("DOMContentLoaded", function () {
   if (!window.SwaggerUIBundle || !root) {
     return;
   }
-  window.SwaggerUIBundle({ url: root.dataset.openapi, dom_id: "#swagger-ui", deepLinking: true });
+  var meta = document.querySelector('meta[name="csrf-token"]');
+  window.SwaggerUIBundle({
+    url: root.dataset.openapi, dom_id: "#swagger-ui", deepLinking: true,
+    // "Try it out" rides on the page's session cookie: it sends the CSRF token as the pages do.
+    requestInterceptor: function (request) {
+      if (meta && meta.content) {
+        request.headers["X-CSRF-Token"] = meta.content;
+      }
+      return request;
+    }
+  });
 });

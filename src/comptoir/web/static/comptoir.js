@@ -33,3 +33,13 @@ document.addEventListener("change", function (event) {
     window.location.assign(field.dataset.navigateOnChange + encodeURIComponent(field.value));
   }
 });
+
+// HTMX requests carry the CSRF token of the page (its <meta name="csrf-token">) in a header; the forms
+// carry it in their hidden "_csrf" field.
+document.addEventListener("htmx:configRequest", function (event) {
+  "use strict";
+  var meta = document.querySelector('meta[name="csrf-token"]');
+  if (meta && meta.content) {
+    event.detail.headers["X-CSRF-Token"] = meta.content;
+  }
+});

@@ -38,9 +38,15 @@ def pharmacy_with(*codes: str) -> FakeUnitOfWork:
     return uow
 
 
-def attempt(uow: FakeUnitOfWork, code: str, password: str, *, at: datetime = NOW) -> str:
-    return log_in(Credentials(code, password, "poste-1"), uow=uow, now=at, free_failures=3, session_hours=12,
-                  workstations=WORKSTATIONS)
+def attempt(uow: FakeUnitOfWork, code: str, password: str, *, at: datetime = NOW, address: str = "") -> str:
+    return log_in(Credentials(code, password, "poste-1", address), uow=uow, now=at, free_failures=3,
+                  session_hours=12, workstations=WORKSTATIONS)
+
+
+def fail(uow: FakeUnitOfWork, code: str, times: int, *, address: str = "") -> None:
+    for _ in range(times):
+        with pytest.raises(AuthenticationFailed):
+            attempt(uow, code, "mauvais-mot", address=address)
 
 
 def test_an_operator_is_created_with_a_hashed_password() -> None:
@@ -189,6 +195,35 @@ def test_after_the_wait_the_operator_logs_in_and_the_failures_are_forgotten() ->
     attempt(uow, "PH01", PASSWORD, at=NOW + timedelta(seconds=3))
 
     assert uow.operators.failures == []
+
+
+def test_a_stranger_failing_on_a_code_does_not_lock_its_owner_out_at_another_address() -> None:
+    uow = pharmacy_with("PH01")
+    fail(uow, "PH01", 4, address="10.0.0.66")
+
+    with pytest.raises(TooManyAttempts):
+        attempt(uow, "PH01", PASSWORD, at=NOW + timedelta(seconds=1), address="10.0.0.66")
+    token = attempt(uow, "PH01", PASSWORD, at=NOW + timedelta(seconds=1), address="10.0.0.5")
+
+    assert operator_for_token(token, uow=uow, now=NOW) is not None
+
+
+def test_one_address_failing_on_many_codes_waits_whatever_code_it_tries_next() -> None:
+    uow = pharmacy_with("PH01", "PH02")
+    for code in ("AA01", "AA02", "AA03", "AA04", "AA05", "AA06", "AA07", "AA08", "AA09", "AA10"):
+        fail(uow, code, 1, address="10.0.0.66")
+
+    with pytest.raises(TooManyAttempts):
+        attempt(uow, "PH01", PASSWORD, at=NOW + timedelta(seconds=1), address="10.0.0.66")
+    attempt(uow, "PH02", PASSWORD, at=NOW + timedelta(seconds=1), address="10.0.0.5")
+
+
+def test_a_failure_names_its_address() -> None:
+    uow = pharmacy_with("PH01")
+
+    fail(uow, "PH01", 1, address="10.0.0.66")
+
+    assert [(f.operator_code, f.address) for f in uow.operators.failures] == [("PH01", "10.0.0.66")]
 
 
 def test_a_deactivated_operator_cannot_log_in() -> None:
