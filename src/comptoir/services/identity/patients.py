@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING
 
 from comptoir.domain.identity.ins import InsOid, ins_text
 from comptoir.domain.identity.nir import check_nir, compact, contradictions
@@ -18,13 +18,11 @@ from comptoir.domain.operators import Permission
 from comptoir.errors import NotFound, RuleViolation
 from comptoir.refdata.search import fold
 from comptoir.services.identity.history import change_identity
-from comptoir.services.identity.old_calls import either_call
 from comptoir.services.platform.audit_log import Actor, audit, search_digest
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.store import models as m
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
 
     from comptoir.services.platform.unit_of_work import UnitOfWork
 
@@ -52,14 +50,8 @@ def actor_of(operator: CurrentOperator) -> Actor:
     return Actor(operator.code, operator.workstation)
 
 
-@overload
-def find_patients(query: str, /, *, uow: UnitOfWork, operator: CurrentOperator, now: datetime) -> list[Patient]: ...
-@overload  # transition (old_calls)
-def find_patients(session: Session, operator: CurrentOperator, query: str, /, *, now: datetime) -> list[Patient]: ...
-def find_patients(*args: Any, uow: UnitOfWork | None = None, operator: CurrentOperator | None = None,
-                  now: datetime) -> list[Patient]:
+def find_patients(query: str, /, *, uow: UnitOfWork, operator: CurrentOperator, now: datetime) -> list[Patient]:
     """By used or birth name, first name, or matricule; merged records are left out. The search is audited."""
-    query, uow, operator = either_call(args, uow, operator)
     operator.require(Permission.READ_PATIENTS)
     with uow:
         rows = _matching(uow, query)
@@ -83,14 +75,8 @@ def _fuzzy(uow: UnitOfWork, query: str) -> list[Patient]:
             ][:50]
 
 
-@overload
-def read_patient(patient_id: int, /, *, uow: UnitOfWork, operator: CurrentOperator, now: datetime) -> Patient: ...
-@overload  # transition (old_calls)
-def read_patient(session: Session, operator: CurrentOperator, patient_id: int, /, *, now: datetime) -> Patient: ...
-def read_patient(*args: Any, uow: UnitOfWork | None = None, operator: CurrentOperator | None = None,
-                 now: datetime) -> Patient:
+def read_patient(patient_id: int, /, *, uow: UnitOfWork, operator: CurrentOperator, now: datetime) -> Patient:
     """One record (merged ones too: they are kept); the reading is audited."""
-    patient_id, uow, operator = either_call(args, uow, operator)
     operator.require(Permission.READ_PATIENTS)
     with uow:
         patient = read(uow, operator, patient_id, now=now)
@@ -130,16 +116,9 @@ def _check_typed_nir(new: NewPatient, today: date) -> None:
         raise RuleViolation("NIR incohérent avec l'identité saisie : " + " ".join(found))
 
 
-@overload
 def create_patient(new: NewPatient, /, *, uow: UnitOfWork, operator: CurrentOperator, now: datetime,
-                   method: CollectionMethod = CollectionMethod.MANUAL) -> Patient: ...
-@overload  # transition (old_calls)
-def create_patient(session: Session, operator: CurrentOperator, new: NewPatient, /, *, now: datetime,
-                   method: CollectionMethod = CollectionMethod.MANUAL) -> Patient: ...
-def create_patient(*args: Any, uow: UnitOfWork | None = None, operator: CurrentOperator | None = None,
-                   now: datetime, method: CollectionMethod = CollectionMethod.MANUAL) -> Patient:
+                   method: CollectionMethod = CollectionMethod.MANUAL) -> Patient:
     """A new record, provisional; refused (nothing written) when the identity cannot be a person's."""
-    new, uow, operator = either_call(args, uow, operator)
     with uow:
         patient = add_patient(uow, operator, new, now=now, method=method)
         uow.commit()
