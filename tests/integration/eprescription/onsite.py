@@ -29,6 +29,7 @@ def pharmacy_with_prescription(runtime: Runtime, prescription_id: str = "2026021
         patient = m.Patient(last_name="GENE", first_name="Alain", birth_date=date(1966, 2, 23), sex="M",
                             allergies=[], created_at=runtime.clock())
         session.add(patient)
+        session.flush()
         operator = CurrentOperator(row.id, "PH01", "Claire", Role.TITULAIRE, "poste-1")
         patient_id = patient.id
     consulted(runtime, prescription, operator, patient_id)

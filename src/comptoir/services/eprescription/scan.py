@@ -111,8 +111,10 @@ def keep(uow: UnitOfWork, prescription: Prescription, status: Status, operator: 
     snapshot = mapping.prescription_wire(prescription, status.value).model_dump(mode="json")
     row = uow.eprescriptions.consulted(prescription.id)
     if row is None:
-        row = uow.eprescriptions.add_consulted(
-            PrescriptionRecord(prescription_id=prescription.id, first_consulted_at=now, patient_id=patient_id))
+        # Complete before the insert: a second counter scanning the same new ON meanwhile gets this row.
+        row = uow.eprescriptions.add_consulted(PrescriptionRecord(
+            prescription_id=prescription.id, first_consulted_at=now, patient_id=patient_id, last_consulted_at=now,
+            consulted_by=operator.code, status=status.value, snapshot=snapshot))
     row.last_consulted_at, row.consulted_by, row.status, row.snapshot = now, operator.code, status.value, snapshot
     row.patient_id = patient_id or row.patient_id
     return row
