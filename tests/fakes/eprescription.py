@@ -30,8 +30,8 @@ class FakeEPrescriptionRepository:
     def consulted(self, prescription_id: str) -> PrescriptionRecord | None:
         return self.records.get(prescription_id)
 
-    def add_consulted(self, record: PrescriptionRecord) -> None:
-        self.records[record.prescription_id] = record
+    def add_consulted(self, record: PrescriptionRecord) -> PrescriptionRecord:
+        return self.records.setdefault(record.prescription_id, record)
 
     def recently_consulted(self, limit: int) -> list[PrescriptionRecord]:
         return sorted(self.records.values(), key=lambda r: r.last_consulted_at, reverse=True)[:limit]

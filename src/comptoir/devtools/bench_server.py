@@ -61,7 +61,10 @@ def _measure(pid: int, base: str, page: Path) -> dict[str, float | None]:
         return {"server_rss_reference_mb": None, "server_rss_mb": None}
     loaded = _rss_mb(pid)
     with httpx.Client(base_url=base, timeout=120) as client:
-        client.post("/api/session", json={"code": OPERATOR, "password": PASSWORD}).raise_for_status()
+        opened = client.post("/api/session", json={"code": OPERATOR, "password": PASSWORD})
+        opened.raise_for_status()
+        client.cookies.clear()  # an API client: its bearer token, no cookie (so no form token either)
+        client.headers["Authorization"] = f"Bearer {opened.json()['token']}"
         client.get("/api/drugs", params={"q": "amox 1g"}).raise_for_status()
         client.post("/api/analysis", json=CASE).raise_for_status()
         client.post("/api/prescriptions/read", files={"file": (page.name, page.read_bytes(), _image_type(page))}

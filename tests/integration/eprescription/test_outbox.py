@@ -161,7 +161,7 @@ class Broken:
 
 
 def broken_worker(runtime: Runtime, handler: Broken, clock: Clock, max_attempts: int = 8) -> outbox.OutboxWorker:
-    return outbox.OutboxWorker(runtime.session_factory, {"test": handler}, clock, batch=3, max_attempts=max_attempts)
+    return outbox.OutboxWorker(runtime.unit_of_work, {"test": handler}, clock, batch=3, max_attempts=max_attempts)
 
 
 @pytest.mark.parametrize("error", [ValueError("date illisible"), KeyError("prescription_id")],

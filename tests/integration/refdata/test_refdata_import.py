@@ -114,8 +114,8 @@ def test_the_release_rows_name_the_snapshot_with_its_dates_and_licences(
     with closing(runtime.unit_of_work()) as uow:
         import_reference(snapshot_source, uow=uow, now=runtime.clock(), step=lambda _: None)
 
-    with runtime.session_factory() as session:
-        releases = {r.kind: r for r in reference_status(session).releases}
+    with closing(runtime.unit_of_work()) as uow:
+        releases = {r.kind: r for r in reference_status(uow=uow).releases}
     assert "instantané embarqué reference-2026-05" in releases["bdpm"].source
     assert "instantané embarqué reference-2026-05" in releases["thesaurus"].source
     assert releases["bdpm"].data_date == "2026-05-19" and "Licence Ouverte / Etalab" in releases["bdpm"].licence

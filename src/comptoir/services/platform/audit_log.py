@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from comptoir.domain.audit import (
     TECHNICAL_OBJECT_TYPES,
@@ -30,16 +30,31 @@ from comptoir.domain.audit import (
     technical_detail,
     verify_chain,
 )
-from comptoir.domain.operators import Permission
+from comptoir.domain.operators import Permission, Role
 from comptoir.errors import PermissionDenied
 from comptoir.store import models as m
 from comptoir.store.platform import AuditRepository
 
 if TYPE_CHECKING:
-    from comptoir.services.platform.operators import CurrentOperator
     from comptoir.services.platform.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
+
+
+
+class Reader(Protocol):
+    """Who reads the trail (the current operator): kept a protocol so the trail needs nothing of the operators."""
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def workstation(self) -> str: ...
+
+    @property
+    def role(self) -> Role: ...
+
+    def can(self, permission: Permission) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,7 +227,7 @@ def write_checkpoint(uow: UnitOfWork, files: Sequence[Path], *, now: datetime,
 # --- reading --------------------------------------------------------------------------------------
 
 
-def read_trail(operator: CurrentOperator, *, uow: UnitOfWork, limit: int, now: datetime) -> list[m.AuditEntry]:
+def read_trail(operator: Reader, *, uow: UnitOfWork, limit: int, now: datetime) -> list[m.AuditEntry]:
     """The latest entries the operator may see; reading the trail is itself recorded.
 
     The titulaire (`READ_AUDIT`) sees everything; the technical administrator (`READ_TECHNICAL_AUDIT`)
@@ -230,7 +245,7 @@ def read_trail(operator: CurrentOperator, *, uow: UnitOfWork, limit: int, now: d
     return entries
 
 
-def require_reader(operator: CurrentOperator) -> bool:
+def require_reader(operator: Reader) -> bool:
     """Refuse who may not read the trail; True if the operator may read all of it (not only technical events)."""
     if operator.can(Permission.READ_AUDIT):
         return True

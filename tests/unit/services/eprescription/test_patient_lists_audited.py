@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from comptoir.services.eprescription.prescriber import form_context
 from comptoir.services.eprescription.scan import patients_to_choose
-from tests.unit.services.eprescription.onfakes import DOCTOR, NOW, PHARMACIST, pharmacy, practice
+from comptoir.store.eprescription import IssuedPrescription
+from tests.unit.services.eprescription.onfakes import DOCTOR, NOW, ON_ID, PHARMACIST, pharmacy, practice
 
 
 def test_the_counter_list_of_patients_is_one_audit_entry() -> None:
@@ -20,6 +23,9 @@ def test_the_counter_list_of_patients_is_one_audit_entry() -> None:
 
 def test_the_prescriber_form_list_of_patients_is_one_audit_entry() -> None:
     uow = practice()
+    uow.prescribers.add_issued(IssuedPrescription(prescription_id=ON_ID, created_at=NOW, operator_code=DOCTOR.code,
+                                                  patient_id=1, patient={}, lines=[], consent=True, recorded=True,
+                                                  valid_until=date(2026, 5, 19)))
 
     form_context(None, uow=uow, operator=DOCTOR, now=NOW)
 

@@ -66,9 +66,9 @@ def test_a_pharmacy_patient_the_doctor_never_prescribed_for_is_unknown_to_him() 
 
     with pytest.raises(NotFound, match="parmi vos patients"):
         create_prescription(form, uow=uow, operator=DOCTOR, base=FakeBase(), references=None, now=NOW)
-    assert form_context(1, uow=uow, operator=DOCTOR).patients == []
 
     assert uow.committed == 0 and uow.audit.entries == []
+    assert form_context(1, uow=uow, operator=DOCTOR, now=NOW).patients == []
 
 
 def test_the_form_offers_only_the_patients_of_the_doctors_own_prescriptions() -> None:
@@ -76,7 +76,7 @@ def test_the_form_offers_only_the_patients_of_the_doctors_own_prescriptions() ->
     issued(uow)
     issued(uow, operator_code="MED2")
 
-    assert [p.id for p in form_context(None, uow=uow, operator=DOCTOR).patients] == [1]
+    assert [p.id for p in form_context(None, uow=uow, operator=DOCTOR, now=NOW).patients] == [1]
 
 
 def test_a_typed_new_patient_needs_a_complete_identity() -> None:
