@@ -31,6 +31,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 from comptoir.domain.eprescription import prescription as rx
 from comptoir.errors import Conflict, RuleViolation
 from comptoir.national.eprescription import mapping, wire
+from comptoir.national.refusals import answer_refusals
 
 SLOW_S = 20.0
 SCENARIOS = {"PANNE": "panne", "LENTEUR": "lenteur"}
@@ -245,6 +246,7 @@ def create_emulator(database: Path, *, clock: Clock = _utc_now, slow_s: float = 
     app.state.base = base
     _prescriber_routes(app, base, slow_s)
     _pharmacist_routes(app, base)
+    answer_refusals(app)
     return app
 
 

@@ -35,6 +35,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 
 from comptoir.domain.identity.ins import ins_text
 from comptoir.national.ins import wire
+from comptoir.national.refusals import answer_refusals
 
 SEED_FILE = Path(__file__).with_name("identites.json")
 SLOW_S = 20.0
@@ -222,4 +223,5 @@ def create_emulator(database: Path, *, slow_s: float = SLOW_S,
             return [{**_wire(row).model_dump(mode="json"), "cas": row.case}
                     for row in session.scalars(select(EmulatedIdentity).order_by(EmulatedIdentity.birth_name))]
 
+    answer_refusals(app)
     return app
