@@ -7,11 +7,14 @@ counters waiting.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from comptoir.errors import NotFound, RuleViolation
+from comptoir.errors import Busy, NotFound, RuleViolation
 from comptoir.reading.prescription_reader import ReadResult, read_prescription
 from comptoir.reading.read_eval import EvalReport, evaluate_directory, truth_files
 from comptoir.refdata.search import DrugIndex
@@ -23,8 +26,36 @@ if TYPE_CHECKING:
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
-def read_paper_prescription(source: Path | bytes, *, uow: UnitOfWork, drug_index: DrugIndexCache) -> ReadResult:
-    return read_with_index(source, _index(uow, drug_index))
+class OcrSlots:
+    """At most `jobs` readings at once in this process: each takes a core and a few hundred MB, and a burst
+    of uploads must not take the server's memory. A reading that finds no slot within `wait_s` is refused."""
+
+    def __init__(self, jobs: int, wait_s: float) -> None:
+        self._free, self.wait_s = threading.BoundedSemaphore(jobs), wait_s
+
+    @contextmanager
+    def taken(self) -> Iterator[None]:
+        if not self._free.acquire(timeout=self.wait_s):
+            raise Busy("Le lecteur d'ordonnances est occupé par d'autres lectures : réessayez dans un instant.")
+        try:
+            yield
+        finally:
+            self._free.release()
+
+
+@cache
+def ocr_slots(jobs: int, wait_s: float) -> OcrSlots:
+    """The process-wide slots for these settings (one set per process, whatever the number of requests)."""
+    return OcrSlots(jobs, wait_s)
+
+
+def read_paper_prescription(source: Path | bytes, *, uow: UnitOfWork, drug_index: DrugIndexCache,
+                            slots: OcrSlots | None = None) -> ReadResult:
+    index = _index(uow, drug_index)
+    if slots is None:
+        return read_with_index(source, index)
+    with slots.taken():
+        return read_with_index(source, index)
 
 
 def _index(uow: UnitOfWork, drug_index: DrugIndexCache) -> DrugIndex:
