@@ -16,7 +16,7 @@ from comptoir.errors import (
     TooManyAttempts,
 )
 from comptoir.national.ins.emulator import create_emulator
-from comptoir.national.refusals import document_french_errors
+from comptoir.national.refusals import answer_invalid_requests
 from comptoir.services.platform.runtime import Runtime, open_runtime
 from comptoir.settings import PACKAGE_DIR, Settings
 from comptoir.web.analysis import api as analysis_api
@@ -67,7 +67,7 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
     app.add_exception_handler(ComptoirError, _on_error)  # type: ignore[arg-type]
     app.add_exception_handler(LoginRequired, _on_login_required)  # type: ignore[arg-type]
     app.get("/api/health", tags=["système"])(_health)
-    document_french_errors(app)
+    answer_invalid_requests(app)
     return app
 
 

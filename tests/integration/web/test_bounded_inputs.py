@@ -89,6 +89,8 @@ def test_a_name_of_a_hundred_thousand_letters_is_refused(world: tuple[TestClient
     digits = client.post("/api/patients", json={**PATIENT, "first_name": "J3anne"})
 
     assert too_long.status_code == 422
+    assert too_long.json()["detail"][0]["msg"] == "Texte trop long : 100 caractères au plus."
+    assert "AAAA" not in too_long.text  # the refused input is not sent back
     assert "lettres, espaces, tirets et apostrophes" in refused(digits)
     assert count(runtime, m.Patient) == before
 
