@@ -9,6 +9,7 @@
      │    └── TooManyAttempts     repeated failures: wait before retrying   -> 429
      ├── Conflict                 someone else did it first                 -> 409
      ├── ExternalServiceError     a national service failed (permanent?)    -> 502
+     ├── Busy                     every slot of a costly job is taken: retry -> 503
      └── ConfigurationError       the settings cannot work                  -> 500
 
 Each message is French and meant for the person at the counter. Entry points
@@ -63,6 +64,10 @@ class ExternalServiceError(ComptoirError):
     def __init__(self, message: str, *, permanent: bool) -> None:
         self.permanent = permanent
         super().__init__(message)
+
+
+class Busy(ComptoirError):
+    """The server does at most so many costly jobs at once (OCR): the next one waits a little, then is told."""
 
 
 class ConfigurationError(ComptoirError):

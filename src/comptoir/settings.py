@@ -93,6 +93,10 @@ class Settings(BaseSettings):
     backup_keep: int = 14
     """How many scheduled backups are kept; the oldest are deleted."""
     document_prompts: int = 3
+    ocr_jobs: int = Field(default=2, ge=1, le=32)
+    """Paper prescriptions read (OCR) at once by this process; each takes a core and a few hundred MB."""
+    ocr_wait_s: float = Field(default=5.0, ge=0, le=60)
+    """How long a reading waits for a free slot before the counter is told to retry (503)."""
     """After "aucune pièce présentée", how many next visits ask again for an identity document."""
 
     @model_validator(mode="after")

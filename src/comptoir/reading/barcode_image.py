@@ -15,6 +15,7 @@ from PIL import Image, UnidentifiedImageError
 from comptoir.errors import RuleViolation
 
 MAX_PIXELS = 40_000_000
+TOO_LARGE = "Image trop grande pour être lue (plus de 40 mégapixels)."
 
 
 class UnreadableImage(RuleViolation):
@@ -29,10 +30,13 @@ def decode_barcodes(image: bytes, *, formats: str = "DataMatrix,QRCode") -> list
 
 
 def _open(image: bytes) -> Image.Image:
+    """The picture in grey levels; its size is checked from the header, before anything is decoded."""
     try:
         picture = Image.open(BytesIO(image))
         if picture.width * picture.height > MAX_PIXELS:
-            raise UnreadableImage("Image trop grande pour être lue (plus de 40 mégapixels).")
+            raise UnreadableImage(TOO_LARGE)
         return picture.convert("L")
-    except (UnidentifiedImageError, OSError) as exc:
+    except Image.DecompressionBombError as exc:  # Pillow's own cap, when its header passes ours
+        raise UnreadableImage(TOO_LARGE) from exc
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise UnreadableImage("Fichier image illisible (PNG ou JPEG attendu).") from exc

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import itertools
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -29,12 +30,22 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 PDF_DPI = 300
 MAX_PDF_PAGES = 4
+MAX_PAGE_PTS = 6000
+"""A page's long side, in points. A3 is 1191 pt, but a scan saved as PDF at 72 dpi says its pixels are
+points (a 300 dpi A4: 3508 pt); beyond 6000 pt (2 m) it is no prescription, only a way to cost gigabytes."""
+PDF_LONG_SIDE_PX = 4961
+"""pdftoppm scales every page to this long side at most: A3 at 300 dpi, whatever the page says."""
+PDF_TIMEOUT_S = 60
+TESSERACT_TIMEOUT_S = 60
+MAX_PIXELS = 80_000_000
+"""A 600 dpi A3 scan; larger is a decompression bomb, not a prescription."""
 # A4 width at 200 and 400 dpi: below, letters are too small for Tesseract's model; above, time is wasted.
 MIN_WIDTH, MAX_WIDTH = 1650, 3300
 SKEW_LIMIT_DEG = 8.0
 COLUMN_GAP = 3.0
 TESSERACT_CONFIG = "--psm 3 -c tessedit_do_invert=0"
-Image.MAX_IMAGE_PIXELS = 80_000_000  # a 600 dpi A3 scan; larger is a decompression bomb, not a prescription
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # Pillow refuses a bomb at twice this; load_pages refuses above it
+_PAGE_SIZE = re.compile(r"^Page\s+\d+\s+size:\s+([\d.]+)\s+x\s+([\d.]+)\s+pts", re.MULTILINE)
 
 
 class UnreadableDocument(RuleViolation):
@@ -100,10 +111,24 @@ def load_pages(source: Path | bytes) -> list[Image.Image]:
         return _pdf_pages(data)
     try:
         with Image.open(io.BytesIO(data)) as image:
+            check_pixels(image)
             image.load()
             return [ImageOps.exif_transpose(image)]
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
+    except Image.DecompressionBombError as exc:
+        raise too_many_pixels() from exc
+    except (UnidentifiedImageError, OSError) as exc:
         raise UnreadableDocument("Le fichier n'est ni une image (PNG, JPEG) ni un PDF lisible.") from exc
+
+
+def too_many_pixels() -> UnreadableDocument:
+    return UnreadableDocument(f"Image trop grande pour être lue (plus de {MAX_PIXELS // 1_000_000} mégapixels) : "
+                              "numérisez la page à 300 dpi.")
+
+
+def check_pixels(image: Image.Image) -> None:
+    """Before decoding: the header's size is enough to refuse a bomb (a few kB that decode to gigabytes)."""
+    if image.width * image.height > MAX_PIXELS:
+        raise too_many_pixels()
 
 
 def _pdf_pages(data: bytes) -> list[Image.Image]:
@@ -112,18 +137,39 @@ def _pdf_pages(data: bytes) -> list[Image.Image]:
     with tempfile.TemporaryDirectory(prefix="comptoir-pdf-") as scratch:
         pdf = Path(scratch) / "ordonnance.pdf"
         pdf.write_bytes(data)
-        # Raw grey maps (PGM): pdftoppm's PNG compression of a noisy scan costs seconds for nothing.
-        command = ["pdftoppm", "-r", str(PDF_DPI), "-gray", "-l", str(MAX_PDF_PAGES), str(pdf),
-                   str(Path(scratch) / "page")]
-        done = subprocess.run(command, capture_output=True, timeout=120, check=False)
+        check_page_sizes(_run(["pdfinfo", "-f", "1", "-l", str(MAX_PDF_PAGES), str(pdf)]))
+        # Raw grey maps (PGM): pdftoppm's PNG compression of a noisy scan costs seconds for nothing. The DPI
+        # and the long side are both capped: a page that lies about its size still makes a bounded image.
+        _run(["pdftoppm", "-r", str(PDF_DPI), "-scale-to", str(PDF_LONG_SIDE_PX), "-gray",
+              "-l", str(MAX_PDF_PAGES), str(pdf), str(Path(scratch) / "page")])
         pages = sorted(Path(scratch).glob("page*.pgm"))
-        if done.returncode != 0 or not pages:
+        if not pages:
             raise UnreadableDocument("Le PDF ne contient aucune page lisible (fichier vide ou endommagé).")
         return [_loaded(page) for page in pages]
 
 
+def _run(command: list[str]) -> str:
+    """A poppler tool within its time limit; its output, or a French refusal."""
+    try:
+        done = subprocess.run(command, capture_output=True, timeout=PDF_TIMEOUT_S, check=False)
+    except subprocess.TimeoutExpired as exc:
+        raise UnreadableDocument(f"PDF trop long à lire (plus de {PDF_TIMEOUT_S} s) : numérisez la page en "
+                                 "image.") from exc
+    if done.returncode != 0:
+        raise UnreadableDocument("Le PDF ne contient aucune page lisible (fichier vide ou endommagé).")
+    return done.stdout.decode("utf-8", "replace")
+
+
+def check_page_sizes(pdfinfo_output: str) -> None:
+    """Pages of a sensible size (pdfinfo's sizes, in points)."""
+    sizes = [(float(w), float(h)) for w, h in _PAGE_SIZE.findall(pdfinfo_output)]
+    if any(max(size) > MAX_PAGE_PTS for size in sizes):
+        raise UnreadableDocument("Page de PDF démesurée (plus de 2 m de côté) : ce n'est pas une ordonnance.")
+
+
 def _loaded(path: Path) -> Image.Image:
     with Image.open(path) as image:
+        check_pixels(image)
         image.load()
         return image.copy()
 
@@ -208,7 +254,12 @@ def _sharpness(rows: npt.NDArray[np.intp], columns: npt.NDArray[np.intp], angle_
 
 def recognise(page: Image.Image) -> list[OcrLine]:
     """Tesseract (French model) on a prepared page: its lines of words, top to bottom."""
-    data = pytesseract.image_to_data(page, lang="fra", config=TESSERACT_CONFIG, output_type=pytesseract.Output.DICT)
+    try:
+        data = pytesseract.image_to_data(page, lang="fra", config=TESSERACT_CONFIG,
+                                         output_type=pytesseract.Output.DICT, timeout=TESSERACT_TIMEOUT_S)
+    except RuntimeError as exc:  # pytesseract's way of saying its timeout passed
+        raise UnreadableDocument(f"Lecture trop longue (plus de {TESSERACT_TIMEOUT_S} s) : numérisez la page "
+                                 "plus nettement.") from exc
     lines: dict[tuple[int, int, int], list[OcrWord]] = {}
     for i, text in enumerate(data["text"]):
         confidence = float(data["conf"][i])

@@ -39,11 +39,12 @@ class PatientRepository:
 
     def find_by_name(self, text: str, *, matricule_prefix: str | None, limit: int = 50) -> list[m.Patient]:
         """Active records whose used name, first name or birth name holds `text`, or whose matricule starts so."""
-        pattern = f"%{text}%"
-        matches: list[ColumnElement[bool]] = [m.Patient.last_name.ilike(pattern), m.Patient.first_name.ilike(pattern),
-                                              m.Patient.birth_name.ilike(pattern)]
+        pattern = f"%{like_escaped(text)}%"
+        matches: list[ColumnElement[bool]] = [m.Patient.last_name.ilike(pattern, escape="\\"),
+                                              m.Patient.first_name.ilike(pattern, escape="\\"),
+                                              m.Patient.birth_name.ilike(pattern, escape="\\")]
         if matricule_prefix:
-            matches.append(m.Patient.nir.startswith(matricule_prefix))
+            matches.append(m.Patient.nir.startswith(matricule_prefix, autoescape=True))
         return list(self.session.scalars(select(m.Patient).where(_ACTIVE, or_(*matches))
                                          .order_by(m.Patient.last_name, m.Patient.first_name).limit(limit)))
 
@@ -115,3 +116,8 @@ class IdentitovigilanceRepository:
 
     def merge_count(self) -> int:
         return self.session.scalar(select(func.count()).select_from(m.PatientMerge)) or 0
+
+
+def like_escaped(text: str) -> str:
+    """`text` matched as typed inside a LIKE pattern: its %, _ and \\ stand for themselves."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -17,6 +17,7 @@ from comptoir.errors import (
 )
 from comptoir.national.credentials import demo_pharmacy
 from comptoir.national.ins.emulator import create_emulator
+from comptoir.national.refusals import answer_invalid_requests
 from comptoir.services.platform.runtime import Runtime, open_runtime
 from comptoir.settings import PACKAGE_DIR, Settings
 from comptoir.web.analysis import api as analysis_api
@@ -31,7 +32,7 @@ from comptoir.web.reading import pages as reading_pages
 from comptoir.web.refdata import api as refdata_api
 from comptoir.web.refdata import pages as refdata_pages
 from comptoir.web.rendering import render, status_of
-from comptoir.web.security import BodyLimit, SameOrigin, SecurityHeaders, keep_queries_out_of_access_log
+from comptoir.web.security import BodyLimit, FiniteJson, SameOrigin, SecurityHeaders, keep_queries_out_of_access_log
 
 log = logging.getLogger("comptoir")
 
@@ -65,12 +66,14 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
                                                       credentials=[demo_pharmacy(settings.insi_token)]))
     app.mount("/static", StaticFiles(directory=PACKAGE_DIR / "web" / "static"), name="static")
     keep_queries_out_of_access_log()
+    app.add_middleware(FiniteJson)
     app.add_middleware(SameOrigin)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_mb * 1024 * 1024)
     app.add_middleware(SecurityHeaders, hsts=settings.environment == "production")
     app.add_exception_handler(ComptoirError, _on_error)  # type: ignore[arg-type]
     app.add_exception_handler(LoginRequired, _on_login_required)  # type: ignore[arg-type]
     app.get("/api/health", tags=["système"])(_health)
+    answer_invalid_requests(app)
     return app
 
 

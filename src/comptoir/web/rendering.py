@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 from comptoir.domain.operators import Permission
 from comptoir.errors import (
     AuthenticationFailed,
+    Busy,
     ComptoirError,
     ConfigurationError,
     Conflict,
@@ -32,6 +33,7 @@ STATUS = (
     (Conflict, 409),
     (RuleViolation, 422),
     (ExternalServiceError, 502),
+    (Busy, 503),
     (ConfigurationError, 500),
 )
 

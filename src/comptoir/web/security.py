@@ -8,6 +8,10 @@
   malicious page, the login form included.
 - `QuerylessAccessLog`: the access log shows paths without their query string — patient names and
   NIRs typed in a search never reach the log, only record numbers.
+- `FiniteJson`: a JSON body under /api holding NaN, Infinity or a number too large for a float (1e999)
+  is refused with 422 before any route sees it. Python's json reads them, JSON (RFC 8259) has no such
+  numbers, no rule expects them, and a response that echoes one cannot be written (500). The body,
+  already bounded by `BodyLimit`, is read once here and handed on as it came.
 - `SecurityHeaders`: a Content-Security-Policy without inline scripts, no framing, no MIME sniffing,
   `Cache-Control: no-store` on everything but static files (the browser's Back button must not show
   a patient after logout), HSTS when served over HTTPS in production.
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -92,6 +97,65 @@ class BodyLimit:
 
     def _message(self) -> str:
         return f"Requête trop volumineuse (plus de {self.max_bytes // (1024 * 1024)} Mo)."
+
+
+class NonFinite(ValueError):
+    pass
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise NonFinite(text)
+    return number
+
+
+def _constant(text: str) -> float:
+    raise NonFinite(text)
+
+
+def holds_non_finite(body: bytes) -> bool:
+    """True for JSON with NaN, Infinity or an overflowing number; what is not JSON is the route's to refuse."""
+    try:
+        json.loads(body, parse_float=_finite, parse_constant=_constant)
+    except NonFinite:
+        return True
+    except ValueError:
+        return False
+    return False
+
+
+class FiniteJson:
+    def __init__(self, app: App) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith("/api/") or \
+                "json" not in (header(scope, b"content-type") or "json"):
+            await self.app(scope, receive, send)
+            return
+        messages = await _whole_body(receive)
+        if holds_non_finite(b"".join(m.get("body", b"") for m in messages)):
+            await refuse(send, 422, "Nombre invalide dans le JSON : NaN et Infinity ne sont pas des nombres "
+                                    "acceptés (valeurs finies seulement).")
+            return
+        await self.app(scope, _replay(messages, receive), send)
+
+
+async def _whole_body(receive: Receive) -> list[Message]:
+    messages = [await receive()]
+    while messages[-1]["type"] == "http.request" and messages[-1].get("more_body"):
+        messages.append(await receive())
+    return messages
+
+
+def _replay(messages: list[Message], receive: Receive) -> Receive:
+    pending = list(messages)
+
+    async def replayed() -> Message:
+        return pending.pop(0) if pending else await receive()
+
+    return replayed
 
 
 class SameOrigin:

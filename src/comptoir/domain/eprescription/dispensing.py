@@ -8,6 +8,8 @@ boxes, another posology, a line not delivered.
 from __future__ import annotations
 
 import math
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from comptoir.domain.eprescription.prescription import PrescribedLine
@@ -40,10 +42,21 @@ class Choice:
         return 0 < self.quantity < self.needed
 
 
+def check_line_numbers(numbers: Iterable[int]) -> None:
+    """Each prescribed line is given once per delivery: five copies of line 1 would deliver it five times."""
+    twice = sorted(n for n, count in Counter(numbers).items() if count > 1)
+    if twice:
+        raise RuleViolation("Ligne(s) indiquée(s) plusieurs fois : " + ", ".join(map(str, twice)) + ".")
+
+
 def check_choice(line: PrescribedLine, choice: Choice) -> None:
-    """Substitution only inside the generic group, never on a "non substituable" line (CSP L.5125-23)."""
+    """No more boxes than are left to deliver on the line; substitution only inside the generic group, never
+    on a "non substituable" line (CSP L.5125-23)."""
     if choice.quantity < 0:
         raise RuleViolation(f"Ligne {line.number} : quantité négative.")
+    if choice.quantity > choice.needed:
+        raise RuleViolation(f"Ligne {line.number} : {choice.quantity} boîte(s) demandée(s), il en reste "
+                            f"{choice.needed} à délivrer.")
     if choice.quantity == 0 or choice.same_product:
         return
     if not line.substitutable:
@@ -67,8 +80,6 @@ def differences(line: PrescribedLine, choice: Choice) -> list[str]:
         found.append(f"Ligne {line.number} : {line.text} remplacé par {choice.label} (substitution générique).")
     if choice.partial:
         found.append(f"Ligne {line.number} : délivrance partielle, {choice.quantity} boîte(s) sur {choice.needed}.")
-    elif choice.quantity > choice.needed:
-        found.append(f"Ligne {line.number} : {choice.quantity} boîte(s) pour {choice.needed} nécessaire(s).")
     if choice.posology.strip() and choice.posology.strip() != line.posology.strip():
         found.append(f"Ligne {line.number} : posologie délivrée « {choice.posology} » au lieu de « {line.posology} ».")
     return found

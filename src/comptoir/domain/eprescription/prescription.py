@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
+from comptoir.domain import bounds
 from comptoir.errors import Conflict, RuleViolation
 
 PRESENTATION_MONTHS = 3
@@ -155,6 +156,29 @@ class Draft:
             raise RuleViolation("Une ordonnance numérique a au moins une ligne.")
         if not (self.prescriber.rpps and self.prescriber.am and self.prescriber.last_name):
             raise RuleViolation("Nom, N° RPPS et N° AM du prescripteur sont obligatoires (SPEC §15.2).")
+        check_draft_bounds(self)
+
+
+def check_draft_bounds(draft: Draft) -> None:
+    """What the base, the PDF and the QR code can carry: checked before anything is sent (domain/bounds.py)."""
+    if len(draft.lines) > bounds.LINES_MAX:
+        raise RuleViolation(f"{len(draft.lines)} lignes : une ordonnance numérique en a {bounds.LINES_MAX} au plus.")
+    bounds.check_name(draft.patient.last_name, "Nom du patient")
+    bounds.check_name(draft.patient.first_name, "Prénom du patient")
+    bounds.check_birth_date(draft.patient.birth_date, today=draft.issued_on)
+    bounds.check_length(draft.comment, bounds.NOTE_MAX, "Commentaire")
+    for line in draft.lines:
+        check_line_bounds(line)
+
+
+def check_line_bounds(line: PrescribedLine) -> None:
+    where = f"Ligne {line.number}"
+    bounds.check_length(line.text, bounds.SHORT_TEXT_MAX, f"{where}, désignation")
+    bounds.check_length(line.posology, bounds.POSOLOGY_MAX, f"{where}, posologie")
+    if line.quantity > bounds.BOXES_MAX or line.renewals > bounds.RENEWALS_MAX:
+        raise RuleViolation(f"{where} : {bounds.BOXES_MAX} boîtes et {bounds.RENEWALS_MAX} renouvellements au plus.")
+    if line.duration_days is not None and not 1 <= line.duration_days <= bounds.DURATION_DAYS_MAX:
+        raise RuleViolation(f"{where} : durée de 1 à {bounds.DURATION_DAYS_MAX} jours.")
 
 
 @dataclass(frozen=True, slots=True)

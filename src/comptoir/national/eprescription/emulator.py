@@ -48,6 +48,7 @@ from comptoir.domain.eprescription import prescription as rx
 from comptoir.errors import Conflict, RuleViolation
 from comptoir.national.credentials import Caller, Credential, Profession, authenticator, digest, forbid
 from comptoir.national.eprescription import mapping, wire
+from comptoir.national.refusals import answer_refusals
 
 SLOW_S = 20.0
 SCENARIOS = {"PANNE": "panne", "LENTEUR": "lenteur"}
@@ -325,6 +326,7 @@ def create_emulator(database: Path, *, credentials: Sequence[Credential] = (), c
     app.state.base = base
     _prescriber_routes(app, base, slow_s)
     _pharmacist_routes(app, base)
+    answer_refusals(app)
     return app
 
 

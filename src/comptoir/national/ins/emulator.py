@@ -41,6 +41,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 from comptoir.domain.identity.ins import ins_text
 from comptoir.national.credentials import Caller, Credential, Profession, authenticator, digest
 from comptoir.national.ins import wire
+from comptoir.national.refusals import answer_refusals
 
 SEED_FILE = Path(__file__).with_name("identites.json")
 SLOW_S = 20.0
@@ -248,4 +249,5 @@ def create_emulator(database: Path, *, credentials: Sequence[Credential] = (), s
             return [{**_wire(row).model_dump(mode="json"), "cas": row.case}
                     for row in session.scalars(select(EmulatedIdentity).order_by(EmulatedIdentity.birth_name))]
 
+    answer_refusals(app)
     return app

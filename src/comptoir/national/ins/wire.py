@@ -12,18 +12,20 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from comptoir.domain.bounds import NAME_MAX
+
 Sexe = Literal["M", "F"]
 
 
 class _Message(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class IdentiteIns(_Message):
     matriculeIns: str = Field(min_length=15, max_length=15)
-    oid: str
-    nomNaissance: str
-    prenoms: str = Field(description="Liste des prénoms de naissance, séparés par une espace")
+    oid: str = Field(max_length=64)
+    nomNaissance: str = Field(max_length=NAME_MAX)
+    prenoms: str = Field(max_length=NAME_MAX, description="Liste des prénoms de naissance, séparés par une espace")
     sexe: Sexe
     dateNaissance: date
     lieuNaissance: str = Field(min_length=5, max_length=5, description="Code INSEE (COG) ou 99xxx")
@@ -31,15 +33,15 @@ class IdentiteIns(_Message):
 
 class RechercheCarte(_Message):
     nirOuvrantDroit: str = Field(min_length=13, max_length=15)
-    nomUsuel: str = Field(min_length=1)
-    prenom: str = Field(min_length=1)
+    nomUsuel: str = Field(min_length=1, max_length=NAME_MAX)
+    prenom: str = Field(min_length=1, max_length=NAME_MAX)
     dateNaissance: date
     rangGemellaire: int = Field(default=1, ge=1, le=9)
 
 
 class RechercheTraits(_Message):
-    nomNaissance: str = Field(min_length=1)
-    prenoms: str = Field(min_length=1)
+    nomNaissance: str = Field(min_length=1, max_length=NAME_MAX)
+    prenoms: str = Field(min_length=1, max_length=NAME_MAX)
     sexe: Sexe | None = None
     dateNaissance: date | None = None
     lieuNaissance: str | None = Field(default=None, min_length=5, max_length=5)

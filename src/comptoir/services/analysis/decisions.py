@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from comptoir.domain.interventions import Intervention
 from comptoir.domain.operators import Permission
-from comptoir.errors import RuleViolation
+from comptoir.errors import NotFound, RuleViolation
 from comptoir.services.platform.audit_log import Actor, audit
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.store.dispensing import AnalysisDecision
@@ -48,6 +48,7 @@ def record_decision(request: DecisionRequest, *, uow: UnitOfWork, operator: Curr
     operator.require(Permission.PHARMACIST_ACT)
     _check(request)
     with uow:
+        _check_references(uow, request)
         row = _decision_row(request, operator, now)
         uow.dispensations.add_decision(row)
         audit(uow, Actor(operator.code, operator.workstation), action="write", object_type="analysis_decision",
@@ -55,6 +56,14 @@ def record_decision(request: DecisionRequest, *, uow: UnitOfWork, operator: Curr
                                             f"patient={request.patient_id or '-'}", now=now)
         uow.commit()
         return row
+
+
+def _check_references(uow: UnitOfWork, request: DecisionRequest) -> None:
+    """The patient and the dispensation named must exist: a decision is never about nobody."""
+    if request.patient_id is not None and uow.dispensations.patient(request.patient_id) is None:
+        raise NotFound(f"Aucun patient n° {request.patient_id}.")
+    if request.dispensation_id is not None and uow.dispensations.by_id(request.dispensation_id) is None:
+        raise NotFound(f"Aucune délivrance n° {request.dispensation_id}.")
 
 
 def _decision_row(request: DecisionRequest, operator: CurrentOperator, now: datetime) -> AnalysisDecision:

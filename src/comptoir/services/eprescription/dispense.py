@@ -76,6 +76,7 @@ def _check(uow: UnitOfWork, request: DispenseRequest, now: datetime) -> tuple[rx
     mismatch = patient_mismatch(uow.eprescriptions.patient(request.patient_id), prescription)
     if mismatch:
         raise RuleViolation(mismatch)
+    dx.check_line_numbers(given.line_number for given in request.lines)
     checked = [_checked(uow, prescription, request.renewal, given, now) for given in request.lines]
     if not any(c.given.quantity for c in checked):
         raise RuleViolation("Rien à délivrer : indiquez au moins une ligne et sa quantité.")

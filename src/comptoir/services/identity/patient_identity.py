@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from comptoir.domain import bounds
 from comptoir.domain.identity.ins import InsIdentity, InsOid, InsTraits, ins_text
 from comptoir.domain.identity.nir import NirCheck, check_nir, format_nir
 from comptoir.domain.identity.qualification import sharing_refusal
@@ -127,12 +128,22 @@ def update_traits(patient_id: int, traits: InsTraits, *, reason: str, uow: UnitO
     operator.require(Permission.QUALIFY_IDENTITY)
     if not reason.strip():
         raise RuleViolation("Indiquez le motif de la modification de l'identité.")
+    check_traits(traits, today=now.date())
     with uow:
         patient = load_for_change(uow, patient_id)
         change_identity(uow, patient, actor_of(operator), kind="traits", reason=reason.strip(),
                         values=_traits_values(patient, traits), now=now)
         uow.commit()
     return patient
+
+
+def check_traits(traits: InsTraits, *, today: date) -> None:
+    """Typed traits a person can have: names of letters (100 at most), a birth date in the past."""
+    bounds.check_name(traits.birth_name, "Nom de naissance")
+    bounds.check_name(traits.birth_given_names, "Prénoms de naissance")
+    bounds.check_birth_date(traits.birth_date, today=today)
+    if traits.sex not in ("F", "M"):
+        raise RuleViolation("Sexe : F ou M.")
 
 
 def _traits_values(patient: m.Patient, traits: InsTraits) -> dict[str, object]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from comptoir.domain import bounds
 from comptoir.domain.identity.ins import InsOid, ins_text
 from comptoir.domain.identity.nir import check_nir, compact, contradictions
 from comptoir.domain.identity.status import CollectionMethod, IdentityStatus
@@ -29,7 +30,9 @@ if TYPE_CHECKING:
 Patient = m.Patient
 """A patient record, as the use cases hand it to pages (they read it, they do not query)."""
 
-OLDEST_BIRTH = date(1880, 1, 1)
+OLDEST_BIRTH = bounds.OLDEST_BIRTH
+SEARCH_MIN = 2
+"""Letters or digits a search needs: fewer (or only `%`) would list every patient."""
 _PLACE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 
 
@@ -53,6 +56,7 @@ def actor_of(operator: CurrentOperator) -> Actor:
 def find_patients(query: str, /, *, uow: UnitOfWork, operator: CurrentOperator, now: datetime) -> list[Patient]:
     """By used or birth name, first name, or matricule; merged records are left out. The search is audited."""
     operator.require(Permission.READ_PATIENTS)
+    check_search(query)
     with uow:
         rows = _matching(uow, query)
         # The text typed (a name, a NIR) is not kept: its keyed digest lets the titulaire check a given text.
@@ -61,6 +65,12 @@ def find_patients(query: str, /, *, uow: UnitOfWork, operator: CurrentOperator, 
               detail=f"{len(rows)} résultat(s): " + ",".join(str(p.id) for p in rows[:50]), now=now)
         uow.commit()
     return rows
+
+
+def check_search(query: str) -> None:
+    if sum(c.isalnum() for c in query) < SEARCH_MIN or len(query) > bounds.NAME_MAX:
+        raise RuleViolation(f"Recherche : au moins {SEARCH_MIN} lettres ou chiffres, {bounds.NAME_MAX} caractères "
+                            "au plus.")
 
 
 def _matching(uow: UnitOfWork, query: str) -> list[Patient]:
@@ -97,14 +107,23 @@ def check_new_patient(new: NewPatient, *, today: date) -> None:
     """Refuse, in French, what cannot be a person's identity: nothing is written then."""
     if not new.last_name.strip() or not new.first_name.strip() or new.sex not in ("F", "M"):
         raise RuleViolation("Nom, prénom et sexe (F ou M) sont obligatoires.")
-    if new.birth_date > today:
-        raise RuleViolation("La date de naissance est dans le futur.")
-    if new.birth_date < OLDEST_BIRTH:
-        raise RuleViolation(f"Date de naissance impossible : {new.birth_date.strftime('%d/%m/%Y')}.")
+    _check_names(new)
+    bounds.check_birth_date(new.birth_date, today=today)
     if new.birth_place and not _PLACE.match(new.birth_place.strip().upper()):
         raise RuleViolation("Le lieu de naissance est un code INSEE à 5 caractères (commune, 2A/2B, 97xxx ou 99xxx).")
     if new.nir:
         _check_typed_nir(new, today)
+
+
+def _check_names(new: NewPatient) -> None:
+    bounds.check_name(new.last_name, "Nom")
+    bounds.check_name(new.first_name, "Prénom")
+    if new.birth_name:
+        bounds.check_name(new.birth_name, "Nom de naissance")
+    if new.birth_given_names:
+        bounds.check_name(new.birth_given_names, "Prénoms de naissance")
+    if len(new.allergies) > 50 or any(len(a) > bounds.SHORT_TEXT_MAX for a in new.allergies):
+        raise RuleViolation(f"Allergies : 50 au plus, de {bounds.SHORT_TEXT_MAX} caractères au plus chacune.")
 
 
 def _check_typed_nir(new: NewPatient, today: date) -> None:

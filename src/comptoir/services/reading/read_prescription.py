@@ -8,12 +8,15 @@ counters waiting.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from comptoir.errors import NotFound, RuleViolation
+from comptoir.errors import Busy, NotFound, RuleViolation
 from comptoir.reading.prescription_reader import ReadResult, read_prescription
 from comptoir.reading.read_eval import EvalReport, evaluate_directory, truth_files
 from comptoir.refdata.search import DrugIndex
@@ -26,10 +29,38 @@ if TYPE_CHECKING:
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
+class OcrSlots:
+    """At most `jobs` readings at once in this process: each takes a core and a few hundred MB, and a burst
+    of uploads must not take the server's memory. A reading that finds no slot within `wait_s` is refused."""
+
+    def __init__(self, jobs: int, wait_s: float) -> None:
+        self._free, self.wait_s = threading.BoundedSemaphore(jobs), wait_s
+
+    @contextmanager
+    def taken(self) -> Iterator[None]:
+        if not self._free.acquire(timeout=self.wait_s):
+            raise Busy("Le lecteur d'ordonnances est occupé par d'autres lectures : réessayez dans un instant.")
+        try:
+            yield
+        finally:
+            self._free.release()
+
+
+@cache
+def ocr_slots(jobs: int, wait_s: float) -> OcrSlots:
+    """The process-wide slots for these settings (one set per process, whatever the number of requests)."""
+    return OcrSlots(jobs, wait_s)
+
+
 def read_paper_prescription(source: Path | bytes, *, uow: UnitOfWork, drug_index: DrugIndexCache,
-                            actor: Actor, now: datetime) -> ReadResult:
-    """The reading, then its audit entry (a prescription names a patient): which file, how much was read."""
-    result = read_with_index(source, _index(uow, drug_index))
+                            actor: Actor, now: datetime, slots: OcrSlots | None = None) -> ReadResult:
+    """The reading (in one of the process's OCR slots), then its audit entry: which file, how much was read."""
+    index = _index(uow, drug_index)
+    if slots is None:
+        result = read_with_index(source, index)
+    else:
+        with slots.taken():
+            result = read_with_index(source, index)
     content = source if isinstance(source, bytes) else source.read_bytes()
     with uow:
         audit(uow, actor, action="read", object_type="prescription_reading",

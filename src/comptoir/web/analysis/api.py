@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Query
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from comptoir.domain.interventions import Intervention
 from comptoir.domain.operators import Permission
@@ -14,6 +14,7 @@ from comptoir.services.analysis import deferred_check
 from comptoir.services.analysis.analyse import analyse_prescription
 from comptoir.services.analysis.decisions import DecisionRequest, FindingRef
 from comptoir.services.platform.operators import CurrentOperator
+from comptoir.web.bounds import ApiModel, Note, OptionalBodyRecordId, RecordId, RecordIdQuery, ShortText
 from comptoir.web.deps import RuntimeDep, UowDep, require
 
 router = APIRouter(prefix="/api", tags=["analyse"])
@@ -27,29 +28,29 @@ def analyse_case(runtime: RuntimeDep, uow: UowDep, operator: Reader,
                      "today": "2026-02-19", "patient": {"birth_date": "1969-03-20", "sex": "M"},
                      "lines": [{"drug": "ATARAX 25 mg", "posology": "1 cp le soir"}],
                      "history": [{"drug": "SINTROM 4 mg", "date": "2025-09-20"}]}])],
-                 patient_id: int | None = None) -> dict[str, object]:
+                 patient_id: RecordIdQuery = None) -> dict[str, object]:
     """Analyse a prescription (DESIGN.md case): findings ordered by level, each with its source (audited)."""
     return analyse_prescription(case, uow=uow, operator=operator, analysis_reference=runtime.analysis_reference,
                                 now=runtime.clock(), patient_id=patient_id).contract()
 
 
-class FindingIn(BaseModel):
-    kind: str
+class FindingIn(ApiModel):
+    kind: ShortText
     level: Literal["CI", "ASDEC", "PE", "APEC"]
-    drugs: list[str] = []
-    substances: list[str] = []
-    message: str
+    drugs: list[ShortText] = Field(default=[], max_length=50)
+    substances: list[ShortText] = Field(default=[], max_length=50)
+    message: Note
 
 
-class DecisionIn(BaseModel):
+class DecisionIn(ApiModel):
     finding: FindingIn
     decision: Literal["intervention", "refus", "securisee", "temporaire", "refusee"]
-    comment: str = ""
-    problem: str | None = Field(default=None, description="Code problème SFPC, ex. 6.4")
-    intervention: str | None = Field(default=None, description="Type d'intervention SFPC, ex. 2 (arrêt)")
-    outcome: str | None = Field(default=None, description="Devenir : 1 acceptée, 2 non acceptée")
-    patient_id: int | None = None
-    dispensation_id: int | None = None
+    comment: Note = ""
+    problem: str | None = Field(default=None, max_length=10, description="Code problème SFPC, ex. 6.4")
+    intervention: str | None = Field(default=None, max_length=10, description="Type d'intervention SFPC, ex. 2 (arrêt)")
+    outcome: str | None = Field(default=None, max_length=10, description="Devenir : 1 acceptée, 2 non acceptée")
+    patient_id: OptionalBodyRecordId = None
+    dispensation_id: OptionalBodyRecordId = None
 
 
 @router.post("/analysis/decisions", status_code=201)
@@ -76,12 +77,12 @@ def check_queue(runtime: RuntimeDep, uow: UowDep, operator: Reader,
             for d, lines, _ in rows]
 
 
-class CheckIn(BaseModel):
-    note: str = ""
+class CheckIn(ApiModel):
+    note: Note = ""
 
 
 @router.post("/checks/{dispensation_id}")
-def mark_checked(dispensation_id: int, body: CheckIn, runtime: RuntimeDep, uow: UowDep,
+def mark_checked(dispensation_id: RecordId, body: CheckIn, runtime: RuntimeDep, uow: UowDep,
                  operator: Pharmacist) -> dict[str, object]:
     """A pharmacist marks a dispensation of the queue as checked."""
     row = deferred_check.mark_checked(dispensation_id, uow=uow, operator=operator, note=body.note,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
 from comptoir.domain.interventions import (
@@ -24,6 +24,7 @@ from comptoir.services.analysis import deferred_check
 from comptoir.services.analysis.analyse import PatientForAnalysis, analyse_prescription, patient_for_analysis
 from comptoir.services.analysis.decisions import DecisionRequest, FindingRef
 from comptoir.services.platform.operators import CurrentOperator
+from comptoir.web.bounds import FormNote, FormShortText, RecordId, RecordIdQuery, record_id_of
 from comptoir.web.deps import RuntimeDep, UowDep, require
 from comptoir.web.rendering import render
 
@@ -36,7 +37,7 @@ QUEUE_LABELS = {"a_revoir": "À revoir", "a_controler": "À contrôler", "contro
 
 @router.get("/analyse", response_class=HTMLResponse)
 def analysis_form(request: Request, runtime: RuntimeDep, uow: UowDep, operator: Reader,
-                  patient: int | None = None) -> HTMLResponse:
+                  patient: RecordIdQuery = None) -> HTMLResponse:
     form: dict[str, Any] = {"today": runtime.clock().date().isoformat(), "lines": [("", "")] * LINES}
     if patient is not None:
         form |= _patient_form(patient_for_analysis(patient, uow=uow, operator=operator, now=runtime.clock()), patient)
@@ -102,15 +103,14 @@ def _history(text: str) -> list[dict[str, str]]:
 
 @router.post("/analyse/decision", response_class=HTMLResponse)
 def decision(request: Request, runtime: RuntimeDep, uow: UowDep, operator: Pharmacist,
-             kind: Annotated[str, Form()], level: Annotated[str, Form()], message: Annotated[str, Form()],
-             decision: Annotated[str, Form()], drugs: Annotated[str, Form()] = "",
-             substances: Annotated[str, Form()] = "", comment: Annotated[str, Form()] = "",
-             problem: Annotated[str, Form()] = "", intervention: Annotated[str, Form()] = "",
-             outcome: Annotated[str, Form()] = "", patient_id: Annotated[str, Form()] = "") -> HTMLResponse:
+             kind: FormShortText, level: FormShortText, message: FormNote, decision: FormShortText,
+             drugs: FormNote = "", substances: FormNote = "", comment: FormNote = "", problem: FormShortText = "",
+             intervention: FormShortText = "", outcome: FormShortText = "",
+             patient_id: FormShortText = "") -> HTMLResponse:
     finding = FindingRef(kind, level, tuple(d for d in drugs.split("|") if d), tuple(s for s in substances.split("|")
                                                                                      if s), message)
     code = Intervention(problem, intervention, outcome or None) if decision == "intervention" else None
-    request_ = DecisionRequest(finding, decision, comment, code, int(patient_id) if patient_id.isdigit() else None)
+    request_ = DecisionRequest(finding, decision, comment, code, record_id_of(patient_id))
     row = pharmaceutical_decisions.record_decision(request_, uow=uow, operator=operator, now=runtime.clock())
     return render(request, "_decision_done.html", row=row, problems=PROBLEMS, interventions=INTERVENTIONS,
                   mentions=pharmaceutical_decisions.REINFORCED_CHECK)
@@ -124,7 +124,7 @@ def check_page(request: Request, runtime: RuntimeDep, uow: UowDep, operator: Rea
 
 
 @router.post("/controle/{dispensation_id}", response_class=HTMLResponse)
-def check_done(request: Request, dispensation_id: int, runtime: RuntimeDep, uow: UowDep,
-               operator: Pharmacist, note: Annotated[str, Form()] = "") -> HTMLResponse:
+def check_done(request: Request, dispensation_id: RecordId, runtime: RuntimeDep, uow: UowDep,
+               operator: Pharmacist, note: FormNote = "") -> HTMLResponse:
     row = deferred_check.mark_checked(dispensation_id, uow=uow, operator=operator, note=note, now=runtime.clock())
     return render(request, "_check_done.html", row=row)

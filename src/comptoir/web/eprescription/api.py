@@ -10,8 +10,9 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from comptoir.domain import bounds
 from comptoir.domain.eprescription import prescription as rx
 from comptoir.domain.operators import Permission
 from comptoir.errors import RuleViolation
@@ -28,6 +29,18 @@ from comptoir.services.eprescription.dispense import DispenseRequest, LineChoice
 from comptoir.services.eprescription.document import qr_png
 from comptoir.services.eprescription.prescriber import LineInput, NewPatient, PrescriptionForm
 from comptoir.services.platform.operators import CurrentOperator
+from comptoir.web.bounds import (
+    ApiModel,
+    BodyRecordId,
+    ImageBase64,
+    Note,
+    OptionalBodyRecordId,
+    Posology,
+    PrescriptionId,
+    RecordId,
+    ScannedText,
+    ShortText,
+)
 from comptoir.web.deps import RuntimeDep, UowDep, require
 
 router = APIRouter(prefix="/api", tags=["ordonnance numérique"])
@@ -64,9 +77,9 @@ BaseDep = Annotated[EPrescriptionBase, Depends(get_on_base)]
 PrescriberBaseDep = Annotated[EPrescriptionBase, Depends(get_prescriber_base)]
 
 
-class LineIn(BaseModel):
-    text: str = Field(min_length=1, description="Médicament, dispositif ou préparation (nom, DCI, CIP13)")
-    posology: str = ""
+class LineIn(ApiModel):
+    text: ShortText = Field(min_length=1, description="Médicament, dispositif ou préparation (nom, DCI, CIP13)")
+    posology: Posology = ""
     duration_days: int | None = Field(default=None, ge=1, le=366)
     renewals: int = Field(default=0, ge=0, le=12)
     kind: Literal["medicament", "dispositif", "preparation"] = "medicament"
@@ -76,19 +89,19 @@ class LineIn(BaseModel):
     outside_on: bool = Field(default=False, description="Produit hors ordonnance numérique (imprimé à part)")
 
 
-class NewPatientIn(BaseModel):
+class NewPatientIn(ApiModel):
     last_name: str = Field(min_length=1, max_length=100)
     first_name: str = Field(min_length=1, max_length=100)
     birth_date: date
     sex: str = Field(pattern="^[FM]$")
 
 
-class PrescriptionIn(BaseModel):
-    patient_id: int | None = Field(default=None, description="Un patient de vos ordonnances précédentes")
+class PrescriptionIn(ApiModel):
+    patient_id: BodyRecordId | None = Field(default=None, description="Un patient de vos ordonnances précédentes")
     patient: NewPatientIn | None = Field(default=None, description="Ou l'identité d'un nouveau patient")
-    lines: list[LineIn] = Field(min_length=1)
+    lines: list[LineIn] = Field(min_length=1, max_length=bounds.LINES_MAX)
     consent: bool | None = Field(default=None, description="Consentement ; absent : celui du dossier")
-    comment: str = ""
+    comment: Note = ""
 
 
 def form_of(body: PrescriptionIn) -> PrescriptionForm:
@@ -126,7 +139,7 @@ def prescriber_dashboard(runtime: RuntimeDep, uow: UowDep, operator: Prescriber,
 
 
 @router.get("/prescriptions/{issued_id}/pdf", response_class=Response)
-def prescription_pdf(issued_id: int, runtime: RuntimeDep, uow: UowDep, operator: Prescriber) -> Response:
+def prescription_pdf(issued_id: RecordId, runtime: RuntimeDep, uow: UowDep, operator: Prescriber) -> Response:
     """The PDF of an ON (with its QR code when recorded in the base)."""
     document = eprescription_prescriber.issued_pdf(issued_id, uow=uow, operator=operator, now=runtime.clock())
     return Response(document, media_type="application/pdf",
@@ -134,7 +147,7 @@ def prescription_pdf(issued_id: int, runtime: RuntimeDep, uow: UowDep, operator:
 
 
 @router.get("/prescriptions/{issued_id}/qr.png", response_class=Response)
-def prescription_qr(issued_id: int, runtime: RuntimeDep, uow: UowDep, operator: Prescriber) -> Response:
+def prescription_qr(issued_id: RecordId, runtime: RuntimeDep, uow: UowDep, operator: Prescriber) -> Response:
     """The ON's QR code as a PNG image (404 when the base did not record it)."""
     issued = eprescription_prescriber.issued_one(issued_id, uow=uow, operator=operator, now=runtime.clock())
     if not issued.qr_payload:
@@ -143,7 +156,7 @@ def prescription_qr(issued_id: int, runtime: RuntimeDep, uow: UowDep, operator: 
 
 
 @router.get("/prescriptions/{issued_id}/deliveries")
-def prescriber_deliveries(issued_id: int, runtime: RuntimeDep, uow: UowDep, operator: Prescriber,
+def prescriber_deliveries(issued_id: RecordId, runtime: RuntimeDep, uow: UowDep, operator: Prescriber,
                           base: PrescriberBaseDep) -> dict[str, object]:
     """What was delivered, only when the patient agreed."""
     issued = eprescription_prescriber.issued_one(issued_id, uow=uow, operator=operator, now=runtime.clock())
@@ -161,10 +174,10 @@ def image_of(encoded: str) -> bytes:
         raise RuleViolation("Image mal encodée (base 64 attendu).") from exc
 
 
-class ScanIn(BaseModel):
-    code: str = Field(default="", description="Texte du QR code (lecteur USB) ou identifiant de 18 caractères")
-    image_base64: str = Field(default="", description="Photo ou scan du QR code (PNG, JPEG), en base 64")
-    patient_id: int | None = None
+class ScanIn(ApiModel):
+    code: ScannedText = Field(default="", description="Texte du QR code (lecteur USB) ou identifiant de 18 caractères")
+    image_base64: ImageBase64 = Field(default="", description="Photo ou scan du QR code (PNG, JPEG), en base 64")
+    patient_id: OptionalBodyRecordId = None
 
 
 @router.post("/eprescriptions/scan")
@@ -177,20 +190,20 @@ def scan(body: ScanIn, runtime: RuntimeDep, uow: UowDep, operator: Reader, base:
             "prescription": mapping.prescription_wire(found.prescription, found.status.value).model_dump(mode="json")}
 
 
-class ChoiceIn(BaseModel):
-    line: int = Field(ge=1)
+class ChoiceIn(ApiModel):
+    line: int = Field(ge=1, le=bounds.LINES_MAX)
     cip13: str | None = Field(default=None, pattern=r"^\d{13}$")
-    quantity: int = Field(ge=0, le=99)
-    posology: str = ""
-    problem: str | None = None
-    intervention: str | None = None
-    comment: str = ""
+    quantity: int = Field(ge=0, le=bounds.BOXES_MAX)
+    posology: Posology = ""
+    problem: ShortText | None = None
+    intervention: ShortText | None = None
+    comment: Note = ""
 
 
-class DispenseIn(BaseModel):
-    patient_id: int
-    renewal: int = Field(default=0, ge=0)
-    lines: list[ChoiceIn] = Field(min_length=1)
+class DispenseIn(ApiModel):
+    patient_id: BodyRecordId
+    renewal: int = Field(default=0, ge=0, le=bounds.RENEWALS_MAX)
+    lines: list[ChoiceIn] = Field(min_length=1, max_length=bounds.LINES_MAX)
 
 
 def request_of(prescription_id: str, body: DispenseIn) -> DispenseRequest:
@@ -201,7 +214,7 @@ def request_of(prescription_id: str, body: DispenseIn) -> DispenseRequest:
 
 
 @router.post("/eprescriptions/{prescription_id}/control")
-def control(prescription_id: str, body: DispenseIn, runtime: RuntimeDep, uow: UowDep,
+def control(prescription_id: PrescriptionId, body: DispenseIn, runtime: RuntimeDep, uow: UowDep,
             operator: Reader) -> dict[str, object]:
     """The control window: every difference between prescribed and dispensed (nothing recorded)."""
     _, checked = eprescription_dispense.check(request_of(prescription_id, body), uow=uow, now=runtime.clock())
@@ -211,7 +224,7 @@ def control(prescription_id: str, body: DispenseIn, runtime: RuntimeDep, uow: Uo
 
 
 @router.post("/eprescriptions/{prescription_id}/dispense", status_code=201)
-def dispense(prescription_id: str, body: DispenseIn, runtime: RuntimeDep, uow: UowDep,
+def dispense(prescription_id: PrescriptionId, body: DispenseIn, runtime: RuntimeDep, uow: UowDep,
              operator: Pharmacist) -> dict[str, object]:
     """Validate the dispensing (pharmacist): recorded here, its execution queued for the base."""
     row = eprescription_dispense.dispense(request_of(prescription_id, body), uow=uow, operator=operator,
@@ -229,9 +242,9 @@ def pharmacy_dashboard(runtime: RuntimeDep, uow: UowDep, operator: Reader) -> li
                            for e, d in r.elsewhere]} for r in rows]
 
 
-class QrIn(BaseModel):
-    image_base64: str = ""
-    text: str = ""
+class QrIn(ApiModel):
+    image_base64: ImageBase64 = ""
+    text: ScannedText = ""
 
 
 @router.post("/qr/decode")

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from comptoir.domain import bounds
 from comptoir.domain.eprescription.prescription import NON_SUBSTITUTION_REASONS, LineKind
 from comptoir.domain.operators import Permission
 from comptoir.errors import ExternalServiceError, RuleViolation
@@ -16,6 +17,7 @@ from comptoir.services.eprescription import prescriber as prescribing
 from comptoir.services.eprescription.document import qr_png
 from comptoir.services.eprescription.prescriber import LineInput, NewPatient, PrescriptionForm
 from comptoir.services.platform.operators import CurrentOperator
+from comptoir.web.bounds import RecordId, RecordIdQuery, record_id_of, small_number_of
 from comptoir.web.deps import RuntimeDep, UowDep, require
 from comptoir.web.eprescription.api import PrescriberBaseDep
 from comptoir.web.eprescription.pages import Fields, texts
@@ -35,13 +37,13 @@ def dashboard(request: Request, runtime: RuntimeDep, uow: UowDep, operator: Pres
 
 @router.get("/prescripteur/nouvelle", response_class=HTMLResponse)
 def new_form(request: Request, runtime: RuntimeDep, uow: UowDep, operator: Prescriber,
-             patient: int | None = None) -> HTMLResponse:
+             patient: RecordIdQuery = None) -> HTMLResponse:
     return _form(request, runtime, uow, operator, {"patient_id": str(patient or "")})
 
 
 def _form(request: Request, runtime: RuntimeDep, uow: UowDep, operator: CurrentOperator, fields: dict[str, str],
           error: str = "", status_code: int = 200) -> HTMLResponse:
-    chosen = int(fields["patient_id"]) if fields.get("patient_id", "").isdigit() else None
+    chosen = record_id_of(fields.get("patient_id", ""))
     context = prescribing.form_context(chosen, uow=uow, operator=operator, now=runtime.clock())
     consent = context.consent
     return render(request, "prescriber_form.html", status_code=status_code, patients=context.patients, fields=fields,
@@ -64,7 +66,7 @@ def create(request: Request, runtime: RuntimeDep, uow: UowDep, operator: Prescri
 
 
 def form_from_fields(fields: dict[str, str]) -> PrescriptionForm:
-    chosen = int(fields["patient_id"]) if fields.get("patient_id", "").isdigit() else None
+    chosen = record_id_of(fields.get("patient_id", ""))
     typed = _typed_patient(fields) if chosen is None else None
     if chosen is None and typed is None:
         raise RuleViolation("Choisissez un de vos patients ou saisissez l'identité d'un nouveau patient.")
@@ -87,19 +89,25 @@ def _typed_patient(fields: dict[str, str]) -> NewPatient | None:
 
 
 def _line(fields: dict[str, str], n: int) -> LineInput:
-    duration = fields.get(f"duration_{n}", "").strip()
-    renewals = fields.get(f"renewals_{n}", "").strip() or "0"
-    if (duration and not duration.isdigit()) or not renewals.isdigit():
-        raise RuleViolation(f"Ligne {n + 1} : durée et renouvellements en nombres entiers.")
+    duration = small_number_of(fields.get(f"duration_{n}", ""), at_most=bounds.DURATION_DAYS_MAX,
+                               what=f"Ligne {n + 1}, durée en jours")
+    renewals = small_number_of(fields.get(f"renewals_{n}", ""), at_most=bounds.RENEWALS_MAX,
+                               what=f"Ligne {n + 1}, renouvellements")
     return LineInput(text=fields[f"text_{n}"].strip(), posology=fields.get(f"posology_{n}", "").strip(),
-                     duration_days=int(duration) if duration else None, renewals=int(renewals),
-                     kind=LineKind(fields.get(f"kind_{n}") or LineKind.MEDICINE.value),
+                     duration_days=duration or None, renewals=renewals,
+                     kind=_kind(fields.get(f"kind_{n}") or LineKind.MEDICINE.value, n),
                      substitutable=fields.get(f"ns_{n}") != "on", reason=fields.get(f"reason_{n}") or None,
                      ald=fields.get(f"ald_{n}") == "on", outside_on=fields.get(f"outside_{n}") == "on")
 
 
+def _kind(value: str, n: int) -> LineKind:
+    if value not in {k.value for k in LineKind}:
+        raise RuleViolation(f"Ligne {n + 1} : type de produit inconnu ({value[:40]}).")
+    return LineKind(value)
+
+
 @router.get("/prescripteur/ordonnances/{issued_id}", response_class=HTMLResponse)
-def issued_page(request: Request, issued_id: int, runtime: RuntimeDep, uow: UowDep, operator: Prescriber,
+def issued_page(request: Request, issued_id: RecordId, runtime: RuntimeDep, uow: UowDep, operator: Prescriber,
                 base: PrescriberBaseDep) -> HTMLResponse:
     issued = prescribing.issued_one(issued_id, uow=uow, operator=operator, now=runtime.clock())
     try:
@@ -111,13 +119,13 @@ def issued_page(request: Request, issued_id: int, runtime: RuntimeDep, uow: UowD
 
 
 @router.get("/prescripteur/ordonnances/{issued_id}/ordonnance.pdf", response_class=Response)
-def issued_pdf(issued_id: int, runtime: RuntimeDep, uow: UowDep, operator: Prescriber) -> Response:
+def issued_pdf(issued_id: RecordId, runtime: RuntimeDep, uow: UowDep, operator: Prescriber) -> Response:
     document = prescribing.issued_pdf(issued_id, uow=uow, operator=operator, now=runtime.clock())
     return Response(document, media_type="application/pdf")
 
 
 @router.get("/prescripteur/ordonnances/{issued_id}/qr.png", response_class=Response)
-def issued_qr(issued_id: int, runtime: RuntimeDep, uow: UowDep, operator: Prescriber) -> Response:
+def issued_qr(issued_id: RecordId, runtime: RuntimeDep, uow: UowDep, operator: Prescriber) -> Response:
     issued = prescribing.issued_one(issued_id, uow=uow, operator=operator, now=runtime.clock())
     return Response(qr_png(issued.qr_payload), media_type="image/png") if issued.qr_payload else Response(
         status_code=404)

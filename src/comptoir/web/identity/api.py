@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from comptoir.devices.vitale.reader import EmulatedVitaleReader
@@ -22,6 +22,7 @@ from comptoir.services.identity import identitovigilance, identity_sheet, ins_da
 from comptoir.services.identity.identity_sheet import IdentitySheet
 from comptoir.services.identity.vitale_reading import identify_from_app, identify_from_card
 from comptoir.services.platform.operators import CurrentOperator
+from comptoir.web.bounds import ApiModel, BodyRecordId, Note, PersonName, RecordId, ScannedText, ShortText
 from comptoir.web.deps import RuntimeDep, UowDep, require
 
 router = APIRouter(prefix="/api", tags=["identité (INS)"])
@@ -43,6 +44,7 @@ InsiDep = Annotated[InsTeleservice, Depends(get_insi)]
 Reader = Annotated[CurrentOperator, Depends(require(Permission.READ_PATIENTS))]
 Qualifier = Annotated[CurrentOperator, Depends(require(Permission.QUALIFY_IDENTITY))]
 Merger = Annotated[CurrentOperator, Depends(require(Permission.MERGE_PATIENTS))]
+VitaleCardId = Annotated[str, Path(min_length=1, max_length=64, description="Carte du lecteur (émulé)")]
 
 
 class InsOut(BaseModel):
@@ -122,38 +124,38 @@ def sheet_out(patient_id: int, uow: UowDep, runtime: RuntimeDep,
 
 
 @router.get("/patients/{patient_id}/identity")
-def read_identity(patient_id: int, runtime: RuntimeDep, uow: UowDep, operator: Reader) -> dict[str, object]:
+def read_identity(patient_id: RecordId, runtime: RuntimeDep, uow: UowDep, operator: Reader) -> dict[str, object]:
     """The INS panel of a patient: status, attributes, traits, matricule check, pending INSi answer, history."""
     return identity_out(identity_sheet.read_identity(patient_id, uow=uow, operator=operator, now=runtime.clock()))
 
 
 @router.post("/patients/{patient_id}/insi", response_model=ProposalOut)
-def search_insi(patient_id: int, runtime: RuntimeDep, uow: UowDep, operator: Qualifier,
+def search_insi(patient_id: RecordId, runtime: RuntimeDep, uow: UowDep, operator: Qualifier,
                 insi: InsiDep) -> ProposalOut:
     """Ask the INSi with the record's traits (birth name and first names at least); the answer is kept."""
     return proposal_out(qualify_identity.ask_insi(patient_id, uow=uow, operator=operator, insi=insi,
                                                   now=runtime.clock()))
 
 
-class AcceptIn(BaseModel):
-    answer_id: int
+class AcceptIn(ApiModel):
+    answer_id: BodyRecordId
 
 
 @router.post("/patients/{patient_id}/insi/accept")
-def accept_insi(patient_id: int, body: AcceptIn, runtime: RuntimeDep, uow: UowDep,
+def accept_insi(patient_id: RecordId, body: AcceptIn, runtime: RuntimeDep, uow: UowDep,
                 operator: Qualifier) -> dict[str, object]:
     """The operator confirms the INSi identity is the patient's: the record takes the INS traits."""
     qualify_identity.accept_insi_identity(patient_id, body.answer_id, uow=uow, operator=operator, now=runtime.clock())
     return sheet_out(patient_id, uow, runtime)
 
 
-class DocumentIn(BaseModel):
+class DocumentIn(ApiModel):
     outcome: DocumentOutcome
     document: TrustDocument | None = None
 
 
 @router.post("/patients/{patient_id}/document")
-def record_document(patient_id: int, body: DocumentIn, runtime: RuntimeDep, uow: UowDep,
+def record_document(patient_id: RecordId, body: DocumentIn, runtime: RuntimeDep, uow: UowDep,
                     operator: Qualifier) -> dict[str, object]:
     """The document step: `presentee` (with the document code), `differente`, `aucune`, `refus`."""
     qualify_identity.record_document(patient_id, body.outcome, document=body.document,
@@ -162,12 +164,12 @@ def record_document(patient_id: int, body: DocumentIn, runtime: RuntimeDep, uow:
     return sheet_out(patient_id, uow, runtime)
 
 
-class DataMatrixIn(BaseModel):
+class DataMatrixIn(ApiModel):
     text: str = Field(min_length=1, max_length=400)
 
 
 @router.post("/patients/{patient_id}/datamatrix", response_model=ProposalOut)
-def check_datamatrix(patient_id: int, body: DataMatrixIn, runtime: RuntimeDep, uow: UowDep, operator: Qualifier,
+def check_datamatrix(patient_id: RecordId, body: DataMatrixIn, runtime: RuntimeDep, uow: UowDep, operator: Qualifier,
                      insi: InsiDep) -> ProposalOut:
     """An INS DataMatrix scanned from a document, verified by the INSi, to confirm like a search answer."""
     return proposal_out(ins_datamatrix.check_datamatrix(patient_id, body.text, uow=uow, operator=operator, insi=insi,
@@ -180,13 +182,13 @@ def vitale_cards(_: Qualifier) -> list[dict[str, str]]:
     return [{"card": card, "title": title} for card, title in READER.inserted()]
 
 
-class IdentifyIn(BaseModel):
-    beneficiary: int = Field(default=0, ge=0)
+class IdentifyIn(ApiModel):
+    beneficiary: int = Field(default=0, ge=0, le=20)
     medium: VitaleMedium = VitaleMedium.CARD
 
 
 @router.post("/vitale/{card_id}/identify")
-def identify(card_id: str, body: IdentifyIn, runtime: RuntimeDep, uow: UowDep, operator: Qualifier,
+def identify(card_id: VitaleCardId, body: IdentifyIn, runtime: RuntimeDep, uow: UowDep, operator: Qualifier,
              insi: InsiDep) -> dict[str, object]:
     """Read a card (or the app) and identify a beneficiary: find or create the record, then INSi (card) or
     qualified at once (app)."""
@@ -212,20 +214,20 @@ def reviews(runtime: RuntimeDep, uow: UowDep, operator: Reader) -> list[dict[str
             for i in identitovigilance.pending(uow=uow, operator=operator, now=runtime.clock())]
 
 
-class DismissIn(BaseModel):
-    note: str = Field(min_length=1)
+class DismissIn(ApiModel):
+    note: Note = Field(min_length=1)
 
 
 @router.post("/identitovigilance/reviews/{review_id}/dismiss", status_code=204)
-def dismiss(review_id: int, body: DismissIn, runtime: RuntimeDep, uow: UowDep, operator: Qualifier) -> None:
+def dismiss(review_id: RecordId, body: DismissIn, runtime: RuntimeDep, uow: UowDep, operator: Qualifier) -> None:
     """Two different persons: close the pair (homonyms are marked HOMA)."""
     identitovigilance.dismiss(review_id, note=body.note, uow=uow, operator=operator, now=runtime.clock())
 
 
-class MergeIn(BaseModel):
-    keep_id: int
-    merge_id: int
-    reason: str = Field(min_length=1)
+class MergeIn(ApiModel):
+    keep_id: BodyRecordId
+    merge_id: BodyRecordId
+    reason: Note = Field(min_length=1)
 
 
 @router.post("/identitovigilance/merge")
@@ -246,16 +248,16 @@ def report(runtime: RuntimeDep, uow: UowDep, operator: Reader) -> dict[str, obje
             "waiting_for_document": found.waiting_for_document, "qualified_share": round(found.qualified_share, 3)}
 
 
-class PatientIn(BaseModel):
-    last_name: str = Field(min_length=1)
-    first_name: str = Field(min_length=1)
+class PatientIn(ApiModel):
+    last_name: PersonName
+    first_name: PersonName
     birth_date: date
     sex: str = Field(pattern="^[FM]$")
-    allergies: list[str] = []
-    nir: str | None = None
-    birth_name: str | None = None
-    birth_given_names: str | None = None
-    birth_place: str | None = None
+    allergies: list[ShortText] = Field(default=[], max_length=50)
+    nir: ScannedText | None = Field(default=None, max_length=40)
+    birth_name: PersonName | None = None
+    birth_given_names: PersonName | None = None
+    birth_place: str | None = Field(default=None, max_length=5)
 
 
 class PatientOut(BaseModel):
@@ -272,14 +274,14 @@ def _patient_out(p: object) -> PatientOut:
 
 
 @router.get("/patients", response_model=list[PatientOut], tags=["patients"])
-def find_patients(runtime: RuntimeDep, uow: UowDep, q: Annotated[str, Query(min_length=1)],
+def find_patients(runtime: RuntimeDep, uow: UowDep, q: Annotated[str, Query(min_length=2, max_length=100)],
                   operator: Annotated[CurrentOperator, Depends(require(Permission.READ_PATIENTS))]) -> list[PatientOut]:
     """Search patients by name (audited)."""
     return [_patient_out(p) for p in patients.find_patients(q, uow=uow, operator=operator, now=runtime.clock())]
 
 
 @router.get("/patients/{patient_id}", response_model=PatientOut, tags=["patients"])
-def read_patient(patient_id: int, runtime: RuntimeDep, uow: UowDep,
+def read_patient(patient_id: RecordId, runtime: RuntimeDep, uow: UowDep,
                  operator: Annotated[CurrentOperator, Depends(require(Permission.READ_PATIENTS))]) -> PatientOut:
     """One patient record (audited)."""
     return _patient_out(patients.read_patient(patient_id, uow=uow, operator=operator, now=runtime.clock()))

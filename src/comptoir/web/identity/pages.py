@@ -27,6 +27,15 @@ from comptoir.services.identity.vitale_reading import identify_from_app, identif
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.services.platform.runtime import Runtime
 from comptoir.services.platform.unit_of_work import UnitOfWork
+from comptoir.web.bounds import (
+    MAX_IMAGE_BYTES,
+    FormName,
+    FormNote,
+    FormRecordId,
+    FormScannedText,
+    RecordId,
+    read_upload,
+)
 from comptoir.web.deps import RuntimeDep, UowDep, require
 from comptoir.web.identity.api import READER, InsiDep
 from comptoir.web.rendering import render, status_of
@@ -66,10 +75,11 @@ def new_patient_form(request: Request, _: Writer) -> HTMLResponse:
 
 @router.post("/patients/nouveau", response_model=None)
 def create_patient(request: Request, runtime: RuntimeDep, uow: UowDep, operator: Writer,
-                   last_name: Annotated[str, Form()], first_name: Annotated[str, Form()],
-                   birth_date: Annotated[str, Form()], sex: Annotated[str, Form()],
-                   birth_name: Annotated[str, Form()] = "", birth_given_names: Annotated[str, Form()] = "",
-                   birth_place: Annotated[str, Form()] = "", nir: Annotated[str, Form()] = "") -> Response:
+                   last_name: FormName, first_name: FormName,
+                   birth_date: Annotated[str, Form(max_length=10)], sex: Annotated[str, Form(max_length=1)],
+                   birth_name: FormName = "", birth_given_names: FormName = "",
+                   birth_place: Annotated[str, Form(max_length=5)] = "",
+                   nir: Annotated[str, Form(max_length=40)] = "") -> Response:
     form = {"last_name": last_name, "first_name": first_name, "birth_date": birth_date, "sex": sex,
             "birth_name": birth_name, "birth_given_names": birth_given_names, "birth_place": birth_place, "nir": nir}
     try:
@@ -107,7 +117,7 @@ def patient_page(request: Request, runtime: Runtime, uow: UnitOfWork, operator: 
 
 
 @router.get("/patients/{patient_id}", response_class=HTMLResponse)
-def show_patient(request: Request, patient_id: int, runtime: RuntimeDep, uow: UowDep,
+def show_patient(request: Request, patient_id: RecordId, runtime: RuntimeDep, uow: UowDep,
                  operator: Reader) -> HTMLResponse:
     return patient_page(request, runtime, uow, operator, patient_id)
 
@@ -121,23 +131,23 @@ def _after(request: Request, runtime: Runtime, uow: UnitOfWork, operator: Curren
 
 
 @router.post("/patients/{patient_id}/insi", response_model=None)
-def ask_insi(request: Request, patient_id: int, runtime: RuntimeDep, uow: UowDep, operator: Qualifier,
+def ask_insi(request: Request, patient_id: RecordId, runtime: RuntimeDep, uow: UowDep, operator: Qualifier,
              insi: InsiDep) -> Response:
     return _after(request, runtime, uow, operator, patient_id, lambda: qualify_identity.ask_insi(
         patient_id, uow=uow, operator=operator, insi=insi, now=runtime.clock()))
 
 
 @router.post("/patients/{patient_id}/insi/accepter", response_model=None)
-def accept_insi(request: Request, patient_id: int, runtime: RuntimeDep, uow: UowDep, operator: Qualifier,
-                answer_id: Annotated[int, Form()]) -> Response:
+def accept_insi(request: Request, patient_id: RecordId, runtime: RuntimeDep, uow: UowDep, operator: Qualifier,
+                answer_id: FormRecordId) -> Response:
     return _after(request, runtime, uow, operator, patient_id, lambda: qualify_identity.accept_insi_identity(
         patient_id, answer_id, uow=uow, operator=operator, now=runtime.clock()))
 
 
 @router.post("/patients/{patient_id}/piece", response_model=None)
-def record_document(request: Request, patient_id: int, runtime: RuntimeDep, uow: UowDep,
+def record_document(request: Request, patient_id: RecordId, runtime: RuntimeDep, uow: UowDep,
                     operator: Qualifier, outcome: Annotated[DocumentOutcome, Form()],
-                    document: Annotated[str, Form()] = "") -> Response:
+                    document: Annotated[str, Form(max_length=10)] = "") -> Response:
     chosen = TrustDocument(document) if document in {d.value for d in TrustDocument} else None
     return _after(request, runtime, uow, operator, patient_id, lambda: qualify_identity.record_document(
         patient_id, outcome, document=chosen, prompts=runtime.settings.document_prompts, uow=uow, operator=operator,
@@ -145,12 +155,12 @@ def record_document(request: Request, patient_id: int, runtime: RuntimeDep, uow:
 
 
 @router.post("/patients/{patient_id}/datamatrix", response_model=None)
-def scan_datamatrix(request: Request, patient_id: int, runtime: RuntimeDep, uow: UowDep,
-                    operator: Qualifier, insi: InsiDep, text: Annotated[str, Form()] = "",
+def scan_datamatrix(request: Request, patient_id: RecordId, runtime: RuntimeDep, uow: UowDep,
+                    operator: Qualifier, insi: InsiDep, text: FormScannedText = "",
                     image: Annotated[UploadFile | None, File()] = None) -> Response:
     # Synchronous, so in the thread pool: it reads the database, decodes an image and calls INSi, which
     # may be this very server (its mounted emulator) and could not answer while the loop is held.
-    content = image.file.read() if image is not None else b""
+    content = read_upload(image, MAX_IMAGE_BYTES) if image is not None else b""
 
     def check() -> object:
         payload = text.strip() or ins_datamatrix.datamatrix_text_of_image(content)
@@ -161,18 +171,18 @@ def scan_datamatrix(request: Request, patient_id: int, runtime: RuntimeDep, uow:
 
 
 @router.post("/patients/{patient_id}/attribut", response_model=None)
-def set_attribute(request: Request, patient_id: int, runtime: RuntimeDep, uow: UowDep, operator: Qualifier,
-                  attribute: Annotated[IdentityAttribute, Form()], reason: Annotated[str, Form()] = "",
+def set_attribute(request: Request, patient_id: RecordId, runtime: RuntimeDep, uow: UowDep, operator: Qualifier,
+                  attribute: Annotated[IdentityAttribute, Form()], reason: FormNote = "",
                   present: Annotated[bool, Form()] = True) -> Response:
     return _after(request, runtime, uow, operator, patient_id, lambda: patient_identity.set_attribute(
         patient_id, attribute, present=present, reason=reason, uow=uow, operator=operator, now=runtime.clock()))
 
 
 @router.post("/patients/{patient_id}/traits", response_model=None)
-def correct_traits(request: Request, patient_id: int, runtime: RuntimeDep, uow: UowDep, operator: Qualifier,
-                   birth_name: Annotated[str, Form()], birth_given_names: Annotated[str, Form()],
+def correct_traits(request: Request, patient_id: RecordId, runtime: RuntimeDep, uow: UowDep, operator: Qualifier,
+                   birth_name: FormName, birth_given_names: FormName,
                    birth_date: Annotated[date, Form()], sex: Annotated[str, Form()],
-                   birth_place: Annotated[str, Form()] = "", reason: Annotated[str, Form()] = "") -> Response:
+                   birth_place: Annotated[str, Form(max_length=5)] = "", reason: FormNote = "") -> Response:
     traits = InsTraits(birth_name, birth_given_names, birth_date, sex, birth_place)
     return _after(request, runtime, uow, operator, patient_id, lambda: patient_identity.update_traits(
         patient_id, traits, reason=reason, uow=uow, operator=operator, now=runtime.clock()))
@@ -193,8 +203,8 @@ def vitale_reader(request: Request, _: Qualifier, carte: str = "", support: str 
 
 @router.post("/vitale/identifier", response_model=None)
 def vitale_identify(request: Request, runtime: RuntimeDep, uow: UowDep, operator: Qualifier, insi: InsiDep,
-                    carte: Annotated[str, Form()], support: Annotated[VitaleMedium, Form()],
-                    beneficiaire: Annotated[int, Form()]) -> Response:
+                    carte: Annotated[str, Form(max_length=64)], support: Annotated[VitaleMedium, Form()],
+                    beneficiaire: Annotated[int, Form(ge=0, le=20)]) -> Response:
     def identify() -> Any:
         card, now = READER.read(carte, support), runtime.clock()
         if support is VitaleMedium.APP:
@@ -225,7 +235,7 @@ def detect(runtime: RuntimeDep, uow: UowDep, operator: Qualifier) -> RedirectRes
 
 
 @router.get("/identitovigilance/{review_id}", response_class=HTMLResponse)
-def review_page(request: Request, review_id: int, runtime: RuntimeDep, uow: UowDep, operator: Reader,
+def review_page(request: Request, review_id: RecordId, runtime: RuntimeDep, uow: UowDep, operator: Reader,
                 error: str = "") -> HTMLResponse:
     item = identitovigilance.review(review_id, uow=uow, operator=operator, now=runtime.clock())
     today = runtime.clock().date()
@@ -234,8 +244,8 @@ def review_page(request: Request, review_id: int, runtime: RuntimeDep, uow: UowD
 
 
 @router.post("/identitovigilance/{review_id}/ecarter", response_model=None)
-def dismiss(request: Request, review_id: int, runtime: RuntimeDep, uow: UowDep, operator: Qualifier,
-            note: Annotated[str, Form()] = "") -> Response:
+def dismiss(request: Request, review_id: RecordId, runtime: RuntimeDep, uow: UowDep, operator: Qualifier,
+            note: FormNote = "") -> Response:
     _, error = attempt(lambda: identitovigilance.dismiss(review_id, note=note, uow=uow, operator=operator,
                                                          now=runtime.clock()))
     return review_page(request, review_id, runtime, uow, operator, str(error)) if error else see(
@@ -243,9 +253,9 @@ def dismiss(request: Request, review_id: int, runtime: RuntimeDep, uow: UowDep, 
 
 
 @router.post("/identitovigilance/{review_id}/fusionner", response_model=None)
-def merge(request: Request, review_id: int, runtime: RuntimeDep, uow: UowDep, operator: Merger,
-          keep_id: Annotated[int, Form()], merge_id: Annotated[int, Form()],
-          reason: Annotated[str, Form()] = "") -> Response:
+def merge(request: Request, review_id: RecordId, runtime: RuntimeDep, uow: UowDep, operator: Merger,
+          keep_id: FormRecordId, merge_id: FormRecordId,
+          reason: FormNote = "") -> Response:
     kept, error = attempt(lambda: identitovigilance.merge(keep_id=keep_id, merge_id=merge_id, reason=reason, uow=uow,
                                                           operator=operator, now=runtime.clock()))
     if error:

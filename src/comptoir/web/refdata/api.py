@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel
 
 from comptoir.domain.operators import Permission
@@ -35,7 +35,7 @@ def search_drugs(
 
 
 @router.get("/drugs/{cis}", tags=["médicaments"])
-def drug_sheet(cis: str, uow: UowDep,
+def drug_sheet(cis: Annotated[str, Path(max_length=13, description="Code CIS (8 chiffres)")], uow: UowDep,
                _: Annotated[CurrentOperator, Depends(require(Permission.SEARCH_DRUGS))]) -> dict[str, object]:
     """The product sheet of one specialty."""
     sheet = drugs.drug_sheet(cis, uow=uow)

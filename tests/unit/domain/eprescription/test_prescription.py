@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
@@ -7,13 +8,15 @@ import pytest
 
 from comptoir.domain.eprescription.dispensing import Choice, boxes_needed, check_choice, differences
 from comptoir.domain.eprescription.prescription import (
+    Draft,
+    PatientTraits,
     Prescription,
     Status,
     check_deliverable,
     validity_end,
 )
 from comptoir.errors import Conflict, RuleViolation
-from tests.eprescription_builders import ADEMIS, GENE, execution, line
+from tests.eprescription_builders import ADEMIS, GENE, draft, execution, line
 
 TODAY = date(2026, 2, 19)
 
@@ -89,3 +92,16 @@ def test_substitution_stays_inside_the_generic_group_and_respects_non_substituta
         check_choice(line(), choice(same_product=False, same_group=False))
     with pytest.raises(RuleViolation, match="non substituable"):
         check_choice(line(substitutable=False, reason="MTE"), choice(same_product=False))
+
+
+@pytest.mark.parametrize(("built", "why"), [
+    (lambda: draft(*(line(n) for n in range(1, 22))), "21 lignes"),
+    (lambda: draft(patient=PatientTraits("A" * 100_000, "Alain", date(1966, 2, 23))), "Nom du patient"),
+    (lambda: draft(patient=PatientTraits("GENE", "Alain", date(2030, 1, 1))), "dans le futur"),
+    (lambda: draft(line(posology="x" * 501)), "posologie"),
+    (lambda: draft(line(quantity=100)), "99 boîtes"),
+    (lambda: draft(line(duration=100_000)), "durée"),
+])
+def test_a_draft_the_base_and_the_pdf_cannot_carry_is_refused(built: Callable[[], Draft], why: str) -> None:
+    with pytest.raises(RuleViolation, match=why):
+        built()

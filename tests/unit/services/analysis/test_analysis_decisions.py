@@ -8,9 +8,10 @@ import pytest
 
 from comptoir.domain.interventions import Intervention
 from comptoir.domain.operators import Role
-from comptoir.errors import PermissionDenied, RuleViolation
+from comptoir.errors import NotFound, PermissionDenied, RuleViolation
 from comptoir.services.analysis.decisions import DecisionRequest, FindingRef, record_decision
 from comptoir.services.platform.operators import CurrentOperator
+from comptoir.store import models as m
 from tests.fakes import FakeUnitOfWork
 
 NOW = datetime(2026, 2, 19, 9, 30, tzinfo=UTC)
@@ -22,6 +23,7 @@ INTERACTION = FindingRef("interaction", "CI", ("ATARAX 25 mg", "CORDARONE 200 mg
 
 def test_an_intervention_is_recorded_audited_and_committed_once() -> None:
     uow = FakeUnitOfWork()
+    uow.dispensations.patients[7] = m.Patient(id=7)
     request = DecisionRequest(INTERACTION, "intervention", intervention=Intervention("6.4", "2", "1"), patient_id=7)
 
     row = record_decision(request, uow=uow, operator=PHARMACIST, now=NOW)
@@ -53,3 +55,14 @@ def test_a_preparer_may_not_decide_on_a_finding() -> None:
         record_decision(DecisionRequest(INTERACTION, "refus", comment="vu"), uow=uow, operator=PREPARER, now=NOW)
 
     assert uow.dispensations.decisions == [] and uow.committed == 0
+
+
+def test_a_decision_about_an_unknown_patient_is_refused_and_nothing_is_written() -> None:
+    uow = FakeUnitOfWork()
+    request = DecisionRequest(INTERACTION, "intervention", intervention=Intervention("6.4", "2", "1"), patient_id=7)
+
+    with pytest.raises(NotFound, match="Aucun patient n° 7"):
+        record_decision(request, uow=uow, operator=PHARMACIST, now=NOW)
+
+    assert uow.dispensations.decisions == []
+    assert uow.committed == 0
