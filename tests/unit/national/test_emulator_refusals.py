@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from comptoir.national.credentials import demo_pharmacy, demo_prescriber
 from comptoir.national.eprescription.emulator import create_emulator
 
 LINE = {"numero": 1, "designation": "AMLODIPINE 5 mg", "posologie": "1 le matin"}
@@ -18,7 +19,10 @@ DEMAND = {"prescripteur": {"rpps": "99900038441", "am": "991118019", "nom": "TRA
 
 @pytest.fixture
 def base(tmp_path: Path) -> TestClient:
-    return TestClient(create_emulator(tmp_path / "on.db", slow_s=0))
+    """The base as the demo prescriber calls it (his credentials); the billing call as the pharmacy does."""
+    emulator = create_emulator(tmp_path / "on.db", slow_s=0,
+                               credentials=[demo_prescriber("jeton-medecin"), demo_pharmacy("jeton-pharmacie")])
+    return TestClient(emulator, headers={"Authorization": "Bearer jeton-medecin"})
 
 
 def created(base: TestClient, **change: Any) -> tuple[int, object]:
@@ -49,6 +53,6 @@ def test_a_nan_amount_is_refused(base: TestClient) -> None:
     body = '{"numeroFacture": "F1", "dateFacture": "2026-02-19", "lignes": [{"numeroLigne": 1, "montant": NaN}]}'
 
     answer = base.post("/ordonnances/X/executions/K/facturation", content=body,
-                       headers={"content-type": "application/json"})
+                       headers={"content-type": "application/json", "Authorization": "Bearer jeton-pharmacie"})
 
     assert answer.status_code == 422

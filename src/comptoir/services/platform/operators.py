@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from comptoir.domain.eprescription.identifiers import check_rpps
 from comptoir.domain.operators import Permission, Role, login_delay_s, may, needs_confirmation
 from comptoir.errors import (
     AuthenticationFailed,
@@ -173,8 +174,10 @@ def _account(uow: UnitOfWork, code: str) -> m.Operator:
 def operator_account(new: NewOperator, *, now: datetime) -> m.Operator:
     """The account's row, its password hashed; refused without a code or with a short password."""
     code = new.code.strip()
-    if not code or len(new.password) < 8:
-        raise RuleViolation("Code opérateur requis et mot de passe d'au moins 8 caractères.")
+    if not code or len(code) > 40 or len(new.password) < 8:
+        raise RuleViolation("Code opérateur requis (40 caractères au plus) et mot de passe d'au moins 8 caractères.")
+    if new.rpps is not None and not check_rpps(new.rpps).well_formed:  # a failing key is only a warning (SPEC §3.1)
+        raise RuleViolation(f"N° RPPS refusé : {check_rpps(new.rpps).problem}")
     return m.Operator(code=code, display_name=new.display_name, role=new.role.value, rpps=new.rpps,
                       password_hash=_hasher.hash(new.password), active=True, awaiting_confirmation=False,
                       created_at=now)

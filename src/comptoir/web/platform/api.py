@@ -17,9 +17,9 @@ router = APIRouter(prefix="/api")
 
 
 class LoginIn(BaseModel):
-    code: str
-    password: str
-    workstation: str | None = None
+    code: str = Field(max_length=40)
+    password: str = Field(max_length=200)
+    workstation: str | None = Field(default=None, max_length=40)
 
 
 class SessionOut(BaseModel):

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from comptoir.domain.operators import Permission
 from comptoir.services.platform import outbox
 from comptoir.services.platform.operators import CurrentOperator
+from comptoir.web.bounds import RecordId
 from comptoir.web.deps import RuntimeDep, UowDep, require
 from comptoir.web.rendering import render
 
@@ -27,7 +28,7 @@ def outbox_page(request: Request, runtime: RuntimeDep, uow: UowDep, operator: Re
 
 
 @router.post("/envois/{message_id}/renvoyer", include_in_schema=False)
-def resend_page(message_id: int, runtime: RuntimeDep, uow: UowDep, operator: Pharmacist) -> RedirectResponse:
+def resend_page(message_id: RecordId, runtime: RuntimeDep, uow: UowDep, operator: Pharmacist) -> RedirectResponse:
     outbox.resend(operator, message_id, uow=uow, now=runtime.clock())
     return RedirectResponse("/envois", status_code=303)
 
@@ -41,7 +42,7 @@ def outbox_api(runtime: RuntimeDep, uow: UowDep, operator: Reader) -> list[dict[
 
 
 @router.post("/api/outbox/{message_id}/resend", tags=["envois"])
-def resend_api(message_id: int, runtime: RuntimeDep, uow: UowDep, operator: Pharmacist) -> dict[str, object]:
+def resend_api(message_id: RecordId, runtime: RuntimeDep, uow: UowDep, operator: Pharmacist) -> dict[str, object]:
     """Send a failed message again now (same idempotency key: never recorded twice)."""
     row = outbox.resend(operator, message_id, uow=uow, now=runtime.clock())
     return {"id": row.id, "status": row.status}

@@ -266,3 +266,13 @@ def test_a_login_from_an_unknown_workstation_is_refused_before_anything_is_writt
 
     assert len(str(refused.value)) < 200 and "poste-1, poste-2" in str(refused.value)
     assert uow.operators.failures == [] and uow.operators.sessions == {}
+
+
+def test_an_rpps_that_is_not_eleven_digits_is_refused_and_nothing_is_written() -> None:
+    uow = FakeUnitOfWork()
+
+    with pytest.raises(RuleViolation, match="RPPS"):
+        create_operator(NewOperator("PH09", "Claire", Role.ADJOINT, "mot-de-passe-long", rpps="abc"),
+                        by=MACHINE_OWNER, uow=uow, now=NOW)
+
+    assert uow.committed == 0
