@@ -118,14 +118,14 @@ class Prescripteur(HttpUser):
         if len(waiting) >= STOCK_LOW:
             return
         for _ in range(STOCK_HIGH - len(waiting)):
-            patient_id = rng.choice(STATE["patients"])
-            with self.client.post("/api/prescriptions", json=sc.prescription_body(patient_id, rng),
+            patient = rng.choice(STATE["patients"])
+            with self.client.post("/api/prescriptions", json=sc.prescription_body(patient, rng),
                                   headers=self.headers, name=sc.STEP_PRESCRIBE, timeout=TIMEOUT_S,
                                   catch_response=True) as answer:
                 if answer.status_code != 201 or not answer.json().get("recorded"):
                     answer.failure(f"{answer.status_code} {answer.text[:200]}")
                     return
-                offer(sc.issued_entry(answer.json(), patient_id))
+                offer(sc.issued_entry(answer.json(), patient["id"]))
 
 
 def log_in(user: HttpUser, code: str, workstation: str) -> dict[str, str]:

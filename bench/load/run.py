@@ -105,7 +105,7 @@ def environment(run: Run, number: int, secret: str, emulator_url: str | None) ->
     env |= {"COMPTOIR_DATABASE_URL": run.url, "COMPTOIR_VAR_DIR": str(run.tmp / f"var-{number}"),
             "COMPTOIR_SECRET_KEY": secret, "COMPTOIR_BACKUP_EVERY_H": "0", "COMPTOIR_HOST": "127.0.0.1",
             # Each counter logs in from its own workstation, as the pharmacy would configure them.
-            "COMPTOIR_WORKSTATIONS": ",".join(f"comptoir-{n}" for n in range(1, 33))}
+            "COMPTOIR_WORKSTATIONS": ",".join(["preparation", *(f"comptoir-{n}" for n in range(1, 33))])}
     if emulator_url:
         env["COMPTOIR_EPRESCRIPTION_URL"] = emulator_url
     return env
@@ -160,13 +160,17 @@ def stop_servers(run: Run) -> None:
             process.wait(timeout=10)
 
 
-def patients(url: str) -> list[int]:
+def patients(url: str) -> list[dict[str, Any]]:
+    """The pharmacy's patients with the identity their doctor types on an ON."""
     from sqlalchemy import create_engine, text
 
     engine = create_engine(sqlalchemy_url(url))
+    query = text("select id, last_name, first_name, birth_date, sex from patient where merged_into_id is null "
+                 "order by id")
     try:
         with engine.connect() as db:
-            return [int(x) for x in db.execute(text("select id from patient order by id")).scalars()]
+            return [{"id": int(i), "last_name": last, "first_name": first, "birth_date": str(born)[:10], "sex": sex}
+                    for i, last, first, born, sex in db.execute(query)]
     finally:
         engine.dispose()
 
@@ -177,7 +181,7 @@ def log_in(client: httpx.Client, code: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {answer.json()['token']}"}
 
 
-def prepare(run: Run, patient_ids: list[int]) -> tuple[list[dict[str, Any]], float]:
+def prepare(run: Run, patient_ids: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], float]:
     """Warm each server up (the analysis reference loads on first use), then the ONs waiting at the start."""
     import random
 
@@ -191,12 +195,12 @@ def prepare(run: Run, patient_ids: list[int]) -> tuple[list[dict[str, Any]], flo
     with httpx.Client(base_url=run.hosts[0], timeout=120) as client:
         prescriber = log_in(client, sc.PRESCRIBER)
         for _ in range(run.prepared):
-            patient_id = rng.choice(patient_ids)
-            answer = client.post("/api/prescriptions", json=sc.prescription_body(patient_id, rng), headers=prescriber)
+            patient = rng.choice(patient_ids)
+            answer = client.post("/api/prescriptions", json=sc.prescription_body(patient, rng), headers=prescriber)
             answer.raise_for_status()
             if not answer.json()["recorded"]:
                 raise RuntimeError(f"ON non enregistrée par la base : {answer.json()['failure']}")
-            prepared.append(sc.issued_entry(answer.json(), patient_id))
+            prepared.append(sc.issued_entry(answer.json(), patient["id"]))
     return prepared, time.monotonic() - started
 
 

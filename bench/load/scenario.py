@@ -34,8 +34,11 @@ THREE_LINES = [
 ONE_LINE = [{"text": "AMLOR 5 mg, gélule", "posology": "1 gélule le matin", "duration_days": 30}]
 
 
-def prescription_body(patient_id: int, rng: random.Random) -> dict[str, Any]:
-    return {"patient_id": patient_id, "consent": True, "lines": THREE_LINES if rng.random() < 0.75 else ONE_LINE}
+def prescription_body(patient: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+    """The doctor types his patient's identity (he never sees the pharmacy's records); the counter then serves
+    the pharmacy's record of the same person."""
+    identity = {key: patient[key] for key in ("last_name", "first_name", "birth_date", "sex")}
+    return {"patient": identity, "consent": True, "lines": THREE_LINES if rng.random() < 0.75 else ONE_LINE}
 
 
 def issued_entry(answer: dict[str, Any], patient_id: int) -> dict[str, Any]:
