@@ -17,7 +17,7 @@ from comptoir.store import models as m
 from comptoir.store.dispensing import Dispensation
 from comptoir.store.outbox import OutboxMessage
 from comptoir.web.app import create_app
-from tests.conftest import PASSWORD
+from tests.conftest import open_session
 from tests.integration.eprescription.onsite import pharmacy_with_prescription
 
 PATIENT = {"last_name": "DARK", "first_name": "Jeanne", "birth_date": "1939-08-13", "sex": "F"}
@@ -28,7 +28,7 @@ def world(runtime: Runtime) -> Iterator[tuple[TestClient, Runtime, str, int]]:
     """A titulaire logged in, GENE at the counter, one ON of two lines (line 1: two boxes) consulted."""
     _, patient_id, prescription = pharmacy_with_prescription(runtime, quantity=2)
     with TestClient(create_app(runtime.settings, runtime=runtime)) as client:
-        assert client.post("/api/session", json={"code": "PH01", "password": PASSWORD}).status_code == 200
+        assert open_session(client, "PH01").status_code == 200
         yield client, runtime, prescription.id, patient_id
 
 
