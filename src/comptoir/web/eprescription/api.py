@@ -50,26 +50,23 @@ Pharmacist = Annotated[CurrentOperator, Depends(require(Permission.PHARMACIST_AC
 
 
 def get_on_base(request: Request, runtime: RuntimeDep) -> EPrescriptionBase:
-    """The counter's ON base client (the pharmacy's credential, one connection pool), built on first use."""
-    client: EPrescriptionBase | None = getattr(request.app.state, "on_base", None)
-    if client is None:
-        settings = runtime.settings
-        client = EPrescriptionClient.at(settings.eprescription_url,
-                                        HttpPolicy(timeout_s=settings.eprescription_timeout_s),
-                                        token=settings.eprescription_token)
-        request.app.state.on_base = client
-    return client
+    """The counter's ON base client (the pharmacy's credential)."""
+    return _base_client(request, runtime, "on_base", runtime.settings.eprescription_token)
 
 
 def get_prescriber_base(request: Request, runtime: RuntimeDep) -> EPrescriptionBase:
-    """The prescriber module's ON base client (the prescriber's credential), built on first use."""
-    client: EPrescriptionBase | None = getattr(request.app.state, "on_base_prescriber", None)
+    """The prescriber module's ON base client (the prescriber's credential)."""
+    return _base_client(request, runtime, "on_base_prescriber", runtime.settings.eprescription_prescriber_token)
+
+
+def _base_client(request: Request, runtime: RuntimeDep, name: str, token: str) -> EPrescriptionBase:
+    # One client per credential and per app (one connection pool), built on first use.
+    client: EPrescriptionBase | None = getattr(request.app.state, name, None)
     if client is None:
         settings = runtime.settings
         client = EPrescriptionClient.at(settings.eprescription_url,
-                                        HttpPolicy(timeout_s=settings.eprescription_timeout_s),
-                                        token=settings.eprescription_prescriber_token)
-        request.app.state.on_base_prescriber = client
+                                        HttpPolicy(timeout_s=settings.eprescription_timeout_s), token=token)
+        setattr(request.app.state, name, client)
     return client
 
 
