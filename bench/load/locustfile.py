@@ -167,10 +167,10 @@ class Comptoir(HttpUser):
              **params: Any) -> dict[str, Any] | None:
         with self.client.post(path, json=body, headers=self.headers, name=name, timeout=TIMEOUT_S, params=params,
                               catch_response=True) as answer:
-            if answer.status_code not in expected or (answer.status_code == 409 and "déjà délivrée" not in answer.text):
+            if answer.status_code not in expected or not _the_other_counter_won(answer.status_code, answer.text):
                 answer.failure(f"{answer.status_code} {answer.text[:200]}")
                 return None
-            answer.success()  # a 409 "déjà délivrée" is the expected answer to the second counter of a disputed ON
+            answer.success()  # the second counter of a disputed ON is told what the first one delivered
             found: dict[str, Any] = answer.json()
             found["_status"] = answer.status_code
             return found
@@ -205,7 +205,7 @@ class Comptoir(HttpUser):
         if twin is not None:
             twin.meet()
         done = self.post(f"/api/eprescriptions/{ident}/dispense", body,
-                         sc.STEP_CONTESTED if twin else sc.STEP_DISPENSE, expected=(201, 409) if twin else (201,))
+                         sc.STEP_CONTESTED if twin else sc.STEP_DISPENSE, expected=(201, 409, 422) if twin else (201,))
         if twin is not None and done is not None:
             outcomes[f"ON disputée : {done['_status']}"] += 1
         if done is None or done["_status"] != 201:
@@ -221,3 +221,9 @@ class Comptoir(HttpUser):
 def acknowledge(done: dict[str, Any]) -> None:
     with ACKS.open("a", encoding="utf-8") as file:
         file.write(json.dumps({k: done[k] for k in ("dispensation_id", "execution_key", "prescription_id")}) + "\n")
+
+
+def _the_other_counter_won(status: int, text: str) -> bool:
+    """A disputed ON's loser hears "déjà délivrée" (409), or, when the winner delivered part of a line, that
+    fewer boxes are left than it asks (422 "il en reste"); any other refusal is an error."""
+    return status < 400 or (status == 409 and "déjà délivrée" in text) or (status == 422 and "il en reste" in text)
