@@ -105,7 +105,8 @@ def environment(run: Run, number: int, secret: str, emulator_url: str | None) ->
     env |= {"COMPTOIR_DATABASE_URL": run.url, "COMPTOIR_VAR_DIR": str(run.tmp / f"var-{number}"),
             "COMPTOIR_SECRET_KEY": secret, "COMPTOIR_BACKUP_EVERY_H": "0", "COMPTOIR_HOST": "127.0.0.1",
             # Each counter logs in from its own workstation, as the pharmacy would configure them.
-            "COMPTOIR_WORKSTATIONS": ",".join(["preparation", "prescripteur", *(f"comptoir-{n}" for n in range(1, 33))])}
+            "COMPTOIR_WORKSTATIONS": ",".join(["preparation", "prescripteur",
+                                               *(f"comptoir-{n}" for n in range(1, 33))])}
     if emulator_url:
         env["COMPTOIR_EPRESCRIPTION_URL"] = emulator_url
     return env
