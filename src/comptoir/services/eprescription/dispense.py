@@ -189,9 +189,17 @@ def _dispensed_line(position: int, item: Checked) -> DispensedLine:
 def _send_execution(uow: UnitOfWork, dispensation: Dispensation, prescription: rx.Prescription, renewal: int,
                     rpps: str, given: list[Checked], now: datetime) -> None:
     execution = _execution(uow, dispensation, renewal, rpps, given, now)
-    enqueue_execution(uow, prescription.id, execution,
+    enqueue_execution(uow, prescription.id, execution, after=_previous_execution(uow, dispensation),
                       label=f"Ordonnance {prescription.id} — {prescription.patient.last_name} "
                             f"{prescription.patient.first_name} — {len(given)} ligne(s)")
+
+
+def _previous_execution(uow: UnitOfWork, dispensation: Dispensation) -> str | None:
+    """The key of this ON's previous execution here: the base must receive a complement after the partial
+    delivery it completes, even when two servers' workers send the queue (found by the load test)."""
+    earlier = [d for d in uow.dispensations.of_prescription(dispensation.prescription_id or "")
+               if d.id != dispensation.id and d.execution_key]
+    return earlier[-1].execution_key if earlier else None
 
 
 def _execution(uow: UnitOfWork, dispensation: Dispensation, renewal: int, rpps: str, given: list[Checked],

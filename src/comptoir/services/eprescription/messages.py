@@ -21,10 +21,13 @@ if TYPE_CHECKING:
 EXECUTION, BILLING = "on.execution", "on.facturation"
 
 
-def enqueue_execution(uow: UnitOfWork, prescription_id: str, execution: Execution, *, label: str) -> OutboxMessage:
+def enqueue_execution(uow: UnitOfWork, prescription_id: str, execution: Execution, *, label: str,
+                      after: str | None = None) -> OutboxMessage:
+    """The execution to send; `after`, the key of the same ON's previous execution, is sent first."""
     payload = {"prescription_id": prescription_id,
                "execution": mapping.execution_wire(execution).model_dump(mode="json")}
-    return enqueue(uow, kind=EXECUTION, key=execution.key, payload=payload, label=label, now=execution.at)
+    return enqueue(uow, kind=EXECUTION, key=execution.key, payload=payload, label=label, now=execution.at,
+                   depends_on=after)
 
 
 def enqueue_billing(uow: UnitOfWork, prescription_id: str, key: str, billing: Billing, *, label: str,
