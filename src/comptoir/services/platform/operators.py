@@ -126,8 +126,7 @@ def create_operator(new: NewOperator, *, by: Grantor, uow: UnitOfWork, now: date
             raise Conflict(f"Le code opérateur « {account.code} » existe déjà.")
         uow.operators.add(account)
         detail = f"rôle {new.role.value}" + (", en attente de confirmation" if account.awaiting_confirmation else "")
-        audit(uow, Actor(by.code, by.workstation), action="create", object_type="operator", object_id=account.code,
-              detail=detail, now=now)
+        _audit_account(uow, by, "create", account, detail, now)
         uow.commit()
     return account
 
@@ -142,8 +141,7 @@ def confirm_operator(code: str, *, by: Grantor, uow: UnitOfWork, now: datetime) 
             raise Conflict(f"Le compte « {account.code} » n'attend pas de confirmation.")
         account.awaiting_confirmation = False
         account.active = True
-        audit(uow, Actor(by.code, by.workstation), action="confirm", object_type="operator",
-              object_id=account.code, detail=f"rôle {account.role}", now=now)
+        _audit_account(uow, by, "confirm", account, f"rôle {account.role}", now)
         uow.commit()
     return account
 
@@ -158,10 +156,15 @@ def deactivate_operator(code: str, *, by: Grantor, uow: UnitOfWork, now: datetim
             raise RuleViolation("Vous ne pouvez pas désactiver votre propre compte.")
         account.active = False
         account.awaiting_confirmation = False
-        audit(uow, Actor(by.code, by.workstation), action="deactivate", object_type="operator",
-              object_id=account.code, detail=f"rôle {account.role}", now=now)
+        _audit_account(uow, by, "deactivate", account, f"rôle {account.role}", now)
         uow.commit()
     return account
+
+
+def _audit_account(uow: UnitOfWork, by: Grantor, action: str, account: m.Operator, detail: str,
+                   now: datetime) -> None:
+    audit(uow, Actor(by.code, by.workstation), action=action, object_type="operator", object_id=account.code,
+          detail=detail, now=now)
 
 
 def _account(uow: UnitOfWork, code: str) -> m.Operator:

@@ -39,7 +39,7 @@ class Runtime:
     def __post_init__(self) -> None:
         self.analysis_reference = AnalysisReferenceCache(self.drug_index)
         self.audit_keys = AuditKeys.from_secrets(self.settings.audit_keys)
-        # Sessions of code not yet on a unit of work reach the keys through `Session.info`.
+        # A unit of work built straight on this factory (devtools, tests) finds the keys in `Session.info`.
         self.session_factory.configure(info={"audit_keys": self.audit_keys})
 
     @property
