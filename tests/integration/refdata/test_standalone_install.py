@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 HYDROXYZINE_WITH_AMIODARONE = {
     "today": "2026-02-19",
     "patient": {"birth_date": "1970-01-01", "sex": "F"},
