@@ -283,9 +283,12 @@ def plan_case(data: Any, *, catalogue: PlanCatalogue, today: date) -> dict[str, 
     """One case shaped like `analyse`'s (DESIGN.md) -> `{lines: [...]}` in the order of its lines."""
     if not isinstance(data, dict):
         raise RuleViolation("Le cas à planifier doit être un objet JSON.")
+    patient, items = data.get("patient") or {}, data.get("lines") or []
+    if not isinstance(patient, dict) or not isinstance(items, list):
+        raise RuleViolation("Cas mal formé : « patient » est un objet et « lines » une liste.")
     day = _date(data.get("today"), "today") or today
-    birth = _date((data.get("patient") or {}).get("birth_date"), "birth_date")
-    lines = [plan_line(_request(item, birth), catalogue=catalogue, today=day) for item in data.get("lines") or []]
+    birth = _date(patient.get("birth_date"), "birth_date")
+    lines = [plan_line(_request(item, birth), catalogue=catalogue, today=day) for item in items]
     return {"lines": [line.contract() for line in lines]}
 
 
@@ -300,22 +303,31 @@ def plan_data(data: Any, *, uow: UnitOfWork, references: AnalysisReferenceCache,
 
 
 def _request(item: Any, birth: date | None) -> PlanRequest:
-    if not isinstance(item, dict) or not str(item.get("drug") or "").strip():
-        raise RuleViolation("Chaque ligne doit avoir un champ « drug » non vide.")
+    if not isinstance(item, dict) or not isinstance(item.get("drug"), str | int) or not str(item["drug"]).strip():
+        raise RuleViolation("Chaque ligne doit avoir un champ « drug » non vide (nom, CIP13 ou CIS).")
     mention = item.get("non_substitutable")
+    mention = mention.strip().upper() if isinstance(mention, str) else mention
     if mention not in (None, "", "MTE", "EFG", "CIF"):
         raise RuleViolation(f"« non_substitutable » vaut MTE, EFG ou CIF, pas {mention!r}.")
     return PlanRequest(
         drug=str(item["drug"]).strip(), cis=_text(item.get("cis")), cip13=_text(item.get("cip13")),
-        posology=str(item.get("posology") or ""), duration_days=_count(item.get("duration_days"), "duration_days"),
+        posology=_posology(item.get("posology")), duration_days=_count(item.get("duration_days"), "duration_days"),
         boxes=_count(item.get("boxes"), "boxes"), non_substitutable=mention or None,
         renewal=_count(item.get("renewal"), "renewal") or 0, renewals=_count(item.get("renewals"), "renewals"),
         patient_birth_date=birth, overlap_allowed=bool(item.get("overlap_allowed")),
         single_delivery=bool(item.get("single_delivery")))
 
 
+def _posology(value: Any) -> str:
+    if value is not None and not isinstance(value, str):
+        raise RuleViolation("« posology » est un texte.")
+    return value or ""
+
+
 def _text(value: Any) -> str | None:
-    return str(value).strip() or None if value not in (None, "") else None
+    if value is None or isinstance(value, bool) or not isinstance(value, str | int):
+        return None
+    return str(value).strip() or None
 
 
 def _count(value: Any, name: str) -> int | None:
