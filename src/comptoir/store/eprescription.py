@@ -143,6 +143,11 @@ class EPrescriptionRepository:
         return self.session.scalar(select(LineDelivery.boxes).where(*_period(prescription_id, line_number, renewal))) \
             or 0
 
+    def periods_of(self, prescription_id: str) -> list[LineDelivery]:
+        """Every line period of this ON delivered (or begun) here."""
+        return list(self.session.scalars(select(LineDelivery).where(LineDelivery.prescription_id == prescription_id)
+                                         .order_by(LineDelivery.line_number, LineDelivery.renewal)))
+
     def locked_period(self, prescription_id: str, line_number: int, renewal: int) -> LineDelivery | None:
         """The line's period, locked: the second of two counters waits for the first to commit."""
         return self.session.scalar(select(LineDelivery).where(*_period(prescription_id, line_number, renewal))

@@ -24,7 +24,7 @@ the validity with periods left, cancelled by the prescriber.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -55,6 +55,30 @@ def earliest_renewal(previous_delivery: date, days: int, *, overlap_forbidden: b
     return previous_delivery + timedelta(days=days - tolerance_days(days, overlap_forbidden=overlap_forbidden))
 
 
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One delivery of the previous period (a partial one and its complement are two)."""
+
+    on: date
+    boxes: int
+    units_per_box: float | None
+
+
+def earliest_after(deliveries: Iterable[Delivery], *, daily_quantity: float | None, prescribed_days: int | None,
+                   overlap_forbidden: bool = False) -> date | None:
+    """The earliest date of the next renewal, from the previous period's deliveries: counted from the first
+    one, for the days all of them cover (the prescribed period when a box cannot be converted); None when
+    nothing was delivered or nothing tells the days."""
+    given = sorted(deliveries, key=lambda d: d.on)
+    if not given:
+        return None
+    each = [days_covered(d.boxes, d.units_per_box, daily_quantity, None) for d in given]
+    days = sum(d for d in each if d is not None) if all(d is not None for d in each) else prescribed_days
+    if not days:
+        return None
+    return earliest_renewal(given[0].on, days, overlap_forbidden=overlap_forbidden)
+
+
 def check_renewal_date(line_number: int, renewal: int, *, earliest: date, today: date) -> None:
     """Refuse, in French, a renewal before its earliest date (naming the date and the rule)."""
     if today < earliest:
@@ -79,14 +103,13 @@ class Remaining:
     delivered_any: bool
 
 
-def remaining(periods_of_lines: Iterable[int], closed: Iterable[tuple[int, int]],
-              line_numbers: Iterable[int]) -> Remaining:
-    """From each line's number of periods (renewals + 1) and the (line, period) pairs closed."""
-    shut = set(closed)
-    numbers = list(line_numbers)
-    total = {(number, period) for number, count in zip(numbers, periods_of_lines, strict=True)
-             for period in range(count)}
-    return Remaining(len(total - shut), bool(shut & total))
+def remaining(periods: Mapping[int, int], *, closed: Iterable[tuple[int, int]],
+              delivered: Iterable[tuple[int, int]] = ()) -> Remaining:
+    """From each line's number of periods (line number -> renewals + 1), the (line, period) pairs closed and
+    those where anything was delivered (a partial delivery leaves its period open)."""
+    every = {(number, period) for number, count in periods.items() for period in range(count)}
+    shut = set(closed) & every
+    return Remaining(len(every - shut), bool(shut or set(delivered) & every))
 
 
 def status_from(left: Remaining, *, cancelled: bool, expired: bool) -> Status:

@@ -9,8 +9,10 @@ import pytest
 
 from comptoir.domain.dispensing.renewals import (
     RENEWAL_TOLERANCE_DAYS,
+    Delivery,
     check_renewal_date,
     days_covered,
+    earliest_after,
     earliest_renewal,
     offered,
     remaining,
@@ -42,6 +44,16 @@ def test_the_days_covered_come_from_the_boxes_given_and_the_posology() -> None:
     assert days_covered(1, None, 1, 30) == 30
 
 
+def test_a_partial_delivery_and_its_complement_count_from_the_first_one() -> None:
+    deliveries = [Delivery(date(2026, 2, 10), 1, 28), Delivery(date(2026, 2, 1), 1, 28)]
+
+    assert earliest_after(deliveries, daily_quantity=1, prescribed_days=28) == date(2026, 3, 22)
+    assert earliest_after([Delivery(date(2026, 2, 1), 1, None)], daily_quantity=1, prescribed_days=28) == \
+        date(2026, 2, 22)
+    assert earliest_after([], daily_quantity=1, prescribed_days=28) is None
+    assert earliest_after([Delivery(date(2026, 2, 1), 1, None)], daily_quantity=None, prescribed_days=None) is None
+
+
 def test_a_renewal_the_same_day_as_the_first_delivery_is_refused_naming_the_date_and_the_rule() -> None:
     earliest = earliest_renewal(date(2026, 2, 19), 30)
 
@@ -58,12 +70,14 @@ def test_a_non_renewable_line_offers_its_first_delivery_only() -> None:
 
 
 def test_status_follows_what_is_left_to_deliver() -> None:
-    nothing = remaining([1, 3], closed=[], line_numbers=[1, 2])
-    some = remaining([1, 3], closed=[(1, 0)], line_numbers=[1, 2])
-    everything = remaining([1, 1], closed=[(1, 0), (2, 0)], line_numbers=[1, 2])
+    nothing = remaining({1: 1, 2: 3}, closed=[])
+    some = remaining({1: 1, 2: 3}, closed=[(1, 0)])
+    begun = remaining({1: 1, 2: 3}, closed=[], delivered=[(2, 0)])
+    everything = remaining({1: 1, 2: 1}, closed=[(1, 0), (2, 0)])
 
     assert status_from(nothing, cancelled=False, expired=False) is Status.ACTIVE
     assert status_from(some, cancelled=False, expired=False) is Status.PARTIAL
+    assert status_from(begun, cancelled=False, expired=False) is Status.PARTIAL
     assert status_from(everything, cancelled=False, expired=False) is Status.EXECUTED
     assert status_from(everything, cancelled=False, expired=True) is Status.EXECUTED
     assert status_from(some, cancelled=False, expired=True) is Status.EXPIRED
