@@ -10,7 +10,9 @@ Rules (CSP, read in the code's text on codes-et-lois.fr, section "substances vé
 - R.5132-33: no new prescription of such drugs is executed during the period an earlier one still covers,
   unless the prescriber says so on the prescription ("chevauchement interdit sauf mention expresse").
 Assimilated narcotics (ordonnance sécurisée, conditions.py) keep their own maximum duration, not the
-fraction rules unless their conditions say so.
+fraction rules unless their conditions say so. Any other product whose BDPM conditions limit the
+prescription ("prescription limitée à 12 semaines": anxiolytics, hypnotics, CSP R.5132-21) is capped the
+same way: a prescription is not valid beyond the legal duration.
 """
 
 from __future__ import annotations
@@ -38,10 +40,10 @@ def delivery_days(conditions: DispensingConditions, prescribed_days: int | None,
         return DeliveryDays(None)
     days, reason = prescribed_days, None
     limit = conditions.max_prescription_days
-    if limit is not None and days > limit and (conditions.narcotic or conditions.assimilated_narcotic):
+    if limit is not None and days > limit:
         days, reason = limit, (f"Durée prescrite de {prescribed_days} jours au-delà du maximum de {limit} jours "
-                               f"pour ce produit ({_what(conditions)}, CSP R.5132-30) : délivrance pour {limit} "
-                               "jours ; une nouvelle ordonnance est nécessaire pour la suite.")
+                               f"pour ce produit ({_what(conditions)}) : délivrance pour {limit} jours ; une "
+                               "nouvelle ordonnance est nécessaire pour la suite.")
     fraction = conditions.fraction_days
     if fraction and days > fraction and conditions.narcotic and not single_delivery:
         note = (f"Délivrance fractionnée (CSP R.5132-30) : première fraction de {fraction} jours sur {days} ; "
@@ -51,7 +53,11 @@ def delivery_days(conditions: DispensingConditions, prescribed_days: int | None,
 
 
 def _what(conditions: DispensingConditions) -> str:
-    return "stupéfiant" if conditions.narcotic else "assimilé stupéfiant"
+    if conditions.narcotic:
+        return "stupéfiant, CSP R.5132-30"
+    if conditions.assimilated_narcotic:
+        return "assimilé stupéfiant, CSP R.5132-30"
+    return "durée de prescription limitée, CSP R.5132-21"
 
 
 def overlap_refusal(conditions: DispensingConditions, *, covered_until: date | None, today: date,

@@ -29,6 +29,14 @@ def test_an_ordinary_product_is_not_capped() -> None:
     assert delivery_days(ORDINARY, 90).days == 90
 
 
+def test_a_product_whose_prescription_is_limited_is_capped_with_its_rule() -> None:
+    anxiolytic = read_conditions(["liste I", "prescription limitée à 12 semaines"])
+
+    planned = delivery_days(anxiolytic, 120)
+
+    assert planned.days == 84 and planned.reason is not None and "R.5132-21" in planned.reason
+
+
 def test_a_fractioned_narcotic_plans_its_first_fraction_and_says_so() -> None:
     planned = delivery_days(FRACTIONED, 28)
 
