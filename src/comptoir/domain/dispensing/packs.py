@@ -6,12 +6,14 @@ aluminium de 28 comprimé(s)", "2 plaquette(s) de 14 gélule(s)", "1 flacon(s) e
 for hospitals ("agrément collectivités"), its reimbursement rate and its price.
 
 Rules kept here:
-- a pack approved for hospitals with no reimbursement rate and no price is a hospital pack: never
-  proposed at a community pharmacy's counter (it has no public price, CSS L.162-17);
+- a pack approved for hospitals ("agrément collectivités", CSP L.5123-2) with no reimbursement rate and no
+  price is a hospital pack: it is not on the list of boxes reimbursed in town (CSS L.162-17) and is never
+  proposed at a community pharmacy's counter;
 - only marketed presentations are candidates (not "abrogée", no declared stop or suspension);
 - the box chosen covers posology × duration with the fewest units left over, a reimbursed one before
-  an unreimbursed one, then the fewest boxes, then the cheapest (the pharmacist gives "le conditionnement
-  le plus économique compatible avec les mentions figurant sur l'ordonnance", CSS R.163-2 [P]);
+  an unreimbursed one, then the fewest boxes, then the cheapest ("le pharmacien est tenu de délivrer le
+  conditionnement le plus économique compatible avec les mentions figurant sur l'ordonnance": the
+  ministry's answer to question écrite n° 26521, Assemblée nationale, 12th legislature);
 - with no posology or duration: the smallest reimbursed retail box, one box or the prescribed boxes.
 The posology's unit must be the box's unit (or one the box counts): a posology in mg, drops or spoons
 against a box of tablets or a bottle is said, never converted by guess.

@@ -7,13 +7,12 @@ des pharmaciens' sheet "Délivrance en officine des médicaments relevant des li
 earliest date of renewal n is the previous delivery's date plus the days that delivery covers, minus a
 tolerance.
 
-The tolerance [unverified]: the CSP gives no number and no official text we could read names one. We
-keep RENEWAL_TOLERANCE_DAYS = 7 days, never more than a quarter of the period (a 28-day box may be
-renewed from its 21st day; a 7-day one from its 6th): a patient must not run out over a weekend and a
-closed day, while a month's box delivered again the same week is refused. It is the most plausible rule
-because it is what a pharmacist applies by hand, and it keeps renewals from piling up (7 days early at
-each of 11 renewals still ends within the 12 months of R.5132-21). Where overlap is forbidden
-(stupéfiants and products whose conditions say so, R.5132-33) the tolerance is 0.
+The tolerance [unverified]: R.5132-14 gives no number, and no official text we could read (CSP, the
+Ordre's sheets, the CPAM's notes) names one. We keep RENEWAL_TOLERANCE_DAYS = 7 days, never more than a
+quarter of the period covered (a 28-day box may be renewed from its 22nd day, a 7-day one from its 7th):
+the most plausible rule because it is what pharmacists apply by hand so that a patient does not run out
+over a weekend and a closed day, while a month's box is never given again the same week. Where overlap is
+forbidden (stupéfiants, and products whose conditions say so, R.5132-33) the tolerance is 0.
 
 Which lines: a line whose renewals are all delivered (or that had none) is never offered again.
 Status (SPEC §4.4–4.6, statuses of domain/eprescription/prescription.py): executed once every period of

@@ -181,7 +181,7 @@ def _planned(line: _Line, rule: SubstitutionRule, catalogue: PlanCatalogue) -> P
     if given is not None:
         return _line(line, product, plan_boxes(given, line.need), False, warnings, catalogue)
     own = choose_pack(catalogue.presentations(product.cis), line.need)
-    generic = _generic(line, rule, catalogue, own) if rule.allowed else None
+    generic = _generic(line, catalogue, own) if rule.allowed else None
     if generic is not None:
         name, choice = generic
         return _line(line, _named(product, choice, name), choice, True, warnings, catalogue)
@@ -194,29 +194,28 @@ def _cip13_written(drug: str) -> str | None:
     return code if len(code) == 13 and code.isdigit() else None
 
 
-def _generic(line: _Line, rule: SubstitutionRule, catalogue: PlanCatalogue,
-             own: PackChoice) -> tuple[str, PackChoice] | None:
+def _generic(line: _Line, catalogue: PlanCatalogue, own: PackChoice) -> tuple[str, PackChoice] | None:
     """The cheapest reimbursed box of a generic of the group that covers the need, when the prescribed
-    product is the princeps (a generic prescribed is kept)."""
+    product is the princeps and costs more (a generic prescribed is kept)."""
     group = catalogue.generic_group(line.product.cis)
     if group.get(line.product.cis) != PRINCEPS:
         return None
-    best: tuple[float, float, str, PackChoice] | None = None
-    for cis, kind in sorted(group.items()):
-        if kind == PRINCEPS or cis == line.product.cis:
-            continue
-        member = catalogue.product(cis)
-        choice = choose_pack(catalogue.presentations(cis), line.need)
-        if member is None or choice.pack is None or choice.reason or not choice.pack.reimbursed:
-            continue
-        key = (choice.boxes * (choice.pack.price_eur or 0.0), choice.left_over or 0.0)
-        if best is None or key < best[:2]:
-            best = (*key, member.name, choice)
-    if best is None:
+    found = [found for cis, kind in sorted(group.items()) if kind != PRINCEPS
+             if (found := _generic_box(line, catalogue, cis)) is not None]
+    if not found:
         return None
-    if own.pack is not None and own.pack.reimbursed and not own.reason and _cost(own) < best[0]:
+    name, choice = min(found, key=lambda item: (_cost(item[1]), item[1].left_over or 0.0))
+    if own.pack is not None and own.pack.reimbursed and not own.reason and _cost(own) < _cost(choice):
         return None
-    return best[2], best[3]
+    return name, choice
+
+
+def _generic_box(line: _Line, catalogue: PlanCatalogue, cis: str) -> tuple[str, PackChoice] | None:
+    member = catalogue.product(cis)
+    choice = choose_pack(catalogue.presentations(cis), line.need)
+    if member is None or choice.pack is None or choice.reason or not choice.pack.reimbursed:
+        return None
+    return member.name, choice
 
 
 def _cost(choice: PackChoice) -> float:
