@@ -40,6 +40,9 @@ class FakeEPrescriptionRepository:
         period = self.periods.get((prescription_id, line_number, renewal))
         return period.boxes if period else 0
 
+    def periods_of(self, prescription_id: str) -> list[LineDelivery]:
+        return [p for (on, _, _), p in sorted(self.periods.items()) if on == prescription_id]
+
     def locked_period(self, prescription_id: str, line_number: int, renewal: int) -> LineDelivery | None:
         return self.periods.get((prescription_id, line_number, renewal))
 
@@ -73,6 +76,9 @@ class FakeEPrescriptionRepository:
 
     def generic_group_of(self, cis: str, *, kinds: tuple[int, ...]) -> set[str]:
         return set().union(*(group for group in self.groups if cis in group))
+
+    def generic_group_kinds(self, cis: str, *, kinds: tuple[int, ...]) -> dict[str, int]:
+        return {member: 1 for member in self.generic_group_of(cis, kinds=kinds)}
 
     def marketed_names(self, cises: set[str]) -> list[tuple[str, str]]:
         return sorted(((s.cis, s.name) for s in self.specialties.values() if s.cis in cises), key=lambda x: x[1])

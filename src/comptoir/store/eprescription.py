@@ -143,6 +143,11 @@ class EPrescriptionRepository:
         return self.session.scalar(select(LineDelivery.boxes).where(*_period(prescription_id, line_number, renewal))) \
             or 0
 
+    def periods_of(self, prescription_id: str) -> list[LineDelivery]:
+        """Every line period of this ON delivered (or begun) here."""
+        return list(self.session.scalars(select(LineDelivery).where(LineDelivery.prescription_id == prescription_id)
+                                         .order_by(LineDelivery.line_number, LineDelivery.renewal)))
+
     def locked_period(self, prescription_id: str, line_number: int, renewal: int) -> LineDelivery | None:
         """The line's period, locked: the second of two counters waits for the first to commit."""
         return self.session.scalar(select(LineDelivery).where(*_period(prescription_id, line_number, renewal))
@@ -187,6 +192,13 @@ class EPrescriptionRepository:
         groups = select(m.GenericMember.group_id).where(m.GenericMember.cis == cis)
         return set(self.session.scalars(select(m.GenericMember.cis).where(m.GenericMember.group_id.in_(groups),
                                                                           m.GenericMember.kind.in_(kinds))))
+
+    def generic_group_kinds(self, cis: str, *, kinds: tuple[int, ...]) -> dict[str, int]:
+        """CIS -> kind of the members of `cis`'s generic group(s) among `kinds`, `cis` included when a member."""
+        groups = select(m.GenericMember.group_id).where(m.GenericMember.cis == cis)
+        rows = self.session.execute(select(m.GenericMember.cis, m.GenericMember.kind).where(
+            m.GenericMember.group_id.in_(groups), m.GenericMember.kind.in_(kinds)))
+        return {member: kind for member, kind in rows}
 
     def marketed_names(self, cises: set[str]) -> list[tuple[str, str]]:
         """(CIS, name) of the marketed specialties among `cises`, by name."""

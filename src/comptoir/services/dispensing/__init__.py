@@ -1,0 +1,1 @@
+"""Dispensing at the counter: the plan of each line (packs, substitution, narcotics, renewals)."""

@@ -16,6 +16,7 @@ from comptoir.domain.eprescription import prescription as rx
 from comptoir.reading.posology import parse_posology
 from comptoir.services.analysis.analyse import audited_analysis
 from comptoir.services.analysis.reference import AnalysisReferenceCache
+from comptoir.services.eprescription import periods
 from comptoir.services.eprescription.dispense import delivered_before
 from comptoir.services.eprescription.lines import Pack, fitting_pack, generic_group_of, group_alternatives, packs
 from comptoir.services.eprescription.scan import kept, patient_mismatch
@@ -44,11 +45,23 @@ class PlannedLine:
     closed: bool
     delivered: tuple[tuple[rx.Execution, rx.DeliveredLine], ...]
     """Every earlier delivery of this line (any period, any pharmacy), with its date and pharmacy."""
+    note: str = ""
+    """Why nothing is offered for this period (not renewable, renewal too early), in French."""
 
 
 def plan(lookups: EPrescriptionRepository, prescription: rx.Prescription, renewal: int, *,
-         limit: int = 8) -> list[PlannedLine]:
-    return [_planned(lookups, prescription, line, renewal, limit) for line in prescription.lines]
+         limit: int = 8, unavailable: dict[int, str] | None = None) -> list[PlannedLine]:
+    """Each line for this period; a line in `unavailable` (line number -> why) is shown, never preselected."""
+    notes = unavailable or {}
+    return [_unavailable(lookups, prescription, line, renewal, notes[line.number]) if notes.get(line.number)
+            else _planned(lookups, prescription, line, renewal, limit) for line in prescription.lines]
+
+
+def _unavailable(lookups: EPrescriptionRepository, prescription: rx.Prescription, line: rx.PrescribedLine,
+                 renewal: int, note: str) -> PlannedLine:
+    already = delivered_before(lookups, prescription, line.number, renewal)
+    delivered = tuple((e, d) for e in prescription.executions for d in e.lines if d.line_number == line.number)
+    return PlannedLine(line, (), 0, already, True, delivered, note)
 
 
 def _planned(lookups: EPrescriptionRepository, prescription: rx.Prescription, line: rx.PrescribedLine, renewal: int,
@@ -118,6 +131,8 @@ class CounterScreen:
     matched: dict[int, tuple[str, str, str]]
     """Line number -> (CIS, name, CIP13 of a box) of the products recognised among those typed."""
     analysis: Analysis
+    status: rx.Status = rx.Status.ACTIVE
+    """From what is left to deliver, this pharmacy's deliveries since the last consultation included."""
 
 
 def counter_screen(prescription_id: str, *, uow: UnitOfWork, operator: CurrentOperator,
@@ -126,16 +141,20 @@ def counter_screen(prescription_id: str, *, uow: UnitOfWork, operator: CurrentOp
     """The ON beside its dispensing lines and the analysis (an access to health data, so audited)."""
     with uow:
         record, prescription = kept(uow, prescription_id)
+        prescription = periods.known_here(uow, prescription)
         patient_id = record.patient_id if patient_id is None else patient_id
         patient = uow.eprescriptions.patient(patient_id) if patient_id else None
         mismatch = patient_mismatch(patient, prescription) if patient else ""
-        lines = plan(uow.eprescriptions, prescription, renewal)
+        notes = {line.number: periods.unavailable(uow, prescription, line, renewal, now.date())
+                 for line in prescription.lines}
+        lines = plan(uow.eprescriptions, prescription, renewal, unavailable=notes)
         reference = references.get(uow.reference)
         matched = match_products(uow.eprescriptions, reference, prescription, typed)
         analysis = audited_analysis(_case(uow, prescription, patient, now), uow=uow, operator=operator,
                                     reference=reference, now=now, patient_id=patient_id)
         screen = CounterScreen(record, prescription, patient, mismatch, lines,
-                               _matched_packs(uow.eprescriptions, matched), analysis)
+                               _matched_packs(uow.eprescriptions, matched), analysis,
+                               periods.status_here(uow, prescription, now.date()))
         uow.commit()
     return screen
 

@@ -14,6 +14,7 @@ from comptoir.domain.operators import Permission
 from comptoir.errors import Conflict
 from comptoir.national.eprescription import mapping, wire
 from comptoir.national.eprescription.port import Billing
+from comptoir.services.eprescription import periods
 from comptoir.services.eprescription.dispense import dispensation_of
 from comptoir.services.eprescription.messages import enqueue_billing
 from comptoir.services.eprescription.scan import pharmacy_of
@@ -49,18 +50,19 @@ def dashboard(*, uow: UnitOfWork, operator: CurrentOperator, now: datetime, limi
     operator.require(Permission.READ_PATIENTS)
     with uow:
         ours = pharmacy_of(uow).finess
-        rows = [_row(uow, record, ours) for record in uow.eprescriptions.recently_consulted(limit)]
+        rows = [_row(uow, record, ours, now) for record in uow.eprescriptions.recently_consulted(limit)]
         audit(uow, Actor(operator.code, operator.workstation), action="read", object_type="eprescription",
               object_id=f"{len(rows)} ordonnance(s)", detail="tableau de bord officine", now=now)
         uow.commit()
     return rows
 
 
-def _row(uow: UnitOfWork, record: PrescriptionRecord, ours: str) -> DashboardRow:
+def _row(uow: UnitOfWork, record: PrescriptionRecord, ours: str, now: datetime) -> DashboardRow:
     prescription = mapping.prescription(wire.Ordonnance.model_validate(record.snapshot))
     here = tuple(_here(uow, d) for d in uow.dispensations.of_prescription(record.prescription_id))
     elsewhere = tuple((e, d) for e in prescription.executions if e.pharmacy_finess != ours for d in e.lines)
-    return DashboardRow(record, prescription, _status(record, here), here, elsewhere)
+    status = periods.status_here(uow, prescription, now.date())
+    return DashboardRow(record, prescription, _status(status, here), here, elsewhere)
 
 
 def _here(uow: UnitOfWork, dispensation: Dispensation) -> HereDelivery:
@@ -69,12 +71,13 @@ def _here(uow: UnitOfWork, dispensation: Dispensation) -> HereDelivery:
     return HereDelivery(dispensation, TRANSMISSION.get(sent.get(keys[0], ""), "—"), keys[1] in sent)
 
 
-def _status(record: PrescriptionRecord, here: tuple[HereDelivery, ...]) -> str:
-    if record.status in (rx.Status.EXECUTED.value, rx.Status.CANCELLED.value, rx.Status.EXPIRED.value):
-        return rx.Status(record.status).label
+def _status(status: rx.Status, here: tuple[HereDelivery, ...]) -> str:
+    """From what is left to deliver, this pharmacy's deliveries not yet in the kept answer included."""
+    if status in (rx.Status.EXECUTED, rx.Status.CANCELLED, rx.Status.EXPIRED):
+        return status.label
     if here:
         return "Délivrée ici (partiellement ou en totalité)"
-    return "Consultée" if record.status == rx.Status.ACTIVE.value else rx.Status(record.status).label
+    return "Consultée" if status is rx.Status.ACTIVE else status.label
 
 
 def send_billing(dispensation_id: int, *, uow: UnitOfWork, operator: CurrentOperator,

@@ -15,11 +15,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from comptoir.domain.dispensing import renewals
 from comptoir.domain.eprescription import dispensing as dx
 from comptoir.domain.eprescription import prescription as rx
 from comptoir.domain.operators import Permission
 from comptoir.errors import Conflict, NotFound, RuleViolation
 from comptoir.reading.posology import parse_posology
+from comptoir.services.eprescription import periods
 from comptoir.services.eprescription.lines import generic_group_of
 from comptoir.services.eprescription.messages import enqueue_execution
 from comptoir.services.eprescription.scan import kept, patient_mismatch, pharmacy_of, rpps_of
@@ -73,6 +75,7 @@ def check(request: DispenseRequest, *, uow: UnitOfWork, now: datetime) -> tuple[
 
 def _check(uow: UnitOfWork, request: DispenseRequest, now: datetime) -> tuple[rx.Prescription, list[Checked]]:
     _, prescription = kept(uow, request.prescription_id)
+    prescription = periods.known_here(uow, prescription)
     mismatch = patient_mismatch(uow.eprescriptions.patient(request.patient_id), prescription)
     if mismatch:
         raise RuleViolation(mismatch)
@@ -88,11 +91,20 @@ def _checked(uow: UnitOfWork, prescription: rx.Prescription, renewal: int, given
     line = prescription.line(given.line_number)
     if given.quantity:
         rx.check_deliverable(prescription, line.number, renewal, today=now.date())
+        _check_renewal_date(uow, prescription, line, renewal, now)
     choice = _choice(uow.eprescriptions, line, given)
     already = delivered_before(uow.eprescriptions, prescription, line.number, renewal)
     choice = replace(choice, needed=max(1, choice.needed - already))
     dx.check_choice(line, choice)
     return Checked(line, given, choice, tuple(dx.differences(line, choice)))
+
+
+def _check_renewal_date(uow: UnitOfWork, prescription: rx.Prescription, line: rx.PrescribedLine, renewal: int,
+                        now: datetime) -> None:
+    """A renewal waits until the previous delivery has nearly run out (CSP R.5132-14, domain renewals.py)."""
+    earliest = periods.earliest_renewal(uow, prescription, line, renewal)
+    if earliest is not None:
+        renewals.check_renewal_date(line.number, renewal, earliest=earliest, today=now.date())
 
 
 def _choice(lookups: EPrescriptionRepository, line: rx.PrescribedLine, given: LineChoice) -> dx.Choice:
@@ -121,7 +133,7 @@ def delivered_before(lookups: EPrescriptionRepository, prescription: rx.Prescrip
 
 def needed_boxes(line: rx.PrescribedLine, pack: m.Presentation | None) -> int:
     """Posology × duration / pack size of the box given; the prescribed boxes when that cannot be computed."""
-    from comptoir.services.analysis.reference import pack_size
+    from comptoir.domain.dispensing.packs import pack_size
 
     parsed = parse_posology(line.posology)
     units = pack_size(pack.label) if pack else None
@@ -140,6 +152,7 @@ def dispense(request: DispenseRequest, *, uow: UnitOfWork, operator: CurrentOper
         for item in given:
             _claim_period(uow, request, item, now)
         dispensed = _dispensation(uow, operator, request, prescription, given, now)
+        _keep_status(uow, prescription, now)
         _send_execution(uow, dispensed.dispensation, prescription, request.renewal, rpps, given, now)
         audit(uow, Actor(operator.code, operator.workstation), action="write", object_type="dispensation",
               object_id=str(dispensed.dispensation.id), detail=f"ordonnance numérique {prescription.id} "
@@ -161,6 +174,13 @@ def _claim_period(uow: UnitOfWork, request: DispenseRequest, item: Checked, now:
     if row is None or row.closed:
         raise Conflict(rx.already_delivered(item.line.number, request.renewal))
     row.boxes, row.closed, row.updated_at = row.boxes + item.given.quantity, not item.choice.partial, now
+
+
+def _keep_status(uow: UnitOfWork, prescription: rx.Prescription, now: datetime) -> None:
+    """The kept answer's status follows what is left once this delivery is counted (the dashboard reads it)."""
+    record = uow.eprescriptions.consulted(prescription.id)
+    if record is not None:
+        record.status = periods.status_here(uow, prescription, now.date()).value
 
 
 def _dispensation(uow: UnitOfWork, operator: CurrentOperator, request: DispenseRequest,

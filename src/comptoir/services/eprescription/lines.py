@@ -8,9 +8,10 @@ from dataclasses import dataclass
 
 from comptoir.analysis.reference import AnalysisReference, Product
 from comptoir.analysis.resolve import resolve
+from comptoir.domain.dispensing.packs import pack_size, retail
 from comptoir.domain.eprescription.dispensing import boxes_needed
 from comptoir.reading.posology import parse_posology
-from comptoir.services.analysis.reference import pack_size
+from comptoir.services.dispensing.catalogue import presentation_of
 from comptoir.store.eprescription import EPrescriptionRepository
 
 SUBSTITUTABLE_KINDS = (0, 1, 2, 4)
@@ -41,9 +42,9 @@ class Resolved:
 
 
 def packs(lookups: EPrescriptionRepository, cis: str) -> list[Pack]:
-    rows = lookups.presentations_of(cis)
-    return [Pack(p.cip13, p.label, pack_size(p.label), float(p.price_eur) if p.price_eur is not None else None)
-            for p in rows if p.status != "Présentation abrogée"]
+    """The boxes a community pharmacy may give: marketed, never a hospital pack (domain/dispensing/packs.py)."""
+    rows = [presentation_of(p) for p in lookups.presentations_of(cis)]
+    return [Pack(p.cip13, p.label, pack_size(p.label), p.price_eur) for p in retail(rows)]
 
 
 def fitting_pack(candidates: list[Pack], units: float | None) -> Pack | None:

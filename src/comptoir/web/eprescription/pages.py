@@ -104,7 +104,7 @@ def dispensing_page(request: Request, prescription_id: PrescriptionId, runtime: 
         now=runtime.clock())
     prescription = screen.prescription
     return render(request, "on_dispense.html", prescription=prescription, record=screen.record, lines=screen.lines,
-                  status=prescription.status(runtime.clock().date()), patient=screen.patient, mismatch=screen.mismatch,
+                  status=screen.status, patient=screen.patient, mismatch=screen.mismatch,
                   renewal=renouvellement, matched=screen.matched, typed=produits,
                   analysis=screen.analysis, problems=PROBLEMS, interventions=INTERVENTIONS,
                   renewals=range(max(line.renewals for line in prescription.lines) + 1))
