@@ -3,6 +3,7 @@
     ComptoirError
      ├── NotFound                 the thing asked for does not exist        -> 404
      ├── RuleViolation            the act breaks a rule of the trade        -> 422
+     │    ├── FieldErrors         typed fields refused, {field: message}    -> 422
      │    └── ReferenceFileError  a reference file is truncated or corrupt  -> 422
      ├── PermissionDenied         the operator's role does not allow it     -> 403
      ├── AuthenticationFailed     unknown operator or wrong password        -> 401
@@ -18,6 +19,8 @@ Each message is French and meant for the person at the counter. Entry points
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 
 class ComptoirError(Exception):
     """Base of every error comptoir raises on purpose."""
@@ -29,6 +32,17 @@ class NotFound(ComptoirError):
 
 class RuleViolation(ComptoirError):
     pass
+
+
+class FieldErrors(RuleViolation):
+    """What was typed in a form cannot be kept: one French message per field ({field: message}).
+
+    Raised before anything changes; a page shows each message beside its field (web/forms.py), the API
+    answers them as field errors."""
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        self.errors = dict(errors)
+        super().__init__(" ".join(self.errors.values()))
 
 
 class ReferenceFileError(RuleViolation):

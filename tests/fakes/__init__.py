@@ -25,7 +25,7 @@ class FakeUnitOfWork:
         self.audit_keys: AuditKeys | None = TEST_AUDIT_KEYS
         self.audit = FakeAuditRepository()
         self.eprescriptions = FakeEPrescriptionRepository()
-        self.prescribers = FakePrescriberRepository()
+        self.prescribers = FakePrescriberRepository(self.eprescriptions.patients)
         self.dispensations = FakeDispensationRepository()
         self.reference = FakeReferenceRepository()
         self.patients = FakePatientRepository()

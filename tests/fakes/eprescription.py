@@ -3,6 +3,9 @@ the dispensations it records, in dictionaries."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
+
 from comptoir.store import models as m
 from comptoir.store.eprescription import (
     IssuedPrescription,
@@ -88,7 +91,9 @@ class FakeEPrescriptionRepository:
 
 
 class FakePrescriberRepository:
-    def __init__(self) -> None:
+    def __init__(self, patients: dict[int, m.Patient] | None = None) -> None:
+        self.patients = patients if patients is not None else {}
+        """The pharmacy's records (shared with the fake ON repository)."""
         self.profiles: dict[str, PrescriberProfile] = {}
         self.consents: list[PatientConsent] = []
         self.issued_ones: list[IssuedPrescription] = []
@@ -120,3 +125,14 @@ class FakePrescriberRepository:
     def add_patient(self, patient: m.Patient) -> None:
         patient.id = 1000 + len(self.added_patients)
         self.added_patients.append(patient)
+
+    def find_own_patients(self, operator_code: str, *, words: Sequence[str], born: date | None,
+                          nir_prefix: str | None, limit: int) -> list[m.Patient]:
+        mine = self.patient_ids_of(operator_code)
+        every = [*self.patients.values(), *self.added_patients]
+        found = [p for p in every if p.id in mine
+                 and all(any(w.lower() in (n or "").lower() for n in (p.last_name, p.first_name, p.birth_name))
+                         for w in words)
+                 and (born is None or p.birth_date == born)
+                 and (not nir_prefix or (p.nir or "").startswith(nir_prefix))]
+        return sorted(found, key=lambda p: (p.last_name, p.first_name, p.id))[:limit]

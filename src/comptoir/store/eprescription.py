@@ -6,6 +6,7 @@ The base itself (national/eprescription/emulator.py) keeps its own tables elsewh
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -20,12 +21,14 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    or_,
     select,
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from comptoir.store import models as m
+from comptoir.store.identity import like_escaped
 from comptoir.store.models import Base
 from comptoir.store.outbox import OutboxMessage
 
@@ -251,6 +254,24 @@ class PrescriberRepository:
         return {i for i in self.session.scalars(select(IssuedPrescription.patient_id).distinct()
                                                 .where(IssuedPrescription.operator_code == operator_code))
                 if i is not None}
+
+    def find_own_patients(self, operator_code: str, *, words: Sequence[str], born: date | None,
+                          nir_prefix: str | None, limit: int) -> list[m.Patient]:
+        """Among this prescriber's patients: each word in a used, first or birth name, the birth date, the
+        start of the NIR; by name."""
+        mine = select(IssuedPrescription.patient_id).where(IssuedPrescription.operator_code == operator_code)
+        query = select(m.Patient).where(m.Patient.id.in_(mine))
+        for word in words:
+            pattern = f"%{like_escaped(word)}%"
+            query = query.where(or_(m.Patient.last_name.ilike(pattern, escape="\\"),
+                                    m.Patient.first_name.ilike(pattern, escape="\\"),
+                                    m.Patient.birth_name.ilike(pattern, escape="\\")))
+        if born is not None:
+            query = query.where(m.Patient.birth_date == born)
+        if nir_prefix:
+            query = query.where(m.Patient.nir.startswith(nir_prefix, autoescape=True))
+        return list(self.session.scalars(query.order_by(m.Patient.last_name, m.Patient.first_name, m.Patient.id)
+                                         .limit(limit)))
 
     def add_patient(self, patient: m.Patient) -> None:
         self.session.add(patient)

@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from comptoir import __version__
 from comptoir.errors import (
     ComptoirError,
+    FieldErrors,
     TooManyAttempts,
 )
 from comptoir.national.credentials import demo_pharmacy
@@ -27,6 +28,7 @@ from comptoir.web.deps import LoginRequired
 from comptoir.web.dispensing import documents as dispensing_documents
 from comptoir.web.dispensing import ordonnancier as dispensing_register
 from comptoir.web.eprescription.routes import include as include_eprescription
+from comptoir.web.forms import field_errors_detail
 from comptoir.web.identity import api as identity_api
 from comptoir.web.identity import pages as identity_pages
 from comptoir.web.platform import api, docs, pages
@@ -94,7 +96,8 @@ def _on_error(request: Request, error: ComptoirError) -> Response:  # renders a 
     status = status_of(error)
     headers = {"Retry-After": str(error.retry_after_s)} if isinstance(error, TooManyAttempts) else None
     if _wants_json(request):
-        return JSONResponse({"detail": str(error)}, status_code=status, headers=headers)
+        detail = field_errors_detail(error) if isinstance(error, FieldErrors) else str(error)
+        return JSONResponse({"detail": detail}, status_code=status, headers=headers)
     response = render(request, "error.html", status_code=status, message=str(error), status=status)
     if headers:
         response.headers.update(headers)

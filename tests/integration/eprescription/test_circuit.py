@@ -5,6 +5,7 @@ bad inputs: each a clear error, nothing recorded."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 from collections.abc import Iterator
 from dataclasses import replace
@@ -208,6 +209,12 @@ def test_the_consent_is_mandatory_once(world: tuple[TestClient, Runtime, str]) -
     assert refused.status_code == 422 and "Consentement" in refused.json()["detail"]
 
 
+def _patients_found(client: TestClient, doctor: dict[str, str], text: str) -> list[str]:
+    """The last names the prescriber's patient search offers to pick."""
+    page = client.get("/prescripteur/patients", params={"patient_q": text}, headers=doctor).text
+    return re.findall(r'name="patient_id" value="\d+"[^>]*>\s*(\S+) ', page)
+
+
 def test_the_prescriber_sees_only_the_patients_of_his_own_prescriptions(
         world: tuple[TestClient, Runtime, str]) -> None:
     client, runtime, _ = world
@@ -216,14 +223,13 @@ def test_the_prescriber_sees_only_the_patients_of_his_own_prescriptions(
 
     refused = client.post("/api/prescriptions", json={"patient_id": pharmacy_record, "consent": True,
                                                       "lines": LINES[:1]}, headers=doctor)
-    form_before = client.get("/prescripteur/nouvelle", headers=doctor).text
+    found_before = _patients_found(client, doctor, "BOCRIE")
     first = prescribe(client, runtime, "BOCRIE")
     again = prescribe(client, runtime, "BOCRIE")
-    form_after = client.get("/prescripteur/nouvelle", headers=doctor).text
 
     assert refused.status_code == 404
-    assert "BOCRIE" not in form_before and "GENE" not in form_before
-    assert "BOCRIE" in form_after and "GENE" not in form_after
+    assert found_before == []
+    assert _patients_found(client, doctor, "BOCRIE") == ["BOCRIE"] and _patients_found(client, doctor, "GENE") == []
     with runtime.session_factory() as session:
         mine = session.scalars(select(IssuedPrescription.patient_id).where(
             IssuedPrescription.id.in_([first["id"], again["id"]]))).all()

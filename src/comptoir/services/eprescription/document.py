@@ -2,13 +2,16 @@
 
 Layout, A4: the "Ordonnance sécurisée" header when a line calls for it; the prescriber's header with
 his RPPS and N° AM as Code 128 barcodes (arrêté du 10 août 2010); the patient; the lines, those related
-to an ALD apart (bizone); the products outside the ON printed apart; the signature; at the bottom, after
-the signature and isolated from the lines, the QR code (27 mm, within the CNAM's 25–30 mm) to the left
-of the legal mentions. Without a record in the base there is no QR, and the page says why.
+to an ALD apart (bizone), each with its DCI and strengths under the product's name (prescription en DCI,
+CSS L.162-2-1, CSP R.5125-55), in letters on an ordonnance sécurisée; the products outside the ON
+printed apart; the signature; at the bottom, after the signature and isolated from the lines, the QR code
+(27 mm, within the CNAM's 25–30 mm) to the left of the legal mentions. Without a record in the base there
+is no QR, and the page says why.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from io import BytesIO
 from typing import Any
 
@@ -18,6 +21,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from comptoir.domain.eprescription.in_letters import in_letters, numbers_in_letters
 from comptoir.store.eprescription import IssuedPrescription, PrescriberProfile
 
 MM: float = float(mm)
@@ -36,14 +40,15 @@ def qr_png(payload: str, *, scale: int = 8) -> bytes:
     return buffer.getvalue()
 
 
-def pdf(issued: IssuedPrescription, profile: PrescriberProfile) -> bytes:
+def pdf(issued: IssuedPrescription, profile: PrescriberProfile, *, dci: Mapping[int, str] | None = None) -> bytes:
+    """`dci`: each ON line's DCI with its strengths, by line number, printed under the product's name."""
     buffer = BytesIO()
     page = Canvas(buffer, pagesize=A4, pageCompression=1)
     page.setTitle(f"Ordonnance {issued.prescription_id or 'non enregistrée'}")
     top = _secure_header(page, issued) if issued.secure else PAGE_H - MARGIN
     top = _prescriber(page, profile, top)
     top = _patient(page, issued, top)
-    top = _lines(page, issued, top)
+    top = _lines(page, issued, dci or {}, top)
     _signature(page, profile, top)
     _bottom(page, issued)
     page.showPage()
@@ -95,22 +100,26 @@ def _patient(page: Canvas, issued: IssuedPrescription, top: float) -> float:
     return top - 18 * MM
 
 
-def _lines(page: Canvas, issued: IssuedPrescription, top: float) -> float:
-    ald = [line for line in issued.lines if line.get("ald")]
-    other = [line for line in issued.lines if not line.get("ald")]
+def _lines(page: Canvas, issued: IssuedPrescription, dci: Mapping[int, str], top: float) -> float:
+    lines = [{**line, "dci": dci.get(int(line["number"]), "")} for line in issued.lines]
+    ald = [line for line in lines if line.get("ald")]
+    other = [line for line in lines if not line.get("ald")]
     if ald:
-        top = _section(page, "Prescriptions relatives au traitement de l'affection de longue durée (ALD)", ald, top)
-        top = _section(page, "Prescriptions SANS RAPPORT avec l'affection de longue durée", other, top)
+        top = _section(page, "Prescriptions relatives au traitement de l'affection de longue durée (ALD)", ald, top,
+                       issued.secure)
+        top = _section(page, "Prescriptions SANS RAPPORT avec l'affection de longue durée", other, top, issued.secure)
     else:
-        top = _section(page, "", other, top)
+        top = _section(page, "", other, top, issued.secure)
     if issued.outside_lines:
         outside = [{"number": None, "text": o["text"], "posology": o["posology"]} for o in issued.outside_lines]
         top = _section(page, "Produits hors ordonnance numérique (non transmis à l'Assurance Maladie)", outside,
-                       top - 2 * MM)
+                       top - 2 * MM, False)
     return top
 
 
-def _section(page: Canvas, title: str, lines: list[dict[str, Any]], top: float) -> float:
+def _section(page: Canvas, title: str, lines: list[dict[str, Any]], top: float, secure: bool) -> float:
+    """On an ordonnance sécurisée, the quantities, units per intake and doses are written in letters (CSP
+    R.5132-5, R.5132-29): the DCI's strengths and every number of the details."""
     if title:
         page.setFont("Helvetica-Bold", 9)
         page.drawString(MARGIN, top, title)
@@ -119,18 +128,28 @@ def _section(page: Canvas, title: str, lines: list[dict[str, Any]], top: float) 
         page.setFont("Helvetica-Bold", 10)
         number = f"{line['number']}. " if line.get("number") else "• "
         page.drawString(MARGIN, top, f"{number}{line['text']}"[:95])
+        if line.get("dci"):
+            top -= 4.5 * MM
+            page.setFont("Helvetica", 9)
+            dci = numbers_in_letters(line["dci"]) if secure else line["dci"]
+            page.drawString(MARGIN + 5 * MM, top, f"DCI : {dci}"[:120])
         page.setFont("Helvetica", 9)
-        page.drawString(MARGIN + 5 * MM, top - 4.5 * MM, _details(line)[:120])
+        page.drawString(MARGIN + 5 * MM, top - 4.5 * MM, _details(line, secure)[:120])
         top -= 11 * MM
     return top
 
 
-def _details(line: dict[str, Any]) -> str:
-    parts = [str(line.get("posology") or "")]
+def _details(line: dict[str, Any], secure: bool = False) -> str:
+    say = numbers_in_letters if secure else str
+    parts = [say(str(line.get("posology") or ""))]
+    if line.get("duration_days"):
+        parts.append(say(f"durée : {line['duration_days']} jours"))
     if line.get("quantity"):
-        parts.append(f"{line['quantity']} boîte(s)")
+        boxes = int(line["quantity"])
+        parts.append(f"{in_letters(boxes, feminine=True)} boîte{'s' if boxes > 1 else ''}" if secure
+                     else f"{boxes} boîte(s)")
     if line.get("renewals"):
-        parts.append(f"à renouveler {line['renewals']} fois")
+        parts.append(say(f"à renouveler {line['renewals']} fois"))
     if line.get("substitutable") is False:
         parts.append(f"NON SUBSTITUABLE ({line.get('reason')})")
     return " — ".join(p for p in parts if p)

@@ -2,27 +2,44 @@
 for the dashboard, show the deliveries the patient agreed to share (SPEC §4, §15.2).
 
 The QR code exists only when the base recorded the prescription; when the base fails, the prescription
-is kept without id and printed without QR, with a notice (SPEC §15.2). The ON service performs no
-clinical check: the analysis belongs to the prescriber's software and to the pharmacist.
+is kept without id and printed without QR, with a notice (SPEC §15.2). Before the base is asked, each line
+is checked for what a pharmacy's counter would reject (an unknown or ambiguous product, a duration beyond
+the product's limit, the EFG motif past 6 years, a missing posology: domain/eprescription/prescribing.py);
+no clinical check is made: the analysis belongs to the prescriber's software and to the pharmacist. The
+prescriber finds his patient by search among the patients of his own ONs, never the pharmacy's records.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from comptoir.analysis.reference import AnalysisReference
+from comptoir.analysis.reference import AnalysisReference, dci_display
+from comptoir.domain.dispensing.conditions import read_conditions
 from comptoir.domain.eprescription import prescription as rx
+from comptoir.domain.eprescription.prescribing import (
+    Ingredient,
+    LineFacts,
+    LineProblem,
+    ambiguous_product,
+    dci_of,
+    line_problems,
+    refuse_if_any,
+    unknown_product,
+)
 from comptoir.domain.identity.status import IdentityStatus
 from comptoir.domain.operators import Permission
 from comptoir.errors import ExternalServiceError, NotFound, RuleViolation
 from comptoir.national.eprescription.port import Created, EPrescriptionBase, PrescriberView, Summary
+from comptoir.reading.posology import parse_posology
 from comptoir.reading.prescription_qr import qr_payload
 from comptoir.services.analysis.reference import AnalysisReferenceCache
 from comptoir.services.eprescription.document import pdf
 from comptoir.services.eprescription.lines import resolve_line
-from comptoir.services.platform.audit_log import Actor, audit, audit_patient_list
+from comptoir.services.eprescription.product_choice import choose_product
+from comptoir.services.platform.audit_log import Actor, audit, audit_patient_list, search_digest
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.store import models as m
 from comptoir.store.eprescription import EPrescriptionRepository, IssuedPrescription, PatientConsent, PrescriberProfile
@@ -31,6 +48,9 @@ if TYPE_CHECKING:
     from comptoir.services.platform.unit_of_work import UnitOfWork
 
 CONSENT = "on_consultation_prescripteur"
+SEARCH_LIMIT = 20
+"""Patients shown for one search: the prescriber types more to narrow it."""
+_DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b|\b(\d{4})-(\d{2})-(\d{2})\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +65,8 @@ class LineInput:
     ald: bool = False
     outside_on: bool = False
     """A product outside the ON (parapharmacie): printed apart, not sent to the base."""
+    cis: str | None = None
+    """The product picked among the choices a text named; it holds while the text is that product's name."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +142,7 @@ def compose(lookups: EPrescriptionRepository, reference: AnalysisReference,
         if given.outside_on:
             outside.append({"text": given.text.strip(), "posology": given.posology.strip()})
             continue
-        found = resolve_line(lookups, reference, given.text, given.posology, given.duration_days)
+        found = resolve_line(lookups, reference, _lookup_text(reference, given), given.posology, given.duration_days)
         secure = secure or found.secure
         lines.append(rx.PrescribedLine(
             number=len(lines) + 1, kind=given.kind, text=found.product.name if found.product else given.text.strip(),
@@ -131,29 +153,118 @@ def compose(lookups: EPrescriptionRepository, reference: AnalysisReference,
     return tuple(lines), outside, secure
 
 
+def check_lines(reference: AnalysisReference, inputs: tuple[LineInput, ...], *, born: date | None, on: date) -> None:
+    """Refuses, each beside its line's field, what a pharmacy's counter would reject (see
+    domain/eprescription/prescribing.py): nothing is recorded nor sent then. Lines outside the ON are not
+    checked; `born` is the patient's birth date, `on` the prescription date."""
+    problems: list[LineProblem] = []
+    for position, given in enumerate(inputs):
+        if given.text.strip() and not given.outside_on:
+            problems += _line_problems(reference, position, given, born=born, on=on)
+    refuse_if_any(problems)
+
+
+def _lookup_text(reference: AnalysisReference, given: LineInput) -> str:
+    """The picked product's CIS while the line still shows its name, else the text as typed."""
+    picked = reference.products.get(given.cis) if given.cis else None
+    return given.cis if picked is not None and given.cis and picked.name == given.text.strip() else given.text
+
+
+def _line_problems(reference: AnalysisReference, position: int, given: LineInput, *, born: date | None,
+                   on: date) -> list[LineProblem]:
+    problems: list[LineProblem] = []
+    product = None
+    if given.kind is rx.LineKind.MEDICINE:
+        choice = choose_product(_lookup_text(reference, given), reference)
+        product = choice.product
+        if product is None:
+            problems.append(unknown_product(position, given.text))
+        elif choice.ambiguous:
+            problems.append(ambiguous_product(position, given.text, ((p.cis, p.name) for p in choice.candidates)))
+    parsed = parse_posology(given.posology)
+    duration = given.duration_days or (round(parsed.duration_days) if parsed.duration_days else None)
+    facts = LineFacts(position, given.kind, given.posology, parsed.understood, duration, given.renewals,
+                      given.substitutable, given.reason, read_conditions(product.conditions) if product else None)
+    return problems + line_problems(facts, born=born, on=on)
+
+
+@dataclass(frozen=True, slots=True)
+class PatientChoice:
+    patient: m.Patient
+    consent: bool | None
+    """The consent already recorded in the patient's file."""
+
+
 @dataclass(frozen=True, slots=True)
 class FormContext:
     """What the form that composes an ON shows beside the fields."""
 
-    patients: list[m.Patient]
+    chosen: m.Patient | None
+    """The patient picked, when he is one of the prescriber's."""
+    found: list[PatientChoice]
+    """The chosen patient first, then the patients the search text finds."""
     consent: bool | None
     """The consent already recorded in the chosen patient's file."""
     profile: PrescriberProfile
 
 
-def form_context(patient_id: int | None, *, uow: UnitOfWork, operator: CurrentOperator, now: datetime,
-                 ) -> FormContext:
-    """The patients of the prescriber's own ONs (never the pharmacy's records) and the chosen one's consent;
-    the list shown is audited."""
+@dataclass(frozen=True, slots=True)
+class PatientQuery:
+    """A search typed as one text: names (each word in a name), a birth date, the start of a NIR."""
+
+    words: tuple[str, ...] = ()
+    born: date | None = None
+    nir_prefix: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not self.words and self.born is None and self.nir_prefix is None
+
+
+def patient_query(text: str) -> PatientQuery:
+    """"dupont jean", "12/03/1960", "1960-03-12", "1 60 03 75" (5 digits at least) or a mix of them."""
+    born, rest = None, text[:100]
+    found = _DATE.search(rest)
+    if found:
+        day, month, year = (found.group(1), found.group(2), found.group(3)) if found.group(3) else (
+            found.group(6), found.group(5), found.group(4))
+        try:
+            born = date(int(year), int(month), int(day))
+        except ValueError:
+            born = None
+        rest = rest[:found.start()] + " " + rest[found.end():]
+    tokens = rest.split()
+    digits = "".join(t for t in tokens if t.isdigit())
+    words = tuple(w for t in tokens if not t.isdigit() and len(w := t.strip(".,;:()\"'")) >= 2)
+    return PatientQuery(words, born, digits if len(digits) >= 5 else None)
+
+
+def form_context(patient_id: int | None, query: str = "", *, uow: UnitOfWork, operator: CurrentOperator,
+                 now: datetime) -> FormContext:
+    """The chosen patient and the patients the search finds, among the patients of the prescriber's own ONs
+    (never the pharmacy's records), with the consent recorded in each file; what is shown is audited (a
+    search by the digest of its text, as the counter's patient search)."""
     with uow:
         profile = profile_of(uow, operator)
         mine = uow.prescribers.patient_ids_of(operator.code)
-        consent = consent_of(uow, patient_id) if patient_id in mine else None
-        context = FormContext(uow.eprescriptions.patients_among(mine), consent, profile)
-        audit_patient_list(uow, actor(operator), (p.id for p in context.patients), shown_on="prescripteur",
-                           now=now)
+        chosen = uow.eprescriptions.patient(patient_id) if patient_id is not None and patient_id in mine else None
+        parsed = patient_query(query)
+        found = [] if parsed.empty else uow.prescribers.find_own_patients(
+            operator.code, words=parsed.words, born=parsed.born, nir_prefix=parsed.nir_prefix, limit=SEARCH_LIMIT)
+        shown = [*([chosen] if chosen else []), *(p for p in found if chosen is None or p.id != chosen.id)]
+        choices = [PatientChoice(p, consent_of(uow, p.id)) for p in shown]
+        _audit_shown(uow, operator, query if not parsed.empty else "", shown, now)
         uow.commit()
-        return context
+    return FormContext(chosen, choices, choices[0].consent if chosen else None, profile)
+
+
+def _audit_shown(uow: UnitOfWork, operator: CurrentOperator, query: str, shown: list[m.Patient],
+                 now: datetime) -> None:
+    if query:
+        audit(uow, actor(operator), action="read", object_type="patient_search", object_id=search_digest(uow, query),
+              detail=f"prescripteur : {len(shown)} résultat(s): " + ",".join(str(p.id) for p in shown), now=now)
+    elif shown:
+        audit_patient_list(uow, actor(operator), (p.id for p in shown), shown_on="prescripteur", now=now)
 
 
 def own_patient(uow: UnitOfWork, operator: CurrentOperator, patient_id: int) -> m.Patient:
@@ -232,7 +343,9 @@ def _compose(uow: UnitOfWork, operator: CurrentOperator, form: PrescriptionForm,
     consent = form.consent if form.consent is not None else (consent_of(uow, patient.id) if not typed else None)
     if consent is None:
         raise RuleViolation("Consentement du patient obligatoire : le prescripteur peut-il voir les délivrances ?")
-    lines, outside, secure = compose(uow.eprescriptions, references.get(uow.reference), form.lines)
+    reference = references.get(uow.reference)
+    check_lines(reference, form.lines, born=patient.birth_date, on=now.date())
+    lines, outside, secure = compose(uow.eprescriptions, reference, form.lines)
     if not lines:
         raise RuleViolation("Aucune ligne à enregistrer dans l'ordonnance numérique.")
     draft = rx.Draft(prescriber_of(profile), patient_traits(patient), now.date(), lines, consent, secure,
@@ -285,12 +398,20 @@ def issued_one(issued_id: int, *, uow: UnitOfWork, operator: CurrentOperator, no
 
 
 def issued_pdf(issued_id: int, *, uow: UnitOfWork, operator: CurrentOperator, now: datetime) -> bytes:
-    """The PDF of an ON (with its QR code when recorded in the base)."""
+    """The PDF of an ON (with its QR code when recorded in the base), each line with its DCI."""
     with uow:
         issued = _issued(uow, operator, issued_id, now)
         profile = profile_of(uow, operator)
+        dci = {int(str(line["number"])): dci_of(ingredients_of(uow, str(line["cis"])), str(line["text"]))
+               for line in issued.lines if line.get("cis")}
         uow.commit()
-    return pdf(issued, profile)
+    return pdf(issued, profile, dci=dci)
+
+
+def ingredients_of(uow: UnitOfWork, cis: str) -> list[Ingredient]:
+    """The product's composition in the reference, each substance named as a DCI."""
+    return [Ingredient(dci_display(row.substance_name), row.dosage, row.nature, row.link_number)
+            for row in uow.reference.compositions_of(cis)]
 
 
 def _issued(uow: UnitOfWork, operator: CurrentOperator, issued_id: int, now: datetime) -> IssuedPrescription:

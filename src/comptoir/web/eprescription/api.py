@@ -14,8 +14,9 @@ from pydantic import Field
 
 from comptoir.domain import bounds
 from comptoir.domain.eprescription import prescription as rx
+from comptoir.domain.eprescription.prescribing import LinesRefused
 from comptoir.domain.operators import Permission
-from comptoir.errors import RuleViolation
+from comptoir.errors import FieldErrors, RuleViolation
 from comptoir.national.eprescription import mapping
 from comptoir.national.eprescription.client import EPrescriptionClient
 from comptoir.national.eprescription.port import EPrescriptionBase
@@ -112,10 +113,15 @@ def form_of(body: PrescriptionIn) -> PrescriptionForm:
 @router.post("/prescriptions", status_code=201)
 def create_prescription(body: PrescriptionIn, runtime: RuntimeDep, uow: UowDep, operator: Prescriber,
                         base: PrescriberBaseDep) -> dict[str, object]:
-    """Compose and record an ON; without the base's record, no id and no QR (the PDF says so)."""
-    issued = eprescription_prescriber.create_prescription(
-        form_of(body), uow=uow, operator=operator, base=base, references=runtime.analysis_reference,
-        now=runtime.clock())
+    """Compose and record an ON; without the base's record, no id and no QR (the PDF says so). A line the
+    counter would reject answers 422, a French message per line's field (`lines.<n>.<field>`, n from 0); a
+    text naming several products lists them with their CIS, to send instead."""
+    try:
+        issued = eprescription_prescriber.create_prescription(
+            form_of(body), uow=uow, operator=operator, base=base, references=runtime.analysis_reference,
+            now=runtime.clock())
+    except LinesRefused as refused:
+        raise FieldErrors(refused.messages(lambda p: f"lines.{p.position}.{p.field}", with_candidates=True)) from None
     return {"id": issued.id, "prescription_id": issued.prescription_id, "recorded": issued.recorded,
             "failure": issued.failure, "qr_payload": issued.qr_payload, "secure": issued.secure,
             "lines": issued.lines, "outside_lines": issued.outside_lines,

@@ -6,13 +6,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from comptoir.domain import bounds
+from comptoir.domain.eprescription.prescribing import LinesRefused
 from comptoir.domain.eprescription.prescription import NON_SUBSTITUTION_REASONS, LineKind
 from comptoir.domain.operators import Permission
-from comptoir.errors import ExternalServiceError, RuleViolation
+from comptoir.errors import ExternalServiceError, FieldErrors, RuleViolation
 from comptoir.services.eprescription import prescriber as prescribing
 from comptoir.services.eprescription.document import qr_png
 from comptoir.services.eprescription.prescriber import LineInput, NewPatient, PrescriptionForm
@@ -21,11 +22,15 @@ from comptoir.web.bounds import RecordId, RecordIdQuery, record_id_of, small_num
 from comptoir.web.deps import RuntimeDep, UowDep, require
 from comptoir.web.eprescription.api import PrescriberBaseDep
 from comptoir.web.eprescription.pages import Fields, texts
+from comptoir.web.forms import FORM, show_form
 from comptoir.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
 Prescriber = Annotated[CurrentOperator, Depends(require(Permission.PRESCRIBE))]
+SearchText = Annotated[str, Query(max_length=bounds.NAME_MAX)]
 LINES = 6
+SEARCH = "rechercher"
+REFUSED = "L'ordonnance n'est pas enregistrée : corrigez ce qui est signalé."
 
 
 @router.get("/prescripteur", response_class=HTMLResponse)
@@ -41,69 +46,117 @@ def new_form(request: Request, runtime: RuntimeDep, uow: UowDep, operator: Presc
     return _form(request, runtime, uow, operator, {"patient_id": str(patient or "")})
 
 
-def _form(request: Request, runtime: RuntimeDep, uow: UowDep, operator: CurrentOperator, fields: dict[str, str],
-          error: str = "", status_code: int = 200) -> HTMLResponse:
-    chosen = record_id_of(fields.get("patient_id", ""))
-    context = prescribing.form_context(chosen, uow=uow, operator=operator, now=runtime.clock())
+@router.get("/prescripteur/patients", response_class=HTMLResponse)
+def patient_search(request: Request, runtime: RuntimeDep, uow: UowDep, operator: Prescriber,
+                   patient_q: SearchText = "", patient_id: SearchText = "") -> HTMLResponse:
+    """The patients the typed text finds among the prescriber's own (HTMX, as he types); the one already
+    chosen stays first."""
+    context = prescribing.form_context(record_id_of(patient_id), patient_q, uow=uow, operator=operator,
+                                       now=runtime.clock())
+    return render(request, "prescriber_patient_results.html", found=context.found, chosen=context.chosen,
+                  values={"patient_q": patient_q, "patient_id": patient_id}, errors={})
+
+
+def _form(request: Request, runtime: RuntimeDep, uow: UowDep, operator: CurrentOperator, values: dict[str, str],
+          errors: dict[str, str] | None = None,
+          candidates: dict[int, tuple[tuple[str, str], ...]] | None = None) -> HTMLResponse:
+    chosen = record_id_of(values.get("patient_id", ""))
+    context = prescribing.form_context(chosen, values.get("patient_q", ""), uow=uow, operator=operator,
+                                       now=runtime.clock())
     consent = context.consent
-    return render(request, "prescriber_form.html", status_code=status_code, patients=context.patients, fields=fields,
-                  lines=range(LINES), reasons=NON_SUBSTITUTION_REASONS, kinds=list(LineKind), consent=consent,
-                  consent_value=fields.get("consent") or ("" if consent is None else "oui" if consent else "non"),
-                  error=error, profile=context.profile)
+    return show_form(request, "prescriber_form.html", values=values, errors=errors, found=context.found,
+                     chosen=context.chosen, lines=range(LINES), reasons=NON_SUBSTITUTION_REASONS, kinds=list(LineKind),
+                     consent=consent, candidates=candidates or {},
+                     consent_value=values.get("consent") or ("" if consent is None else "oui" if consent else "non"),
+                     profile=context.profile)
 
 
 @router.post("/prescripteur/nouvelle", response_model=None)
 def create(request: Request, runtime: RuntimeDep, uow: UowDep, operator: Prescriber, base: PrescriberBaseDep,
            form: Fields) -> Response:
-    fields = texts(form)
+    """Creates the ON; a refusal brings the form back as typed, each message beside its field (422). The
+    "Rechercher" button (also the form's default one, for Entrée in a field) only searches the patients."""
+    values = picked({k: v for k, v in texts(form).items() if not k.startswith("_")})
+    if values.pop("action", "") == SEARCH:
+        return _form(request, runtime, uow, operator, values)
     try:
-        composed = form_from_fields(fields)
+        composed = form_from_fields(values)
         issued = prescribing.create_prescription(composed, uow=uow, operator=operator, base=base,
                                                  references=runtime.analysis_reference, now=runtime.clock())
+    except LinesRefused as refused:
+        rows = rows_of(values)
+        errors = refused.messages(lambda p: f"{p.field}_{rows[p.position]}")
+        candidates = {rows[p.position]: p.candidates for p in refused.problems if p.candidates}
+        return _form(request, runtime, uow, operator, values, {FORM: REFUSED, **errors}, candidates)
+    except FieldErrors as refused:
+        return _form(request, runtime, uow, operator, values, {FORM: REFUSED, **refused.errors})
     except RuleViolation as exc:
-        return _form(request, runtime, uow, operator, fields, error=str(exc), status_code=422)
+        return _form(request, runtime, uow, operator, values, {FORM: str(exc)})
     return RedirectResponse(f"/prescripteur/ordonnances/{issued.id}", status_code=303)
 
 
+def picked(values: dict[str, str]) -> dict[str, str]:
+    """A product picked among a line's choices ("CIS name") becomes the line's text, its CIS kept beside."""
+    for n in range(LINES):
+        cis, _, name = values.pop(f"pick_{n}", "").partition(" ")
+        if cis.isdigit() and name.strip():
+            values[f"text_{n}"], values[f"cis_{n}"] = name.strip(), cis
+    return values
+
+
+def rows_of(fields: dict[str, str]) -> list[int]:
+    """The form's rows holding a product, in order: the n-th line given to the use case is row rows[n]."""
+    return [n for n in range(LINES) if fields.get(f"text_{n}", "").strip()]
+
+
 def form_from_fields(fields: dict[str, str]) -> PrescriptionForm:
+    """The form as the use case takes it; a field that is not what it should be is refused beside itself."""
+    errors: dict[str, str] = {}
     chosen = record_id_of(fields.get("patient_id", ""))
-    typed = _typed_patient(fields) if chosen is None else None
-    if chosen is None and typed is None:
-        raise RuleViolation("Choisissez un de vos patients ou saisissez l'identité d'un nouveau patient.")
+    typed = _typed_patient(fields, errors) if chosen is None else None
+    if chosen is None and typed is None and "new_birth_date" not in errors:
+        errors[FORM] = "Choisissez un de vos patients ou saisissez l'identité d'un nouveau patient."
     consent = {"oui": True, "non": False}.get(fields.get("consent", ""))
-    lines = tuple(_line(fields, n) for n in range(LINES) if fields.get(f"text_{n}", "").strip())
+    lines = tuple(_line(fields, n, errors) for n in rows_of(fields))
     if not lines:
-        raise RuleViolation("Saisissez au moins une ligne.")
+        errors["text_0"] = "Saisissez au moins une ligne."
+    if errors:
+        raise FieldErrors(errors)
     return PrescriptionForm(chosen, lines, consent, fields.get("comment", ""), new_patient=typed)
 
 
-def _typed_patient(fields: dict[str, str]) -> NewPatient | None:
+def _typed_patient(fields: dict[str, str], errors: dict[str, str]) -> NewPatient | None:
     names = [fields.get(k, "").strip() for k in ("new_last_name", "new_first_name", "new_birth_date", "new_sex")]
     if not any(names):
         return None
     try:
         born = date.fromisoformat(names[2])
     except ValueError:
-        raise RuleViolation("Date de naissance du nouveau patient invalide (AAAA-MM-JJ).") from None
+        errors["new_birth_date"] = "Date de naissance invalide (AAAA-MM-JJ)."
+        return None
     return NewPatient(names[0], names[1], born, names[3])
 
 
-def _line(fields: dict[str, str], n: int) -> LineInput:
-    duration = small_number_of(fields.get(f"duration_{n}", ""), at_most=bounds.DURATION_DAYS_MAX,
-                               what=f"Ligne {n + 1}, durée en jours")
-    renewals = small_number_of(fields.get(f"renewals_{n}", ""), at_most=bounds.RENEWALS_MAX,
-                               what=f"Ligne {n + 1}, renouvellements")
+def _line(fields: dict[str, str], n: int, errors: dict[str, str]) -> LineInput:
+    duration = _count(fields, f"duration_{n}", bounds.DURATION_DAYS_MAX, "Durée en jours", errors)
+    renewals = _count(fields, f"renewals_{n}", bounds.RENEWALS_MAX, "Renouvellements", errors)
+    kind = fields.get(f"kind_{n}") or LineKind.MEDICINE.value
+    if kind not in {k.value for k in LineKind}:
+        errors[f"kind_{n}"] = "Type de produit inconnu."
+        kind = LineKind.MEDICINE.value
     return LineInput(text=fields[f"text_{n}"].strip(), posology=fields.get(f"posology_{n}", "").strip(),
-                     duration_days=duration or None, renewals=renewals,
-                     kind=_kind(fields.get(f"kind_{n}") or LineKind.MEDICINE.value, n),
+                     duration_days=duration or None, renewals=renewals, kind=LineKind(kind),
                      substitutable=fields.get(f"ns_{n}") != "on", reason=fields.get(f"reason_{n}") or None,
-                     ald=fields.get(f"ald_{n}") == "on", outside_on=fields.get(f"outside_{n}") == "on")
+                     ald=fields.get(f"ald_{n}") == "on", outside_on=fields.get(f"outside_{n}") == "on",
+                     cis=fields.get(f"cis_{n}") or None)
 
 
-def _kind(value: str, n: int) -> LineKind:
-    if value not in {k.value for k in LineKind}:
-        raise RuleViolation(f"Ligne {n + 1} : type de produit inconnu ({value[:40]}).")
-    return LineKind(value)
+def _count(fields: dict[str, str], name: str, at_most: int, what: str, errors: dict[str, str]) -> int:
+    try:
+        return small_number_of(fields.get(name, ""), at_most=at_most, what=what)
+    except RuleViolation as exc:
+        errors[name] = str(exc)
+        return 0
 
 
 @router.get("/prescripteur/ordonnances/{issued_id}", response_class=HTMLResponse)

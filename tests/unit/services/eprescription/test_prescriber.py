@@ -21,6 +21,7 @@ from comptoir.services.eprescription.prescriber import (
     issued_one,
     record_consent,
 )
+from comptoir.store import models as m
 from comptoir.store.eprescription import IssuedPrescription
 from tests.fakes import FakeUnitOfWork
 from tests.unit.services.eprescription.onfakes import DOCTOR, NOW, ON_ID, practice
@@ -41,8 +42,8 @@ class FakeBase:
         return []
 
 
-def issued(uow: FakeUnitOfWork, *, operator_code: str = DOCTOR.code) -> IssuedPrescription:
-    row = IssuedPrescription(prescription_id=ON_ID, created_at=NOW, operator_code=operator_code, patient_id=1,
+def issued(uow: FakeUnitOfWork, *, operator_code: str = DOCTOR.code, patient_id: int = 1) -> IssuedPrescription:
+    row = IssuedPrescription(prescription_id=ON_ID, created_at=NOW, operator_code=operator_code, patient_id=patient_id,
                              patient={}, lines=[], consent=True, recorded=True, valid_until=date(2026, 5, 19))
     uow.prescribers.add_issued(row)
     return row
@@ -68,15 +69,20 @@ def test_a_pharmacy_patient_the_doctor_never_prescribed_for_is_unknown_to_him() 
         create_prescription(form, uow=uow, operator=DOCTOR, base=FakeBase(), references=None, now=NOW)
 
     assert uow.committed == 0 and uow.audit.entries == []
-    assert form_context(1, uow=uow, operator=DOCTOR, now=NOW).patients == []
+    seen = form_context(1, "GENE", uow=uow, operator=DOCTOR, now=NOW)
+    assert seen.chosen is None and seen.found == []
 
 
-def test_the_form_offers_only_the_patients_of_the_doctors_own_prescriptions() -> None:
+def test_the_patient_search_finds_only_the_patients_of_the_doctors_own_prescriptions() -> None:
     uow = practice()
+    uow.eprescriptions.patients[2] = m.Patient(id=2, last_name="GENEST", first_name="Alain",
+                                               birth_date=date(1966, 2, 23), sex="M", allergies=[])
     issued(uow)
-    issued(uow, operator_code="MED2")
+    issued(uow, operator_code="MED2", patient_id=2)
 
-    assert [p.id for p in form_context(None, uow=uow, operator=DOCTOR, now=NOW).patients] == [1]
+    found = form_context(None, "gene alain 23/02/1966", uow=uow, operator=DOCTOR, now=NOW).found
+
+    assert [(c.patient.id, c.consent) for c in found] == [(1, None)]
 
 
 def test_a_typed_new_patient_needs_a_complete_identity() -> None:
