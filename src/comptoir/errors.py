@@ -19,7 +19,7 @@ Each message is French and meant for the person at the counter. Entry points
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 
 class ComptoirError(Exception):
@@ -43,6 +43,24 @@ class FieldErrors(RuleViolation):
     def __init__(self, errors: Mapping[str, str]) -> None:
         self.errors = dict(errors)
         super().__init__(" ".join(self.errors.values()))
+
+    @classmethod
+    def gather(cls, checks: Mapping[str, Callable[[], object]]) -> None:
+        """Run each field's check; raise once, naming every field whose check broke a rule."""
+        errors = field_refusals(checks)
+        if errors:
+            raise cls(errors)
+
+
+def field_refusals(checks: Mapping[str, Callable[[], object]]) -> dict[str, str]:
+    """{field: message} of the checks that broke a rule (a `RuleViolation`); every check runs."""
+    errors: dict[str, str] = {}
+    for name, check in checks.items():
+        try:
+            check()
+        except RuleViolation as refused:
+            errors[name] = str(refused)
+    return errors
 
 
 class ReferenceFileError(RuleViolation):

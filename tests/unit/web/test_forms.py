@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from starlette.requests import Request
+from starlette.responses import Response
 
-from comptoir.errors import FieldErrors
+from comptoir.errors import Conflict, FieldErrors
 from comptoir.web.forms import HEADER, field_errors_detail, show_form, submit
 from comptoir.web.rendering import templates
 
@@ -18,6 +19,10 @@ def page(**context: object) -> str:
 
 def a_request() -> Request:
     return Request({"type": "http", "method": "POST", "path": "/", "headers": [], "query_string": b""})
+
+
+def answer(result: object) -> Response:
+    return Response(str(result))
 
 
 def refuse_weight() -> None:
@@ -47,14 +52,24 @@ def test_what_was_typed_is_escaped_when_shown_again() -> None:
 
 
 def test_a_refused_action_renders_the_form_again_with_422_and_the_swap_header() -> None:
-    done, refused = submit(refuse_weight, a_request(), "_forms.html", {"weight_kg": "-5"})
+    refused = submit(refuse_weight, answer, a_request(), "_forms.html", {"weight_kg": "-5"})
 
-    assert done is None and refused is not None
     assert (refused.status_code, refused.headers[HEADER]) == (422, "1")
 
 
-def test_an_accepted_action_gives_its_result_and_no_page() -> None:
-    assert submit(lambda: 42, a_request(), "_forms.html", {}) == (42, None)
+def test_a_refusal_of_the_whole_act_comes_back_on_the_form_with_its_own_status() -> None:
+    def taken() -> None:
+        raise Conflict("Déjà délivrée à un autre comptoir.")
+
+    refused = submit(taken, answer, a_request(), "_forms.html", {})
+
+    assert (refused.status_code, refused.headers[HEADER]) == (409, "1")
+
+
+def test_an_accepted_action_gets_the_answer_made_of_its_result() -> None:
+    done = submit(lambda: 42, answer, a_request(), "_forms.html", {})
+
+    assert (done.status_code, done.body) == (200, b"42")
 
 
 def test_a_form_shown_the_first_time_is_a_200_without_the_swap_header() -> None:
