@@ -73,6 +73,16 @@
   });
 })();
 
+// The bar's "Plus" menu (a <details>) closes when the pointer goes elsewhere, as Échap closes it from the keyboard.
+document.addEventListener("click", function (event) {
+  "use strict";
+  document.querySelectorAll("details.more[open]").forEach(function (menu) {
+    if (!menu.contains(event.target)) {
+      menu.open = false;
+    }
+  });
+});
+
 // Without inline handlers (the Content-Security-Policy forbids them): a select that submits its form,
 // or opens a page, when it changes.
 document.addEventListener("change", function (event) {
