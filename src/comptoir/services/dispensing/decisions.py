@@ -21,7 +21,7 @@ from comptoir.domain.operators import Permission
 from comptoir.errors import FieldErrors
 from comptoir.services.dispensing import alerts, present
 from comptoir.services.dispensing.basket import References, modifiable, touch
-from comptoir.services.dispensing.views import BasketView, DecisionInput
+from comptoir.services.dispensing.views import AlertView, BasketView, DecisionInput
 from comptoir.services.platform.audit_log import Actor, audit
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.store.counter import BasketDecision
@@ -40,7 +40,8 @@ def decide(basket_id: int, alert_key: str, given: DecisionInput, *, uow: UnitOfW
         finding = alerts.findings_by_key(assessment.analysis).get(alert_key)
         if finding is None:
             raise FieldErrors({"alert_key": "Cette alerte n'est plus d'actualité : le panier a changé, revoyez-le."})
-        _record(uow, row.id, alert_key, finding, checked(given, finding), operator, now)
+        shown = next(alert for alert in assessment.alerts if alert.key == alert_key)
+        _record(uow, row.id, shown, finding, checked(given, finding), operator, now)
         touch(row, operator, now)
         audit(uow, Actor(operator.code, operator.workstation), action="write", object_type="basket",
               object_id=str(row.id), detail=f"décision {given.kind} {finding.kind} {finding.level.name} "
@@ -80,20 +81,22 @@ def _raise(errors: dict[str, str]) -> None:
         raise FieldErrors(errors)
 
 
-def _record(uow: UnitOfWork, basket_id: int, key: str, finding: Finding, given: DecisionInput,
+def _record(uow: UnitOfWork, basket_id: int, alert: AlertView, finding: Finding, given: DecisionInput,
             operator: CurrentOperator, now: datetime) -> None:
-    row = next((d for d in uow.baskets.decisions(basket_id) if d.alert_key == key), None)
+    row = next((d for d in uow.baskets.decisions(basket_id) if d.alert_key == alert.key), None)
     if row is None:
-        row = BasketDecision(basket_id=basket_id, alert_key=key)
-        uow.baskets.add_decision(_filled(row, finding, given, operator, now))
+        row = BasketDecision(basket_id=basket_id, alert_key=alert.key)
+        uow.baskets.add_decision(_filled(row, alert, finding, given, operator, now))
     else:
-        _filled(row, finding, given, operator, now)
+        _filled(row, alert, finding, given, operator, now)
 
 
-def _filled(row: BasketDecision, finding: Finding, given: DecisionInput, operator: CurrentOperator,
+def _filled(row: BasketDecision, alert: AlertView, finding: Finding, given: DecisionInput, operator: CurrentOperator,
             now: datetime) -> BasketDecision:
+    """The decision with the alert as the pharmacist saw it (products by name and DCI)."""
     row.kind, row.finding_kind, row.finding_level = given.kind, finding.kind, finding.level.name
-    row.message, row.drugs, row.substances = finding.message, list(finding.drugs), list(finding.substances)
+    row.message, row.drugs = alert.message, [product.label for product in alert.products]
+    row.substances = list(finding.substances)
     row.problem_code, row.intervention_code, row.outcome_code = given.problem_code, given.intervention_code, \
         given.outcome
     row.reason, row.operator_code, row.workstation, row.at = given.reason, operator.code, operator.workstation, now

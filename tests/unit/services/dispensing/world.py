@@ -52,9 +52,10 @@ def _product(cis: str, name: str, substance: str, atc: str, conditions: tuple[st
 def reference() -> AnalysisReference:
     records = [DrugRecord(cis=cis, name=name, substances=(substance,), cip13=(BOXES[cis][0],), cip7=(BOXES[cis][1],),
                           marketed=True, strengths_mg=(500.0,)) for cis, name, substance, _, _ in PRODUCTS]
-    entry = InteractionEntry("CLARITHROMYCINE", "SIMVASTATINE", "CI", ("CI",), "Risque majoré de rhabdomyolyse.",
-                             "Contre-indication.", 42)
-    thesaurus = ThesaurusIndex.build("2023-09-15", [entry], {})
+    # The thesaurus prints each pair under both of its protagonists.
+    entries = [InteractionEntry(a, b, "CI", ("CI",), "Risque majoré de rhabdomyolyse.", "Contre-indication.", 42)
+               for a, b in (("CLARITHROMYCINE", "SIMVASTATINE"), ("SIMVASTATINE", "CLARITHROMYCINE"))]
+    thesaurus = ThesaurusIndex.build("2023-09-15", entries, {})
     return AnalysisReference(index=DrugIndex(records), products={p[0]: _product(*p) for p in PRODUCTS},
                              thesaurus=thesaurus, cip13_to_cis={box[0]: cis for cis, box in BOXES.items()},
                              bdpm_date="2026-05-01")
