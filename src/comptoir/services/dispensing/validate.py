@@ -45,6 +45,7 @@ def validate(basket_id: int, expected_version: int, *, uow: UnitOfWork, operator
     with uow:
         analysis_reference = reference.get(uow.reference)
         row = _current(uow, basket_id, expected_version)
+        _still_to_deliver(uow, row)
         assessment = present.assess(uow, row, analysis_reference, now)
         view = present.view_of(uow, assessment, operator, analysis_reference, now.date())
         if view.blocking:
@@ -75,6 +76,19 @@ def _current(uow: UnitOfWork, basket_id: int, expected_version: int) -> Basket:
         raise Conflict("Le panier a changé depuis votre affichage (sur ce poste ou un autre) : vérifiez-le, puis "
                        "validez à nouveau.")
     return row
+
+
+def _still_to_deliver(uow: UnitOfWork, row: Basket) -> None:
+    """An ON line another counter delivered meanwhile is said first: "déjà délivrée" (the period's row, locked,
+    decides again when it is claimed, for two validations at the same instant)."""
+    if row.kind != "ordonnance_numerique" or not row.prescription_id:
+        return
+    for line in uow.baskets.lines(row.id):
+        if line.prescription_line is None:
+            continue
+        period = uow.eprescriptions.locked_period(row.prescription_id, line.prescription_line, row.renewal)
+        if period is not None and period.closed:
+            raise Conflict(rx.already_delivered(line.prescription_line, row.renewal))
 
 
 def _record(uow: UnitOfWork, assessment: Assessment, shown: tuple[LineView, ...], operator: CurrentOperator,
