@@ -87,10 +87,12 @@ def test_validation_writes_the_dispensation_its_pack_the_period_the_audit_and_th
     with runtime.session_factory() as session:
         dispensation = session.get(Dispensation, done.dispensation_id)
         line = session.scalars(select(DispensedLine)).one()
-        period = session.scalars(select(LineDelivery).where(LineDelivery.prescription_id == place.prescription.id)).one()
+        period = session.scalars(select(LineDelivery)
+                                 .where(LineDelivery.prescription_id == place.prescription.id)).one()
         message = session.scalars(select(OutboxMessage)).one()
         basket = session.get(Basket, view.id)
-        audited = session.scalars(select(m.AuditEntry.object_id).where(m.AuditEntry.object_type == "dispensation")).all()
+        audited = session.scalars(select(m.AuditEntry.object_id)
+                                  .where(m.AuditEntry.object_type == "dispensation")).all()
     assert dispensation is not None and dispensation.prescription_id == place.prescription.id
     assert (line.cip13, line.serial, line.lot, line.expiry, line.reimbursement_rate) == (
         CIP13, "SN0001", "L2026A", date(2028, 11, 30), 65)
