@@ -209,6 +209,12 @@ class DispensationRepository:
         return list(self.session.scalars(select(AnalysisDecision).where(AnalysisDecision.patient_id == patient_id)
                                          .order_by(AnalysisDecision.at.desc())))
 
+    def decisions_of_dispensation(self, dispensation_id: int) -> list[AnalysisDecision]:
+        """The decisions recorded for one dispensation, in the order they were made (the avis lists them so)."""
+        return list(self.session.scalars(select(AnalysisDecision)
+                                         .where(AnalysisDecision.dispensation_id == dispensation_id)
+                                         .order_by(AnalysisDecision.at, AnalysisDecision.id)))
+
     # The ordonnance numérique's dispensations (services/eprescription)
 
     def add_with_lines(self, dispensation: Dispensation, lines: list[DispensedLine]) -> None:
