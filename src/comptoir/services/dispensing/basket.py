@@ -41,7 +41,7 @@ from comptoir.domain.eprescription.identifiers import check_rpps
 from comptoir.domain.operators import Permission
 from comptoir.errors import FieldErrors, NotFound, RuleViolation
 from comptoir.national.eprescription.port import EPrescriptionBase
-from comptoir.services.dispensing import catalogue, filling, present
+from comptoir.services.dispensing import filling, present, products
 from comptoir.services.dispensing.entry import recognise
 from comptoir.services.dispensing.filling import Change
 from comptoir.services.dispensing.views import (
@@ -442,5 +442,5 @@ def _substitute(change: Change, line: BasketLine, substitute: bool) -> None:
             raise FieldErrors({"substitute": "Aucun générique commercialisé pour ce produit."})
         target = others[0]
     _check_substitution(change, line, target, "substitute")
-    pack = catalogue.default_pack(change.uow.eprescriptions, target)
+    pack = products.default_pack(change.uow.eprescriptions, target)
     line.cis, line.cip13, line.reason = target, pack.cip13 if pack else None, ""

@@ -18,8 +18,8 @@ from comptoir.domain import bounds
 from comptoir.domain.eprescription import prescription as rx
 from comptoir.errors import FieldErrors
 from comptoir.reading.gs1 import PackCode
-from comptoir.services.dispensing import alerts, catalogue
-from comptoir.services.dispensing.catalogue import Found
+from comptoir.services.dispensing import alerts, products
+from comptoir.services.dispensing.products import Found
 from comptoir.services.dispensing.entry import Entry
 from comptoir.services.dispensing.present import needs_prescription_message
 from comptoir.services.dispensing.views import Ambiguous, Candidate, PaperLine
@@ -83,7 +83,7 @@ def _find(change: Change, entry: Entry) -> Found:
 
 
 def _by_code(change: Change, code: str) -> Found:
-    found = catalogue.by_code(code, change.reference)
+    found = products.by_code(code, change.reference)
     if found is None:
         raise FieldErrors({"text": f"Code {code} inconnu du référentiel : vérifiez-le ou tapez le nom du produit."})
     return found
@@ -102,12 +102,12 @@ def _by_name(change: Change, text: str) -> Found:
 
 def _candidate(change: Change, cis: str) -> Candidate:
     name = alerts.product_name(cis, change.reference)
-    pack = catalogue.default_pack(change.uow.eprescriptions, cis)
+    pack = products.default_pack(change.uow.eprescriptions, cis)
     return Candidate(cis, name.name if name else cis, name.dci if name else "", pack.cip13 if pack else None)
 
 
 def _pack_of(change: Change, cis: str) -> str | None:
-    pack = catalogue.default_pack(change.uow.eprescriptions, cis)
+    pack = products.default_pack(change.uow.eprescriptions, cis)
     return pack.cip13 if pack else None
 
 
@@ -119,12 +119,12 @@ def _name(change: Change, cis: str) -> str:
 def refuse_without_prescription(change: Change, cis: str) -> None:
     """A listed product is never sold without a prescription (CSP R.5132-6); a hospital-reserved one never here."""
     product = change.reference.products.get(cis)
-    conditions = catalogue.conditions(product)
+    conditions = products.conditions(product)
     name = alerts.product_name(cis, change.reference)
     label = name.name if name else cis
     if conditions.hospital_only:
         raise FieldErrors({"text": f"{label} est réservé à l'usage hospitalier : il ne se délivre pas en officine."})
-    listing = catalogue.listing_label(product)
+    listing = products.listing_label(product)
     if change.basket.kind == "sans_ordonnance" and listing:
         raise FieldErrors({"text": needs_prescription_message(label, listing)})
 

@@ -20,7 +20,7 @@ from comptoir.domain import bounds
 from comptoir.domain.eprescription import prescription as rx
 from comptoir.domain.operators import Permission
 from comptoir.errors import Conflict, NotFound, RuleViolation
-from comptoir.services.dispensing import catalogue, present
+from comptoir.services.dispensing import present, products
 from comptoir.services.dispensing.basket import References, touch
 from comptoir.services.dispensing.fanout import FAN_OUT, DispensationAct, FanOut
 from comptoir.services.dispensing.present import Assessment
@@ -145,7 +145,7 @@ def _dispensed_line(position: int, line: BasketLine, view: LineView, reference: 
 
 def _complete(row: DispensedLine, line: BasketLine, view: LineView, reference: AnalysisReference) -> None:
     """What the basket knows beyond the ON's rules: the packs scanned, the price, the rate, the listing."""
-    listing = catalogue.conditions(reference.products.get(line.cis or "")).listing
+    listing = products.conditions(reference.products.get(line.cis or "")).listing
     row.lot, row.serial, row.expiry = view.lot, view.serial, view.expiry
     row.packs = list(line.packs) or None
     row.price_eur, row.reimbursement_rate = view.price_eur, view.reimbursement_rate
