@@ -27,6 +27,7 @@ from comptoir.web.csrf import check_csrf
 from comptoir.web.deps import LoginRequired
 from comptoir.web.dispensing import api as dispensing_api
 from comptoir.web.eprescription.routes import include as include_eprescription
+from comptoir.web.forms import field_errors_detail
 from comptoir.web.identity import api as identity_api
 from comptoir.web.identity import pages as identity_pages
 from comptoir.web.platform import api, docs, pages
@@ -93,7 +94,8 @@ def _on_error(request: Request, error: ComptoirError) -> Response:  # renders a 
     status = status_of(error)
     headers = {"Retry-After": str(error.retry_after_s)} if isinstance(error, TooManyAttempts) else None
     if _wants_json(request):
-        body = {"detail": str(error)} | (error.details() if isinstance(error, FieldErrors) else {})
+        body = {"detail": field_errors_detail(error), **error.details()} if isinstance(error, FieldErrors) \
+            else {"detail": str(error)}
         return JSONResponse(body, status_code=status, headers=headers)
     response = render(request, "error.html", status_code=status, message=str(error), status=status)
     if headers:

@@ -19,9 +19,9 @@ from comptoir.domain.eprescription import prescription as rx
 from comptoir.errors import FieldErrors
 from comptoir.reading.gs1 import PackCode
 from comptoir.services.dispensing import alerts, products
-from comptoir.services.dispensing.products import Found
 from comptoir.services.dispensing.entry import Entry
 from comptoir.services.dispensing.present import needs_prescription_message
+from comptoir.services.dispensing.products import Found
 from comptoir.services.dispensing.views import Ambiguous, Candidate, PaperLine
 from comptoir.services.eprescription.counter import PlannedLine, plan
 from comptoir.services.eprescription.lines import generic_group_of, resolve_line

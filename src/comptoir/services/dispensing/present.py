@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 
 from comptoir.analysis.engine import Analysis
 from comptoir.analysis.reference import AnalysisReference, Product
+from comptoir.domain.dispensing.packs import pack_size
 from comptoir.domain.eprescription.identifiers import check_rpps
 from comptoir.domain.operators import Permission
-from comptoir.services.analysis.reference import pack_size
 from comptoir.services.dispensing import alerts, products
 from comptoir.services.dispensing.views import (
     AlertView,
