@@ -59,7 +59,7 @@ def paper_basket(client: TestClient, runtime: Runtime, who: dict[str, str]) -> d
     return ok(client.post(path + "/ordonnance-papier", json={"lines": LINES}, headers=who))
 
 
-def test_a_preparer_fills_and_hands_over_the_pharmacist_decides_and_validates(world: tuple[TestClient, Runtime]) -> None:
+def test_a_preparer_hands_over_the_pharmacist_decides_and_validates(world: tuple[TestClient, Runtime]) -> None:
     client, runtime = world
     preparer, pharmacist = as_(client, "PR01"), as_(client, "PH01")
     basket = paper_basket(client, runtime, preparer)
@@ -89,7 +89,7 @@ def test_a_preparer_fills_and_hands_over_the_pharmacist_decides_and_validates(wo
 
 
 def test_bad_input_is_answered_beside_its_field_in_french(world: tuple[TestClient, Runtime]) -> None:
-    client, runtime = world
+    client, _ = world
     who = as_(client, "PH01")
     basket = ok(client.post("/api/comptoir/paniers", json={"kind": "sans_ordonnance"}, headers=who), 201)
     path = f"/api/comptoir/paniers/{basket['id']}"
