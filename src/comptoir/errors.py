@@ -4,6 +4,8 @@
      ├── NotFound                 the thing asked for does not exist        -> 404
      ├── RuleViolation            the act breaks a rule of the trade        -> 422
      │    ├── FieldErrors         typed fields refused, {field: message}    -> 422
+     │    │    (services/dispensing adds Blocked, a validation refused with its reasons, and
+     │    │     Ambiguous, a name with several products and its candidates)
      │    └── ReferenceFileError  a reference file is truncated or corrupt  -> 422
      ├── PermissionDenied         the operator's role does not allow it     -> 403
      ├── AuthenticationFailed     unknown operator or wrong password        -> 401
@@ -43,6 +45,14 @@ class FieldErrors(RuleViolation):
     def __init__(self, errors: Mapping[str, str]) -> None:
         self.errors = dict(errors)
         super().__init__(" ".join(self.errors.values()))
+
+    @property
+    def fields(self) -> dict[str, str]:
+        return self.errors
+
+    def details(self) -> dict[str, object]:
+        """What an API answer carries beside the fields' list: {field: message} (subclasses add their own)."""
+        return {"errors": self.errors}
 
     @classmethod
     def gather(cls, checks: Mapping[str, Callable[[], object]]) -> None:

@@ -28,6 +28,7 @@ class FakeEPrescriptionRepository:
         self.presentations: dict[str, m.Presentation] = {}
         self.specialties: dict[str, m.Specialty] = {}
         self.groups: list[set[str]] = []
+        self.princeps: set[str] = set()
         self.outbox: dict[str, str] = {}
 
     def consulted(self, prescription_id: str) -> PrescriptionRecord | None:
@@ -71,6 +72,9 @@ class FakeEPrescriptionRepository:
     def presentation(self, cip13: str) -> m.Presentation | None:
         return self.presentations.get(cip13)
 
+    def presentations_among(self, cip13s: list[str]) -> dict[str, m.Presentation]:
+        return {c: self.presentations[c] for c in cip13s if c in self.presentations}
+
     def presentations_of(self, cis: str) -> list[m.Presentation]:
         return sorted((p for p in self.presentations.values() if p.cis == cis), key=lambda p: p.cip13)
 
@@ -81,7 +85,9 @@ class FakeEPrescriptionRepository:
         return set().union(*(group for group in self.groups if cis in group))
 
     def generic_group_kinds(self, cis: str, *, kinds: tuple[int, ...]) -> dict[str, int]:
-        return {member: 1 for member in self.generic_group_of(cis, kinds=kinds)}
+        """The group's members as generics (kind 1), but for those `princeps` names (kind 0)."""
+        members = set().union(*(group for group in self.groups if cis in group))
+        return {member: 0 if member in self.princeps else 1 for member in members}
 
     def marketed_names(self, cises: set[str]) -> list[tuple[str, str]]:
         return sorted(((s.cis, s.name) for s in self.specialties.values() if s.cis in cises), key=lambda x: x[1])

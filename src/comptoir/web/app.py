@@ -25,6 +25,7 @@ from comptoir.web.analysis import api as analysis_api
 from comptoir.web.analysis import pages as analysis_pages
 from comptoir.web.csrf import check_csrf
 from comptoir.web.deps import LoginRequired
+from comptoir.web.dispensing import api as dispensing_api
 from comptoir.web.dispensing import documents as dispensing_documents
 from comptoir.web.dispensing import ordonnancier as dispensing_register
 from comptoir.web.eprescription.routes import include as include_eprescription
@@ -65,6 +66,7 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
     app.include_router(reading_pages.router)
     app.include_router(dispensing_register.router)
     app.include_router(dispensing_documents.router)
+    app.include_router(dispensing_api.router)
     # The INSi emulator, so that one server is the whole demo (its own database, see national/ins); it accepts
     # the demo pharmacy's credential. Not in production unless asked for (COMPTOIR_MOUNT_EMULATORS).
     if settings.mount_emulators:
@@ -96,8 +98,9 @@ def _on_error(request: Request, error: ComptoirError) -> Response:  # renders a 
     status = status_of(error)
     headers = {"Retry-After": str(error.retry_after_s)} if isinstance(error, TooManyAttempts) else None
     if _wants_json(request):
-        detail = field_errors_detail(error) if isinstance(error, FieldErrors) else str(error)
-        return JSONResponse({"detail": detail}, status_code=status, headers=headers)
+        body = {"detail": field_errors_detail(error), **error.details()} if isinstance(error, FieldErrors) \
+            else {"detail": str(error)}
+        return JSONResponse(body, status_code=status, headers=headers)
     response = render(request, "error.html", status_code=status, message=str(error), status=status)
     if headers:
         response.headers.update(headers)

@@ -10,6 +10,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from comptoir.domain.audit import AuditKeys
+from comptoir.store.counter import BasketRepository
 from comptoir.store.dispensing import DispensationRepository
 from comptoir.store.documents import DocumentRepository
 from comptoir.store.eprescription import EPrescriptionRepository, PrescriberRepository
@@ -27,6 +28,7 @@ class UnitOfWork(Protocol):
     patients: PatientRepository
     identitovigilance: IdentitovigilanceRepository
     dispensations: DispensationRepository
+    baskets: BasketRepository
     eprescriptions: EPrescriptionRepository
     prescribers: PrescriberRepository
     outbox: OutboxRepository
