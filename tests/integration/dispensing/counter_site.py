@@ -58,7 +58,8 @@ def stocked(runtime: Runtime) -> None:
     with runtime.session_factory.begin() as session:
         session.add(m.Specialty(cis=CIS, name="AMLODIPINE TEST 5 mg, gélule", marketing_status="Commercialisée"))
         session.add(m.Presentation(cip13=CIP13, cip7=CIP13[5:12], cis=CIS, label="plaquette(s) de 30 gélule(s)",
-                                   status="Présentation active", reimbursement_rate="65%",
+                                   status="Présentation active", marketing_state="Déclaration de commercialisation",
+                                   collectivities="oui", reimbursement_rate="65%",
                                    price_eur=Decimal("3.20")))
 
 

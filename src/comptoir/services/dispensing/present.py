@@ -52,8 +52,8 @@ def assess(uow: UnitOfWork, basket: Basket, reference: AnalysisReference, now: d
     patient = uow.dispensations.patient(basket.patient_id) if basket.patient_id else None
     history = uow.dispensations.history_lines(patient.id, since=now - timedelta(days=alerts.HISTORY_DAYS),
                                               limit=alerts.HISTORY_LINES) if patient else []
-    case = alerts.basket_case(lines, history, alerts.analysis_profile(patient), prescriber_rpps=basket.prescriber_rpps,
-                              today=now.date())
+    case = alerts.basket_case(lines, history, alerts.patient_profile(patient, now.date()),
+                              prescriber_rpps=basket.prescriber_rpps, today=now.date())
     analysis = alerts.run(case, reference)
     return redecided(Assessment(basket, lines, [], patient, history, analysis, ()), uow, reference)
 

@@ -34,7 +34,16 @@ from comptoir.services.dispensing.views import (
     Validated,
 )
 from comptoir.services.platform.operators import CurrentOperator
-from comptoir.web.bounds import ApiModel, ImageBase64, Note, OptionalBodyRecordId, Posology, RecordId, ScannedText
+from comptoir.web.bounds import (
+    ApiModel,
+    ImageBase64,
+    Note,
+    OptionalBodyRecordId,
+    Posology,
+    RecordId,
+    ScannedText,
+    ShortText,
+)
 from comptoir.web.deps import RuntimeDep, UowDep, require
 from comptoir.web.eprescription.api import BaseDep
 
@@ -74,7 +83,7 @@ class PaperLineIn(ApiModel):
 class PaperIn(ApiModel):
     lines: list[PaperLineIn] = Field(min_length=1, max_length=bounds.LINES_MAX)
     scan_base64: ImageBase64 = Field(default="", description="L'image de l'ordonnance (lue par F6), en base 64")
-    content_type: Literal["image/png", "image/jpeg", "image/tiff", "application/pdf"] | None = None
+    content_type: Literal["image/png", "image/jpeg", "application/pdf"] | None = None
 
 
 class LineIn(ApiModel):
@@ -99,7 +108,7 @@ class VersionIn(ApiModel):
 
 
 class CancellationIn(ApiModel):
-    reason: Note = Field(min_length=1)
+    reason: ShortText = Field(min_length=1, description="Pourquoi la délivrance est annulée")
 
 
 class Cancelled(ApiModel):
