@@ -1,7 +1,7 @@
 """`comptoir bench`: timings of the hot paths, on the full reference, with inputs as users give them.
 
 Every figure below is measured in-process unless said otherwise; `--quick` runs the same figures on
-smaller sizes (given in brackets) so that the test suite can check the report in a minute. Percentiles
+smaller sizes (given in brackets) so that the test suite can check the report in a few minutes. Percentiles
 are wall-clock; where the work runs in the bench's own thread, `p95_cpu_ms` beside them is the CPU time
 of that thread, so a reading taken on a busy machine still tells what the code costs.
 

@@ -3,12 +3,14 @@ timed end to end over HTTP against a real `comptoir serve`, on SQLite and on Pos
 
 The user path: a pharmacist (bench operator with an RPPS, logged in by the API's bearer token) serves patients
 one after the other, as at the counter. For each patient (`bench_counter_pharmacy`: allergies, weight and eGFR
-in the profile, 40 history lines over the last year) a paper-prescription basket is opened for the patient, the
-prescriber and date are given, and it is filled to 8 lines through the one input box — brand names typed with
-their strength, generics scanned by CIP13 or by their box's GS1 DataMatrix — each given a posology. Then each
-change cycle is timed, request by request: a line added (typed, CIP13 or DataMatrix, in turn), a line's number
-of boxes changed, a line's posology changed, the added line removed; each answer is the whole basket analysed
-again (interactions, allergies, contraindications against the history and the profile) with its alerts.
+set by the patients' and the profile's use cases; 40 history lines over the last year, written through the
+dispensations' repository, as no use case dates a dispensation in the past) a paper-prescription basket is
+opened for the patient, the prescriber and date are given, and it is filled to 8 lines through the one input
+box — brand names typed with their strength, generics scanned by CIP13 or by their box's GS1 DataMatrix — each
+given a posology. Then each change cycle is timed, request by request: a line added (typed, CIP13 or
+DataMatrix, in turn), a line's number of boxes changed, a line's posology changed, the added line removed; each
+answer is the whole basket analysed again (interactions, allergies, contraindications against the history and
+the profile) with its alerts.
 `counter_change` is the wall time from sending the request to the answer's JSON read, so the updated alerts
 are in hand. Then every alert that needs a decision gets the pharmacist's override with its reason (not
 timed), and the validation is timed the same way: `counter_validation`, one per patient, answered 201 with
@@ -23,10 +25,10 @@ the line added is there, the removed one is gone, the validation names its dispe
 the machine's load when the run ends. Sizes: 24 patients × 3 cycles (12 changes each), 24 validations
 [`--quick`: 6 patients × 2 cycles, 6 validations], plus the warm-up patient.
 
-As of this bench's writing, the counter's analysis reads the profile's birth date, sex and allergies but not
-yet its weight and eGFR (services/dispensing/alerts.analysis_profile, a LEAD note there), and the validation
-writes neither the ordonnancier nor a DP line (validate._ordonnancier, the fan-out's handlers): both figures
-will grow when they do, with no change here.
+The validation timed is the whole transaction as the counter has it: the dispensation and its lines, the
+decisions, the ordonnancier's entries for the listed lines (`register_entries` counts them), the audit entry,
+and the fan-out's outbox messages (today the ON's execution only, so none for a paper prescription: the DP and
+DMP handlers, when they are registered, will weigh on this figure with no change here).
 
 PostgreSQL: the server named by COMPTOIR_BENCH_POSTGRES_URL (default the test server,
 postgresql://postgres@127.0.0.1:5432/test; "off" leaves it out). The bench creates a database of its own there,
@@ -160,6 +162,7 @@ class Counter:
     alerts: list[int] = field(default_factory=list)
     decisions: int = 0
     dispensations: set[int] = field(default_factory=set)
+    register_entries: int = 0
 
     def serve(self, visit: Visit, *, measured: bool) -> None:
         self.measuring = measured
@@ -220,6 +223,7 @@ class Counter:
             raise BenchFailure(f"Validation sans délivrance : {validated}")
         if self.measuring:
             self.dispensations.add(validated["dispensation_id"])
+            self.register_entries += len(validated["ordonnancier_numbers"])
 
     def _timed(self, kind: str, method: str, url: str, body: dict[str, Any] | None) -> dict[str, Any]:
         cpu, started = self.server_cpu(), time.perf_counter()
@@ -251,7 +255,8 @@ class Counter:
                   "alerts_mean": _mean([float(n) for n in self.alerts]), "requests": self.requests,
                   "load_1m": round(os.getloadavg()[0], 2)}
         validation = {**_summary(self.validations), "server_cpu_ms_mean": _mean(self.cpu_ms["validation"]),
-                      "decisions": self.decisions, "dispensations": len(self.dispensations)}
+                      "decisions": self.decisions, "dispensations": len(self.dispensations),
+                      "register_entries": self.register_entries}
         return {"counter_change": change, "counter_validation": validation}
 
 

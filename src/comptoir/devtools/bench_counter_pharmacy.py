@@ -9,10 +9,11 @@
   Dated in the past, so no use case can write them (a validation is dated now): they are written through
   the dispensations' repository (`add_with_lines`), as the deferred-check bench does.
 - Each patient's entries at the counter: brand names with their strength as typed at the counter (each one
-  product for the counter's resolver: the names that several products answer are left out, so no answer is a
-  choice between candidates), and generic products scanned, either their CIP13 or their box's GS1 DataMatrix
-  (serial, lot, expiry two years ahead) as a USB scanner types it (GS as ASCII 29). The typed brands and the
-  scanned generics share no substance, so no entry lands on another's line.
+  marketed product for the counter's resolver: the names that several products answer, or only a product no
+  longer marketed, are left out, so no answer is a choice between candidates or a line without a box), and
+  generic products scanned, either their CIP13 or their box's GS1 DataMatrix (serial, lot, expiry two years
+  ahead) as a USB scanner types it (GS as ASCII 29). The typed brands and the scanned generics share no
+  substance, so no entry lands on another's line.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ from comptoir.analysis.reference import AnalysisReference
 from comptoir.devtools.bench_patients import ALLERGIES
 from comptoir.devtools.synthetic_dispensations import ACUTE_POSOLOGY, CHRONIC_POSOLOGY, Catalogue, catalogue
 from comptoir.domain.operators import Role
-from comptoir.services.dispensing import products
+from comptoir.services.dispensing.catalogue import ReferenceCatalogue
+from comptoir.services.dispensing.plan import PlanRequest, plan_line
 from comptoir.services.identity.patients import NewPatient, create_patient
 from comptoir.services.identity.profile import update_profile
 from comptoir.services.platform.operators import MACHINE_OWNER, CurrentOperator, NewOperator, create_operator
@@ -43,13 +45,14 @@ TYPED = ("kardegic 75", "seroplex 10mg", "TAHOR 20", "xanax 0,25", "stilnox 10",
          "inexium 20 cpr", "singulair 10", "AERIUS 5", "solupred 20", "voltarene 50", "TOPALGIC 50", "laroxyl 25",
          "KEPPRA 500", "previscan 20", "PLAVIX 75", "coversyl 5", "aprovel 150", "LASILIX 40", "tenormine 50",
          "GLUCOPHAGE 850", "diamicron 60", "ZYLORIC 100", "fosamax 70", "tardyferon 80", "pyostacine 500",
-         "BACTRIM FORTE", "josacine 500 cpr", "colchimax", "FORLAX 10G", "debridat 100")
-"""From bench/search_queries.tsv's brand + strength queries: those one product answers."""
+         "BACTRIM FORTE", "colchimax", "FORLAX 10G", "debridat 100")
+"""From bench/search_queries.tsv's brand + strength queries: those one marketed product answers."""
 SCANNED = ("amlodipine 5 mg", "bisoprolol 5 mg", "ramipril 5 mg", "omeprazole 20 mg", "ibuprofene 400 mg",
-           "paracetamol 1 g", "azithromycine 250 mg", "ketoprofene 100 mg", "valsartan 40 mg",
+           "paracetamol 1 g", "azithromycine 250 mg", "valsartan 40 mg",
            "hydrochlorothiazide 25 mg", "simvastatine 20 mg", "pantoprazole 40 mg", "sertraline 50 mg",
            "cetirizine 10 mg", "lercanidipine 10 mg", "candesartan 8 mg")
-"""Generics whose box is scanned: the reference's best marketed answer to the name, its counter's default box."""
+"""Generics whose box is scanned: the reference's best marketed answer to the name, the box the counter's plan
+gives for it (a retail box: a hospital pack is never on a community pharmacy's shelf)."""
 FILLED = 8
 HISTORY_MONTHS, CHRONIC_TREATMENTS, ACUTE_LINES = 12, 3, 4
 HISTORY_LINES = HISTORY_MONTHS * CHRONIC_TREATMENTS + ACUTE_LINES
@@ -147,11 +150,13 @@ def _history(runtime: Runtime, patient_id: int, common: Catalogue, rng: random.R
 def _scanned_packs(runtime: Runtime, reference: AnalysisReference) -> list[Pack]:
     found = []
     with _work(runtime) as uow, uow:
+        shelf = ReferenceCatalogue(uow.eprescriptions, reference)
         for name in SCANNED:
             hits = [h for h in reference.index.search(name, limit=8) if h.record.marketed]
-            pack = products.default_pack(uow.eprescriptions, hits[0].record.cis) if hits else None
-            if pack is not None:
-                found.append(Pack(hits[0].record.cis, pack.cip13))
+            planned = plan_line(PlanRequest(name, cis=hits[0].record.cis), catalogue=shelf,
+                                today=runtime.clock().date()) if hits else None
+            if planned is not None and planned.cis and planned.cip13:
+                found.append(Pack(planned.cis, planned.cip13))
         uow.commit()
     return found
 

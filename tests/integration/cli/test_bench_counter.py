@@ -31,6 +31,7 @@ def test_the_counter_bench_times_each_change_and_validation_of_baskets_it_really
     for figures in (change, validation, *change["by_change"].values()):
         assert 0 < figures["p50_ms"] <= figures["p95_ms"] <= figures["max_ms"]
     assert change["alerts_mean"] > 0  # the answers carried the basket's alerts
+    assert validation["register_entries"] > 0  # listed products, entered in the ordonnancier
     with reference_runtime.session_factory() as session:
         validated = session.scalars(select(Dispensation).where(Dispensation.kind == "ordonnance_papier")).all()
         lines = Tally(session.scalars(select(DispensedLine.dispensation_id).where(
