@@ -1,7 +1,7 @@
 """`comptoir bench`: timings of the hot paths, on the full reference, with inputs as users give them.
 
 Every figure below is measured in-process unless said otherwise; `--quick` runs the same figures on
-smaller sizes (given in brackets) so that the test suite can check the report in a minute. Percentiles
+smaller sizes (given in brackets) so that the test suite can check the report in a few minutes. Percentiles
 are wall-clock; where the work runs in the bench's own thread, `p95_cpu_ms` beside them is the CPU time
 of that thread, so a reading taken on a busy machine still tells what the code costs.
 
@@ -34,6 +34,10 @@ of that thread, so a reading taken on a busy machine still tells what the code c
   loaded the reference and answered a search, an analysis with an allergy and the OCR of a generated
   paper prescription (`server_rss_reference_mb`: once the reference alone is loaded): see
   `bench_server` [same].
+- counter_change, counter_validation (and `_postgres`): the counter's basket over HTTP against a real
+  `comptoir serve` on that scratch database, then on a scratch PostgreSQL database: a change of an 8-line
+  basket (40 history lines, allergies, eGFR, weight) to its updated alerts, and its validation, end to end
+  (see `bench_counter`: 24 patients × 12 changes, 24 validations [6 × 8, 6]).
 - bench_s, bench_cpu_s: the whole run's wall-clock and CPU seconds (the bench, its workers and the
   server it started), so a `--quick` run on a busy machine still tells whether it fits in a minute.
 """
@@ -52,13 +56,14 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from comptoir.analysis.case import Case, HistoryItem, PrescribedLine
 from comptoir.analysis.engine import analyse
 from comptoir.analysis.reference import AnalysisReference
+from comptoir.devtools.bench_counter import counter_benchmarks
 from comptoir.devtools.bench_patients import patient
 from comptoir.devtools.bench_scan import bench_scan_to_screen
 from comptoir.devtools.bench_server import server_memory
@@ -67,6 +72,7 @@ from comptoir.devtools.synthetic_dispensations import generate, store
 from comptoir.errors import ConfigurationError
 from comptoir.reading.posology import parse_posology
 from comptoir.refdata.search import DrugIndex, DrugRecord
+from comptoir.refdata.sources import RefdataSource
 from comptoir.services.analysis.deferred_check import check_period
 from comptoir.services.platform.runtime import Runtime
 from comptoir.services.refdata.drugs import load_drug_records
@@ -110,9 +116,11 @@ def run_benchmarks(runtime: Runtime, *, log: Log, quick: bool = False) -> dict[s
     report |= bench_deferred_check(reference, count=sizes.dispensations)
     report["posology_parse"] = bench_posology()
     log("Import complet du référentiel, puis mémoire du serveur…")
-    with scratch_reference(runtime) as (database_url, import_s):
+    source = find_source(runtime)
+    with scratch_reference(source, runtime.clock()) as (database_url, import_s):
         report["refdata_import_s"] = import_s
         report |= server_memory(database_url, records)
+        report |= counter_benchmarks(database_url, source, reference, quick=quick, log=log)
     log("Démarrage des commandes (processus neufs)…")
     report["cli"] = cli_timings(runtime, runs=3 if quick else 5)
     report["cpu_count"] = os.cpu_count()
@@ -241,16 +249,15 @@ def bench_posology(*, texts: int = 200) -> dict[str, float]:
 
 
 @contextmanager
-def scratch_reference(runtime: Runtime) -> Iterator[tuple[str, float]]:
+def scratch_reference(source: RefdataSource, now: datetime) -> Iterator[tuple[str, float]]:
     """A scratch SQLite database with the full reference imported: its URL and the import's seconds."""
-    source = find_source(runtime)
     with tempfile.TemporaryDirectory() as scratch:
         url = f"sqlite:///{Path(scratch) / 'bench.db'}"
         engine = make_engine(url)
         upgrade(engine)
         started = time.perf_counter()
         with closing(SqlUnitOfWork(make_session_factory(engine))) as uow:
-            import_reference(source, uow=uow, now=runtime.clock(), step=lambda _: None)
+            import_reference(source, uow=uow, now=now, step=lambda _: None)
         elapsed = time.perf_counter() - started
         engine.dispose()
         yield url, round(elapsed, 2)

@@ -17,7 +17,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -46,25 +47,44 @@ def server_memory(database_url: str, records: Sequence[DrugRecord]) -> dict[str,
         _add_operator(env)
         page = generate_pages(Path(scratch) / "pages", records=records, samples=POSOLOGIES, count=1, seed=8,
                               noise="mild")[0]
-        port = free_port()
-        server = subprocess.Popen([*_comptoir(), "serve", "--port", str(port)], env={**env, "COMPTOIR_PORT": str(port)},
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        with running_server(database_url, Path(scratch) / "var") as (pid, base):
+            if not wait_until_up(base, timeout_s=120):
+                return {"server_rss_reference_mb": None, "server_rss_mb": None}
+            return _measure(pid, base, page)
+
+
+@contextmanager
+def running_server(database_url: str, var_dir: Path) -> Iterator[tuple[int, str]]:
+    """A `comptoir serve` on `database_url` and a free port: its pid and its base URL (not yet up: see
+    `wait_until_up`); its output goes to `var_dir/serve.log`, stopped on leaving."""
+    var_dir.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    env = {**os.environ, "COMPTOIR_DATABASE_URL": database_url, "COMPTOIR_VAR_DIR": str(var_dir),
+           "COMPTOIR_PORT": str(port)}
+    with (var_dir / "serve.log").open("wb") as log:
+        server = subprocess.Popen([*comptoir_command(), "serve", "--port", str(port)], env=env, stdout=log,
+                                  stderr=subprocess.STDOUT)
         try:
-            return _measure(server.pid, f"http://127.0.0.1:{port}", page)
+            yield server.pid, f"http://127.0.0.1:{port}"
         finally:
             server.terminate()
             server.wait(timeout=20)
 
 
-def _measure(pid: int, base: str, page: Path) -> dict[str, float | None]:
-    if not _wait_until_up(base, timeout_s=120):
-        return {"server_rss_reference_mb": None, "server_rss_mb": None}
-    loaded = _rss_mb(pid)
+@contextmanager
+def api_client(base: str, code: str, password: str) -> Iterator[httpx.Client]:
+    """An API client logged in as `code`: its bearer token, no cookie (so no form token either)."""
     with httpx.Client(base_url=base, timeout=120) as client:
-        opened = client.post("/api/session", json={"code": OPERATOR, "password": PASSWORD})
+        opened = client.post("/api/session", json={"code": code, "password": password})
         opened.raise_for_status()
-        client.cookies.clear()  # an API client: its bearer token, no cookie (so no form token either)
+        client.cookies.clear()
         client.headers["Authorization"] = f"Bearer {opened.json()['token']}"
+        yield client
+
+
+def _measure(pid: int, base: str, page: Path) -> dict[str, float | None]:
+    loaded = _rss_mb(pid)
+    with api_client(base, OPERATOR, PASSWORD) as client:
         client.get("/api/drugs", params={"q": "amox 1g"}).raise_for_status()
         client.post("/api/analysis", json=CASE).raise_for_status()
         client.post("/api/prescriptions/read", files={"file": (page.name, page.read_bytes(), _image_type(page))}
@@ -77,11 +97,11 @@ def _image_type(page: Path) -> str:
 
 
 def _add_operator(env: dict[str, str]) -> None:
-    subprocess.run([*_comptoir(), "operators", "add", OPERATOR, "--name", "Banc de mesure", "--role", "preparateur",
-                    "--password", PASSWORD], env=env, check=True, capture_output=True, timeout=300)
+    subprocess.run([*comptoir_command(), "operators", "add", OPERATOR, "--name", "Banc de mesure", "--role",
+                    "preparateur", "--password", PASSWORD], env=env, check=True, capture_output=True, timeout=300)
 
 
-def _comptoir() -> list[str]:
+def comptoir_command() -> list[str]:
     return [sys.executable, "-c", "from comptoir.cli import main; main()"]
 
 
@@ -98,7 +118,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _wait_until_up(base: str, *, timeout_s: float) -> bool:
+def wait_until_up(base: str, *, timeout_s: float) -> bool:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         try:

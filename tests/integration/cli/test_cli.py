@@ -19,6 +19,7 @@ from comptoir.services.platform.operators import CurrentOperator
 from comptoir.services.platform.runtime import Runtime
 from comptoir.services.refdata.drugs import search_drugs
 from comptoir.store import models as m
+from tests.conftest import POSTGRES_OFF, POSTGRES_URL
 from tests.integration.refdata.test_drug_search import some_packs
 
 COMPTOIR = str(Path(sys.executable).parent / "comptoir")
@@ -141,7 +142,9 @@ def test_drugs_search_finds_the_pack_of_a_scanned_datamatrix_and_says_its_lot(re
 
 def test_the_quick_bench_reports_every_figure_that_bench_check_compares(reference_runtime: Runtime,
                                                                         tmp_path: Path) -> None:
-    result = run("bench", "--quick", "--json", database_url=reference_runtime.settings.database_url, cwd=tmp_path)
+    postgres = "off" if POSTGRES_OFF else POSTGRES_URL  # the counter's PostgreSQL figures, on the tests' server
+    result = run("bench", "--quick", "--json", database_url=reference_runtime.settings.database_url, cwd=tmp_path,
+                 extra_env={"COMPTOIR_BENCH_POSTGRES_URL": postgres})
     compared = subprocess.run([sys.executable, str(BENCH_CHECK)], input=result.stdout, capture_output=True, text=True,
                               timeout=60)
 
@@ -149,5 +152,7 @@ def test_the_quick_bench_reports_every_figure_that_bench_check_compares(referenc
     assert result.returncode == 0, result.stderr
     assert report["quick"] is True
     assert set(report["drug_search"]["by_kind"]) == {"brand_strength", "dci", "misspelt", "code"}
+    assert report["counter_change"]["count"] == 48 and report["counter_validation"]["dispensations"] == 6
+    assert ("skipped" in report["counter_validation_postgres"]) == POSTGRES_OFF
     assert compared.returncode in (0, 1), compared.stdout + compared.stderr  # met or missed, never absent
     assert "ABSENT" not in compared.stdout
