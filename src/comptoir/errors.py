@@ -3,7 +3,10 @@
     ComptoirError
      ├── NotFound                 the thing asked for does not exist        -> 404
      ├── RuleViolation            the act breaks a rule of the trade        -> 422
-     │    └── ReferenceFileError  a reference file is truncated or corrupt  -> 422
+     │    ├── ReferenceFileError  a reference file is truncated or corrupt  -> 422
+     │    └── FieldErrors         bad input: {field: French message}        -> 422
+     │         (services/dispensing adds Blocked, a validation refused with its reasons, and
+     │          Ambiguous, a name with several products and its candidates: both FieldErrors)
      ├── PermissionDenied         the operator's role does not allow it     -> 403
      ├── AuthenticationFailed     unknown operator or wrong password        -> 401
      │    └── TooManyAttempts     repeated failures: wait before retrying   -> 429
@@ -40,6 +43,18 @@ class ReferenceFileError(RuleViolation):
         self.problem = problem
         where = f"{file_name}, ligne {line}" if line else file_name
         super().__init__(f"{where} : {problem}")
+
+
+class FieldErrors(RuleViolation):
+    """Input refused field by field: each message in French, shown beside its field (nothing changed)."""
+
+    def __init__(self, fields: dict[str, str]) -> None:
+        self.fields = dict(fields)
+        super().__init__(" ".join(self.fields.values()))
+
+    def details(self) -> dict[str, object]:
+        """What an API answer carries beside the sentence: the fields (subclasses add their own)."""
+        return {"errors": self.fields}
 
 
 class PermissionDenied(ComptoirError):

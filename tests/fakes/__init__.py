@@ -11,6 +11,7 @@ from typing import Self
 
 from comptoir.domain.audit import AuditKeys
 from tests.fakes.analysis import FakeDispensationRepository
+from tests.fakes.counter import FakeBasketRepository
 from tests.fakes.eprescription import FakeEPrescriptionRepository, FakePrescriberRepository
 from tests.fakes.identity import FakeIdentitovigilanceRepository, FakePatientRepository
 from tests.fakes.platform import FakeAuditRepository, FakeOperatorRepository, FakeOutboxRepository
@@ -26,6 +27,7 @@ class FakeUnitOfWork:
         self.eprescriptions = FakeEPrescriptionRepository()
         self.prescribers = FakePrescriberRepository()
         self.dispensations = FakeDispensationRepository()
+        self.baskets = FakeBasketRepository()
         self.reference = FakeReferenceRepository()
         self.patients = FakePatientRepository()
         self.identitovigilance = FakeIdentitovigilanceRepository()

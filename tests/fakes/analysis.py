@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from comptoir.store import models as m
-from comptoir.store.dispensing import AnalysisDecision, Dispensation, DispensedLine
+from comptoir.store.dispensing import AnalysisDecision, Dispensation, DispensedLine, HistoryLine
 
 
 class PeriodLine(NamedTuple):
@@ -80,6 +80,21 @@ class FakeDispensationRepository:
         for line in lines:
             line.dispensation_id = dispensation.id
         self.lines.extend(lines)
+
+    def add_lines(self, dispensation: Dispensation, lines: list[DispensedLine]) -> None:
+        for line in lines:
+            line.dispensation_id = dispensation.id
+        self.lines.extend(lines)
+
+    def locked(self, dispensation_id: int) -> Dispensation | None:
+        return self.dispensations.get(dispensation_id)
+
+    def history_lines(self, patient_id: int, *, since: datetime, limit: int) -> list[HistoryLine]:
+        found = [HistoryLine(d.dispensed_at, line.cis, line.cip13, line.drug, line.duration_days)
+                 for d in self.dispensations.values() for line in self.lines
+                 if line.dispensation_id == d.id and d.patient_id == patient_id and d.dispensed_at >= since
+                 and d.cancelled_at is None]
+        return sorted(found, key=lambda h: h.dispensed_at, reverse=True)[:limit]
 
     def of_prescription(self, prescription_id: str) -> list[Dispensation]:
         return sorted((d for d in self.dispensations.values() if d.prescription_id == prescription_id),

@@ -8,15 +8,40 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, NamedTuple
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, Row, String, Text, false, select, update
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    Row,
+    String,
+    Text,
+    false,
+    select,
+    update,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from comptoir.store.models import Base, Patient
 
 CHECK_STATUSES = ("a_controler", "controlee", "a_revoir")
 PeriodLine = Row[int, datetime, int | None, str | None, str | None, str | None, str, str, int | None]
+
+
+class HistoryLine(NamedTuple):
+    dispensed_at: datetime
+    cis: str | None
+    cip13: str | None
+    drug: str
+    duration_days: int | None
 
 
 class Dispensation(Base):
@@ -38,6 +63,10 @@ class Dispensation(Base):
     prescription_id: Mapped[str | None] = mapped_column(String(18), index=True)
     renewal: Mapped[int | None] = mapped_column(Integer)
     execution_key: Mapped[str | None] = mapped_column(String(80))
+    # Cancelled the same day (services/dispensing/cancel.py): kept, never deleted, and out of the history.
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    cancelled_by: Mapped[str | None] = mapped_column(String(40))
+    cancel_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class DispensedLine(Base):
@@ -58,6 +87,18 @@ class DispensedLine(Base):
     substitution: Mapped[str | None] = mapped_column(String(3))
     partial: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     intervention: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    # The pack given (GS1 DataMatrix when scanned, SPEC §9.2), its price and the product's listing.
+    lot: Mapped[str | None] = mapped_column(String(20))
+    serial: Mapped[str | None] = mapped_column(String(20))
+    expiry: Mapped[date | None] = mapped_column(Date)
+    packs: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    """Every pack scanned for the line ({"cip13", "serial", "lot", "expiry"}); lot/serial/expiry are the first's."""
+    price_eur: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    """Public price of one box."""
+    reimbursement_rate: Mapped[int | None] = mapped_column(Integer)
+    """Percent (65, 100...); None: not reimbursed."""
+    listing: Mapped[str | None] = mapped_column(String(12))
+    """Liste I, liste II or stupéfiant (domain/dispensing/conditions.Listing), None when not listed."""
 
 
 class AnalysisDecision(Base):
@@ -103,7 +144,8 @@ class DispensationRepository:
                    DispensedLine.cip13, DispensedLine.cis, DispensedLine.drug, DispensedLine.posology,
                    DispensedLine.duration_days)
             .join(DispensedLine, DispensedLine.dispensation_id == Dispensation.id)
-            .where(Dispensation.dispensed_at >= start, Dispensation.dispensed_at < end)
+            .where(Dispensation.dispensed_at >= start, Dispensation.dispensed_at < end,
+                   Dispensation.cancelled_at.is_(None))
             .order_by(Dispensation.dispensed_at, Dispensation.id, DispensedLine.position)).all()
 
     def patients_among(self, patient_ids: Iterable[int]) -> list[Patient]:
@@ -136,9 +178,26 @@ class DispensationRepository:
         rows = self.session.execute(
             select(Dispensation.dispensed_at, DispensedLine.drug)
             .join(DispensedLine, DispensedLine.dispensation_id == Dispensation.id)
-            .where(Dispensation.patient_id == patient_id, Dispensation.dispensed_at >= since)
+            .where(Dispensation.patient_id == patient_id, Dispensation.dispensed_at >= since,
+                   Dispensation.cancelled_at.is_(None))
             .order_by(Dispensation.dispensed_at.desc()).limit(limit))
         return [(when, drug) for when, drug in rows]
+
+    def history_lines(self, patient_id: int, *, since: datetime, limit: int) -> list[HistoryLine]:
+        """The patient's dispensed lines since `since` (cancelled dispensations left out), latest first: what
+        the counter's analysis reads, one query per change of the basket."""
+        rows = self.session.execute(
+            select(Dispensation.dispensed_at, DispensedLine.cis, DispensedLine.cip13, DispensedLine.drug,
+                   DispensedLine.duration_days)
+            .join(DispensedLine, DispensedLine.dispensation_id == Dispensation.id)
+            .where(Dispensation.patient_id == patient_id, Dispensation.dispensed_at >= since,
+                   Dispensation.cancelled_at.is_(None))
+            .order_by(Dispensation.dispensed_at.desc()).limit(limit))
+        return [HistoryLine(when, cis, cip13, drug, days) for when, cis, cip13, drug, days in rows]
+
+    def locked(self, dispensation_id: int) -> Dispensation | None:
+        """The dispensation, locked until the transaction ends (a cancellation racing another waits)."""
+        return self.session.get(Dispensation, dispensation_id, with_for_update=True, populate_existing=True)
 
     # The pharmacist's decisions on findings
 
@@ -161,6 +220,13 @@ class DispensationRepository:
         self.session.add_all(lines)
         self.session.flush()
 
+    def add_lines(self, dispensation: Dispensation, lines: list[DispensedLine]) -> None:
+        """More lines of a dispensation already written."""
+        for line in lines:
+            line.dispensation_id = dispensation.id
+        self.session.add_all(lines)
+        self.session.flush()
+
     def of_prescription(self, prescription_id: str) -> list[Dispensation]:
         return list(self.session.scalars(select(Dispensation).where(Dispensation.prescription_id == prescription_id)
                                          .order_by(Dispensation.dispensed_at)))
@@ -170,7 +236,8 @@ class DispensationRepository:
         """(date, CIP13, drug) of the patient's dispensed lines since `since`, latest first."""
         rows = self.session.execute(select(Dispensation.dispensed_at, DispensedLine.cip13, DispensedLine.drug)
                                     .join(DispensedLine, DispensedLine.dispensation_id == Dispensation.id)
-                                    .where(Dispensation.patient_id == patient_id, Dispensation.dispensed_at >= since)
+                                    .where(Dispensation.patient_id == patient_id, Dispensation.dispensed_at >= since,
+                                           Dispensation.cancelled_at.is_(None))
                                     .order_by(Dispensation.dispensed_at.desc()).limit(limit))
         return [(when, cip13, drug) for when, cip13, drug in rows]
 

@@ -16,6 +16,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
 from comptoir.domain.audit import AuditKeys
+from comptoir.store.counter import BasketRepository
 from comptoir.store.dispensing import DispensationRepository
 from comptoir.store.eprescription import EPrescriptionRepository, PrescriberRepository
 from comptoir.store.identity import IdentitovigilanceRepository, PatientRepository
@@ -51,6 +52,7 @@ class SqlUnitOfWork:
         self.patients = PatientRepository(session)
         self.identitovigilance = IdentitovigilanceRepository(session)
         self.dispensations = DispensationRepository(session)
+        self.baskets = BasketRepository(session)
         self.eprescriptions = EPrescriptionRepository(session)
         self.prescribers = PrescriberRepository(session)
         self.outbox = OutboxRepository(session)

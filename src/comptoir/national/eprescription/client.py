@@ -56,6 +56,13 @@ class EPrescriptionClient:
         self._endpoint.call("POST", f"/ordonnances/{prescription_id}/executions/{key}/facturation",
                             json=body.model_dump(mode="json"), idempotent=True)
 
+    def cancel_execution(self, prescription_id: str, key: str, *, reason: str) -> Recorded:
+        body = wire.DemandeAnnulation(motif=reason).model_dump(mode="json")
+        response = self._endpoint.call("POST", f"/ordonnances/{prescription_id}/executions/{key}/annulation",
+                                       json=body, idempotent=True)
+        answer = self._read(response, wire.ReponseAnnulation)
+        return Recorded(answer.idExecution, answer.statut, answer.dejaAnnulee)
+
     def prescriber_view(self, prescription_id: str, *, rpps: str) -> PrescriberView:
         data = self._json(self._endpoint.call("GET", f"/ordonnances/{prescription_id}/executions?rpps={rpps}",
                                               idempotent=True))

@@ -6,7 +6,10 @@ the CNAM example [U]); nothing is edited after creation (PUT answers 409); a con
 executions are recorded per line and per period (initial delivery, renewal n), partial ones leave the
 period open, a closed period answers 409 "déjà délivrée"; the same execution sent twice (same
 `cleIdempotence`) is recorded once and answered the same; the billing complement comes later
-("mode séquentiel"); the prescriber sees executions only with the patient's consent; validity and
+("mode séquentiel"); the pharmacy that recorded an execution may cancel it (SPEC §4.4 "annuler une
+exécution"): it is kept apart with its reason, its periods open again, a second cancellation changes
+nothing, and the same execution sent again after it is not recorded anew; the prescriber sees
+executions only with the patient's consent; validity and
 statuses as in domain/eprescription/prescription.py.
 
 Scenarios: a patient named PANNE makes creation fail with HTTP 503, LENTEUR answers after `slow_s`.
@@ -79,6 +82,19 @@ class StoredExecution(_Base):
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     document: Mapped[dict[str, Any]] = mapped_column(JSON)
     billing: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class CancelledExecution(_Base):
+    """An execution its pharmacy cancelled: out of the prescription's executions, kept with its reason."""
+
+    __tablename__ = "on_execution_annulee"
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    execution_id: Mapped[str] = mapped_column(String(24))
+    prescription_id: Mapped[str] = mapped_column(String(18), index=True)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    cancelled_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    reason: Mapped[str] = mapped_column(String(2000))
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
 class Call(_Base):
@@ -218,9 +234,10 @@ class Base:
         now = self.clock()
         with self.store.writing() as session:
             known = session.scalar(select(StoredExecution).where(StoredExecution.key == demand.cleIdempotence))
-            if known is not None:
+            known_id = known.id if known else _cancelled_id(session, demand.cleIdempotence)
+            if known_id is not None:
                 _journal(session, now, "execution", ident, "doublon")
-                return wire.ReponseExecution(idExecution=known.id, statut=self.load(session, ident).statut,
+                return wire.ReponseExecution(idExecution=known_id, statut=self.load(session, ident).statut,
                                              dejaRecue=True)
             self._check(self.load(session, ident), demand)
             row = StoredExecution(id=f"EX{now:%Y%m%d%H%M%S}{secrets.token_hex(3).upper()}", prescription_id=ident,
@@ -251,6 +268,30 @@ class Base:
             _journal(session, self.clock(), "facturation", ident, "200")
             return {"idExecution": row.id, "statut": "facturee"}
 
+    def cancel_execution(self, ident: str, key: str, demand: wire.DemandeAnnulation,
+                         caller: Caller) -> wire.ReponseAnnulation:
+        now = self.clock()
+        with self.store.writing() as session:
+            done = session.get(CancelledExecution, key)
+            if done is not None and done.prescription_id == ident.upper():
+                _journal(session, now, "annulation_exec", ident, "doublon")
+                return wire.ReponseAnnulation(idExecution=done.execution_id, statut=self.load(session, ident).statut,
+                                              dejaAnnulee=True)
+            row = session.scalar(select(StoredExecution).where(StoredExecution.key == key,
+                                                               StoredExecution.prescription_id == ident.upper()))
+            if row is None:
+                raise HTTPException(404, f"Exécution inconnue pour l'ordonnance {ident} : {key}.")
+            if row.document.get("finessPharmacie") != caller.structure:
+                raise forbid("Seule la pharmacie qui a enregistré cette délivrance peut l'annuler.")
+            session.add(CancelledExecution(key=key, execution_id=row.id, prescription_id=row.prescription_id,
+                                           received_at=row.received_at, cancelled_at=now, reason=demand.motif,
+                                           document=row.document))
+            session.delete(row)
+            session.flush()
+            _journal(session, now, "annulation_exec", ident, "200")
+            return wire.ReponseAnnulation(idExecution=row.id, statut=self.load(session, ident).statut,
+                                          dejaAnnulee=False)
+
     def own(self, ident: str, caller: Caller, act: str) -> wire.Ordonnance:
         """The ON, for its prescriber only (a prescriber's read is not a pharmacy's consultation)."""
         with self.store.reading() as session:
@@ -280,6 +321,12 @@ class Base:
         return [wire.Resume(idPrescription=o.idPrescription, statut=o.statut, datePrescription=o.datePrescription,
                             patient=o.patient, consultations=o.consultations, executions=len(o.executions))
                 for o in found]
+
+
+def _cancelled_id(session: Session, key: str) -> str | None:
+    """An execution cancelled is not recorded again when its message arrives once more."""
+    done = session.get(CancelledExecution, key)
+    return done.execution_id if done else None
 
 
 def _journal(session: Session, at: datetime, operation: str, ident: str, outcome: str) -> None:
@@ -393,6 +440,12 @@ def _pharmacist_routes(app: FastAPI, base: Base) -> None:
         """Enregistrer une délivrance (ligne par ligne) ; la même clé d'idempotence n'enregistre qu'une fois."""
         _as(caller, Profession.PHARMACIEN, PHARMACISTS_ONLY.format(act="enregistrer une délivrance"))
         return base.execute(ident.upper(), demand)
+
+    @app.post("/ordonnances/{ident}/executions/{key}/annulation", response_model=wire.ReponseAnnulation)
+    def cancel_execution(ident: str, key: str, demand: wire.DemandeAnnulation, caller: Who) -> wire.ReponseAnnulation:
+        """Annuler une exécution (la pharmacie qui l'a enregistrée) : ses périodes redeviennent à délivrer."""
+        _as(caller, Profession.PHARMACIEN, PHARMACISTS_ONLY.format(act="annuler une délivrance"))
+        return base.cancel_execution(ident.upper(), key, demand, caller)
 
     @app.post("/ordonnances/{ident}/executions/{key}/facturation")
     def bill(ident: str, key: str, billing: wire.ComplementFacturation, caller: Who) -> dict[str, str]:

@@ -8,6 +8,7 @@ carry the EPU content of SPEC §4.5–4.6. Paths:
     GET  /ordonnances?rpps= | ?nom=&prenom=&dateNaissance=   rechercher
     POST /ordonnances/{id}/executions                  exécuter (idempotent par cleIdempotence)
     POST /ordonnances/{id}/executions/{cle}/facturation   complément de facturation (mode séquentiel)
+    POST /ordonnances/{id}/executions/{cle}/annulation    annuler une exécution (pharmacie qui l'a faite)
     GET  /ordonnances/{id}/executions?rpps=            exécutions vues par le prescripteur (consentement)
     POST /ordonnances/{id}/annulation?rpps=            annuler (prescripteur)
 """
@@ -120,6 +121,16 @@ class ReponseExecution(_Message):
     idExecution: str
     statut: str
     dejaRecue: bool = Field(description="Vrai quand la même clé avait déjà été enregistrée (aucun doublon)")
+
+
+class DemandeAnnulation(_Message):
+    motif: str = Field(min_length=1, max_length=bounds.NOTE_MAX, description="Pourquoi la délivrance est annulée")
+
+
+class ReponseAnnulation(_Message):
+    idExecution: str
+    statut: str
+    dejaAnnulee: bool = Field(description="Vrai quand cette exécution était déjà annulée (rien n'est refait)")
 
 
 class LigneFacturation(_Message):

@@ -132,20 +132,38 @@ def dispense(request: DispenseRequest, *, uow: UnitOfWork, operator: CurrentOper
     """The dispensation, each line's period and the execution's outbox message: committed together or not at all."""
     operator.require(Permission.PHARMACIST_ACT)
     with uow:
-        rpps = rpps_of(uow, operator)
-        if not rpps:
-            raise RuleViolation("Le pharmacien qui valide doit avoir un N° RPPS (fiche opérateur).")
-        prescription, checked = _check(uow, request, now)
-        given = [c for c in checked if c.given.quantity]
-        for item in given:
-            _claim_period(uow, request, item, now)
-        dispensed = _dispensation(uow, operator, request, prescription, given, now)
-        _send_execution(uow, dispensed.dispensation, prescription, request.renewal, rpps, given, now)
+        recorded = record_on_dispensation(uow, operator, request, now)
+        dispensed = recorded.dispensed
+        _send_execution(uow, dispensed.dispensation, recorded.prescription, request.renewal, recorded.rpps,
+                        recorded.given, now)
         audit(uow, Actor(operator.code, operator.workstation), action="write", object_type="dispensation",
-              object_id=str(dispensed.dispensation.id), detail=f"ordonnance numérique {prescription.id} "
+              object_id=str(dispensed.dispensation.id), detail=f"ordonnance numérique {recorded.prescription.id} "
               f"renouvellement {request.renewal} patient={request.patient_id}", now=now)
         uow.commit()
     return dispensed
+
+
+@dataclass(frozen=True, slots=True)
+class OnDispensation:
+    prescription: rx.Prescription
+    given: list[Checked]
+    dispensed: Dispensed
+    rpps: str
+
+
+def record_on_dispensation(uow: UnitOfWork, operator: CurrentOperator, request: DispenseRequest,
+                           now: datetime) -> OnDispensation:
+    """The body of an ON dispensation inside the caller's unit of work (which sends, audits and commits): the
+    ON's rules checked, each line's period claimed (a second counter's attempt is a Conflict "déjà délivrée"),
+    the dispensation and its lines written. Also the counter basket's validation (services/dispensing)."""
+    rpps = rpps_of(uow, operator)
+    if not rpps:
+        raise RuleViolation("Le pharmacien qui valide doit avoir un N° RPPS (fiche opérateur).")
+    prescription, checked = _check(uow, request, now)
+    given = [c for c in checked if c.given.quantity]
+    for item in given:
+        _claim_period(uow, request, item, now)
+    return OnDispensation(prescription, given, _dispensation(uow, operator, request, prescription, given, now), rpps)
 
 
 def _claim_period(uow: UnitOfWork, request: DispenseRequest, item: Checked, now: datetime) -> None:
@@ -182,24 +200,32 @@ def _dispensed_line(position: int, item: Checked) -> DispensedLine:
         duration_days=item.line.duration_days, prescription_line=item.line.number, prescribed_drug=item.line.text,
         prescribed_boxes=item.choice.needed, substitution=dx.substitution_code(item.choice),
         partial=item.choice.partial,
-        intervention={"problem": act.problem, "intervention": act.intervention, "comment": act.comment}
-        if act else None)
+        intervention=_intervention_record(act) if act else None)
+
+
+def _intervention_record(act: rx.Intervention) -> dict[str, str]:
+    record = {"problem": act.problem, "intervention": act.intervention, "comment": act.comment}
+    return record | ({"outcome": act.outcome} if act.outcome else {})
 
 
 def _send_execution(uow: UnitOfWork, dispensation: Dispensation, prescription: rx.Prescription, renewal: int,
                     rpps: str, given: list[Checked], now: datetime) -> None:
     execution = _execution(uow, dispensation, renewal, rpps, given, now)
-    enqueue_execution(uow, prescription.id, execution, after=_previous_execution(uow, dispensation),
+    enqueue_execution(uow, prescription.id, execution, after=previous_execution(uow, dispensation),
                       label=f"Ordonnance {prescription.id} — {prescription.patient.last_name} "
                             f"{prescription.patient.first_name} — {len(given)} ligne(s)")
 
 
-def _previous_execution(uow: UnitOfWork, dispensation: Dispensation) -> str | None:
+def previous_execution(uow: UnitOfWork, dispensation: Dispensation) -> str | None:
     """The key of this ON's previous execution here: the base must receive a complement after the partial
     delivery it completes, even when two servers' workers send the queue (found by the load test)."""
     earlier = [d for d in uow.dispensations.of_prescription(dispensation.prescription_id or "")
                if d.id != dispensation.id and d.execution_key]
-    return earlier[-1].execution_key if earlier else None
+    if not earlier:
+        return None
+    # A cancelled execution frees its periods only once its cancellation reached the base.
+    last = earlier[-1]
+    return f"{last.execution_key}-annulation" if last.cancelled_at else last.execution_key
 
 
 def _execution(uow: UnitOfWork, dispensation: Dispensation, renewal: int, rpps: str, given: list[Checked],

@@ -1,9 +1,10 @@
 """The ON base's messages in the outbox: an execution sent at dispensing, its billing complement later
-(the CNAM's "mode séquentiel", SPEC §15.2), and the worker that sends them through the base's port."""
+(the CNAM's "mode séquentiel", SPEC §15.2), its cancellation when the dispensation is cancelled the same day
+(SPEC §4.4 "annuler une exécution"), and the worker that sends them through the base's port."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from comptoir.domain.eprescription.prescription import Execution
@@ -18,7 +19,7 @@ from comptoir.store.outbox import OutboxMessage
 if TYPE_CHECKING:
     from comptoir.services.platform.unit_of_work import UnitOfWork
 
-EXECUTION, BILLING = "on.execution", "on.facturation"
+EXECUTION, BILLING, CANCELLATION = "on.execution", "on.facturation", "on.annulation"
 
 
 def enqueue_execution(uow: UnitOfWork, prescription_id: str, execution: Execution, *, label: str,
@@ -38,6 +39,14 @@ def enqueue_billing(uow: UnitOfWork, prescription_id: str, key: str, billing: Bi
                    depends_on=key)
 
 
+def enqueue_cancellation(uow: UnitOfWork, prescription_id: str, key: str, *, reason: str, label: str,
+                         now: datetime) -> OutboxMessage:
+    """The cancellation of the execution sent under `key`: always after it (the base must have it to cancel it)."""
+    payload = {"prescription_id": prescription_id, "key": key, "reason": reason}
+    return enqueue(uow, kind=CANCELLATION, key=f"{key}-annulation", payload=payload, label=label, now=now,
+                   depends_on=key)
+
+
 def handlers(base: EPrescriptionBase) -> dict[str, Handler]:
     def execute(payload: dict[str, Any]) -> dict[str, Any]:
         demand = wire.DemandeExecution.model_validate(payload["execution"])
@@ -50,7 +59,11 @@ def handlers(base: EPrescriptionBase) -> dict[str, Handler]:
         base.bill(payload["prescription_id"], payload["key"], billing)
         return {"facture": billing.invoice}
 
-    return {EXECUTION: execute, BILLING: bill}
+    def cancel(payload: dict[str, Any]) -> dict[str, Any]:
+        cancelled = base.cancel_execution(payload["prescription_id"], payload["key"], reason=payload["reason"])
+        return {"idExecution": cancelled.execution_id, "statut": cancelled.status, "dejaAnnulee": cancelled.duplicate}
+
+    return {EXECUTION: execute, BILLING: bill, CANCELLATION: cancel}
 
 
 def base_client(runtime: Runtime) -> EPrescriptionClient:

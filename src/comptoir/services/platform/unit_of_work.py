@@ -10,6 +10,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from comptoir.domain.audit import AuditKeys
+from comptoir.store.counter import BasketRepository
 from comptoir.store.dispensing import DispensationRepository
 from comptoir.store.eprescription import EPrescriptionRepository, PrescriberRepository
 from comptoir.store.identity import IdentitovigilanceRepository, PatientRepository
@@ -25,6 +26,7 @@ class UnitOfWork(Protocol):
     patients: PatientRepository
     identitovigilance: IdentitovigilanceRepository
     dispensations: DispensationRepository
+    baskets: BasketRepository
     eprescriptions: EPrescriptionRepository
     prescribers: PrescriberRepository
     outbox: OutboxRepository

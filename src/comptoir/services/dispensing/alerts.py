@@ -1,0 +1,155 @@
+"""The basket's alerts: the analysis of its lines against this pharmacy's last year of dispensations and the
+patient's profile, each finding turned into an alert with a stable key, products named by name and DCI,
+and whether it needs a pharmacist's decision before validation.
+
+Which alerts need a decision (issue 11): an interaction "contre-indication" or "association déconseillée", a
+contraindication (age, pregnancy, breastfeeding, kidney) at those levels, a declared allergy, a fraud signal.
+
+The key is the finding's kind, level, substances and products (codes, not words): a decision stays attached
+while the basket changes around it, and an alert that disappears leaves its decision unused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from comptoir.analysis.case import Case, HistoryItem, PatientProfile, PrescribedLine, Prescriber
+from comptoir.analysis.engine import Analysis, analyse
+from comptoir.analysis.findings import Finding, Level
+from comptoir.analysis.reference import AnalysisReference
+from comptoir.services.dispensing.views import AlertView, DecisionView, ProductName
+from comptoir.store import models as m
+from comptoir.store.counter import BasketDecision, BasketLine
+from comptoir.store.dispensing import HistoryLine
+
+HISTORY_DAYS = 365
+HISTORY_LINES = 60
+DECISION_LABELS = {"intervention": "Intervention pharmaceutique", "override": "Délivrance maintenue"}
+_FIRST = {"allergy": 1, "fraud": 2}
+
+
+def needs_decision(finding: Finding) -> bool:
+    if finding.kind in ("allergy", "fraud"):
+        return True
+    return finding.kind in ("interaction", "contraindication") and finding.level <= Level.ASDEC
+
+
+def alert_key(finding: Finding) -> str:
+    """kind-level-digest of the sorted substances and products (the message when it names neither)."""
+    body = "|".join(sorted(finding.substances)) + "#" + "|".join(sorted(finding.drugs))
+    digest = hashlib.sha256((body if body != "#" else finding.message).encode()).hexdigest()[:16]
+    return f"{finding.kind}-{finding.level.name}-{digest}"
+
+
+def _rank(finding: Finding) -> tuple[int, int, str]:
+    """Alerts needing a decision first: contre-indications, allergies, fraud, associations déconseillées."""
+    if not needs_decision(finding):
+        return (9, finding.level, finding.message)
+    first = _FIRST.get(finding.kind, 0 if finding.level == Level.CI else 3)
+    return (first, finding.level, finding.message)
+
+
+def analysis_profile(patient: m.Patient | None) -> PatientProfile:
+    """The patient's profile for the analysis: birth date, sex and allergies.
+
+    LEAD: when branch `profile` lands, use services/identity/profile.analysis_profile(record, today), which adds
+    pregnancy, breastfeeding, weight and renal function."""
+    if patient is None:
+        return PatientProfile()
+    return PatientProfile(birth_date=patient.birth_date, sex=patient.sex,
+                          allergies=tuple(str(a) for a in patient.allergies or ()))
+
+
+def line_code(line: BasketLine) -> str:
+    """What the analysis reads for a line: its CIS when known (an exact product), else the text."""
+    return line.cis or line.cip13 or line.text
+
+
+def history_code(entry: HistoryLine) -> str:
+    return entry.cis or entry.cip13 or entry.drug
+
+
+def basket_case(lines: Sequence[BasketLine], history: Iterable[HistoryLine], profile: PatientProfile, *,
+                prescriber_rpps: str | None, today: date) -> Case:
+    return Case(today=today, patient=profile,
+                lines=tuple(PrescribedLine(line_code(line), line.posology) for line in lines),
+                history=tuple(HistoryItem(history_code(h), h.dispensed_at.date(), h.duration_days) for h in history),
+                prescriber=Prescriber(rpps=prescriber_rpps), history_window_days=HISTORY_DAYS)
+
+
+def run(case: Case, reference: AnalysisReference) -> Analysis:
+    return analyse(case, reference)
+
+
+@dataclass(frozen=True, slots=True)
+class Naming:
+    """Codes the analysis read (CIS, CIP13) -> the product's name and DCI."""
+
+    names: Mapping[str, ProductName]
+
+    @classmethod
+    def of(cls, codes: Iterable[str], reference: AnalysisReference) -> Naming:
+        names = {}
+        for code in codes:
+            found = product_name(code, reference)
+            if found is not None:
+                names[code] = found
+        return cls(names)
+
+    def product(self, drug: str) -> ProductName:
+        return self.names.get(drug) or ProductName(drug, "")
+
+    def message(self, text: str) -> str:
+        for code in sorted(self.names, key=len, reverse=True):
+            text = re.sub(rf"\b{re.escape(code)}\b", self.names[code].label, text)
+        return text
+
+
+def product_name(code: str, reference: AnalysisReference) -> ProductName | None:
+    """A CIS or CIP13 as a pharmacist says it: "KARDEGIC 75 mg (acide acétylsalicylique)"."""
+    cis = code if code in reference.products else reference.cip13_to_cis.get(code)
+    product = reference.products.get(cis or "")
+    if product is None:
+        return None
+    return ProductName(short_name(product.name), ", ".join(product.substance_names))
+
+
+def short_name(name: str) -> str:
+    """The BDPM name without its form: "DOLIPRANE 1000 mg, comprimé" -> "DOLIPRANE 1000 mg"."""
+    return name.split(",")[0].strip() or name
+
+
+def alerts_of(analysis: Analysis, lines: Sequence[BasketLine], history: Iterable[HistoryLine],
+              decisions: Iterable[BasketDecision], reference: AnalysisReference) -> tuple[AlertView, ...]:
+    naming = Naming.of([line_code(line) for line in lines] + [history_code(h) for h in history], reference)
+    decided = {d.alert_key: d for d in decisions}
+    return tuple(_alert(f, lines, naming, decided) for f in sorted(analysis.findings, key=_rank))
+
+
+def _alert(finding: Finding, lines: Sequence[BasketLine], naming: Naming,
+           decided: Mapping[str, BasketDecision]) -> AlertView:
+    key = alert_key(finding)
+    decision = decided.get(key)
+    return AlertView(key=key, level=finding.level.name, level_label=finding.level.label, kind=finding.kind,
+                     message=naming.message(finding.message), products=tuple(naming.product(d) for d in finding.drugs),
+                     needs_decision=needs_decision(finding), decision=decision_view(decision) if decision else None,
+                     source=finding.source, positions=tuple(lines[i].position for i in finding.lines if i < len(lines)))
+
+
+def decision_view(row: BasketDecision) -> DecisionView:
+    return DecisionView(kind=row.kind, kind_label=DECISION_LABELS.get(row.kind, row.kind), reason=row.reason,
+                        problem_code=row.problem_code, intervention_code=row.intervention_code,
+                        outcome=row.outcome_code, operator_code=row.operator_code, at=row.at)
+
+
+def advice_of(analysis: Analysis, lines: Sequence[BasketLine], reference: AnalysisReference) -> tuple[str, ...]:
+    naming = Naming.of([line_code(line) for line in lines], reference)
+    return tuple(naming.message(f.message) for f in analysis.advice)
+
+
+def findings_by_key(analysis: Analysis) -> dict[str, Finding]:
+    return {alert_key(f): f for f in analysis.findings}

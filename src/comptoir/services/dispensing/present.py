@@ -1,0 +1,192 @@
+"""The basket as it stands: its lines with their products, the analysis of the whole (read once per change:
+the patient's history in one query, the reference from memory), its alerts and decisions, what still blocks
+its validation, and its totals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from comptoir.analysis.engine import Analysis
+from comptoir.analysis.reference import AnalysisReference, Product
+from comptoir.domain.eprescription.identifiers import check_rpps
+from comptoir.domain.operators import Permission
+from comptoir.services.analysis.reference import pack_size
+from comptoir.services.dispensing import alerts, catalogue
+from comptoir.services.dispensing.views import (
+    AlertView,
+    BasketView,
+    LineView,
+    PrescriptionView,
+    Totals,
+)
+from comptoir.services.platform.operators import CurrentOperator
+from comptoir.store import models as m
+from comptoir.store.counter import Basket, BasketDecision, BasketLine
+from comptoir.store.dispensing import HistoryLine
+
+if TYPE_CHECKING:
+    from comptoir.services.platform.unit_of_work import UnitOfWork
+
+CENT = Decimal("0.01")
+OPEN = ("ouvert", "en_attente")
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """The basket analysed: everything its view and its validation read."""
+
+    basket: Basket
+    lines: list[BasketLine]
+    decisions: list[BasketDecision]
+    patient: m.Patient | None
+    history: list[HistoryLine]
+    analysis: Analysis
+    alerts: tuple[AlertView, ...]
+
+
+def assess(uow: UnitOfWork, basket: Basket, reference: AnalysisReference, now: datetime) -> Assessment:
+    lines = uow.baskets.lines(basket.id)
+    patient = uow.dispensations.patient(basket.patient_id) if basket.patient_id else None
+    history = uow.dispensations.history_lines(patient.id, since=now - timedelta(days=alerts.HISTORY_DAYS),
+                                              limit=alerts.HISTORY_LINES) if patient else []
+    case = alerts.basket_case(lines, history, alerts.analysis_profile(patient), prescriber_rpps=basket.prescriber_rpps,
+                              today=now.date())
+    analysis = alerts.run(case, reference)
+    return redecided(Assessment(basket, lines, [], patient, history, analysis, ()), uow, reference)
+
+
+def redecided(assessment: Assessment, uow: UnitOfWork, reference: AnalysisReference) -> Assessment:
+    """The same analysis with the basket's decisions read again (a decision changes no finding)."""
+    decisions = uow.baskets.decisions(assessment.basket.id)
+    shown = alerts.alerts_of(assessment.analysis, assessment.lines, assessment.history, decisions, reference)
+    return Assessment(assessment.basket, assessment.lines, decisions, assessment.patient, assessment.history,
+                      assessment.analysis, shown)
+
+
+def view_of(uow: UnitOfWork, assessment: Assessment, operator: CurrentOperator, reference: AnalysisReference,
+            today: date) -> BasketView:
+    basket = assessment.basket
+    lines = tuple(line_view(uow, reference, line, basket.kind, today) for line in assessment.lines)
+    blocking = blocking_reasons(assessment, lines)
+    pharmacist = operator.can(Permission.PHARMACIST_ACT)
+    patient = assessment.patient
+    return BasketView(
+        id=basket.id, version=basket.version, status=basket.status, kind=basket.kind, patient_id=basket.patient_id,
+        prescription=prescription_view(basket), lines=lines, alerts=assessment.alerts, blocking=blocking,
+        can_decide=pharmacist and basket.status in OPEN,
+        can_validate=pharmacist and basket.status in OPEN and not blocking,
+        totals=totals(lines, reimbursed=basket.kind != "sans_ordonnance"),
+        patient_name=f"{patient.last_name} {patient.first_name}" if patient else "",
+        advice=alerts.advice_of(assessment.analysis, assessment.lines, reference), created_by=basket.created_by,
+        handed_over_by=basket.handed_over_by, dispensation_id=basket.dispensation_id)
+
+
+def prescription_view(basket: Basket) -> PrescriptionView | None:
+    if basket.kind == "sans_ordonnance":
+        return None
+    rpps = basket.prescriber_rpps
+    return PrescriptionView(kind=basket.kind, on_id=basket.prescription_id, renewal=basket.renewal,
+                            prescriber_name=basket.prescriber_name, prescriber_rpps=rpps,
+                            rpps_valid=check_rpps(rpps).key_valid if rpps else None,
+                            prescribed_on=basket.prescribed_on, scan_id=basket.scan_id)
+
+
+def line_view(uow: UnitOfWork, reference: AnalysisReference, line: BasketLine, kind: str, today: date) -> LineView:
+    presentation = uow.eprescriptions.presentation(line.cip13) if line.cip13 else None
+    product = reference.products.get(line.cis or "")
+    name = alerts.product_name(line.cis, reference) if line.cis else None
+    first = line.packs[0] if line.packs else {}
+    expiry = date.fromisoformat(first["expiry"]) if first.get("expiry") else None
+    return LineView(
+        position=line.position, prescription_line=line.prescription_line, drug=line.text,
+        name=name.name if name else None, dci=name.dci if name else None, cis=line.cis, cip13=line.cip13,
+        pack_label=presentation.label if presentation else None,
+        units_per_box=pack_size(presentation.label) if presentation else None, boxes=line.boxes,
+        posology=line.posology, duration_days=line.duration_days,
+        substituted=bool(line.prescribed_cis and line.cis and line.cis != line.prescribed_cis),
+        non_substitutable=line.non_substitutable, price_eur=catalogue.price(presentation),
+        reimbursement_rate=catalogue.rate(presentation), lot=first.get("lot"), serial=first.get("serial"),
+        expiry=expiry, reason=line_problem(line, product is not None, kind),
+        warnings=line_warnings(line, product, today), listing=catalogue.listing_label(product),
+        scanned=len(line.packs), prescribed_boxes=line.prescribed_boxes)
+
+
+def line_problem(line: BasketLine, known: bool, kind: str) -> str:
+    if line.reason:
+        return line.reason
+    if not line.cip13 or not known:
+        return "Choisissez la boîte à délivrer (produit non reconnu)."
+    return ""
+
+
+def line_warnings(line: BasketLine, product: Product | None, today: date) -> tuple[str, ...]:
+    found = []
+    conditions = catalogue.conditions(product)
+    for pack in line.packs:
+        expiry = date.fromisoformat(pack["expiry"]) if pack.get("expiry") else None
+        if expiry and expiry < today:
+            found.append(f"Boîte périmée (lot {pack.get('lot') or '?'}, {expiry:%d/%m/%Y}).")
+    if conditions.hospital_only:
+        found.append("Réservé à l'usage hospitalier : ne se délivre pas en officine.")
+    if conditions.narcotic:
+        found.append("Stupéfiant : ordonnance sécurisée, quantités en toutes lettres, ordonnancier.")
+    limit = conditions.max_prescription_days
+    if limit and line.duration_days and line.duration_days > limit:
+        found.append(f"Durée de {line.duration_days} jours : ce produit se prescrit pour {limit} jours au plus.")
+    if line.prescribed_boxes and line.boxes > line.prescribed_boxes:
+        found.append(f"{line.boxes} boîtes pour {line.prescribed_boxes} prescrite(s).")
+    return tuple(found)
+
+
+def blocking_reasons(assessment: Assessment, lines: tuple[LineView, ...]) -> tuple[str, ...]:
+    basket = assessment.basket
+    reasons = list(_basket_reasons(assessment, lines))
+    reasons += [f"Ligne {line.position} : {line.reason}" for line in lines if line.reason]
+    reasons += [f"Ligne {line.position} : {w}" for line in lines for w in line.warnings if w.startswith(_REFUSING)]
+    if basket.kind == "sans_ordonnance":
+        reasons += [_needs_prescription(line) for line in lines if line.listing]
+    reasons += [f"Décision d'un pharmacien requise — {a.level_label} : {_short(a)}" for a in assessment.alerts
+                if a.needs_decision and a.decision is None]
+    return tuple(reasons)
+
+
+_REFUSING = ("Boîte périmée", "Réservé à l'usage hospitalier")
+
+
+def _basket_reasons(assessment: Assessment, lines: tuple[LineView, ...]) -> list[str]:
+    basket = assessment.basket
+    found = []
+    if basket.status not in OPEN:
+        found.append("Panier déjà validé ou abandonné.")
+    if not lines:
+        found.append("Panier vide : scannez ou saisissez un produit.")
+    if basket.kind == "ordonnance_numerique" and not basket.prescription_id:
+        found.append("Scannez l'ordonnance numérique (QR code ou identifiant).")
+    listed = any(line.listing for line in lines)
+    if basket.patient_id is None and (basket.kind == "ordonnance_numerique" or listed):
+        found.append("Choisissez le patient (ordonnance numérique ou produit inscrit à l'ordonnancier).")
+    if basket.kind == "ordonnance_papier" and listed and not (basket.prescriber_name.strip() and basket.prescribed_on):
+        found.append("Ordonnance papier : indiquez le prescripteur et la date (produit listé, ordonnancier).")
+    return found
+
+
+def _needs_prescription(line: LineView) -> str:
+    return needs_prescription_message(line.name or line.drug, line.listing or "")
+
+
+def needs_prescription_message(name: str, listing: str) -> str:
+    return f"{name} ({listing}) ne se délivre que sur ordonnance."
+
+
+def _short(alert: AlertView) -> str:
+    return ", ".join(p.label for p in alert.products) or alert.message[:120]
+
+
+def totals(lines: tuple[LineView, ...], *, reimbursed: bool) -> Totals:
+    price = sum(((line.price_eur or Decimal(0)) * line.boxes for line in lines), Decimal(0))
+    part = sum(((line.price_eur or Decimal(0)) * line.boxes * (line.reimbursement_rate or 0) / 100 for line in lines),
+               Decimal(0)) if reimbursed else Decimal(0)
+    return Totals(Decimal(price).quantize(CENT), Decimal(part).quantize(CENT))
