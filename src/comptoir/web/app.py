@@ -24,6 +24,7 @@ from comptoir.web.analysis import api as analysis_api
 from comptoir.web.analysis import pages as analysis_pages
 from comptoir.web.csrf import check_csrf
 from comptoir.web.deps import LoginRequired
+from comptoir.web.dispensing import pages as dispensing_pages
 from comptoir.web.eprescription.routes import include as include_eprescription
 from comptoir.web.identity import api as identity_api
 from comptoir.web.identity import pages as identity_pages
@@ -59,6 +60,7 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
     app.include_router(identity_pages.router)
     include_eprescription(app, settings)
     app.include_router(reading_pages.router)
+    app.include_router(dispensing_pages.router)
     # The INSi emulator, so that one server is the whole demo (its own database, see national/ins); it accepts
     # the demo pharmacy's credential. Not in production unless asked for (COMPTOIR_MOUNT_EMULATORS).
     if settings.mount_emulators:

@@ -45,6 +45,7 @@ def status_of(error: ComptoirError) -> int:
 templates = Jinja2Templates(directory=PACKAGE_DIR / "web" / "templates")
 templates.env.filters["date_fr"] = lambda iso: "—" if not iso else "/".join(reversed(str(iso)[:10].split("-")))
 templates.env.filters["euros"] = lambda v: "—" if v is None else f"{v:,.2f} €".replace(",", " ").replace(".", ",")
+templates.env.filters["percent"] = lambda v: "—" if v is None else f"{v:g} %".replace(".", ",")
 
 
 def is_htmx(request: Request) -> bool:

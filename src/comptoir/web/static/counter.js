@@ -1,0 +1,145 @@
+// The counter screen (/comptoir): its keys, its dialogs, its live basket. Loaded after comptoir.js, whose
+// global keys it overrides on this screen only: it listens on window in the capture phase, before them.
+(function () {
+  "use strict";
+
+  function screen() { return document.getElementById("counter"); }
+  function openDialog() { return document.querySelector("dialog[open]"); }
+
+  function isField(element) {
+    if (!element || !element.tagName) { return false; }
+    var tag = element.tagName.toLowerCase();
+    return tag === "input" || tag === "textarea" || tag === "select" || element.isContentEditable;
+  }
+
+  function focusField(id) {
+    var field = document.getElementById(id);
+    if (field) {
+      field.focus();
+      if (field.select) { field.select(); }
+    }
+    return field;
+  }
+
+  function showDialog(dialog) {
+    if (!dialog) { return; }
+    if (!dialog.open) { dialog.showModal(); }
+    var first = dialog.querySelector("[autofocus]") || dialog.querySelector("input, select, textarea, button");
+    if (first) { first.focus(); }
+  }
+
+  function ctrlEnter() {
+    // In a dialog: its own action (read the paper lines, validate after control). Elsewhere: the control window.
+    var dialog = openDialog();
+    var form = dialog ? dialog.querySelector("form[data-ctrl-enter]") : document.getElementById("control-form");
+    if (form) { form.requestSubmit(); }
+  }
+
+  var keys = {
+    F3: function () { focusField("on-code") || focusField("scan"); },
+    F5: function () {
+      var target = screen() && screen().dataset.vitale;
+      if (target) { window.location.assign(target); }
+    },
+    F6: function () { showDialog(document.getElementById("paper-dialog")); },
+  };
+
+  window.addEventListener("keydown", function (event) {
+    if (!screen()) { return; }
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      ctrlEnter();
+    } else if (keys[event.key]) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      keys[event.key]();
+    } else if (event.key === "Escape") {
+      // Escape closes a dialog, nothing else: a typed value is never wiped.
+      event.stopImmediatePropagation();
+      var dialog = openDialog();
+      if (dialog) {
+        event.preventDefault();
+        dialog.close();
+      }
+    } else if (event.key === "/") {
+      event.stopImmediatePropagation();
+      if (!isField(event.target)) {
+        event.preventDefault();
+        focusField("scan");
+      }
+    }
+  }, true);
+
+  // A changed field of a basket line sends its line (the row's form, reached by the form="" attribute);
+  // a chosen photo of a paper prescription is read at once.
+  document.addEventListener("change", function (event) {
+    var field = event.target;
+    if (field.hasAttribute && field.hasAttribute("data-line-field") && field.form) {
+      // Only this field is sent: a value refused in another field of the row does not hold this one back.
+      var changed = field.form.querySelector("input[name=changed]") ||
+        document.querySelector('input[name=changed][form="' + field.form.id + '"]');
+      if (changed) { changed.value = field.name; }
+      field.form.requestSubmit();
+    } else if (field.id === "paper-file" && field.files && field.files.length) {
+      document.getElementById("paper-read").click();
+    }
+  });
+
+  function closeDialogs() {
+    var paper = document.getElementById("paper-form");
+    document.querySelectorAll("dialog[open]").forEach(function (dialog) { dialog.close(); });
+    if (paper) {
+      paper.reset();
+      document.getElementById("paper-lines").innerHTML = "";
+    }
+  }
+
+  document.addEventListener("click", function (event) {
+    var opener = event.target.closest && event.target.closest("[data-open-dialog]");
+    if (opener) {
+      event.preventDefault();
+      showDialog(document.getElementById(opener.dataset.openDialog));
+    }
+    var closer = event.target.closest && event.target.closest("[data-close-dialog]");
+    if (closer && closer.closest("dialog")) {
+      event.preventDefault();
+      closer.closest("dialog").close();
+    }
+  });
+
+  // A refused change (422: the message beside the field, the typed value kept) and a conflict (409) are
+  // pages to show, not failures to drop.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var status = event.detail.xhr.status;
+    if (status === 422 || status === 409) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail.target;
+    if (target && target.tagName && target.tagName.toLowerCase() === "dialog") {
+      showDialog(target);
+      return;
+    }
+    if (target && target.closest && target.closest("dialog")) {
+      var first = target.querySelector("[autofocus]");
+      if (first) { first.focus(); }
+      return;
+    }
+    // The basket changed (lines added from a dialog, a validation): the dialogs have done their work.
+    closeDialogs();
+    var work = document.getElementById("work");
+    var page = screen();
+    if (work && page && work.dataset.patient !== page.dataset.patient) {
+      // Another patient on the basket: the band and the history are theirs now.
+      window.location.reload();
+      return;
+    }
+    if (!openDialog() && (!document.activeElement || document.activeElement === document.body)) {
+      focusField("scan");
+    }
+  });
+})();
