@@ -80,7 +80,7 @@ def _line_differences(basket: BasketView, line: LineView) -> list[str]:
         found.append(f"Substitution générique : {name} pour « {line.drug} ».")
     if line.prescribed_boxes is not None and line.boxes != line.prescribed_boxes:
         found.append(f"{name} : {line.boxes} boîte(s) pour {line.prescribed_boxes} prescrite(s).")
-    if basket.kind != "sans_ordonnance" and line.prescription_line is None:
+    if basket.kind == "ordonnance_numerique" and line.prescription_line is None:
         found.append(f"{name} : ajouté hors ordonnance.")
     if line.reason:
         found.append(f"{name} : {line.reason}")
