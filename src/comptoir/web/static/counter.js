@@ -35,13 +35,19 @@
     if (form) { form.requestSubmit(); }
   }
 
+  // Each returns false when it leaves the key to comptoir.js (F4 opens the patients' page once one is chosen).
   var keys = {
-    F3: function () { focusField("on-code") || focusField("scan"); },
+    F3: function () { return focusField("on-code") || focusField("scan"); },
+    F4: function () { return focusField("patient-search"); },
     F5: function () {
       var target = screen() && screen().dataset.vitale;
       if (target) { window.location.assign(target); }
+      return Boolean(target);
     },
-    F6: function () { showDialog(document.getElementById("paper-dialog")); },
+    F6: function () {
+      showDialog(document.getElementById("paper-dialog"));
+      return true;
+    },
   };
 
   window.addEventListener("keydown", function (event) {
@@ -50,10 +56,9 @@
       event.preventDefault();
       event.stopImmediatePropagation();
       ctrlEnter();
-    } else if (keys[event.key]) {
+    } else if (keys[event.key] && keys[event.key]()) {
       event.preventDefault();
       event.stopImmediatePropagation();
-      keys[event.key]();
     } else if (event.key === "Escape") {
       // Escape closes a dialog, nothing else: a typed value is never wiped.
       event.stopImmediatePropagation();
