@@ -3,10 +3,10 @@
     ComptoirError
      ├── NotFound                 the thing asked for does not exist        -> 404
      ├── RuleViolation            the act breaks a rule of the trade        -> 422
-     │    ├── ReferenceFileError  a reference file is truncated or corrupt  -> 422
-     │    └── FieldErrors         bad input: {field: French message}        -> 422
-     │         (services/dispensing adds Blocked, a validation refused with its reasons, and
-     │          Ambiguous, a name with several products and its candidates: both FieldErrors)
+     │    ├── FieldErrors         typed fields refused, {field: message}    -> 422
+     │    │    (services/dispensing adds Blocked, a validation refused with its reasons, and
+     │    │     Ambiguous, a name with several products and its candidates)
+     │    └── ReferenceFileError  a reference file is truncated or corrupt  -> 422
      ├── PermissionDenied         the operator's role does not allow it     -> 403
      ├── AuthenticationFailed     unknown operator or wrong password        -> 401
      │    └── TooManyAttempts     repeated failures: wait before retrying   -> 429
@@ -21,6 +21,8 @@ Each message is French and meant for the person at the counter. Entry points
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 
 class ComptoirError(Exception):
     """Base of every error comptoir raises on purpose."""
@@ -34,6 +36,43 @@ class RuleViolation(ComptoirError):
     pass
 
 
+class FieldErrors(RuleViolation):
+    """What was typed in a form cannot be kept: one French message per field ({field: message}).
+
+    Raised before anything changes; a page shows each message beside its field (web/forms.py), the API
+    answers them as field errors."""
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        self.errors = dict(errors)
+        super().__init__(" ".join(self.errors.values()))
+
+    @property
+    def fields(self) -> dict[str, str]:
+        return self.errors
+
+    def details(self) -> dict[str, object]:
+        """What an API answer carries beside the fields' list: {field: message} (subclasses add their own)."""
+        return {"errors": self.errors}
+
+    @classmethod
+    def gather(cls, checks: Mapping[str, Callable[[], object]]) -> None:
+        """Run each field's check; raise once, naming every field whose check broke a rule."""
+        errors = field_refusals(checks)
+        if errors:
+            raise cls(errors)
+
+
+def field_refusals(checks: Mapping[str, Callable[[], object]]) -> dict[str, str]:
+    """{field: message} of the checks that broke a rule (a `RuleViolation`); every check runs."""
+    errors: dict[str, str] = {}
+    for name, check in checks.items():
+        try:
+            check()
+        except RuleViolation as refused:
+            errors[name] = str(refused)
+    return errors
+
+
 class ReferenceFileError(RuleViolation):
     """A reference file that cannot be read: names the file and the line."""
 
@@ -43,18 +82,6 @@ class ReferenceFileError(RuleViolation):
         self.problem = problem
         where = f"{file_name}, ligne {line}" if line else file_name
         super().__init__(f"{where} : {problem}")
-
-
-class FieldErrors(RuleViolation):
-    """Input refused field by field: each message in French, shown beside its field (nothing changed)."""
-
-    def __init__(self, fields: dict[str, str]) -> None:
-        self.fields = dict(fields)
-        super().__init__(" ".join(self.fields.values()))
-
-    def details(self) -> dict[str, object]:
-        """What an API answer carries beside the sentence: the fields (subclasses add their own)."""
-        return {"errors": self.fields}
 
 
 class PermissionDenied(ComptoirError):

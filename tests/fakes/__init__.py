@@ -16,6 +16,7 @@ from tests.fakes.eprescription import FakeEPrescriptionRepository, FakePrescribe
 from tests.fakes.identity import FakeIdentitovigilanceRepository, FakePatientRepository
 from tests.fakes.platform import FakeAuditRepository, FakeOperatorRepository, FakeOutboxRepository
 from tests.fakes.refdata import FakeReferenceRepository
+from tests.fakes.registers import FakeDocumentRepository, FakeRegisterRepository
 
 TEST_AUDIT_KEYS = AuditKeys.from_secrets(["secret-des-tests-du-journal-d-audit-0123456789"])
 
@@ -33,6 +34,8 @@ class FakeUnitOfWork:
         self.identitovigilance = FakeIdentitovigilanceRepository()
         self.operators = FakeOperatorRepository()
         self.outbox = FakeOutboxRepository()
+        self.registers = FakeRegisterRepository()
+        self.documents = FakeDocumentRepository()
         self.committed = 0
         self.rolled_back = 0
 

@@ -69,6 +69,13 @@ class FakeDispensationRepository:
     def patient(self, patient_id: int) -> m.Patient | None:
         return self.patients.get(patient_id)
 
+    def dispensed_lines_of(self, patient_id: int, *, since: datetime,
+                           limit: int) -> list[tuple[int, datetime, str, int, str]]:
+        chosen = sorted((d for d in self.dispensations.values() if d.patient_id == patient_id
+                         and d.dispensed_at >= since), key=lambda d: (d.dispensed_at, d.id), reverse=True)
+        return [(d.id, d.dispensed_at, line.drug, line.boxes, line.posology)
+                for d in chosen for line in self.lines_of([d.id])[d.id]][:limit]
+
     def add_decision(self, decision: AnalysisDecision) -> None:
         decision.id = len(self.decisions) + 1
         self.decisions.append(decision)

@@ -25,6 +25,7 @@ class FakeEPrescriptionRepository:
         self.presentations: dict[str, m.Presentation] = {}
         self.specialties: dict[str, m.Specialty] = {}
         self.groups: list[set[str]] = []
+        self.princeps: set[str] = set()
         self.outbox: dict[str, str] = {}
 
     def consulted(self, prescription_id: str) -> PrescriptionRecord | None:
@@ -73,6 +74,11 @@ class FakeEPrescriptionRepository:
 
     def generic_group_of(self, cis: str, *, kinds: tuple[int, ...]) -> set[str]:
         return set().union(*(group for group in self.groups if cis in group))
+
+    def generic_group_kinds(self, cis: str, *, kinds: tuple[int, ...]) -> dict[str, int]:
+        """The group's members as generics (kind 1), but for those `princeps` names (kind 0)."""
+        members = set().union(*(group for group in self.groups if cis in group))
+        return {member: 0 if member in self.princeps else 1 for member in members}
 
     def marketed_names(self, cises: set[str]) -> list[tuple[str, str]]:
         return sorted(((s.cis, s.name) for s in self.specialties.values() if s.cis in cises), key=lambda x: x[1])

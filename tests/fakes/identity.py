@@ -123,7 +123,9 @@ def a_patient(uow: HoldsPatients, **fields: Any) -> m.Patient:
         "created_at": datetime(2026, 2, 19, 9, 30, tzinfo=UTC), "birth_name": "DARK",
         "birth_given_names": "JEANNE MARIE", "birth_place": "88154", "nir": None, "nir_oid": None,
         "identity_status": "PROV", "identity_attributes": [], "collection_method": "SM", "trust_document": None,
-        "document_prompts_left": 0, "last_prompt_on": None, "merged_into_id": None}
+        "document_prompts_left": 0, "last_prompt_on": None, "merged_into_id": None, "pregnant": False,
+        "amenorrhoea_start": None, "breastfeeding": False, "weight_kg": None, "weight_on": None, "egfr": None,
+        "egfr_on": None}
     patient = m.Patient(**(defaults | fields))
     uow.patients.add(patient)
     return patient

@@ -18,7 +18,8 @@ ENGLISH = ("Error", "Usage:", "Traceback", "No such", "Missing", "Invalid value"
 json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
                            lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
                                st.sampled_from(["today", "patient", "lines", "history", "drug", "posology",
-                                                "birth_date", "allergies", "weight_kg", "egfr", "date", "sex"]),
+                                                "birth_date", "allergies", "weight_kg", "egfr", "date", "sex",
+                                                "non_substitutable", "renewal", "duration_days", "boxes", "cip13"]),
                                inner, max_size=5), max_leaves=25)
 argument = st.one_of(st.text(max_size=60), st.sampled_from(["--json", "-", "--", "--inconnue", "", "-x", "1e999",
                                                              "nan", "Infinity", "{" * 3000]))
@@ -78,5 +79,20 @@ def test_analyse_answers_any_json_file_with_findings_or_a_french_refusal(
     path.write_text(json.dumps(case))
 
     code, out, err = run(["analyse", str(path), "--json"], capsys, monkeypatch)
+
+    assert_contract(code, out, err, wants_json=True)
+
+
+@settings(max_examples=8, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(case=json_values)
+def test_dispense_plan_answers_any_json_file_with_lines_or_a_french_refusal(
+        case: object, tmp_path_factory: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch, reference_db: str) -> None:
+    monkeypatch.setenv("COMPTOIR_DATABASE_URL", reference_db)
+    path = Path(tmp_path_factory.mktemp("cas")) / "cas.json"
+    path.write_text(json.dumps(case))
+
+    code, out, err = run(["dispense", "plan", str(path), "--json"], capsys, monkeypatch)
 
     assert_contract(code, out, err, wants_json=True)

@@ -74,6 +74,8 @@ def early_renewal_findings(items: list[Item], case: Case, reference: AnalysisRef
             continue
         left = (entry.dispensed_on + timedelta(days=entry.duration_days) - case.today).days
         codes = {c.code for c in product.components}
+        if not codes:  # a product the reference knows without its composition: nothing to compare
+            continue
         for item in items:
             if left > EARLY_MARGIN_DAYS and not item.is_history and item.product \
                     and {c.code for c in item.product.components} == codes:

@@ -25,6 +25,8 @@ COMMANDS = {
                          "contrôle différé, import, mémoire du serveur)."),
     "analyse": LazyCommand("comptoir.cli.analysis:analyse", "Analyse une ordonnance : interactions, "
                            "contre-indications, redondances, doses, fraude, coût."),
+    "dispense": LazyCommand("comptoir.cli.dispensing:dispense_app", "Délivrance au comptoir : boîtes, génériques, "
+                            "stupéfiants, renouvellements."),
     "worker": LazyCommand("comptoir.cli.worker:worker", "Envoie les messages en attente aux services nationaux "
                           "(base ordonnance numérique…), avec reprises."),
     "refdata": LazyCommand("comptoir.cli.refdata:refdata_app",

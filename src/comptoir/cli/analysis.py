@@ -9,8 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from comptoir.cli.common import ensure_reference, out, state_of
-from comptoir.errors import ComptoirError
+from comptoir.cli.common import ensure_reference, out, read_json_file, state_of
 from comptoir.services.analysis.analyse import analyse_data
 
 COLOURS = {"CI": "bold red", "ASDEC": "dark_orange", "PE": "yellow", "APEC": "blue"}
@@ -22,7 +21,7 @@ def analyse(
     as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON (contrat)")] = False,
 ) -> None:
     """Analyse une ordonnance : interactions, contre-indications, redondances, doses, fraude, coût."""
-    data = _load(file)
+    data = read_json_file(file)
     state = state_of(ctx)
     ensure_reference(state)
     reference = state.analysis_reference()
@@ -33,16 +32,6 @@ def analyse(
         return
     for result in results:
         _print(result)
-
-
-def _load(file: Path) -> Any:
-    try:
-        text = typer.get_text_stream("stdin").read() if str(file) == "-" else file.read_text(encoding="utf-8")
-        return json.loads(text)
-    except FileNotFoundError as exc:
-        raise ComptoirError(f"Fichier introuvable : {file}") from exc
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ComptoirError(f"{file} n'est pas un JSON valide ({exc}).") from exc
 
 
 def _print(result: dict[str, Any]) -> None:

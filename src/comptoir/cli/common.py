@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
@@ -97,3 +99,16 @@ def ensure_reference(state: CliState) -> None:
         err.print(f"Référentiel chargé depuis {summary.source} (BDPM du {summary.bdpm_date}).")
 
 
+
+
+def read_json_file(file: Path) -> Any:
+    """A JSON file (or the standard input for "-"), or a French `ComptoirError`."""
+    from comptoir.errors import ComptoirError
+
+    try:
+        text = typer.get_text_stream("stdin").read() if str(file) == "-" else file.read_text(encoding="utf-8")
+        return json.loads(text)
+    except FileNotFoundError as exc:
+        raise ComptoirError(f"Fichier introuvable : {file}") from exc
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ComptoirError(f"{file} n'est pas un JSON valide ({exc}).") from exc

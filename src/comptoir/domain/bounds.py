@@ -28,7 +28,12 @@ RENEWALS_MAX = 12
 DURATION_DAYS_MAX = 366
 OLDEST_BIRTH = date(1880, 1, 1)
 """No one alive was born before; a date earlier (year 1, a typing slip) is refused."""
+TYPED_OLDEST_BIRTH = date(1900, 1, 1)
+"""A birth date typed by hand (counter, API, prescriber): the oldest people alive in 2026 were born in 1908–1909
+(validated supercentenarians, Gerontology Research Group / LongeviQuest), so a date before 1900 is a slip
+(1890 for 1990). Dates that come from elsewhere (INSi, an ON) keep the wider `OLDEST_BIRTH`."""
 
+_FRENCH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _NAME = re.compile(r"^[^\W\d_]+(?:[ '’-]+[^\W\d_]+)*[ '’-]*$")
 """Letters (accented too), with spaces, hyphens and apostrophes between them (RNIV, INS traits)."""
 
@@ -45,14 +50,32 @@ def check_name(value: str, what: str) -> str:
     return name
 
 
-def check_birth_date(birth_date: date, *, today: date) -> None:
+def check_birth_date(birth_date: date, *, today: date, oldest: date = OLDEST_BIRTH) -> None:
     if birth_date > today:
         raise RuleViolation(f"Date de naissance dans le futur : {birth_date.strftime('%d/%m/%Y')}.")
-    if birth_date < OLDEST_BIRTH:
+    if birth_date < oldest:
         raise RuleViolation(f"Date de naissance impossible : {birth_date.strftime('%d/%m/%Y')} "
-                            f"(avant {OLDEST_BIRTH.year}).")
+                            f"(avant {oldest.year}).")
+
+
+def check_typed_birth_date(birth_date: date, *, today: date) -> None:
+    """A birth date typed by hand: neither in the future nor before 1900 (`TYPED_OLDEST_BIRTH`)."""
+    check_birth_date(birth_date, today=today, oldest=TYPED_OLDEST_BIRTH)
 
 
 def check_length(value: str, limit: int, what: str) -> None:
     if len(value) > limit:
         raise RuleViolation(f"{what} : {limit} caractères au plus ({len(value)} saisis).")
+
+
+def typed_date(text: str, what: str) -> date:
+    """A date typed in a form: AAAA-MM-JJ (what a date field sends) or JJ/MM/AAAA (typed by hand)."""
+    text = text.strip()
+    if not text:
+        raise RuleViolation(f"{what} : obligatoire.")
+    try:
+        if found := _FRENCH_DATE.match(text):
+            return date(int(found[3]), int(found[2]), int(found[1]))
+        return date.fromisoformat(text)
+    except ValueError:
+        raise RuleViolation(f"{what} : date impossible, attendue sous la forme JJ/MM/AAAA.") from None

@@ -199,6 +199,19 @@ class DispensationRepository:
         """The dispensation, locked until the transaction ends (a cancellation racing another waits)."""
         return self.session.get(Dispensation, dispensation_id, with_for_update=True, populate_existing=True)
 
+    def dispensed_lines_of(self, patient_id: int, *, since: datetime,
+                           limit: int) -> list[tuple[int, datetime, str, int, str]]:
+        """(dispensation id, when, drug, boxes, posology) of the patient's lines since `since`: newest first, the
+        lines of one dispensation in their order."""
+        rows = self.session.execute(
+            select(Dispensation.id, Dispensation.dispensed_at, DispensedLine.drug, DispensedLine.boxes,
+                   DispensedLine.posology)
+            .join(DispensedLine, DispensedLine.dispensation_id == Dispensation.id)
+            .where(Dispensation.patient_id == patient_id, Dispensation.dispensed_at >= since,
+                   Dispensation.cancelled_at.is_(None))
+            .order_by(Dispensation.dispensed_at.desc(), Dispensation.id.desc(), DispensedLine.position).limit(limit))
+        return [(dispensation_id, when, drug, boxes, posology) for dispensation_id, when, drug, boxes, posology in rows]
+
     # The pharmacist's decisions on findings
 
     def add_decision(self, decision: AnalysisDecision) -> None:
@@ -208,6 +221,12 @@ class DispensationRepository:
     def decisions_of(self, patient_id: int) -> list[AnalysisDecision]:
         return list(self.session.scalars(select(AnalysisDecision).where(AnalysisDecision.patient_id == patient_id)
                                          .order_by(AnalysisDecision.at.desc())))
+
+    def decisions_of_dispensation(self, dispensation_id: int) -> list[AnalysisDecision]:
+        """The decisions recorded for one dispensation, in the order they were made (the avis lists them so)."""
+        return list(self.session.scalars(select(AnalysisDecision)
+                                         .where(AnalysisDecision.dispensation_id == dispensation_id)
+                                         .order_by(AnalysisDecision.at, AnalysisDecision.id)))
 
     # The ordonnance numérique's dispensations (services/eprescription)
 

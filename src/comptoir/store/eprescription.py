@@ -188,6 +188,13 @@ class EPrescriptionRepository:
         return set(self.session.scalars(select(m.GenericMember.cis).where(m.GenericMember.group_id.in_(groups),
                                                                           m.GenericMember.kind.in_(kinds))))
 
+    def generic_group_kinds(self, cis: str, *, kinds: tuple[int, ...]) -> dict[str, int]:
+        """CIS -> kind of the members of `cis`'s generic group(s) among `kinds`, `cis` included when a member."""
+        groups = select(m.GenericMember.group_id).where(m.GenericMember.cis == cis)
+        rows = self.session.execute(select(m.GenericMember.cis, m.GenericMember.kind).where(
+            m.GenericMember.group_id.in_(groups), m.GenericMember.kind.in_(kinds)))
+        return {member: kind for member, kind in rows}
+
     def marketed_names(self, cises: set[str]) -> list[tuple[str, str]]:
         """(CIS, name) of the marketed specialties among `cises`, by name."""
         rows = self.session.execute(select(m.Specialty.cis, m.Specialty.name).where(

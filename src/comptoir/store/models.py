@@ -301,6 +301,16 @@ class Patient(Base):
     document_prompts_left: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     last_prompt_on: Mapped[date | None] = mapped_column(Date)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("patient.id"))
+    # Profile (domain/identity/profile.py): what a prescription is analysed against besides age and sex. The
+    # pregnancy keeps the first day of amenorrhoea, not a term, so that the term advances by itself.
+    pregnant: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    amenorrhoea_start: Mapped[date | None] = mapped_column(Date)
+    breastfeeding: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    weight_kg: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    weight_on: Mapped[date | None] = mapped_column(Date)
+    egfr: Mapped[Decimal | None] = mapped_column(Numeric(4, 1))
+    """Estimated glomerular filtration rate, ml/min/1,73 m²."""
+    egfr_on: Mapped[date | None] = mapped_column(Date)
 
 
 # --- patient identity: history, INSi answers, identitovigilance ----------------------------------

@@ -18,11 +18,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from comptoir.domain.audit import AuditKeys
 from comptoir.store.counter import BasketRepository
 from comptoir.store.dispensing import DispensationRepository
+from comptoir.store.documents import DocumentRepository
 from comptoir.store.eprescription import EPrescriptionRepository, PrescriberRepository
 from comptoir.store.identity import IdentitovigilanceRepository, PatientRepository
 from comptoir.store.outbox import OutboxRepository
 from comptoir.store.platform import AuditRepository, OperatorRepository
 from comptoir.store.refdata import ReferenceRepository
+from comptoir.store.registers import RegisterRepository
 
 
 class SqlUnitOfWork:
@@ -57,6 +59,8 @@ class SqlUnitOfWork:
         self.prescribers = PrescriberRepository(session)
         self.outbox = OutboxRepository(session)
         self.reference = ReferenceRepository(session)
+        self.registers = RegisterRepository(session)
+        self.documents = DocumentRepository(session)
 
     def __enter__(self) -> Self:
         self.session  # noqa: B018 (opens the session and its repositories)

@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from comptoir import __version__
 from comptoir.errors import (
     ComptoirError,
+    FieldErrors,
     TooManyAttempts,
 )
 from comptoir.national.credentials import demo_pharmacy
@@ -24,8 +25,10 @@ from comptoir.web.analysis import api as analysis_api
 from comptoir.web.analysis import pages as analysis_pages
 from comptoir.web.csrf import check_csrf
 from comptoir.web.deps import LoginRequired
+from comptoir.web.dispensing import api as dispensing_api
 from comptoir.web.dispensing import pages as dispensing_pages
 from comptoir.web.eprescription.routes import include as include_eprescription
+from comptoir.web.forms import field_errors_detail
 from comptoir.web.identity import api as identity_api
 from comptoir.web.identity import pages as identity_pages
 from comptoir.web.platform import api, docs, pages
@@ -60,6 +63,7 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
     app.include_router(identity_pages.router)
     include_eprescription(app, settings)
     app.include_router(reading_pages.router)
+    app.include_router(dispensing_api.router)
     app.include_router(dispensing_pages.router)
     # The INSi emulator, so that one server is the whole demo (its own database, see national/ins); it accepts
     # the demo pharmacy's credential. Not in production unless asked for (COMPTOIR_MOUNT_EMULATORS).
@@ -92,7 +96,9 @@ def _on_error(request: Request, error: ComptoirError) -> Response:  # renders a 
     status = status_of(error)
     headers = {"Retry-After": str(error.retry_after_s)} if isinstance(error, TooManyAttempts) else None
     if _wants_json(request):
-        return JSONResponse({"detail": str(error)}, status_code=status, headers=headers)
+        body = {"detail": field_errors_detail(error), **error.details()} if isinstance(error, FieldErrors) \
+            else {"detail": str(error)}
+        return JSONResponse(body, status_code=status, headers=headers)
     response = render(request, "error.html", status_code=status, message=str(error), status=status)
     if headers:
         response.headers.update(headers)

@@ -68,8 +68,8 @@ def test_ids_beyond_the_database_integers_are_refused(world: tuple[TestClient, R
     assert client.post("/api/analysis?patient_id=99999999999999999999", json={}).status_code == 422
 
 
-@pytest.mark.parametrize(("birth_date", "why"), [("2030-01-01", "dans le futur"), ("0001-01-01", "avant 1880"),
-                                                 ("1879-12-31", "avant 1880"), ("9999-12-31", "dans le futur")])
+@pytest.mark.parametrize(("birth_date", "why"), [("2030-01-01", "dans le futur"), ("0001-01-01", "avant 1900"),
+                                                 ("1899-12-31", "avant 1900"), ("9999-12-31", "dans le futur")])
 def test_a_birth_date_no_one_alive_has_is_refused(world: tuple[TestClient, Runtime, str, int], birth_date: str,
                                                   why: str) -> None:
     client, runtime, _, _ = world

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from comptoir.analysis.reference import AnalysisReference, Component, Product, ThesaurusIndex, dci_display
 from comptoir.analysis.resolve import SALT_WORDS
+from comptoir.domain.dispensing.packs import pack_size
 from comptoir.refdata.search import DrugIndex, fold, tokens
 from comptoir.refdata.thesaurus import InteractionEntry
 from comptoir.services.refdata.drugs import DrugIndexCache, dosage_in_mg
@@ -19,19 +19,6 @@ from comptoir.store.refdata import ReferenceRepository
 
 if TYPE_CHECKING:
     pass
-
-_PACK = re.compile(r"de\s+(\d+)\s+(?:comprimé|gélule|sachet|capsule|suppositoire|ampoule|dose|pastille|ovule|"
-                   r"lyophilisat|patch|dispositif|seringue|stylo|flacon|unidose|récipient)", re.I)
-
-
-def pack_size(label: str) -> int | None:
-    """Units in one box: "2 plaquette(s) ... de 14 comprimé(s)" -> 28."""
-    found = _PACK.findall(label)
-    if not found:
-        return None
-    leading = re.match(r"\s*(\d+)\s+\D", label)
-    return int(found[-1]) * (int(leading.group(1)) if leading and label.count(" de ") == 1 else 1)
-
 
 def build_reference(source: ReferenceRepository, index: DrugIndex) -> AnalysisReference:
     reference = source

@@ -22,6 +22,7 @@ from comptoir.analysis.engine import Analysis, analyse
 from comptoir.analysis.findings import Finding, Level
 from comptoir.analysis.reference import AnalysisReference
 from comptoir.services.dispensing.views import AlertView, DecisionView, ProductName
+from comptoir.services.identity.profile import analysis_profile
 from comptoir.store import models as m
 from comptoir.store.counter import BasketDecision, BasketLine
 from comptoir.store.dispensing import HistoryLine
@@ -53,15 +54,10 @@ def _rank(finding: Finding) -> tuple[int, int, str]:
     return (first, finding.level, finding.message)
 
 
-def analysis_profile(patient: m.Patient | None) -> PatientProfile:
-    """The patient's profile for the analysis: birth date, sex and allergies.
-
-    LEAD: when branch `profile` lands, use services/identity/profile.analysis_profile(record, today), which adds
-    pregnancy, breastfeeding, weight and renal function."""
-    if patient is None:
-        return PatientProfile()
-    return PatientProfile(birth_date=patient.birth_date, sex=patient.sex,
-                          allergies=tuple(str(a) for a in patient.allergies or ()))
+def patient_profile(patient: m.Patient | None, today: date) -> PatientProfile:
+    """The patient's profile for the analysis: age, sex, allergies, pregnancy and its term, breastfeeding, weight,
+    renal function (services/identity/profile.py)."""
+    return analysis_profile(patient, today) if patient is not None else PatientProfile()
 
 
 def line_code(line: BasketLine) -> str:

@@ -15,6 +15,7 @@ with `get(uow.reference) -> AnalysisReference`) — and returns the `BasketView`
     set_prescription(basket_id, PrescriptionInput) -> BasketView   # paper header, or the ON's renewal
     set_patient(basket_id, patient_id) -> BasketView
     add_paper_lines(basket_id, lines: list[PaperLine], scan: bytes | None, content_type: str | None)
+        the scan (JPEG, PNG, PDF) waits under basket_ref(basket_id) until validation attaches it
     update_line(basket_id, position, LineChanges) -> BasketView
     remove_line(basket_id, position) -> BasketView
     hand_over(basket_id) -> BasketView          # préparateur, étudiant -> waiting for a pharmacist
@@ -41,9 +42,10 @@ from comptoir.domain.eprescription.identifiers import check_rpps
 from comptoir.domain.operators import Permission
 from comptoir.errors import FieldErrors, NotFound, RuleViolation
 from comptoir.national.eprescription.port import EPrescriptionBase
-from comptoir.services.dispensing import catalogue, filling, present
+from comptoir.services.dispensing import filling, present, products
 from comptoir.services.dispensing.entry import recognise
 from comptoir.services.dispensing.filling import Change
+from comptoir.services.dispensing.scans import keep_pending_scan
 from comptoir.services.dispensing.views import (
     STATUS_LABELS,
     BasketSummary,
@@ -51,6 +53,7 @@ from comptoir.services.dispensing.views import (
     LineChanges,
     PaperLine,
     PrescriptionInput,
+    basket_ref,
 )
 from comptoir.services.eprescription import scan as scanning
 from comptoir.services.eprescription.lines import generic_group_of, group_alternatives
@@ -65,9 +68,6 @@ if TYPE_CHECKING:
 
 __all__ = ["abandon_basket", "add_paper_lines", "basket", "hand_over", "open_basket", "remove_line", "scan_or_type",
            "set_patient", "set_prescription", "take_over", "update_line", "waiting_baskets"]
-
-SCAN_TYPES = ("image/png", "image/jpeg", "image/tiff", "application/pdf")
-
 
 class References(Protocol):
     """The runtime's analysis reference cache (services/analysis/reference.AnalysisReferenceCache)."""
@@ -137,9 +137,6 @@ def set_patient(basket_id: int, patient_id: int, *, uow: UnitOfWork, operator: C
 
 def add_paper_lines(basket_id: int, lines: list[PaperLine], scan: bytes | None, content_type: str | None, *,
                     uow: UnitOfWork, operator: CurrentOperator, now: datetime, reference: References) -> BasketView:
-    if scan and content_type not in SCAN_TYPES:
-        raise FieldErrors({"scan": "Image de l'ordonnance attendue (PNG, JPEG, TIFF ou PDF)."})
-
     def act(change: Change) -> str:
         if change.basket.kind == "ordonnance_numerique":
             raise FieldErrors({"lines": "Ce panier porte une ordonnance numérique : ouvrez-en un autre."})
@@ -364,10 +361,18 @@ def _set_patient(change: Change, patient_id: int) -> str:
 
 
 def _keep_scan(change: Change, scan: bytes | None, content_type: str | None) -> None:
-    """LEAD: when branch `documents` lands, keep the paper prescription's image here:
-    `change.basket.scan_id = keep_pending_scan(change.uow, scan, content_type, basket_ref=str(change.basket.id),
-    now=change.now)` (services/dispensing/scans.py); validate.py then attaches it to the dispensation."""
-    del change, scan, content_type
+    """The paper prescription's image waits under the basket's reference; validation ties it to the dispensation
+    (services/dispensing/scans.py: its bytes, not its declared type, say what it is)."""
+    if not scan:
+        return
+    try:
+        change.basket.scan_id = keep_pending_scan(change.uow, scan, content_type or "",
+                                                  basket_ref=basket_ref(change.basket.id), now=change.now,
+                                                  operator_code=change.operator.code)
+    except FieldErrors:
+        raise
+    except RuleViolation as refused:
+        raise FieldErrors({"scan": str(refused)}) from refused
 
 
 def _line(change: Change, position: int) -> BasketLine:
@@ -442,5 +447,5 @@ def _substitute(change: Change, line: BasketLine, substitute: bool) -> None:
             raise FieldErrors({"substitute": "Aucun générique commercialisé pour ce produit."})
         target = others[0]
     _check_substitution(change, line, target, "substitute")
-    pack = catalogue.default_pack(change.uow.eprescriptions, target)
+    pack = products.default_pack(change.uow.eprescriptions, target)
     line.cis, line.cip13, line.reason = target, pack.cip13 if pack else None, ""

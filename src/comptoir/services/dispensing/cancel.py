@@ -16,6 +16,7 @@ from comptoir.domain import bounds
 from comptoir.domain.operators import Permission
 from comptoir.errors import Conflict, FieldErrors, NotFound, RuleViolation
 from comptoir.services.dispensing.fanout import FAN_OUT, DispensationAct, FanOut
+from comptoir.services.dispensing.ordonnancier import record_cancellation
 from comptoir.services.dispensing.views import OutboxRef
 from comptoir.services.platform.audit_log import Actor, audit
 from comptoir.services.platform.operators import CurrentOperator
@@ -56,8 +57,8 @@ def _reason(reason: str) -> str:
     said = reason.strip()
     if not said:
         raise FieldErrors({"reason": "Donnez la raison de l'annulation."})
-    if len(said) > bounds.NOTE_MAX:
-        raise FieldErrors({"reason": f"Texte trop long : {bounds.NOTE_MAX} caractères au plus."})
+    if len(said) > bounds.SHORT_TEXT_MAX:
+        raise FieldErrors({"reason": f"Texte trop long : {bounds.SHORT_TEXT_MAX} caractères au plus."})
     return said
 
 
@@ -87,7 +88,5 @@ def _reopen_periods(uow: UnitOfWork, row: Dispensation, lines: list[DispensedLin
 
 
 def _ordonnancier(uow: UnitOfWork, row: Dispensation, operator: CurrentOperator, reason: str, now: datetime) -> None:
-    """LEAD: when branch `documents` lands, call here, in this transaction:
-    `services/dispensing/ordonnancier.record_cancellation(uow, row.id, operator_code=operator.code,
-    reason=reason, now=now)` (the ordonnancier keeps its entries; a cancellation is written after them)."""
-    del uow, row, operator, reason, now
+    """The ordonnancier keeps its entries: a cancellation adds one cancelling entry per registered line."""
+    record_cancellation(uow, row.id, operator_code=operator.code, reason=reason, now=now)

@@ -1,63 +1,68 @@
-"""The products the counter gives: a presentation from a CIP13, a CIP7 or a CIS, the box that fits, its price
-and reimbursement rate, and the product's listing (liste I, II, stupéfiant) read from its BDPM conditions."""
+"""What the counter's planning looks up in the drug reference: `PlanCatalogue`, and its implementation over
+the repositories (the BDPM tables) and the analysis reference (the resolver of typed text)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import Decimal
+from typing import Protocol
 
 from comptoir.analysis.reference import AnalysisReference, Product
-from comptoir.domain.dispensing.conditions import LISTING_LABELS, DispensingConditions, read_conditions
-from comptoir.services.eprescription.lines import Pack, fitting_pack, packs
+from comptoir.analysis.resolve import resolve
+from comptoir.domain.dispensing.conditions import DispensingConditions, read_conditions
+from comptoir.domain.dispensing.packs import Presentation
 from comptoir.store import models as m
 from comptoir.store.eprescription import EPrescriptionRepository
 
-
-@dataclass(frozen=True, slots=True)
-class Found:
-    """A product found for what was scanned or typed: its CIS and, when a box was named, its CIP13."""
-
-    cis: str
-    cip13: str | None
+SUBSTITUTABLE_KINDS = (0, 1, 2, 4)
+"""BDPM generic group members (CIS_GENER): princeps, generic, complementarity, substitutable (CSP L.5125-23)."""
+PRINCEPS = 0
 
 
-def by_code(code: str, reference: AnalysisReference) -> Found | None:
-    """A CIP13, a CIP7 or a CIS, as the reference knows it."""
-    if len(code) == 13:
-        cis = reference.cip13_to_cis.get(code)
-        return Found(cis, code) if cis else None
-    hits = reference.index.search(code, limit=1)
-    if not hits:
-        return None
-    record = hits[0].record
-    if len(code) == 7 and code in record.cip7:
-        return Found(record.cis, record.cip13[record.cip7.index(code)])
-    return Found(record.cis, None) if len(code) == 8 and record.cis == code else None
+class PlanCatalogue(Protocol):
+    def product(self, text: str) -> Product | None:
+        """A product from free text (brand or DCI with strength), a CIP13, a CIP7 or a CIS."""
+        ...
+
+    def presentation(self, cip13: str) -> Presentation | None: ...
+
+    def presentations(self, cis: str) -> list[Presentation]: ...
+
+    def generic_group(self, cis: str) -> dict[str, int]:
+        """CIS -> kind (0 princeps, 1, 2, 4 generics) of `cis`'s BDPM generic group, `cis` included; empty
+        when it belongs to none."""
+        ...
+
+    def conditions(self, cis: str) -> DispensingConditions: ...
 
 
-def default_pack(lookups: EPrescriptionRepository, cis: str, units: float | None = None) -> Pack | None:
-    """The box for a product: the one holding the treatment when its size is known, else the smallest."""
-    candidates = packs(lookups, cis)
-    if units is not None:
-        return fitting_pack(candidates, units)
-    sized = sorted((p for p in candidates if p.units), key=lambda p: p.units or 0)
-    return sized[0] if sized else (candidates[0] if candidates else None)
+def presentation_of(row: m.Presentation) -> Presentation:
+    return Presentation(cip13=row.cip13, cis=row.cis, label=row.label, status=row.status or "",
+                        marketing_state=row.marketing_state or "", collectivities=row.collectivities or "",
+                        reimbursement_rate=row.reimbursement_rate or "",
+                        price_eur=float(row.price_eur) if row.price_eur is not None else None)
 
 
-def conditions(product: Product | None) -> DispensingConditions:
-    return read_conditions(product.conditions) if product else DispensingConditions()
+class ReferenceCatalogue:
+    """The catalogue of one unit of work: `ReferenceCatalogue(uow.eprescriptions, references.get(uow.reference))`."""
 
+    def __init__(self, lookups: EPrescriptionRepository, reference: AnalysisReference) -> None:
+        self.lookups = lookups
+        self.reference = reference
 
-def listing_label(product: Product | None) -> str | None:
-    listing = conditions(product).listing
-    return LISTING_LABELS[listing] if listing else None
+    def product(self, text: str) -> Product | None:
+        if text.strip() in self.reference.products:
+            return self.reference.products[text.strip()]
+        return resolve(text, self.reference).product
 
+    def presentation(self, cip13: str) -> Presentation | None:
+        row = self.lookups.presentation(cip13)
+        return presentation_of(row) if row else None
 
-def rate(presentation: m.Presentation | None) -> int | None:
-    """"65%" -> 65; None when the box is not reimbursed."""
-    text = (presentation.reimbursement_rate if presentation else "").replace("%", "").strip()
-    return int(text) if text.isdigit() else None
+    def presentations(self, cis: str) -> list[Presentation]:
+        return [presentation_of(row) for row in self.lookups.presentations_of(cis)]
 
+    def generic_group(self, cis: str) -> dict[str, int]:
+        return self.lookups.generic_group_kinds(cis, kinds=SUBSTITUTABLE_KINDS)
 
-def price(presentation: m.Presentation | None) -> Decimal | None:
-    return presentation.price_eur if presentation else None
+    def conditions(self, cis: str) -> DispensingConditions:
+        product = self.reference.products.get(cis)
+        return read_conditions(product.conditions if product else ())

@@ -2,14 +2,14 @@
 it), a pack's DataMatrix (its serial, lot and expiry kept on the line), the lines of an ON for one period, the
 lines of a paper prescription read by the OCR and corrected.
 
-Pack choice: LEAD — when branch `planning` lands, `services/dispensing/plan.plan_line(PlanRequest, *,
-catalogue, today)` chooses the box and the boxes of every line added here (`_planned_paper_line`,
-`_on_line`, `default_pack`); until then services/eprescription/lines (resolve_line, fitting_pack) does.
+Every line added without a box scanned is planned by services/dispensing/plan.plan_line: the retail box, the
+boxes, the generic where the law allows it, the narcotics' caps. An ON line is then capped to what is left to
+deliver in its period (services/eprescription: the ON's own count).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -18,13 +18,17 @@ from comptoir.domain import bounds
 from comptoir.domain.eprescription import prescription as rx
 from comptoir.errors import FieldErrors
 from comptoir.reading.gs1 import PackCode
-from comptoir.services.dispensing import alerts, catalogue
-from comptoir.services.dispensing.catalogue import Found
+from comptoir.services.dispensing import alerts, products
+from comptoir.services.dispensing.catalogue import ReferenceCatalogue
 from comptoir.services.dispensing.entry import Entry
+from comptoir.services.dispensing.plan import PlannedLine as Plan
+from comptoir.services.dispensing.plan import PlanRequest, plan_line
 from comptoir.services.dispensing.present import needs_prescription_message
+from comptoir.services.dispensing.products import Found
 from comptoir.services.dispensing.views import Ambiguous, Candidate, PaperLine
 from comptoir.services.eprescription.counter import PlannedLine, plan
-from comptoir.services.eprescription.lines import generic_group_of, resolve_line
+from comptoir.services.eprescription.dispense import needed_boxes
+from comptoir.services.eprescription.lines import generic_group_of
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.store.counter import Basket, BasketLine
 
@@ -59,7 +63,7 @@ def add_entry(change: Change, entry: Entry) -> str:
     """The product the entry names, on the line waiting for it or on a new one; returns the audit detail."""
     found = _find(change, entry)
     refuse_without_prescription(change, found.cis)
-    cip13 = found.cip13 or _pack_of(change, found.cis)
+    cip13 = found.cip13 or _planned(change, PlanRequest(_name(change, found.cis), cis=found.cis)).cip13
     pack = entry.pack
     if pack is not None:
         _check_pack(change, pack)
@@ -83,7 +87,7 @@ def _find(change: Change, entry: Entry) -> Found:
 
 
 def _by_code(change: Change, code: str) -> Found:
-    found = catalogue.by_code(code, change.reference)
+    found = products.by_code(code, change.reference)
     if found is None:
         raise FieldErrors({"text": f"Code {code} inconnu du référentiel : vérifiez-le ou tapez le nom du produit."})
     return found
@@ -102,13 +106,15 @@ def _by_name(change: Change, text: str) -> Found:
 
 def _candidate(change: Change, cis: str) -> Candidate:
     name = alerts.product_name(cis, change.reference)
-    pack = catalogue.default_pack(change.uow.eprescriptions, cis)
+    pack = products.default_pack(change.uow.eprescriptions, cis)
     return Candidate(cis, name.name if name else cis, name.dci if name else "", pack.cip13 if pack else None)
 
 
-def _pack_of(change: Change, cis: str) -> str | None:
-    pack = catalogue.default_pack(change.uow.eprescriptions, cis)
-    return pack.cip13 if pack else None
+def _planned(change: Change, request: PlanRequest) -> Plan:
+    catalogue = ReferenceCatalogue(change.uow.eprescriptions, change.reference)
+    patient = change.uow.dispensations.patient(change.basket.patient_id) if change.basket.patient_id else None
+    dated = replace(request, patient_birth_date=patient.birth_date if patient else None)
+    return plan_line(dated, catalogue=catalogue, today=change.now.date())
 
 
 def _name(change: Change, cis: str) -> str:
@@ -119,12 +125,12 @@ def _name(change: Change, cis: str) -> str:
 def refuse_without_prescription(change: Change, cis: str) -> None:
     """A listed product is never sold without a prescription (CSP R.5132-6); a hospital-reserved one never here."""
     product = change.reference.products.get(cis)
-    conditions = catalogue.conditions(product)
+    conditions = products.conditions(product)
     name = alerts.product_name(cis, change.reference)
     label = name.name if name else cis
     if conditions.hospital_only:
         raise FieldErrors({"text": f"{label} est réservé à l'usage hospitalier : il ne se délivre pas en officine."})
-    listing = catalogue.listing_label(product)
+    listing = products.listing_label(product)
     if change.basket.kind == "sans_ordonnance" and listing:
         raise FieldErrors({"text": needs_prescription_message(label, listing)})
 
@@ -199,15 +205,20 @@ def _paper_line(change: Change, paper: PaperLine) -> BasketLine:
         raise FieldErrors({"drug": "Chaque ligne nomme un médicament."})
     if len(posology) > bounds.POSOLOGY_MAX:
         raise FieldErrors({"posology": f"Posologie trop longue : {bounds.POSOLOGY_MAX} caractères au plus."})
-    resolved = resolve_line(change.uow.eprescriptions, change.reference, drug, posology, paper.duration_days)
-    if resolved.product is None:
-        return new_line(change, text=drug, cis=None, cip13=None, posology=posology,
-                        duration_days=paper.duration_days,
-                        reason="Produit non reconnu : scannez la boîte ou tapez son nom.")
-    cis = resolved.product.cis
-    return new_line(change, text=drug, cis=cis, cip13=resolved.pack.cip13 if resolved.pack else None,
-                    boxes=min(resolved.boxes, bounds.BOXES_MAX), posology=posology,
-                    duration_days=resolved.duration_days, prescribed_cis=cis, prescribed_boxes=resolved.boxes)
+    planned = _planned(change, PlanRequest(drug, posology=posology, duration_days=paper.duration_days))
+    prescribed = ReferenceCatalogue(change.uow.eprescriptions, change.reference).product(drug)
+    boxes = min(max(planned.boxes, 1), bounds.BOXES_MAX)
+    return new_line(change, text=drug, cis=planned.cis, cip13=planned.cip13, boxes=boxes, posology=posology,
+                    duration_days=paper.duration_days or planned.days,
+                    prescribed_cis=prescribed.cis if prescribed else None, prescribed_boxes=boxes,
+                    reason=_unplanned(planned))
+
+
+def _unplanned(planned: Plan) -> str:
+    """Why a line has no box (the plan's French reason), "" when it has one."""
+    if planned.cip13:
+        return ""
+    return planned.reason or "Produit non reconnu : scannez la boîte ou tapez son nom."
 
 
 # --- an ordonnance numérique -------------------------------------------------------------------------
@@ -239,16 +250,15 @@ def load_on_lines(change: Change, prescription: rx.Prescription, renewal: int) -
 
 def _on_line(change: Change, item: PlannedLine) -> BasketLine:
     line = item.line
-    option = item.options[0] if item.options else None
-    cis = option.cis if option else None
-    cip13 = option.pack.cip13 if option and option.pack else (_pack_of(change, cis) if cis else None)
-    if cis is None:
-        resolved = resolve_line(change.uow.eprescriptions, change.reference, line.text, line.posology,
-                                line.duration_days)
-        cis = resolved.product.cis if resolved.product else None
-        cip13 = resolved.pack.cip13 if resolved.pack else None
-    return new_line(change, text=line.text, cis=cis, cip13=cip13, boxes=max(item.needed, 1),
+    planned = _planned(change, PlanRequest(
+        line.text, cis=line.cis, cip13=line.cip13, posology=line.posology, duration_days=line.duration_days,
+        boxes=line.quantity, non_substitutable=line.non_substitution_reason, renewal=change.basket.renewal,
+        renewals=line.renewals))
+    presentation = change.uow.eprescriptions.presentation(planned.cip13) if planned.cip13 else None
+    left = max(needed_boxes(line, presentation) - item.already, 1)
+    boxes = min(max(planned.boxes, 1), left)
+    return new_line(change, text=line.text, cis=planned.cis, cip13=planned.cip13, boxes=boxes,
                     posology=line.posology, duration_days=line.duration_days, prescription_line=line.number,
-                    prescribed_cis=line.cis or cis, prescribed_boxes=max(item.needed, 1),
+                    prescribed_cis=line.cis or planned.cis, prescribed_boxes=left,
                     substitutable=line.substitutable, non_substitutable=line.non_substitution_reason,
-                    reason="" if cis else "Produit de l'ordonnance non reconnu : scannez la boîte délivrée.")
+                    reason=_unplanned(planned))

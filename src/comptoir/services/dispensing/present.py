@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 
 from comptoir.analysis.engine import Analysis
 from comptoir.analysis.reference import AnalysisReference, Product
+from comptoir.domain.dispensing.packs import pack_size
 from comptoir.domain.eprescription.identifiers import check_rpps
 from comptoir.domain.operators import Permission
-from comptoir.services.analysis.reference import pack_size
-from comptoir.services.dispensing import alerts, catalogue
+from comptoir.services.dispensing import alerts, products
 from comptoir.services.dispensing.views import (
     AlertView,
     BasketView,
@@ -52,8 +52,8 @@ def assess(uow: UnitOfWork, basket: Basket, reference: AnalysisReference, now: d
     patient = uow.dispensations.patient(basket.patient_id) if basket.patient_id else None
     history = uow.dispensations.history_lines(patient.id, since=now - timedelta(days=alerts.HISTORY_DAYS),
                                               limit=alerts.HISTORY_LINES) if patient else []
-    case = alerts.basket_case(lines, history, alerts.analysis_profile(patient), prescriber_rpps=basket.prescriber_rpps,
-                              today=now.date())
+    case = alerts.basket_case(lines, history, alerts.patient_profile(patient, now.date()),
+                              prescriber_rpps=basket.prescriber_rpps, today=now.date())
     analysis = alerts.run(case, reference)
     return redecided(Assessment(basket, lines, [], patient, history, analysis, ()), uow, reference)
 
@@ -107,10 +107,10 @@ def line_view(uow: UnitOfWork, reference: AnalysisReference, line: BasketLine, k
         units_per_box=pack_size(presentation.label) if presentation else None, boxes=line.boxes,
         posology=line.posology, duration_days=line.duration_days,
         substituted=bool(line.prescribed_cis and line.cis and line.cis != line.prescribed_cis),
-        non_substitutable=line.non_substitutable, price_eur=catalogue.price(presentation),
-        reimbursement_rate=catalogue.rate(presentation), lot=first.get("lot"), serial=first.get("serial"),
+        non_substitutable=line.non_substitutable, price_eur=products.price(presentation),
+        reimbursement_rate=products.rate(presentation), lot=first.get("lot"), serial=first.get("serial"),
         expiry=expiry, reason=line_problem(line, product is not None, kind),
-        warnings=line_warnings(line, product, today), listing=catalogue.listing_label(product),
+        warnings=line_warnings(line, product, today), listing=products.listing_label(product),
         scanned=len(line.packs), prescribed_boxes=line.prescribed_boxes)
 
 
@@ -124,7 +124,7 @@ def line_problem(line: BasketLine, known: bool, kind: str) -> str:
 
 def line_warnings(line: BasketLine, product: Product | None, today: date) -> tuple[str, ...]:
     found = []
-    conditions = catalogue.conditions(product)
+    conditions = products.conditions(product)
     for pack in line.packs:
         expiry = date.fromisoformat(pack["expiry"]) if pack.get("expiry") else None
         if expiry and expiry < today:

@@ -17,14 +17,23 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from comptoir.domain import bounds
+from comptoir.domain.dispensing.conditions import Listing
 from comptoir.domain.eprescription import prescription as rx
 from comptoir.domain.operators import Permission
 from comptoir.errors import Conflict, NotFound, RuleViolation
-from comptoir.services.dispensing import catalogue, present
+from comptoir.services.dispensing import present, products
 from comptoir.services.dispensing.basket import References, touch
 from comptoir.services.dispensing.fanout import FAN_OUT, DispensationAct, FanOut
+from comptoir.services.dispensing.ordonnancier import (
+    RegisterInput,
+    RegisterLine,
+    RegisterPatient,
+    RegisterPrescriber,
+    record_dispensation,
+)
 from comptoir.services.dispensing.present import Assessment
-from comptoir.services.dispensing.views import AlertView, Blocked, LineView, OutboxRef, Validated
+from comptoir.services.dispensing.scans import attach_scans
+from comptoir.services.dispensing.views import AlertView, Blocked, LineView, OutboxRef, Validated, basket_ref
 from comptoir.services.eprescription.dispense import DispenseRequest, LineChoice, record_on_dispensation
 from comptoir.services.platform.audit_log import Actor, audit
 from comptoir.services.platform.operators import CurrentOperator
@@ -45,13 +54,14 @@ def validate(basket_id: int, expected_version: int, *, uow: UnitOfWork, operator
     with uow:
         analysis_reference = reference.get(uow.reference)
         row = _current(uow, basket_id, expected_version)
+        _still_to_deliver(uow, row)
         assessment = present.assess(uow, row, analysis_reference, now)
         view = present.view_of(uow, assessment, operator, analysis_reference, now.date())
         if view.blocking:
             raise Blocked(view.blocking)
         dispensation, lines = _record(uow, assessment, view.lines, operator, analysis_reference, now)
         _keep_decisions(uow, assessment, dispensation)
-        numbers = _ordonnancier(uow, row, dispensation, lines, now)
+        numbers = _ordonnancier(uow, assessment, dispensation, lines, now)
         act = DispensationAct(dispensation, tuple(lines), assessment.patient, operator, now)
         messages = fan_out.validated(uow, act)
         row.status, row.dispensation_id = "valide", dispensation.id
@@ -75,6 +85,19 @@ def _current(uow: UnitOfWork, basket_id: int, expected_version: int) -> Basket:
         raise Conflict("Le panier a changé depuis votre affichage (sur ce poste ou un autre) : vérifiez-le, puis "
                        "validez à nouveau.")
     return row
+
+
+def _still_to_deliver(uow: UnitOfWork, row: Basket) -> None:
+    """An ON line another counter delivered meanwhile is said first: "déjà délivrée" (the period's row, locked,
+    decides again when it is claimed, for two validations at the same instant)."""
+    if row.kind != "ordonnance_numerique" or not row.prescription_id:
+        return
+    for line in uow.baskets.lines(row.id):
+        if line.prescription_line is None:
+            continue
+        period = uow.eprescriptions.locked_period(row.prescription_id, line.prescription_line, row.renewal)
+        if period is not None and period.closed:
+            raise Conflict(rx.already_delivered(line.prescription_line, row.renewal))
 
 
 def _record(uow: UnitOfWork, assessment: Assessment, shown: tuple[LineView, ...], operator: CurrentOperator,
@@ -131,7 +154,7 @@ def _dispensed_line(position: int, line: BasketLine, view: LineView, reference: 
 
 def _complete(row: DispensedLine, line: BasketLine, view: LineView, reference: AnalysisReference) -> None:
     """What the basket knows beyond the ON's rules: the packs scanned, the price, the rate, the listing."""
-    listing = catalogue.conditions(reference.products.get(line.cis or "")).listing
+    listing = products.conditions(reference.products.get(line.cis or "")).listing
     row.lot, row.serial, row.expiry = view.lot, view.serial, view.expiry
     row.packs = list(line.packs) or None
     row.price_eur, row.reimbursement_rate = view.price_eur, view.reimbursement_rate
@@ -154,11 +177,19 @@ def _keep_decisions(uow: UnitOfWork, assessment: Assessment, dispensation: Dispe
             outcome_code=row.outcome_code, comment=row.reason))
 
 
-def _ordonnancier(uow: UnitOfWork, basket: Basket, dispensation: Dispensation, lines: list[DispensedLine],
+def _ordonnancier(uow: UnitOfWork, assessment: Assessment, dispensation: Dispensation, lines: list[DispensedLine],
                   now: datetime) -> tuple[int, ...]:
-    """LEAD: when branch `documents` lands, call here, in this transaction:
-    `numbers = services/dispensing/ordonnancier.record_dispensation(uow, entry, now=now)` (listes I, II and
-    stupéfiants are entered at delivery, CSP R.5132-10) and `scans.attach_scans(uow, str(basket.id),
-    dispensation.id)` (the paper prescription's image kept with the dispensation); return the numbers."""
-    del uow, basket, dispensation, lines, now
-    return ()
+    """Listes I, II and stupéfiants entered in the ordonnancier at delivery (CSP R.5132-10), and the paper
+    prescription's scan tied to the dispensation: both in this transaction."""
+    basket, patient = assessment.basket, assessment.patient
+    entry = RegisterInput(
+        dispensation_id=dispensation.id, operator_code=dispensation.operator_code,
+        prescriber=RegisterPrescriber(basket.prescriber_name, basket.prescriber_rpps),
+        patient=RegisterPatient(f"{patient.last_name} {patient.first_name}" if patient else "",
+                                patient_id=patient.id if patient else None),
+        lines=tuple(RegisterLine(line.position + 1, line.drug, line.boxes,
+                                 Listing(line.listing) if line.listing else None, line.cip13, line.cis)
+                    for line in lines))
+    numbers = record_dispensation(uow, entry, now=now)
+    attach_scans(uow, basket_ref(basket.id), dispensation.id)
+    return tuple(numbers)

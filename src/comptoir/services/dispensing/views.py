@@ -21,6 +21,11 @@ STATUS_LABELS = {"ouvert": "En cours", "en_attente": "En attente d'un pharmacien
                  "abandonne": "Abandonné"}
 
 
+def basket_ref(basket_id: int) -> str:
+    """The reference a basket's documents wait under until validation (services/dispensing/scans.py)."""
+    return f"panier-{basket_id}"
+
+
 # --- inputs -----------------------------------------------------------------------------------------
 
 

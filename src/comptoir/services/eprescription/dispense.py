@@ -121,7 +121,7 @@ def delivered_before(lookups: EPrescriptionRepository, prescription: rx.Prescrip
 
 def needed_boxes(line: rx.PrescribedLine, pack: m.Presentation | None) -> int:
     """Posology × duration / pack size of the box given; the prescribed boxes when that cannot be computed."""
-    from comptoir.services.analysis.reference import pack_size
+    from comptoir.domain.dispensing.packs import pack_size
 
     parsed = parse_posology(line.posology)
     units = pack_size(pack.label) if pack else None

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from comptoir.analysis.reference import AnalysisReference, Product
 from comptoir.analysis.resolve import resolve
+from comptoir.domain.dispensing.packs import pack_size
 from comptoir.domain.eprescription.dispensing import boxes_needed
 from comptoir.reading.posology import parse_posology
-from comptoir.services.analysis.reference import pack_size
 from comptoir.store.eprescription import EPrescriptionRepository
 
 SUBSTITUTABLE_KINDS = (0, 1, 2, 4)

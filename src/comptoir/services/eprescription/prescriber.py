@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from comptoir.analysis.reference import AnalysisReference
+from comptoir.domain import bounds
 from comptoir.domain.eprescription import prescription as rx
 from comptoir.domain.identity.status import IdentityStatus
 from comptoir.domain.operators import Permission
@@ -169,8 +170,7 @@ def _typed_patient(new: NewPatient, now: datetime) -> m.Patient:
     last, first, sex = new.last_name.strip().upper(), new.first_name.strip(), new.sex.strip().upper()
     if not last or not first or sex not in {"F", "M"}:
         raise RuleViolation("Identité du nouveau patient : nom, prénom, date de naissance et sexe (F ou M).")
-    if new.birth_date > now.date():
-        raise RuleViolation("Date de naissance du nouveau patient dans le futur.")
+    bounds.check_typed_birth_date(new.birth_date, today=now.date())
     return m.Patient(last_name=last, first_name=first, birth_date=new.birth_date, sex=sex, nir=None, allergies=[],
                      created_at=now, identity_status=IdentityStatus.PROVISIONAL.value, identity_attributes=[],
                      collection_method="SM", document_prompts_left=0)

@@ -7,6 +7,7 @@ typed NIR, if any, must be valid and agree with the declared sex, birth date and
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -16,7 +17,7 @@ from comptoir.domain.identity.ins import InsOid, ins_text
 from comptoir.domain.identity.nir import check_nir, compact, contradictions
 from comptoir.domain.identity.status import CollectionMethod, IdentityStatus
 from comptoir.domain.operators import Permission
-from comptoir.errors import NotFound, RuleViolation
+from comptoir.errors import FieldErrors, NotFound, RuleViolation, field_refusals
 from comptoir.refdata.search import fold
 from comptoir.services.identity.history import change_identity
 from comptoir.services.platform.audit_log import Actor, audit, search_digest
@@ -104,35 +105,89 @@ def read(uow: UnitOfWork, operator: CurrentOperator, patient_id: int, *, now: da
 
 
 def check_new_patient(new: NewPatient, *, today: date) -> None:
-    """Refuse, in French, what cannot be a person's identity: nothing is written then."""
-    if not new.last_name.strip() or not new.first_name.strip() or new.sex not in ("F", "M"):
-        raise RuleViolation("Nom, prénom et sexe (F ou M) sont obligatoires.")
-    _check_names(new)
-    bounds.check_birth_date(new.birth_date, today=today)
-    if new.birth_place and not _PLACE.match(new.birth_place.strip().upper()):
-        raise RuleViolation("Le lieu de naissance est un code INSEE à 5 caractères (commune, 2A/2B, 97xxx ou 99xxx).")
-    if new.nir:
-        _check_typed_nir(new, today)
+    """Refuse, in French and field by field, what cannot be a person's identity: nothing is written then."""
+    errors = refusals(new, today=today)
+    if errors:
+        raise FieldErrors(errors)
 
 
-def _check_names(new: NewPatient) -> None:
-    bounds.check_name(new.last_name, "Nom")
-    bounds.check_name(new.first_name, "Prénom")
+def refusals(new: NewPatient, *, today: date, known: Mapping[str, str] | None = None) -> dict[str, str]:
+    """{field: message} of what cannot be kept (with the `known` ones, found while reading the form); the NIR is
+    compared with the rest of the identity only when the rest is right."""
+    errors = _field_refusals(new, today) | dict(known or {})
+    if new.nir and not errors:
+        errors = field_refusals({"nir": lambda: _check_nir_agrees(new, today)})
+    return errors
+
+
+def _field_refusals(new: NewPatient, today: date) -> dict[str, str]:
+    checks: dict[str, Callable[[], object]] = {
+        "last_name": lambda: bounds.check_name(new.last_name, "Nom"),
+        "first_name": lambda: bounds.check_name(new.first_name, "Prénom"),
+        "sex": lambda: _check_sex(new.sex),
+        "birth_date": lambda: bounds.check_typed_birth_date(new.birth_date, today=today),
+        "birth_place": lambda: _check_place(new.birth_place),
+        "allergies": lambda: _check_allergies(new.allergies)}
     if new.birth_name:
-        bounds.check_name(new.birth_name, "Nom de naissance")
+        checks["birth_name"] = lambda: bounds.check_name(new.birth_name or "", "Nom de naissance")
     if new.birth_given_names:
-        bounds.check_name(new.birth_given_names, "Prénoms de naissance")
-    if len(new.allergies) > 50 or any(len(a) > bounds.SHORT_TEXT_MAX for a in new.allergies):
+        checks["birth_given_names"] = lambda: bounds.check_name(new.birth_given_names or "", "Prénoms de naissance")
+    if new.nir:
+        checks["nir"] = lambda: _check_nir_valid(new.nir or "", today)
+    return field_refusals(checks)
+
+
+def _check_sex(sex: str) -> None:
+    if sex not in ("F", "M"):
+        raise RuleViolation("Sexe : F ou M.")
+
+
+def _check_place(place: str | None) -> None:
+    if place and not _PLACE.match(place.strip().upper()):
+        raise RuleViolation("Le lieu de naissance est un code INSEE à 5 caractères (commune, 2A/2B, 97xxx ou 99xxx).")
+
+
+def _check_allergies(allergies: tuple[str, ...]) -> None:
+    if len(allergies) > 50 or any(len(a) > bounds.SHORT_TEXT_MAX for a in allergies):
         raise RuleViolation(f"Allergies : 50 au plus, de {bounds.SHORT_TEXT_MAX} caractères au plus chacune.")
 
 
-def _check_typed_nir(new: NewPatient, today: date) -> None:
-    check = check_nir(new.nir or "", today=today)
+def _check_nir_valid(nir: str, today: date) -> None:
+    check = check_nir(nir, today=today)
     if not check.valid:
         raise RuleViolation(f"NIR refusé : {check.reason}")
+
+
+def _check_nir_agrees(new: NewPatient, today: date) -> None:
+    check = check_nir(new.nir or "", today=today)
     found = contradictions(check, sex=new.sex, birth_date=new.birth_date, birth_place=new.birth_place)
     if found:
         raise RuleViolation("NIR incohérent avec l'identité saisie : " + " ".join(found))
+
+
+def typed_new_patient(values: Mapping[str, str], *, today: date) -> NewPatient:
+    """The new patient of the creation form, as typed; refused field by field (`FieldErrors`) when it cannot be
+    a person's identity."""
+    born, problem = _typed_birth_date(values.get("birth_date", ""))
+    new = NewPatient(values.get("last_name", ""), values.get("first_name", ""), born or today,
+                     values.get("sex", ""), nir=_typed(values, "nir"), birth_name=_typed(values, "birth_name"),
+                     birth_given_names=_typed(values, "birth_given_names"),
+                     birth_place=_typed(values, "birth_place"))
+    errors = refusals(new, today=today, known={"birth_date": problem} if problem else None)
+    if errors:
+        raise FieldErrors(errors)
+    return new
+
+
+def _typed(values: Mapping[str, str], name: str) -> str | None:
+    return values.get(name, "").strip() or None
+
+
+def _typed_birth_date(text: str) -> tuple[date | None, str]:
+    try:
+        return bounds.typed_date(text, "Date de naissance"), ""
+    except RuleViolation as refused:
+        return None, str(refused)
 
 
 def create_patient(new: NewPatient, /, *, uow: UnitOfWork, operator: CurrentOperator, now: datetime,

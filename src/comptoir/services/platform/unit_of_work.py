@@ -12,11 +12,13 @@ from typing import Protocol, Self
 from comptoir.domain.audit import AuditKeys
 from comptoir.store.counter import BasketRepository
 from comptoir.store.dispensing import DispensationRepository
+from comptoir.store.documents import DocumentRepository
 from comptoir.store.eprescription import EPrescriptionRepository, PrescriberRepository
 from comptoir.store.identity import IdentitovigilanceRepository, PatientRepository
 from comptoir.store.outbox import OutboxRepository
 from comptoir.store.platform import AuditRepository, OperatorRepository
 from comptoir.store.refdata import ReferenceRepository
+from comptoir.store.registers import RegisterRepository
 
 
 class UnitOfWork(Protocol):
@@ -31,6 +33,8 @@ class UnitOfWork(Protocol):
     prescribers: PrescriberRepository
     outbox: OutboxRepository
     reference: ReferenceRepository
+    registers: RegisterRepository
+    documents: DocumentRepository
 
     def __enter__(self) -> Self: ...
 

@@ -38,6 +38,7 @@ from comptoir.web.bounds import (
     read_upload,
 )
 from comptoir.web.deps import RuntimeDep, UowDep, require
+from comptoir.web.forms import PostedForm, show_form, submit
 from comptoir.web.identity.api import READER, InsiDep
 from comptoir.web.rendering import render, status_of
 
@@ -71,29 +72,18 @@ def patient_search(request: Request, runtime: RuntimeDep, uow: UowDep, operator:
 
 @router.get("/patients/nouveau", response_class=HTMLResponse)
 def new_patient_form(request: Request, _: Writer) -> HTMLResponse:
-    return render(request, "patient_new.html", form={})
+    return show_form(request, "patient_new.html", values={})
 
 
 @router.post("/patients/nouveau", response_model=None)
 def create_patient(request: Request, runtime: RuntimeDep, uow: UowDep, operator: Writer,
-                   last_name: FormName, first_name: FormName,
-                   birth_date: Annotated[str, Form(max_length=10)], sex: Annotated[str, Form(max_length=1)],
-                   birth_name: FormName = "", birth_given_names: FormName = "",
-                   birth_place: Annotated[str, Form(max_length=5)] = "",
-                   nir: Annotated[str, Form(max_length=40)] = "") -> Response:
-    form = {"last_name": last_name, "first_name": first_name, "birth_date": birth_date, "sex": sex,
-            "birth_name": birth_name, "birth_given_names": birth_given_names, "birth_place": birth_place, "nir": nir}
-    try:
-        born = date.fromisoformat(birth_date)
-    except ValueError:
-        message = f"Date de naissance impossible : {birth_date}."
-        return render(request, "patient_new.html", 422, form=form, error=message)
-    new = patients.NewPatient(last_name, first_name, born, sex, nir=nir or None, birth_name=birth_name or None,
-                              birth_given_names=birth_given_names or None, birth_place=birth_place or None)
-    created, error = attempt(lambda: patients.create_patient(new, uow=uow, operator=operator, now=runtime.clock()))
-    if error:
-        return render(request, "patient_new.html", status_of(error), form=form, error=str(error))
-    return see(f"/patients/{created.id}")
+                   values: PostedForm) -> Response:
+    def create() -> patients.Patient:
+        now = runtime.clock()
+        new = patients.typed_new_patient(values, today=now.date())
+        return patients.create_patient(new, uow=uow, operator=operator, now=now)
+
+    return submit(create, lambda created: see(f"/patients/{created.id}"), request, "patient_new.html", values)
 
 
 NOTICES = {

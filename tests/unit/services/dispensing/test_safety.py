@@ -225,3 +225,38 @@ def test_the_validated_dispensation_keeps_the_scanned_pack_and_the_decision() ->
     (kept,) = uow.dispensations.decisions
     assert (kept.decision, kept.dispensation_id, kept.operator_code) == ("passer_outre", dispensation.id, "PH01")
     assert uow.baskets.baskets[view.id].status == "valide"
+
+
+def test_listed_lines_enter_the_ordonnancier_and_the_paper_scan_is_kept_with_the_dispensation() -> None:
+    uow = pharmacy()
+    view = paper(uow, STATIN_AND_MACROLIDE)
+    image = b"\x89PNG\r\n\x1a\n" + b"ordonnance"
+    add_paper_lines(view.id, [], image, "image/png", uow=uow, operator=PREPARER, now=NOW, reference=REFERENCES)
+    view = decided(uow, view)
+
+    validated = validate(view.id, view.version, uow=uow, operator=PHARMACIST, now=NOW, reference=REFERENCES)
+
+    assert len(validated.ordonnancier_numbers) == 2
+    assert [d.dispensation_id for d in uow.documents.of_dispensation(validated.dispensation_id)] == [
+        validated.dispensation_id]
+
+
+def test_a_scan_that_is_no_image_is_refused_beside_its_field() -> None:
+    uow = pharmacy()
+    view = paper(uow, STATIN_AND_MACROLIDE)
+
+    with pytest.raises(FieldErrors) as refused:
+        add_paper_lines(view.id, [], b"MZ\x90\x00", "image/png", uow=uow, operator=PREPARER, now=NOW,
+                        reference=REFERENCES)
+
+    assert "scan" in refused.value.fields
+
+
+def test_a_pregnant_patient_given_a_statin_needs_a_decision() -> None:
+    uow = pharmacy()
+    patient = uow.dispensations.patients[ALLERGIC]
+    patient.pregnant, patient.amenorrhoea_start, patient.allergies = True, date(2025, 12, 1), []
+
+    view = paper(uow, [PaperLine("SIMVASTATINE ARROW 20 mg", "1 comprimé le soir")], patient_id=ALLERGIC)
+
+    assert [(a.kind, a.level, a.needs_decision) for a in view.alerts] == [("contraindication", "CI", True)]

@@ -70,7 +70,8 @@ def pharmacy() -> FakeUnitOfWork:
         cip13 = BOXES[cis][0]
         uow.eprescriptions.presentations[cip13] = m.Presentation(
             cip13=cip13, cip7=BOXES[cis][1], cis=cis, label="plaquette(s) de 8 comprimé(s)",
-            status="Présentation active", reimbursement_rate="65%", price_eur=Decimal("2.50"))
+            status="Présentation active", marketing_state="Déclaration de commercialisation", collectivities="oui",
+            reimbursement_rate="65%", price_eur=Decimal("2.50"))
     for patient in (m.Patient(id=PATIENT, last_name="GENE", first_name="Alain", birth_date=date(1966, 2, 23),
                               sex="M", allergies=[]),
                     m.Patient(id=ALLERGIC, last_name="DUBOIS", first_name="Marie", birth_date=date(1980, 5, 2),

@@ -87,6 +87,18 @@ def test_a_typed_new_patient_needs_a_complete_identity() -> None:
         create_prescription(form, uow=practice(), operator=DOCTOR, base=FakeBase(), references=None, now=NOW)
 
 
+@pytest.mark.parametrize(("born", "why"), [(date(2030, 1, 1), "dans le futur"), (date(1899, 12, 31), "avant 1900")])
+def test_a_typed_new_patient_born_in_the_future_or_before_1900_is_refused(born: date, why: str) -> None:
+    uow = practice()
+    form = PrescriptionForm(None, (LineInput("AMLODIPINE 5 mg", "1 par jour"),), consent=True,
+                            new_patient=NewPatient("MARTIN", "Jean", born, "M"))
+
+    with pytest.raises(RuleViolation, match=why):
+        create_prescription(form, uow=uow, operator=DOCTOR, base=FakeBase(), references=None, now=NOW)
+
+    assert uow.committed == 0 and uow.audit.entries == []
+
+
 def test_an_unknown_patient_is_refused() -> None:
     uow = practice()
     form = PrescriptionForm(99, (LineInput("AMLODIPINE 5 mg", "1 par jour"),), consent=True)
