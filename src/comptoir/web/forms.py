@@ -15,7 +15,8 @@ How a page uses it:
                      request, "patient_new.html", values)
 
    When the action refuses, the answer is that template rendered again with `errors` {field: message} and
-   `values` {field: typed text}, status 422 (other context as keyword arguments). A refusal that names no field
+   `values` {field: typed text}, status 422 (other context as keyword arguments, or `context_of=` a function
+   called only then). A refusal that names no field
    (a conflict, a service down, a rule of the whole act) comes back the same way under `FORM`, with its own
    status (409, 502…). `show_form` renders a form the first time (`errors` empty, status 200), or with
    errors already at hand.
@@ -69,26 +70,36 @@ PostedForm = Annotated[dict[str, str], Depends(posted_values)]
 def show_form(request: Request, template: str, *, values: Mapping[str, str],
               errors: Mapping[str, str] | None = None, status_code: int | None = None,
               **context: Any) -> HTMLResponse:
-    """`template` with `values` (what was typed) and `errors` ({field: message}): 422 when there are any."""
+    """`template` with `values` (what was typed) and `errors` ({field: message}): 422 when there are any. These two
+    win over a `values` or `errors` the rest of the context may hold."""
     status = status_code or (422 if errors else 200)
-    response = render(request, template, status, values=dict(values), errors=dict(errors or {}), **context)
+    response = render(request, template, status, **(context | {"values": dict(values), "errors": dict(errors or {})}))
     if errors:
         response.headers[HEADER] = str(len(errors))
     return response
 
 
 def submit(action: Callable[[], T], then: Callable[[T], Response], request: Request, template: str,
-           values: Mapping[str, str], **context: Any) -> Response:
+           values: Mapping[str, str], *, context_of: Callable[[], Mapping[str, Any]] | None = None,
+           **context: Any) -> Response:
     """Run `action` and answer `then(result)`; fields it refuses come back as `template` rendered again with their
-    messages (422), a refusal of the whole act with its message at the top of the form."""
+    messages (422), a refusal of the whole act with its message at the top of the form. The template's other
+    context is `context`, with what `context_of()` gives: called only when the form comes back (a page that
+    reads the database for it reads it only then)."""
     try:
         done = action()
     except FieldErrors as refused:
-        return show_form(request, template, values=values, errors=refused.errors, **context)
+        return show_form(request, template, values=values, errors=refused.errors, **_more(context, context_of))
     except REFUSALS as refused:
         return show_form(request, template, values=values, errors={FORM: str(refused)},
-                         status_code=status_of(refused), **context)
+                         status_code=status_of(refused), **_more(context, context_of))
     return then(done)
+
+
+def _more(context: dict[str, Any], context_of: Callable[[], Mapping[str, Any]] | None) -> dict[str, Any]:
+    """The rest of the context; what was typed and the messages are the form's own."""
+    more = {**(context_of() if context_of else {}), **context}
+    return {name: value for name, value in more.items() if name not in ("values", "errors")}
 
 
 def field_errors_detail(error: FieldErrors) -> list[dict[str, object]]:

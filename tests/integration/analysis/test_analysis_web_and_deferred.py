@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import closing
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -175,6 +176,31 @@ def test_the_analysis_page_shows_the_findings_panel_by_level(client: TestClient)
     assert page.status_code == 200
     assert "Contre-indication" in page.text and "torsades de pointes" in page.text
     assert page.text.index("alert-ci") < page.text.index("Intervention")
+
+
+def test_the_analysis_of_a_patient_opens_filled_with_her_profile_and_analyses_it(client: TestClient,
+                                                                                 reference_runtime: Runtime) -> None:
+    with reference_runtime.session_factory.begin() as session:
+        row = m.Patient(last_name="LOISEAU", first_name="Marina", birth_date=date(1990, 1, 21), sex="F",
+                        allergies=["amoxicilline"], created_at=datetime(2025, 1, 1, tzinfo=UTC), pregnant=True,
+                        amenorrhoea_start=date(2026, 2, 19) - timedelta(weeks=23), weight_kg=Decimal("52.5"),
+                        weight_on=date(2026, 2, 1), egfr=Decimal(48), egfr_on=date(2026, 2, 10))
+        session.add(row)
+        session.flush()
+        patient_id = row.id
+    log_in(client, "PR01")
+
+    page = client.get(f"/analyse?patient={patient_id}")
+
+    assert page.status_code == 200
+    for filled in ('name="pregnant" checked', 'name="pregnancy_weeks" value="23"', 'name="weight_kg" value="52,5"',
+                   'name="egfr" value="48"', 'name="allergies" value="amoxicilline"'):
+        assert filled in page.text
+    analysed = client.post("/analyse", data={
+        "patient_id": str(patient_id), "today": "2026-02-19", "birth_date": "1990-01-21", "sex": "F",
+        "pregnant": "on", "pregnancy_weeks": "23", "weight_kg": "52,5", "egfr": "48", "allergies": "amoxicilline",
+        "drug_0": "AMOXICILLINE 1 g", "posology_0": "1 cp matin et soir"})
+    assert analysed.status_code == 200 and "Allergie" in analysed.text
 
 
 def test_an_expensive_medicine_gets_a_mention_of_the_reinforced_check(client: TestClient) -> None:

@@ -13,6 +13,7 @@ from comptoir.domain.operators import Permission
 from comptoir.errors import RuleViolation
 from comptoir.services.analysis.reference import AnalysisReferenceCache
 from comptoir.services.identity import patients
+from comptoir.services.identity.profile import analysis_profile
 from comptoir.services.platform.audit_log import Actor, audit
 from comptoir.services.platform.operators import CurrentOperator
 
@@ -51,7 +52,8 @@ def _number(value: Any, field: str) -> float | None:
     if value in (None, ""):
         return None
     try:
-        return float(value)
+        # A number typed at the counter may carry a decimal comma ("52,5"), as French writes it.
+        return float(value.replace(",", ".") if isinstance(value, str) else value)
     except (TypeError, ValueError) as exc:
         raise RuleViolation(f"Nombre invalide pour « {field} » : {value!r}.") from exc
 
@@ -123,6 +125,8 @@ class PatientForAnalysis:
     allergies: tuple[str, ...]
     history: tuple[tuple[datetime, str], ...]
     """(when, drug) of the last year's dispensed lines, latest first."""
+    profile: PatientProfile
+    """The record's profile on the day (pregnancy and its term, breastfeeding, weight, eGFR, allergies)."""
 
 
 HISTORY_LINES = 60
@@ -136,6 +140,7 @@ def patient_for_analysis(patient_id: int, *, uow: UnitOfWork, operator: CurrentO
         record = patients.read(uow, operator, patient_id, now=now)
         history = uow.dispensations.history_of(patient_id, since=now - timedelta(days=365), limit=HISTORY_LINES)
         form = PatientForAnalysis(f"{record.last_name} {record.first_name}", record.birth_date, record.sex,
-                                  tuple(record.allergies or ()), tuple(history))
+                                  tuple(record.allergies or ()), tuple(history),
+                                  analysis_profile(record, now.date()))
         uow.commit()
         return form

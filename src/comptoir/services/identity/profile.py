@@ -7,7 +7,7 @@ field) changes nothing. `analysis_profile` hands a record's profile to the analy
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -128,6 +128,18 @@ def patient_band(patient_id: int, *, uow: UnitOfWork, operator: CurrentOperator,
         return band
 
 
+def patient_profile(patient_id: int, *, uow: UnitOfWork, operator: CurrentOperator, now: datetime) -> Profile:
+    """The profile alone (audited)."""
+    operator.require(Permission.READ_PATIENTS)
+    with uow:
+        record = _record(uow, patient_id)
+        audit(uow, actor_of(operator), action="read", object_type="patient_profile", object_id=str(patient_id),
+              now=now)
+        found = profile_of(record)
+        uow.commit()
+        return found
+
+
 def band_of(record: m.Patient, history: tuple[DispensedItem, ...], *, today: date) -> PatientBand:
     age = today.year - record.birth_date.year - ((today.month, today.day) < (record.birth_date.month,
                                                                              record.birth_date.day))
@@ -139,13 +151,28 @@ def band_of(record: m.Patient, history: tuple[DispensedItem, ...], *, today: dat
 
 def update_profile(patient_id: int, form: Mapping[str, str], *, uow: UnitOfWork, operator: CurrentOperator,
                    now: datetime) -> m.Patient:
-    """The profile typed in the form (`FieldErrors` when a field cannot be kept: nothing changes); audited."""
+    """The whole profile as typed in the form ({field: text}: allergies, pregnant, pregnancy_weeks, breastfeeding,
+    weight_kg, egfr, egfr_on; a field left out is empty). `FieldErrors` when a field cannot be kept, and then
+    nothing changes; the change is audited."""
+    return _update(patient_id, lambda _: form, uow=uow, operator=operator, now=now)
+
+
+def patch_profile(patient_id: int, changes: Mapping[str, str], *, uow: UnitOfWork, operator: CurrentOperator,
+                  now: datetime) -> m.Patient:
+    """Only the fields given change (same fields and texts as `update_profile`; "" empties one)."""
+    return _update(patient_id, lambda before: form_values(before, today=now.date()) | dict(changes), uow=uow,
+                   operator=operator, now=now)
+
+
+def _update(patient_id: int, typed: Callable[[Profile], Mapping[str, str]], *, uow: UnitOfWork,
+            operator: CurrentOperator, now: datetime) -> m.Patient:
     operator.require(Permission.WRITE_PATIENTS)
     with uow:
         record = _record(uow, patient_id, for_change=True)
         if record.merged_into_id:
             raise RuleViolation(f"Dossier fusionné : modifiez le dossier n° {record.merged_into_id}.")
-        profile = read_profile(form, sex=record.sex, today=now.date(), before=profile_of(record))
+        before = profile_of(record)
+        profile = read_profile(typed(before), sex=record.sex, today=now.date(), before=before)
         changed = _apply(record, profile)
         audit(uow, actor_of(operator), action="write", object_type="patient_profile", object_id=str(patient_id),
               detail="modifié : " + (", ".join(FIELD_LABELS[name] for name in changed) or "rien"), now=now)

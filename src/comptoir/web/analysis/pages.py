@@ -46,9 +46,18 @@ def analysis_form(request: Request, runtime: RuntimeDep, uow: UowDep, operator: 
 
 
 def _patient_form(patient: PatientForAnalysis, patient_id: int) -> dict[str, Any]:
+    profile = patient.profile
     return {"patient_id": patient_id, "patient_name": patient.name, "birth_date": patient.birth_date.isoformat(),
-            "sex": patient.sex, "allergies": ", ".join(patient.allergies),
+            "sex": patient.sex, "allergies": ", ".join(profile.allergies),
+            "pregnant": "on" if profile.pregnant else "", "breastfeeding": "on" if profile.breastfeeding else "",
+            "pregnancy_weeks": "" if profile.pregnancy_weeks is None else str(profile.pregnancy_weeks),
+            "weight_kg": _french(profile.weight_kg), "egfr": _french(profile.egfr),
             "history": "\n".join(f"{when:%Y-%m-%d} ; {drug}" for when, drug in patient.history)}
+
+
+def _french(number: float | None) -> str:
+    """52.5 → "52,5" (what the operator would type; the analysis reads both)."""
+    return "" if number is None else f"{number:g}".replace(".", ",")
 
 
 async def posted_fields(request: Request) -> dict[str, str]:

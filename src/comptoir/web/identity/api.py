@@ -4,7 +4,7 @@ the document step, DataMatrix, Vitale, identitovigilance. Thin: parse, call one 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, Field
@@ -12,13 +12,21 @@ from pydantic import BaseModel, Field
 from comptoir.devices.vitale.reader import EmulatedVitaleReader
 from comptoir.domain.identity.ins import InsIdentity, TraitDifference
 from comptoir.domain.identity.nir import check_nir
+from comptoir.domain.identity.profile import Profile
 from comptoir.domain.identity.status import DocumentOutcome, TrustDocument
 from comptoir.domain.identity.vitale import VitaleMedium
 from comptoir.domain.operators import Permission
 from comptoir.national.http import HttpPolicy
 from comptoir.national.ins.client import InsiClient
 from comptoir.national.ins.port import InsTeleservice
-from comptoir.services.identity import identitovigilance, identity_sheet, ins_datamatrix, patients, qualify_identity
+from comptoir.services.identity import (
+    identitovigilance,
+    identity_sheet,
+    ins_datamatrix,
+    patients,
+    profile,
+    qualify_identity,
+)
 from comptoir.services.identity.identity_sheet import IdentitySheet
 from comptoir.services.identity.vitale_reading import identify_from_app, identify_from_card
 from comptoir.services.platform.operators import CurrentOperator
@@ -295,3 +303,78 @@ def create_patient(body: PatientIn, runtime: RuntimeDep, uow: UowDep,
                               allergies=tuple(body.allergies), birth_name=body.birth_name,
                               birth_given_names=body.birth_given_names, birth_place=body.birth_place)
     return _patient_out(patients.create_patient(new, uow=uow, operator=operator, now=runtime.clock()))
+
+
+class ProfileIn(ApiModel):
+    """The fields to change; one left out stays as it is, `null` (or "") empties it. Numbers may be JSON numbers
+    or texts typed the French way ("52,5")."""
+
+    allergies: list[ShortText] | None = Field(default=None, max_length=50, description="Allergies, une par élément")
+    pregnant: bool | None = Field(default=None, description="Enceinte")
+    pregnancy_weeks: int | str | None = Field(default=None, description="Terme aujourd'hui, en semaines "
+                                              "d'aménorrhée (SA) : 23, ou \"23+4\" avec les jours")
+    breastfeeding: bool | None = Field(default=None, description="Allaitement")
+    weight_kg: float | str | None = Field(default=None, description="Poids en kg (plus de 0, 350 au plus)")
+    egfr: float | str | None = Field(default=None, description="DFG en ml/min/1,73 m² (de 1 à 200)")
+    egfr_on: date | None = Field(default=None, description="Date du dosage du DFG (pas dans le futur)")
+
+
+class ProfileOut(BaseModel):
+    patient_id: int
+    allergies: list[str]
+    pregnant: bool
+    pregnancy_weeks: int | None = Field(description="Terme aujourd'hui (SA), compté depuis le premier jour "
+                                                    "d'aménorrhée")
+    amenorrhoea_start: date | None
+    breastfeeding: bool
+    weight_kg: float | None
+    weight_on: date | None = Field(description="Jour où le poids a été noté")
+    egfr: float | None
+    egfr_on: date | None = Field(description="Jour du dosage")
+
+
+def _typed(body: ProfileIn) -> dict[str, str]:
+    """The given fields as the form would send them: the use case reads both alike."""
+    given = body.model_dump(exclude_unset=True)
+    typed = {name: "" if value is None else str(value) for name, value in given.items()}
+    for flag in ("pregnant", "breastfeeding"):
+        if flag in given:
+            typed[flag] = "on" if given[flag] else ""
+    if "allergies" in given:
+        typed["allergies"] = "\n".join(given["allergies"] or [])
+    return typed
+
+
+def profile_out(patient_id: int, p: Profile, today: date) -> ProfileOut:
+    return ProfileOut(patient_id=patient_id, allergies=list(p.allergies), pregnant=p.pregnant,
+                      pregnancy_weeks=None if p.term_overdue(today) else p.pregnancy_weeks(today),
+                      amenorrhoea_start=p.amenorrhoea_start, breastfeeding=p.breastfeeding,
+                      weight_kg=float(p.weight_kg) if p.weight_kg is not None else None, weight_on=p.weight_on,
+                      egfr=float(p.egfr) if p.egfr is not None else None, egfr_on=p.egfr_on)
+
+
+REFUSED_FIELDS: dict[int | str, dict[str, Any]] = {
+    422: {"description": "Champs refusés, rien n'est modifié : `detail` donne un message en français par champ "
+                         "(`loc` : [\"body\", champ], `msg`)."},
+    404: {"description": "Aucun patient de ce numéro."}}
+
+
+@router.get("/patients/{patient_id}/profile", response_model=ProfileOut, tags=["patients"],
+            responses={404: REFUSED_FIELDS[404]})
+def read_profile(patient_id: RecordId, runtime: RuntimeDep, uow: UowDep, operator: Reader) -> ProfileOut:
+    """The patient's profile: allergies, pregnancy and its term today, breastfeeding, weight, eGFR (audited)."""
+    now = runtime.clock()
+    return profile_out(patient_id, profile.patient_profile(patient_id, uow=uow, operator=operator, now=now),
+                       now.date())
+
+
+@router.patch("/patients/{patient_id}/profile", response_model=ProfileOut, tags=["patients"],
+              responses=REFUSED_FIELDS)
+def patch_profile(patient_id: RecordId, body: ProfileIn, runtime: RuntimeDep, uow: UowDep,
+                  operator: Annotated[CurrentOperator, Depends(require(Permission.WRITE_PATIENTS))]) -> ProfileOut:
+    """Change the patient's profile (audited): only the fields given. Implausible values are refused, each with
+    its French message (weight 0 or over 350 kg, eGFR outside 1-200, term outside 1-42 SA or on a man, eGFR
+    measured in the future); then nothing changes."""
+    now = runtime.clock()
+    record = profile.patch_profile(patient_id, _typed(body), uow=uow, operator=operator, now=now)
+    return profile_out(patient_id, profile.profile_of(record), now.date())

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from comptoir.domain.identity.ins import InsTraits
@@ -21,7 +21,14 @@ from comptoir.domain.identity.status import DocumentOutcome, IdentityAttribute, 
 from comptoir.domain.identity.vitale import VitaleMedium
 from comptoir.domain.operators import Permission
 from comptoir.errors import ComptoirError, Conflict, ExternalServiceError, NotFound, RuleViolation
-from comptoir.services.identity import identitovigilance, ins_datamatrix, patient_identity, patients, qualify_identity
+from comptoir.services.identity import (
+    identitovigilance,
+    ins_datamatrix,
+    patient_identity,
+    patients,
+    profile,
+    qualify_identity,
+)
 from comptoir.services.identity.history import EVENT_LABELS
 from comptoir.services.identity.identity_sheet import read_identity
 from comptoir.services.identity.vitale_reading import identify_from_app, identify_from_card
@@ -40,7 +47,7 @@ from comptoir.web.bounds import (
 from comptoir.web.deps import RuntimeDep, UowDep, require
 from comptoir.web.forms import PostedForm, show_form, submit
 from comptoir.web.identity.api import READER, InsiDep
-from comptoir.web.rendering import render, status_of
+from comptoir.web.rendering import is_htmx, render, status_of
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[CurrentOperator, Depends(require(Permission.READ_PATIENTS))]
@@ -89,6 +96,7 @@ def create_patient(request: Request, runtime: RuntimeDep, uow: UowDep, operator:
 NOTICES = {
     "piece-a-redemander": "Pièce d'identité à redemander (aucune pièce présentée la dernière fois)",
     "dossiers-fusionnes": "Dossiers fusionnés",
+    "profil-enregistre": "Profil enregistré",
 }
 """The only messages `?info=` can show on the patient page: a code in the address, never the text itself
 (a crafted link must not print its own words as comptoir's). Unknown codes show nothing."""
@@ -99,18 +107,66 @@ def notice_for(code: str) -> str:
 
 
 def patient_page(request: Request, runtime: Runtime, uow: UnitOfWork, operator: CurrentOperator, patient_id: int,
-                 *, error: ComptoirError | None = None, notice: str = "") -> HTMLResponse:
-    sheet = read_identity(patient_id, uow=uow, operator=operator, now=runtime.clock())
-    return render(request, "patient.html", status_of(error) if error else 200, patient=sheet.patient,
-                  panel=sheet.panel, proposal=sheet.proposal, events=sheet.events, event_labels=EVENT_LABELS,
-                  documents=list(TrustDocument), outcomes=list(DocumentOutcome), attributes=list(IdentityAttribute),
-                  error=str(error) if error else "", notice=notice or notice_for(request.query_params.get("info", "")))
+                 *, error: ComptoirError | None = None, notice: str = "", **extra: Any) -> HTMLResponse:
+    context = patient_context(request, runtime, uow, operator, patient_id, error=error, notice=notice)
+    return render(request, "patient.html", status_of(error) if error else 200, **(context | extra))
+
+
+def patient_context(request: Request, runtime: Runtime, uow: UnitOfWork, operator: CurrentOperator,
+                    patient_id: int, *, error: ComptoirError | None = None, notice: str = "") -> dict[str, Any]:
+    """What the patient page shows: the record with its INS panel, the band and the history."""
+    now = runtime.clock()
+    sheet = read_identity(patient_id, uow=uow, operator=operator, now=now)
+    band = profile.patient_band(patient_id, uow=uow, operator=operator, now=now)
+    return {"patient": sheet.patient, "panel": sheet.panel, "proposal": sheet.proposal, "events": sheet.events,
+            "event_labels": EVENT_LABELS, "documents": list(TrustDocument), "outcomes": list(DocumentOutcome),
+            "attributes": list(IdentityAttribute), "band": band, "editing": False, "values": {}, "errors": {},
+            "error": str(error) if error else "",
+            "notice": notice or notice_for(request.query_params.get("info", ""))}
 
 
 @router.get("/patients/{patient_id}", response_class=HTMLResponse)
 def show_patient(request: Request, patient_id: RecordId, runtime: RuntimeDep, uow: UowDep,
-                 operator: Reader) -> HTMLResponse:
+                 operator: Reader, profil: Annotated[str, Query(max_length=20)] = "") -> HTMLResponse:
+    """The record; `?profil=modifier` opens the profile form in the band (the page without HTMX)."""
+    if profil == "modifier" and operator.can(Permission.WRITE_PATIENTS):
+        context = patient_context(request, runtime, uow, operator, patient_id)
+        return render(request, "patient.html", **(context | {"editing": True,
+                                                             "values": context["band"].form_values()}))
     return patient_page(request, runtime, uow, operator, patient_id)
+
+
+@router.get("/patients/{patient_id}/bandeau", response_class=HTMLResponse)
+def patient_band(request: Request, patient_id: RecordId, runtime: RuntimeDep, uow: UowDep,
+                 operator: Reader) -> HTMLResponse:
+    """The band alone (a fragment for HTMX, on the patient page and at the counter)."""
+    band = profile.patient_band(patient_id, uow=uow, operator=operator, now=runtime.clock())
+    return render(request, "_patient_band.html", band=band)
+
+
+@router.get("/patients/{patient_id}/bandeau/modifier", response_model=None)
+def profile_form(request: Request, patient_id: RecordId, runtime: RuntimeDep, uow: UowDep,
+                 operator: Writer) -> Response:
+    """The profile form in the band's place (HTMX); without HTMX, the patient page with it."""
+    if not is_htmx(request):
+        return see(f"/patients/{patient_id}?profil=modifier")
+    band = profile.patient_band(patient_id, uow=uow, operator=operator, now=runtime.clock())
+    return show_form(request, "_patient_band.html", values=band.form_values(), band=band, editing=True)
+
+
+@router.post("/patients/{patient_id}/profil", response_model=None)
+def save_profile(request: Request, patient_id: RecordId, runtime: RuntimeDep, uow: UowDep, operator: Writer,
+                 values: PostedForm) -> Response:
+    """The profile typed in the band: the band again, or the form with a message beside each refused field (422)."""
+    def save() -> object:
+        return profile.update_profile(patient_id, values, uow=uow, operator=operator, now=runtime.clock())
+
+    if is_htmx(request):
+        return submit(save, lambda _: patient_band(request, patient_id, runtime, uow, operator), request,
+                      "_patient_band.html", values, editing=True, context_of=lambda: {
+                          "band": profile.patient_band(patient_id, uow=uow, operator=operator, now=runtime.clock())})
+    return submit(save, lambda _: see(f"/patients/{patient_id}?info=profil-enregistre"), request, "patient.html",
+                  values, editing=True, context_of=lambda: patient_context(request, runtime, uow, operator, patient_id))
 
 
 def _after(request: Request, runtime: Runtime, uow: UnitOfWork, operator: CurrentOperator, patient_id: int,
