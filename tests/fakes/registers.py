@@ -28,6 +28,9 @@ class FakeRegisterRepository:
     def cancelled_among(self, numbers: Sequence[int]) -> set[int]:
         return {e.cancels_number for e in self.entries if e.cancels_number in numbers} - {None}  # type: ignore[misc]
 
+    def cancelled_between(self, first: int, last: int) -> set[int]:
+        return {n for e in self.entries if (n := e.cancels_number) is not None and first <= n <= last}
+
     def page(self, query: RegisterQuery, *, offset: int, limit: int) -> tuple[list[RegisterEntry], int]:
         chosen = list(self.matching(query))
         return chosen[offset:offset + limit], len(chosen)

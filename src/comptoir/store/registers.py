@@ -107,6 +107,11 @@ class RegisterRepository:
         return set(self.session.scalars(select(RegisterEntry.cancels_number)
                                         .where(RegisterEntry.cancels_number.in_(list(numbers)))))
 
+    def cancelled_between(self, first: int, last: int) -> set[int]:
+        """The numbers from `first` to `last` that a later entry cancels (one query, whatever the span)."""
+        return set(self.session.scalars(select(RegisterEntry.cancels_number)
+                                        .where(RegisterEntry.cancels_number.between(first, last))))
+
     def page(self, query: RegisterQuery, *, offset: int, limit: int) -> tuple[list[RegisterEntry], int]:
         """One page of the matching entries in number order, and how many match in all."""
         chosen = _filtered(select(RegisterEntry), query)

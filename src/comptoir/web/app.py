@@ -26,6 +26,8 @@ from comptoir.web.analysis import pages as analysis_pages
 from comptoir.web.csrf import check_csrf
 from comptoir.web.deps import LoginRequired
 from comptoir.web.dispensing import api as dispensing_api
+from comptoir.web.dispensing import documents as dispensing_documents
+from comptoir.web.dispensing import ordonnancier as dispensing_register
 from comptoir.web.dispensing import pages as dispensing_pages
 from comptoir.web.eprescription.routes import include as include_eprescription
 from comptoir.web.forms import field_errors_detail
@@ -65,6 +67,8 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
     app.include_router(reading_pages.router)
     app.include_router(dispensing_api.router)
     app.include_router(dispensing_pages.router)
+    app.include_router(dispensing_register.router)
+    app.include_router(dispensing_documents.router)
     # The INSi emulator, so that one server is the whole demo (its own database, see national/ins); it accepts
     # the demo pharmacy's credential. Not in production unless asked for (COMPTOIR_MOUNT_EMULATORS).
     if settings.mount_emulators:

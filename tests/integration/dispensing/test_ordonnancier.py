@@ -191,7 +191,7 @@ def three_entries(runtime: Runtime) -> int:
 
 
 def test_the_register_is_filtered_by_listing_product_patient_and_period(runtime: Runtime) -> None:
-    three_entries(runtime)
+    patient_id = three_entries(runtime)
     reader = operator(runtime, "PR01")
     today = runtime.clock().date()
 
@@ -203,6 +203,7 @@ def test_the_register_is_filtered_by_listing_product_patient_and_period(runtime:
     assert numbers(RegisterFilters(listing=Listing.NARCOTIC)) == [2]
     assert numbers(RegisterFilters(product="tramadol")) == [3]
     assert numbers(RegisterFilters(patient="gene")) == [2]
+    assert numbers(RegisterFilters(patient_id=patient_id)) == [1]
     assert numbers(RegisterFilters(start=today + timedelta(days=1), end=today + timedelta(days=3))) == [2]
     assert numbers(RegisterFilters(end=today)) == [1]
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from contextlib import closing
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -20,10 +21,11 @@ from comptoir.services.dispensing.scans import (
     scan_of,
     take_scan,
 )
-from comptoir.services.platform.runtime import Runtime
+from comptoir.services.platform.backup import take_backup
+from comptoir.services.platform.runtime import Runtime, open_runtime
 from comptoir.store import models as m
 from comptoir.store.documents import DispensationDocument
-from tests.conftest import Clock
+from tests.conftest import Clock, make_settings
 from tests.integration.dispensing.builders import dispensation, operator, pharmacy
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 4
@@ -57,8 +59,8 @@ def test_a_jpeg_png_or_pdf_scan_is_kept_for_its_basket_then_its_dispensation(run
     assert validated(runtime, "panier-1", done) == ids
     with closing(runtime.unit_of_work()) as uow:
         listed = documents_of(done, uow=uow, operator=operator(runtime), now=runtime.clock())
-    assert [d.content_type for d in listed] == ["image/jpeg", "image/png", "application/pdf"]
-    assert listed[0].sha256 == hashlib.sha256(JPEG).hexdigest()
+    assert [d.content_type for d in listed.scans] == ["image/jpeg", "image/png", "application/pdf"]
+    assert listed.scans[0].sha256 == hashlib.sha256(JPEG).hexdigest()
 
 
 def test_a_jpg_that_is_really_text_is_refused_and_nothing_is_stored(runtime: Runtime) -> None:
@@ -157,3 +159,22 @@ def test_keep_pending_scan_writes_in_the_callers_transaction(runtime: Runtime) -
         # the caller fails before its commit
 
     assert stored(runtime) == 0
+
+
+def test_a_backup_carries_the_scans_with_the_dispensations(runtime: Runtime, tmp_path: Path) -> None:
+    if not runtime.settings.is_sqlite:
+        pytest.skip("pg_dump copies the whole database too; the SQLite copy is checked here")
+    patient_id = pharmacy(runtime)
+    scanned(runtime, PNG)
+    done = dispensation(runtime, patient_id, ("XANAX", None))
+    validated(runtime, "panier-1", done)
+
+    copy = take_backup(runtime.settings, now=runtime.clock(), destination=tmp_path / "copie.db")
+
+    restored = open_runtime(make_settings(f"sqlite:///{copy.path}", tmp_path / "restauree"))
+    try:
+        with closing(restored.unit_of_work()) as uow:
+            scan = scan_of(done, uow=uow, operator=operator(restored), now=runtime.clock())
+    finally:
+        restored.engine.dispose()
+    assert scan.content == PNG and scan.sha256 == hashlib.sha256(PNG).hexdigest()

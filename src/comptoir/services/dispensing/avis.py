@@ -121,7 +121,7 @@ def _parties(avis: AvisInput) -> Table:
                                      f"FINESS {avis.pharmacy.finess}" if avis.pharmacy.finess else "") if p)
     prescriber = "\n".join(p for p in ("Destinataire :", avis.prescriber.name,
                                        f"RPPS {avis.prescriber.rpps}" if avis.prescriber.rpps else "") if p)
-    table = Table([[para(pharmacy), para(prescriber)]], colWidths=[90 * MM, 84 * MM])
+    table = Table([[para(pharmacy), para(prescriber)]], colWidths=[90 * MM, 76 * MM], hAlign="LEFT")
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
     return table
 

@@ -160,6 +160,8 @@ class RegisterFilters:
     product: str = ""
     patient: str = ""
     page: int = 1
+    patient_id: int | None = None
+    """One patient's entries (from the patient's record), whatever the name written then."""
 
     def query(self) -> RegisterQuery:
         if self.start and self.end and self.start > self.end:
@@ -168,7 +170,7 @@ class RegisterFilters:
             bounds.check_length(text, bounds.SHORT_TEXT_MAX, what)
         return RegisterQuery(start=_day_start(self.start), end=_day_start(self.end + timedelta(days=1))
                              if self.end else None, listing=self.listing.value if self.listing else None,
-                             product=self.product, patient=self.patient)
+                             product=self.product, patient=self.patient, patient_id=self.patient_id)
 
     def period(self) -> str:
         if self.start and self.end:
@@ -196,7 +198,7 @@ def register_page(filters: RegisterFilters, *, uow: UnitOfWork, operator: Curren
     page = max(filters.page, 1)
     with uow:
         entries, total = uow.registers.page(query, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
-        cancelled = uow.registers.cancelled_among([e.number for e in entries if e.kind == DELIVERY])
+        cancelled = _cancelled(uow, entries)
         rows = [_row(e, cancelled) for e in entries]
         _audit_read(uow, operator, filters, rows, what="consultation", now=now)
         uow.commit()
@@ -242,8 +244,13 @@ def register_pdf(filters: RegisterFilters, *, uow: UnitOfWork, operator: Current
 
 def _all_rows(uow: UnitOfWork, query: RegisterQuery) -> Iterator[RegisterRow]:
     entries = list(uow.registers.matching(query))
-    cancelled = uow.registers.cancelled_among([e.number for e in entries if e.kind == DELIVERY])
+    cancelled = _cancelled(uow, entries)
     return (_row(e, cancelled) for e in entries)
+
+
+def _cancelled(uow: UnitOfWork, entries: list[RegisterEntry]) -> set[int]:
+    numbers = [e.number for e in entries if e.kind == DELIVERY]
+    return uow.registers.cancelled_between(min(numbers), max(numbers)) if numbers else set()
 
 
 def _row(entry: RegisterEntry, cancelled: set[int]) -> RegisterRow:
@@ -289,8 +296,9 @@ def _audit_read(uow: UnitOfWork, operator: CurrentOperator, filters: RegisterFil
     span = f"n° {numbers[0]} à {numbers[-1]}" if numbers else "aucune entrée"
     searched = [f"{name} {search_digest(uow, text)}" for name, text in (("produit", filters.product),
                                                                        ("patient", filters.patient)) if text.strip()]
+    patient = [f"patient n° {filters.patient_id}"] if filters.patient_id else []
     detail = " ; ".join([what, filters.period(), *([filters.listing.value] if filters.listing else []), *searched,
-                         span])
+                         *patient, span])
     audit(uow, Actor(operator.code, operator.workstation), action="read", object_type="ordonnancier",
           object_id=f"{len(numbers)} entrée(s)", detail=detail, now=now)
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from comptoir.domain.operators import Permission
 from comptoir.errors import NotFound, RuleViolation
+from comptoir.services.dispensing.printing import local
 from comptoir.services.platform.audit_log import Actor, audit
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.services.reading.read_prescription import MAX_UPLOAD_BYTES
@@ -103,19 +104,28 @@ class Scan:
     sha256: str
 
 
+@dataclass(frozen=True, slots=True)
+class DispensationDocuments:
+    scans: list[ScanInfo]
+    avis: bool
+    """Whether an avis pharmaceutique can be printed (an intervention was recorded for the dispensation)."""
+
+
 def documents_of(dispensation_id: int, *, uow: UnitOfWork, operator: CurrentOperator,
-                 now: datetime) -> list[ScanInfo]:
-    """The list of a dispensation's documents (no content), audited."""
+                 now: datetime) -> DispensationDocuments:
+    """The dispensation's documents (without their bytes), audited."""
     operator.require(Permission.READ_PATIENTS)
     with uow:
         _dispensation(uow, dispensation_id)
         found = [ScanInfo(d.id, f"Ordonnance scannée ({LABELS.get(d.content_type, d.content_type)})",
-                          d.content_type, -(-d.size_bytes // 1024), d.taken_at, d.sha256)
+                          d.content_type, -(-d.size_bytes // 1024), local(d.taken_at), d.sha256)
                  for d in uow.documents.of_dispensation(dispensation_id)]
+        avis = any(d.problem_code and d.intervention_code
+                   for d in uow.dispensations.decisions_of_dispensation(dispensation_id))
         audit(uow, Actor(operator.code, operator.workstation), action="read", object_type="dispensation_documents",
               object_id=str(dispensation_id), detail=f"{len(found)} document(s)", now=now)
         uow.commit()
-    return found
+    return DispensationDocuments(found, avis)
 
 
 def scan_of(dispensation_id: int, *, uow: UnitOfWork, operator: CurrentOperator, now: datetime,
