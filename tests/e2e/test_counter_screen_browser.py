@@ -71,7 +71,7 @@ def choose_patient(page: Any, name: str) -> None:
     expect(page.locator("#patient-results button").first).to_contain_text(name)
     tab_to(page, "#patient-results button")
     page.keyboard.press("Enter")
-    expect(page.locator("#patient-band .name")).to_contain_text(name)
+    expect(page.locator("#patient-band .band-name")).to_contain_text(name)
 
 
 def scan(page: Any, text: str) -> None:
@@ -174,7 +174,7 @@ def test_a_paper_prescription_with_a_contraindication_waits_for_a_pharmacist(ser
     expect(pharmacist.locator("#waiting .count")).to_have_text("1")
     tab_to(pharmacist, "#waiting button")
     pharmacist.keyboard.press("Enter")
-    expect(pharmacist.locator("#patient-band .name")).to_contain_text("LOISEAU")
+    expect(pharmacist.locator("#patient-band .band-name")).to_contain_text("LOISEAU")
     expect(control(pharmacist)).to_contain_text("Décision d'un pharmacien requise")
     pharmacist.keyboard.press("Escape")
     expect(pharmacist.locator("#control-dialog")).to_be_hidden()
@@ -183,8 +183,11 @@ def test_a_paper_prescription_with_a_contraindication_waits_for_a_pharmacist(ser
     whole_at_1280(pharmacist, "comptoir-a3-decision.png")
     done = validate(pharmacist)
 
-    expect(done.get_by_role("link", name="Imprimer l'avis pharmaceutique")).to_have_attribute(
-        "href", re.compile(r"^/delivrances/\d+/avis\.pdf$"))
+    avis = done.get_by_role("link", name="Imprimer l'avis pharmaceutique")
+    expect(avis).to_have_attribute("href", re.compile(r"^/delivrances/\d+/avis\.pdf$"))
+    assert pharmacist.request.get(server + avis.get_attribute("href")).headers["content-type"] == "application/pdf"
+    scanned = pharmacist.request.get(server + done.get_by_role("link", name="Ordonnance scannée").get_attribute("href"))
+    assert scanned.headers["content-type"] == "image/png"
     expect(pharmacist.locator("#basket")).to_contain_text("Panier vide")
     whole_at_1280(pharmacist, "comptoir-a4-valide.png")
 
@@ -264,7 +267,7 @@ def test_a_sale_without_prescription_meets_the_patients_history(server: str, bro
     tab_to(page, 'button[name="kind"][value="sans_ordonnance"]')
     page.keyboard.press("Enter")
     expect(page.locator('button[name="kind"][value="sans_ordonnance"]')).to_have_attribute("aria-pressed", "true")
-    expect(page.locator("#patient-band .name")).to_contain_text("GASLY")
+    expect(page.locator("#patient-band .band-name")).to_contain_text("GASLY")
 
     scan(page, "nurofen 200")
     expect(page.locator(".candidates button").first).to_contain_text("NUROFEN 200 mg")
@@ -284,3 +287,39 @@ def test_a_sale_without_prescription_meets_the_patients_history(server: str, bro
 
     expect(page.locator("#basket")).to_contain_text("Panier vide")
     whole_at_1280(page, "comptoir-c2-valide.png")
+
+
+# --- the band: the profile edited in place, and the basket analysed again --------------------------------
+
+METFORMINE = "3400930118801"
+"""METFORMINE BIOGARAN 1000 mg: contraindicated under an eGFR of 30 ml/min (RCP)."""
+
+
+def test_the_profile_typed_in_the_band_is_checked_and_the_basket_analysed_again(server: str, browser: Any) -> None:
+    from playwright.sync_api import expect
+
+    page = counter(browser, server, "PH01")
+    choose_patient(page, "BOCRIE")
+    scan(page, METFORMINE)
+    expect(page.locator("#basket tbody tr")).to_have_count(1)
+    expect(page.locator("#alerts")).not_to_contain_text("Fonction rénale")
+
+    tab_to(page, "#patient-band .band-edit")
+    page.keyboard.press("Enter")
+    expect(page.locator("#profil-allergies")).to_be_focused()
+    tab_to(page, "#profil-weight_kg")
+    page.keyboard.type("cinquante")
+    tab_to(page, "#profil-egfr")
+    page.keyboard.type("22,5")
+    page.keyboard.press("Enter")
+    expect(page.locator("#profil-weight_kg")).to_have_value("cinquante")
+    expect(page.locator("#patient-band")).to_contain_text("Poids : un nombre")
+    expect(page.locator("#alerts")).not_to_contain_text("Fonction rénale")
+    tab_to(page, "#profil-weight_kg")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("72,5")
+    page.keyboard.press("Enter")
+
+    expect(page.locator("#patient-band")).to_contain_text("72,5 kg")
+    expect(page.locator("#alerts article").first).to_contain_text("Fonction rénale")
+    whole_at_1280(page, "comptoir-d1-profil-dans-le-bandeau.png")

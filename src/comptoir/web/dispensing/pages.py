@@ -30,8 +30,9 @@ from comptoir.services.dispensing import basket as baskets
 from comptoir.services.dispensing import decisions
 from comptoir.services.dispensing import validate as validation
 from comptoir.services.dispensing.packs import PackChoice, pack_choices
+from comptoir.services.dispensing.pending_scan import basket_scan
 from comptoir.services.dispensing.views import Ambiguous, BasketView, Blocked, Candidate, DecisionInput
-from comptoir.services.identity import patients
+from comptoir.services.identity import patients, profile
 from comptoir.services.platform.audit_log import Actor
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.services.platform.runtime import Runtime
@@ -125,7 +126,7 @@ def _line_errors(shown: Shown) -> dict[int, dict[str, str]]:
 def page_context(counter: Counter, view: BasketView, shown: Shown, **extra: Any) -> dict[str, Any]:
     band = None
     if view.patient_id is not None:
-        band = screen.band_of(view.patient_id, uow=counter.uow, operator=counter.operator, now=counter.now)
+        band = profile.patient_band(view.patient_id, **counter.reading())
     waiting = None
     if counter.operator.can(Permission.PHARMACIST_ACT):
         waiting = [w for w in baskets.waiting_baskets(**counter.reading()) if w.id != view.id]
@@ -185,6 +186,8 @@ def counter_page(request: Request, basket_id: RecordId, counter: CounterDep, pat
         baskets.set_patient(basket_id, patient, **counter.tools())
         return see(f"/comptoir/{basket_id}")
     view = _current(counter, basket_id)
+    if is_htmx(request):  # the work area again, analysed anew (after the profile was changed in the band)
+        return show(request, counter, view)
     return render(request, "counter.html", **page_context(counter, view, Shown(notice=NOTICES.get(info, ""))))
 
 
@@ -352,6 +355,14 @@ def _bounded_rows(values: list[str] | None) -> list[str]:
     if len(rows) > bounds.LINES_MAX + 1 or any(len(v) > bounds.POSOLOGY_MAX for v in rows):
         raise RuleViolation(f"{bounds.LINES_MAX} lignes au plus, de {bounds.POSOLOGY_MAX} caractères au plus.")
     return rows
+
+
+@router.get("/comptoir/{basket_id}/ordonnance-scannee", response_class=Response)
+def paper_scan(basket_id: RecordId, counter: CounterDep) -> Response:
+    """The image taken at F6, shown in the prescription pane until validation ties it to the dispensation."""
+    found = basket_scan(basket_id, **counter.reading())
+    return Response(found.content, media_type=found.content_type,
+                    headers={"Cache-Control": "no-store, private", "Content-Disposition": "inline"})
 
 
 # --- hand-over, control window, validation --------------------------------------------------------------

@@ -1,50 +1,15 @@
-"""What the counter screen shows around the basket: the patient band, the control window's list of
-differences and decisions, the panel after validation. Plain values read from the basket's view."""
+"""What the counter screen shows around the basket: the control window's list of differences and decisions,
+the panel after validation, the F6 table. Plain values read from the basket's view and the reader's result."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any
 
-from comptoir.domain.identity.status import IdentityStatus
-from comptoir.services.analysis.analyse import patient_for_analysis
 from comptoir.services.dispensing.views import BasketView, LineView, Validated
-from comptoir.services.identity import patients
-from comptoir.services.platform.operators import CurrentOperator
-from comptoir.services.platform.unit_of_work import UnitOfWork
 
 KINDS = (("ordonnance_numerique", "Ordonnance numérique"), ("ordonnance_papier", "Ordonnance papier"),
          ("sans_ordonnance", "Sans ordonnance"))
-
-
-@dataclass(frozen=True, slots=True)
-class Band:
-    """The patient band until the profile's own partial replaces it."""
-
-    name: str
-    birth_date: date
-    age: int
-    sex: str
-    status: str
-    status_label: str
-    ins: str | None
-    allergies: tuple[str, ...]
-    facts: tuple[str, ...]
-    history: tuple[tuple[datetime, str], ...]
-
-
-def age_on(birth: date, today: date) -> int:
-    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
-
-
-def band_of(patient_id: int, *, uow: UnitOfWork, operator: CurrentOperator, now: datetime) -> Band:
-    record = patients.read_patient(patient_id, uow=uow, operator=operator, now=now)
-    profile = patient_for_analysis(patient_id, uow=uow, operator=operator, now=now)
-    status = IdentityStatus(record.identity_status)
-    ins = record.nir if status is IdentityStatus.QUALIFIED else None
-    return Band(profile.name, profile.birth_date, age_on(profile.birth_date, now.date()), profile.sex, status.value,
-                status.label, ins, profile.allergies, (), profile.history)
 
 
 @dataclass(frozen=True, slots=True)

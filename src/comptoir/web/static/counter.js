@@ -28,11 +28,20 @@
     if (first) { first.focus(); }
   }
 
+  function submit(form) { form.requestSubmit(); }
+
+  // A form swapped in a moment ago is wired by HTMX only when the swap settles: a fast Enter (or Ctrl+Entrée)
+  // before that would post it as a plain form and leave the screen. Wired now, HTMX takes this very submit.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (window.htmx && form.matches && form.matches("[hx-post], [hx-get]")) { window.htmx.process(form); }
+  }, true);
+
   function ctrlEnter() {
     // In a dialog: its own action (read the paper lines, validate after control). Elsewhere: the control window.
     var dialog = openDialog();
     var form = dialog ? dialog.querySelector("form[data-ctrl-enter]") : document.getElementById("control-form");
-    if (form) { form.requestSubmit(); }
+    if (form) { submit(form); }
   }
 
   // Each returns false when it leaves the key to comptoir.js (F4 opens the patients' page once one is chosen).
@@ -85,7 +94,7 @@
       var changed = field.form.querySelector("input[name=changed]") ||
         document.querySelector('input[name=changed][form="' + field.form.id + '"]');
       if (changed) { changed.value = field.name; }
-      field.form.requestSubmit();
+      submit(field.form);
     } else if (field.id === "paper-file" && field.files && field.files.length) {
       document.getElementById("paper-read").click();
     }
@@ -134,10 +143,18 @@
       if (first) { first.focus(); }
       return;
     }
+    var page = screen();
+    if (event.target.closest && event.target.closest("#patient-band")) {
+      // The profile saved in the band (weight, eGFR, pregnancy...): the basket is analysed again.
+      if (event.detail.requestConfig && event.detail.requestConfig.verb === "post" && page && window.htmx) {
+        window.htmx.ajax("GET", "/comptoir/" + page.dataset.basket, { target: "#work", swap: "outerHTML" });
+      }
+      return;
+    }
     // The basket changed (lines added from a dialog, a validation): the dialogs have done their work.
     closeDialogs();
     var work = document.getElementById("work");
-    var page = screen();
+    page = screen();
     if (work && page && work.dataset.patient !== page.dataset.patient) {
       // Another patient on the basket: the band and the history are theirs now.
       window.location.reload();
