@@ -19,7 +19,7 @@ def test_a_preparateur_qualifies_a_patient_from_a_vitale_read(server: str, brows
     page = new_page(browser, 1400, 1000)
     page.goto(f"{server}/connexion")
     log_in(page, "PR01")
-    expect(page.get_by_text("Julie Robert · Préparateur en pharmacie")).to_be_visible()
+    expect(page.locator(".who .operator")).to_contain_text("Julie RobertPréparateur en pharmacie")
 
     page.keyboard.press("F5")
     expect(page.get_by_role("heading", name="Lecture de la carte Vitale")).to_be_visible()

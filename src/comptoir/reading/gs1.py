@@ -3,11 +3,12 @@ serial number (SPEC.md §9.2). Parsing is biip's; this module adapts what scanne
 
 Accepted forms: the raw content with GS (ASCII 29) separators, with or without the "]d2" symbology
 prefix; zxing-cpp's text form where GS reads "<GS>"; scanners in keyboard mode that turn GS into "|"
-or "~" or drop it; the human-readable form "(01)03400933516390(17)270531(10)LOT(21)SN".
+or "~", into the typed escapes "\\x1d" or "\\u001d", or drop it; the human-readable form
+"(01)03400933516390(17)270531(10)LOT(21)SN".
 
 Expiry "YYMM00" means the last day of that month (GS1 General Specifications); biip resolves it.
-Without separators, a variable field (lot, serial) that is not last runs into the next one: such a
-code is refused rather than guessed.
+Without separators, a variable field (lot, serial) that is not last runs into the next one (biip
+reads it to the end): the fixed-length fields before it (01 product code, 17 expiry) stay right.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from comptoir.errors import RuleViolation
 GS = "\x1d"
 # The pack's DataMatrix carries GTIN, expiry, lot (≤ 20) and serial (≤ 20): well under 100 characters.
 MAX_PACK_CODE_CHARS = 200
-_SEPARATORS = re.compile(r"<GS>|\||~|\\x1d|\u241d|\u001d", re.I)
+_SEPARATORS = re.compile(r"<GS>|\||~|\\x1d|\\u001d|\u241d|\u001d", re.I)
+_PACK_START = re.compile(r"(?:\][dC][12])?\x1d*(?:01|\(01\))\d{14}")
 
 
 class UnreadablePackCode(RuleViolation):
@@ -43,6 +45,12 @@ class PackCode:
     def contract(self) -> dict[str, str | None]:
         return {"gtin": self.gtin, "cip13": self.cip13, "serial": self.serial, "lot": self.lot,
                 "expiry": self.expiry}
+
+
+def looks_like_pack_code(text: str) -> bool:
+    """A scanned pack DataMatrix rather than a name or a bare code: it opens on its product code (AI 01 and
+    14 digits, after the scanner's symbology prefix if any), or holds a group separator (ASCII 29)."""
+    return bool(_PACK_START.match(_SEPARATORS.sub(GS, text.strip()))) or GS in text
 
 
 def parse_pack_code(text: str) -> PackCode:

@@ -13,11 +13,13 @@ import pytest
 from sqlalchemy import update
 
 from comptoir.domain.operators import Role
+from comptoir.refdata.search import DrugIndex
 from comptoir.services.identity import patients
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.services.platform.runtime import Runtime
 from comptoir.services.refdata.drugs import search_drugs
 from comptoir.store import models as m
+from tests.integration.refdata.test_drug_search import some_packs
 
 COMPTOIR = str(Path(sys.executable).parent / "comptoir")
 BENCH_CHECK = Path(__file__).resolve().parents[3] / "bench" / "check.py"
@@ -120,6 +122,21 @@ def test_drugs_search_finds_by_dci_typo_and_cip13(reference_runtime: Runtime, tm
                  cwd=tmp_path)
 
     assert json.loads(result.stdout), result.stderr
+
+
+def test_drugs_search_finds_the_pack_of_a_scanned_datamatrix_and_says_its_lot(reference_runtime: Runtime,
+                                                                             drug_index: DrugIndex,
+                                                                             tmp_path: Path) -> None:
+    (cis, cip13), = some_packs(drug_index, 1)
+    scanned = f"]d2010{cip13}17270531" + "10AB12C\x1d219X8Y7Z"
+
+    as_json = run("drugs", "search", scanned, "--json", database_url=reference_runtime.settings.database_url,
+                  cwd=tmp_path)
+    as_text = run("drugs", "search", scanned, database_url=reference_runtime.settings.database_url, cwd=tmp_path,
+                  extra_env={"COLUMNS": "200"})
+
+    assert [d["cis"] for d in json.loads(as_json.stdout)] == [cis], as_json.stderr
+    assert f"CIP13 {cip13} · lot AB12C · péremption 31/05/2027 · n° de série 9X8Y7Z" in as_text.stdout
 
 
 def test_the_quick_bench_reports_every_figure_that_bench_check_compares(reference_runtime: Runtime,

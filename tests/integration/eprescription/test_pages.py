@@ -4,13 +4,21 @@ dashboards, and the outbox page with its resend button."""
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from comptoir.devtools.qr_photos import photograph
 from comptoir.services.platform.runtime import Runtime
 from comptoir.store.outbox import OutboxMessage
-from tests.integration.eprescription.test_circuit import identity_of, log_in, patient_id, world  # noqa: F401 (fixture)
+from tests.integration.eprescription.test_circuit import (  # noqa: F401 (fixture)
+    identity_of,
+    log_in,
+    patient_id,
+    prescribe,
+    world,
+)
 
 
 def test_the_pages_from_prescription_to_outbox(world: tuple[TestClient, Runtime, str],  # noqa: F811
@@ -58,3 +66,21 @@ def test_the_pages_from_prescription_to_outbox(world: tuple[TestClient, Runtime,
 def _selected(html: str, line: int) -> str:
     block = html.split(f'name="cip13_{line}"')[1].split("</select>")[0]
     return block.split(" selected")[0].rsplit('value="', 1)[1].split('"')[0]
+
+
+def test_a_photographed_qr_uploaded_on_the_scan_page_finds_the_prescription(
+        world: tuple[TestClient, Runtime, str]) -> None:  # noqa: F811
+    client, runtime, _ = world
+    issued = prescribe(client, runtime)
+    qr = client.get(f"/prescripteur/ordonnances/{issued['id']}/qr.png", headers=log_in(client, "MED1")).content
+    photo = photograph(qr, random.Random(7))
+    pharmacist = log_in(client, "PH01")
+
+    scanned = client.post("/ordonnance-numerique", data={"code": "", "patient_id": str(patient_id(runtime, "GENE"))},
+                          files={"image": ("qr.jpg", photo, "image/jpeg")}, headers=pharmacist,
+                          follow_redirects=False)
+
+    assert scanned.status_code == 303, scanned.text
+    page = client.get(scanned.headers["location"], headers=pharmacist)
+    assert scanned.headers["location"].startswith(f"/ordonnance-numerique/{issued['prescription_id']}?")
+    assert "c'est bien le patient" in page.text and "AMLOR 5 mg" in page.text

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from html import escape
 
 import pytest
 from fastapi.testclient import TestClient
 
 from comptoir.domain.operators import Role
+from comptoir.refdata.search import DrugIndex
 from comptoir.services.platform.runtime import Runtime
 from comptoir.web.app import create_app
 from tests.conftest import add_operator, open_session
+from tests.integration.refdata.test_drug_search import some_packs
 
 
 @pytest.fixture
@@ -84,3 +87,27 @@ def test_the_openapi_schema_describes_the_api(client: TestClient) -> None:
 
     assert "/api/drugs" in schema["paths"]
     assert "/api/patients/{patient_id}" in schema["paths"]
+
+
+def test_a_scanned_pack_datamatrix_shows_its_specialty_lot_expiry_and_serial(client: TestClient,
+                                                                             drug_index: DrugIndex) -> None:
+    (cis, cip13), = some_packs(drug_index, 1)
+    name = next(r.name for r in drug_index.records if r.cis == cis)
+
+    page = client.get("/medicaments", params={"q": f"]d2010{cip13}17270531" + "10AB12C\x1d219X8Y7Z"})
+    fragment = client.get("/medicaments", params={"q": f"(01)0{cip13}(17)270531(10)AB12C(21)9X8Y7Z"},
+                          headers={"HX-Request": "true"})
+
+    for answer in (page.text, fragment.text):
+        assert answer.count('<a href="/medicaments/') == 1
+        assert f'<a href="/medicaments/{cis}">{escape(name)}</a>' in answer
+        assert "AB12C" in answer and "31/05/2027" in answer and "9X8Y7Z" in answer
+
+
+def test_the_api_answers_a_scanned_pack_with_its_specialty_in_the_design_contract(client: TestClient,
+                                                                                  drug_index: DrugIndex) -> None:
+    (cis, cip13), = some_packs(drug_index, 1)
+
+    found = client.get("/api/drugs", params={"q": f"010{cip13}17270531" + "10AB12C<GS>219X8Y7Z"}).json()
+
+    assert [(d["cis"], cip13 in d["cip13"]) for d in found] == [(cis, True)]

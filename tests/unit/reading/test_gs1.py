@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from comptoir.reading.barcode_image import decode_barcodes
-from comptoir.reading.gs1 import PackCode, UnreadablePackCode, parse_pack_code
+from comptoir.reading.gs1 import PackCode, UnreadablePackCode, looks_like_pack_code, parse_pack_code
 
 EXPECTED = PackCode(gtin="03400933516390", cip13="3400933516390", serial="12345678901", lot="LOT42",
                     expiry="2027-05-31")
@@ -14,6 +14,7 @@ EXPECTED = PackCode(gtin="03400933516390", cip13="3400933516390", serial="123456
     "01034009335163902112345678901\x1d17270531\x1d10LOT42",         # raw
     "01034009335163902112345678901<GS>17270531<GS>10LOT42",         # zxing-cpp's text form
     "01034009335163902112345678901|17270531|10LOT42",               # keyboard-mode scanner
+    "01034009335163902112345678901\\u001d17270531\\u001d10LOT42",   # keyboard wedge typing the escape
     "(01)03400933516390(21)12345678901(17)270531(10)LOT42",         # human-readable
     "0103400933516390172705311012345\x1d2112345678901".replace("1012345", "10LOT42"),  # other AI order
 ])
@@ -53,3 +54,18 @@ def test_reads_the_datamatrix_of_a_photo(tmp_path: Path) -> None:
     texts = decode_barcodes(picture.read_bytes(), formats="DataMatrix")
 
     assert parse_pack_code(texts[0]) == EXPECTED
+
+
+@pytest.mark.parametrize(("typed", "pack"), [
+    ("]d201034009335163902112345678901\x1d17270531", True),
+    ("(01)03400933516390(17)270531", True),
+    ("0103400933516390", True),
+    ("21123\x1d0103400933516390", True),
+    ("doliprane 1000", False),
+    ("3400933516390", False),
+    ("3351639", False),
+    ("60234100", False),
+    ("(01) doliprane", False),
+])
+def test_a_pack_code_is_told_from_a_name_or_a_bare_code(typed: str, pack: bool) -> None:
+    assert looks_like_pack_code(typed) is pack

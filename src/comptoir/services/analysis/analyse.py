@@ -39,13 +39,23 @@ def parse_case(data: Any) -> Case:
         raise RuleViolation(f"Cas mal formé : {exc}") from exc
 
 
+class InvalidField(RuleViolation):
+    """A field of the case that is not what it should be: `field` is its name in the case (the CLI's and
+    the API's word), `expected` says in French what it should hold, for a page to show beside the field."""
+
+    def __init__(self, message: str, *, field: str, expected: str) -> None:
+        super().__init__(message)
+        self.field, self.expected = field, expected
+
+
 def _date(value: Any, field: str) -> date | None:
     if value in (None, ""):
         return None
     try:
         return date.fromisoformat(str(value))
     except ValueError as exc:
-        raise RuleViolation(f"Date invalide pour « {field} » : {value!r} (attendu AAAA-MM-JJ).") from exc
+        raise InvalidField(f"Date invalide pour « {field} » : {value!r} (attendu AAAA-MM-JJ).", field=field,
+                           expected="date attendue (jj/mm/aaaa)") from exc
 
 
 def _number(value: Any, field: str) -> float | None:
@@ -55,7 +65,8 @@ def _number(value: Any, field: str) -> float | None:
         # A number typed at the counter may carry a decimal comma ("52,5"), as French writes it.
         return float(value.replace(",", ".") if isinstance(value, str) else value)
     except (TypeError, ValueError) as exc:
-        raise RuleViolation(f"Nombre invalide pour « {field} » : {value!r}.") from exc
+        raise InvalidField(f"Nombre invalide pour « {field} » : {value!r}.", field=field,
+                           expected="nombre attendu") from exc
 
 
 def _patient(data: dict[str, Any]) -> PatientProfile:

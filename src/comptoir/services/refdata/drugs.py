@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from comptoir.errors import NotFound
+from comptoir.reading.gs1 import PackCode, UnreadablePackCode, looks_like_pack_code, parse_pack_code
 from comptoir.refdata.search import DrugIndex, DrugRecord
 from comptoir.services.refdata import index_file
 from comptoir.store import models as m
@@ -111,14 +112,47 @@ class DrugSummary:
         return {"cis": self.cis, "name": self.name, "substances": self.substances, "cip13": self.cip13}
 
 
+@dataclass(frozen=True, slots=True)
+class DrugSearch:
+    """The answer to what was typed or scanned in the search box."""
+
+    results: list[DrugSummary]
+    pack: PackCode | None = None
+    """What a scanned pack DataMatrix said (product code, lot, expiry, serial), when the query was one."""
+    problem: str = ""
+    """Why a scanned pack code leads to no product (unreadable, not a French presentation)."""
+
+
 def find_drugs(query: str, *, uow: UnitOfWork, drug_index: DrugIndexCache, limit: int = 20) -> list[DrugSummary]:
-    """Search by brand, DCI, CIP13, CIP7 or CIS; the index is built once per reference."""
+    """Search by brand, DCI, CIP13, CIP7, CIS or a pack's DataMatrix; the index is built once per reference."""
+    return look_up(query, uow=uow, drug_index=drug_index, limit=limit).results
+
+
+def look_up(query: str, *, uow: UnitOfWork, drug_index: DrugIndexCache, limit: int = 20) -> DrugSearch:
     with uow:
         index = drug_index.get(uow.reference)
-    return search_drugs(index, query, limit=limit)
+    return search_index(index, query, limit=limit)
 
 
 def search_drugs(index: DrugIndex, query: str, *, limit: int = 20) -> list[DrugSummary]:
+    return search_index(index, query, limit=limit).results
+
+
+def search_index(index: DrugIndex, query: str, *, limit: int = 20) -> DrugSearch:
+    """A pack's GS1 DataMatrix, however the scanner typed it, is looked up by its CIP13 (GTIN = "0" +
+    CIP13): its letters and numbers read as words found unrelated products."""
+    if not looks_like_pack_code(query):
+        return DrugSearch(_summaries(index, query, limit))
+    try:
+        pack = parse_pack_code(query)
+    except UnreadablePackCode as exc:
+        return DrugSearch([], problem=str(exc))
+    if pack.cip13 is None:
+        return DrugSearch([], pack, f"Code produit {pack.gtin} : ce n'est pas une présentation française (CIP13).")
+    return DrugSearch(_summaries(index, pack.cip13, limit), pack)
+
+
+def _summaries(index: DrugIndex, query: str, limit: int) -> list[DrugSummary]:
     return [
         DrugSummary(hit.record.cis, hit.record.name, list(hit.record.substances), list(hit.record.cip13),
                     hit.record.marketed)

@@ -21,9 +21,15 @@ from comptoir.domain.operators import Permission
 from comptoir.errors import RuleViolation
 from comptoir.services.analysis import decisions as pharmaceutical_decisions
 from comptoir.services.analysis import deferred_check
-from comptoir.services.analysis.analyse import PatientForAnalysis, analyse_prescription, patient_for_analysis
+from comptoir.services.analysis.analyse import (
+    InvalidField,
+    PatientForAnalysis,
+    analyse_prescription,
+    patient_for_analysis,
+)
 from comptoir.services.analysis.decisions import DecisionRequest, FindingRef
 from comptoir.services.platform.operators import CurrentOperator
+from comptoir.web import labels
 from comptoir.web.bounds import FormNote, FormShortText, RecordId, RecordIdQuery, record_id_of
 from comptoir.web.deps import RuntimeDep, UowDep, require
 from comptoir.web.rendering import render
@@ -32,7 +38,6 @@ router = APIRouter(include_in_schema=False)
 Reader = Annotated[CurrentOperator, Depends(require(Permission.READ_PATIENTS))]
 Pharmacist = Annotated[CurrentOperator, Depends(require(Permission.PHARMACIST_ACT))]
 LINES = 8
-QUEUE_LABELS = {"a_revoir": "À revoir", "a_controler": "À contrôler", "controlee": "Contrôlées"}
 
 
 @router.get("/analyse", response_class=HTMLResponse)
@@ -69,15 +74,29 @@ async def posted_fields(request: Request) -> dict[str, str]:
 @router.post("/analyse", response_class=HTMLResponse)
 def analyse_page(request: Request, runtime: RuntimeDep, uow: UowDep, operator: Reader,
                  fields: Annotated[dict[str, str], Depends(posted_fields)]) -> HTMLResponse:
-    case = case_from_form(fields)
     patient_id = int(fields["patient_id"]) if fields.get("patient_id", "").isdigit() else None
-    analysis = analyse_prescription(case, uow=uow, operator=operator, analysis_reference=runtime.analysis_reference,
-                                    now=runtime.clock(), patient_id=patient_id)
+    typed = [(fields.get(f"drug_{n}", ""), fields.get(f"posology_{n}", "")) for n in range(LINES)]
+    try:
+        case = case_from_form(fields)
+        analysis = analyse_prescription(case, uow=uow, operator=operator,
+                                        analysis_reference=runtime.analysis_reference, now=runtime.clock(),
+                                        patient_id=patient_id)
+    except RuleViolation as exc:
+        return render(request, "analysis.html", status_code=422, form={**fields, "lines": typed}, result=None,
+                      error=_said_in_the_form(exc), problems=PROBLEMS, interventions=INTERVENTIONS,
+                      outcomes=OUTCOMES)
     lines = [(line["drug"], line["posology"]) for line in case["lines"]]
     form = {**fields, "lines": lines + [("", "")] * (LINES - len(lines))}
     return render(request, "analysis.html", form=form, result=analysis, suggested=suggested_problem,
                   suggested_intervention=suggested_intervention, mentions=pharmaceutical_decisions.REINFORCED_CHECK,
                   problems=PROBLEMS, interventions=INTERVENTIONS, outcomes=OUTCOMES, patient_id=patient_id)
+
+
+def _said_in_the_form(error: RuleViolation) -> str:
+    """The case's own field names (weight_kg...) are the API's words: the page names the field as its form does."""
+    if isinstance(error, InvalidField):
+        return f"{labels.label(error.field, 'field')} : {error.expected}."
+    return str(error)
 
 
 def case_from_form(fields: dict[str, str]) -> dict[str, Any]:
@@ -94,6 +113,8 @@ def case_from_form(fields: dict[str, str]) -> dict[str, Any]:
 def _profile(fields: dict[str, str]) -> dict[str, Any]:
     names = ("birth_date", "sex", "pregnancy_weeks", "weight_kg", "egfr")
     optional = {name: fields.get(name) or None for name in names}
+    for name in ("pregnancy_weeks", "weight_kg", "egfr"):  # typed the French way: "52,5"
+        optional[name] = (optional[name] or "").replace(",", ".").strip() or None
     flags = {name: fields.get(name) == "on" for name in ("pregnant", "breastfeeding")}
     return {**optional, **flags,
             "allergies": [a.strip() for a in fields.get("allergies", "").split(",") if a.strip()]}
@@ -129,7 +150,7 @@ def decision(request: Request, runtime: RuntimeDep, uow: UowDep, operator: Pharm
 def check_page(request: Request, runtime: RuntimeDep, uow: UowDep, operator: Reader,
                file: str = "a_revoir") -> HTMLResponse:
     rows = deferred_check.queue(file, uow=uow, operator=operator, now=runtime.clock())
-    return render(request, "checks.html", rows=rows, current=file, labels=QUEUE_LABELS)
+    return render(request, "checks.html", rows=rows, current=file, labels=labels.CHECK_QUEUES)
 
 
 @router.post("/controle/{dispensation_id}", response_class=HTMLResponse)

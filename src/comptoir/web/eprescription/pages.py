@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import UploadFile
 
 from comptoir.domain import bounds
 from comptoir.domain.eprescription import prescription as rx
@@ -41,7 +42,10 @@ Pharmacist = Annotated[CurrentOperator, Depends(require(Permission.PHARMACIST_AC
 
 async def form_fields(request: Request) -> dict[str, str | bytes]:
     """The posted form, files read: the routes stay synchronous (run in the thread pool) because they call
-    the ON base over HTTP, which may be this very server (its mounted emulator)."""
+    the ON base over HTTP, which may be this very server (its mounted emulator).
+
+    `request.form()` gives Starlette's UploadFile, of which FastAPI's is a subclass: checked against
+    FastAPI's, a photo was never one and reached the scan as its repr."""
     fields: dict[str, str | bytes] = {}
     for key, value in (await request.form()).multi_items():
         fields[key] = await _bounded(value) if isinstance(value, UploadFile) else _text(str(value))

@@ -23,8 +23,7 @@ Pharmacist = Annotated[CurrentOperator, Depends(require(Permission.PHARMACIST_AC
 @router.get("/envois", response_class=HTMLResponse, include_in_schema=False)
 def outbox_page(request: Request, runtime: RuntimeDep, uow: UowDep, operator: Reader) -> HTMLResponse:
     waiting = outbox.waiting(operator, uow=uow, now=runtime.clock())
-    return render(request, "outbox.html", waiting=waiting, sent=outbox.recently_sent(uow=uow),
-                  labels=outbox.STATUS_LABELS)
+    return render(request, "outbox.html", waiting=waiting, sent=outbox.recently_sent(uow=uow))
 
 
 @router.post("/envois/{message_id}/renvoyer", include_in_schema=False)

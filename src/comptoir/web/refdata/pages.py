@@ -20,9 +20,9 @@ CounterOperator = Annotated[CurrentOperator, Depends(require(Permission.SEARCH_D
 @router.get("/medicaments", response_class=HTMLResponse)
 def drug_search(request: Request, runtime: RuntimeDep, uow: UowDep, _: CounterOperator,
                 q: str = "") -> HTMLResponse:
-    results = drugs.find_drugs(q, uow=uow, drug_index=runtime.drug_index, limit=30) if q.strip() else []
+    found = drugs.look_up(q, uow=uow, drug_index=runtime.drug_index, limit=30) if q.strip() else drugs.DrugSearch([])
     template = "_drug_results.html" if is_htmx(request) else "drugs.html"
-    return render(request, template, q=q, results=results)
+    return render(request, template, q=q, results=found.results, pack=found.pack, problem=found.problem)
 
 
 @router.get("/medicaments/{cis}", response_class=HTMLResponse)
