@@ -26,12 +26,6 @@ class Typed:
     lines: dict[int, dict[str, str]] = field(default_factory=dict)
 
 
-def messages(error: FieldErrors) -> dict[str, str]:
-    """{field: message} of a refusal (the attribute's name differs between the branches that made it)."""
-    found: dict[str, str] = getattr(error, "fields", None) or getattr(error, "errors", None) or {}
-    return found
-
-
 def french_date(text: str, what: str, name: str) -> date | None:
     """19/02/2026, 19/02/26, 19.02.2026 or 2026-02-19; empty is None."""
     text = text.strip()

@@ -239,7 +239,7 @@ def scan(request: Request, basket_id: RecordId, counter: CounterDep, base: BaseD
     typed = choice or text
     return change(request, counter, basket_id,
                   lambda: baskets.scan_or_type(basket_id, typed, base=base, **counter.tools()),
-                  lambda exc: Shown(errors=forms.messages(exc), scan_text=text))
+                  lambda exc: Shown(errors=exc.errors, scan_text=text))
 
 
 @router.post("/comptoir/{basket_id}/ordonnance", response_model=None)
@@ -250,7 +250,7 @@ def prescription(request: Request, basket_id: RecordId, counter: CounterDep,
               "prescribed_on": prescribed_on, "renewal": renewal}
     return change(request, counter, basket_id,
                   lambda: baskets.set_prescription(basket_id, forms.prescription_input(fields), **counter.tools()),
-                  lambda exc: Shown(errors=forms.messages(exc), typed=forms.Typed(fields=fields)))
+                  lambda exc: Shown(errors=exc.errors, typed=forms.Typed(fields=fields)))
 
 
 @router.post("/comptoir/{basket_id}/lignes/{position}", response_model=None)
@@ -271,7 +271,7 @@ def edit_line(request: Request, basket_id: RecordId, position: RecordId, counter
         return baskets.update_line(basket_id, position, forms.line_changes(fields, line), **counter.tools())
 
     return change(request, counter, basket_id, action,
-                  lambda exc: Shown(errors=forms.messages(exc), typed=forms.Typed(lines={position: typed})))
+                  lambda exc: Shown(errors=exc.errors, typed=forms.Typed(lines={position: typed})))
 
 
 @router.post("/comptoir/{basket_id}/lignes/{position}/retirer", response_model=None)
@@ -296,7 +296,7 @@ def decide(request: Request, basket_id: RecordId, counter: PharmacistCounterDep,
         return decisions.decide(basket_id, alert, decision, **counter.tools())
 
     return change(request, counter, basket_id, action,
-                  lambda exc: Shown(decision_errors={alert: forms.messages(exc)}, decision_typed={alert: typed}))
+                  lambda exc: Shown(decision_errors={alert: exc.errors}, decision_typed={alert: typed}))
 
 
 # --- the paper prescription (F6) ----------------------------------------------------------------------

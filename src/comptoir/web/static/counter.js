@@ -1,5 +1,12 @@
 // The counter screen (/comptoir): its keys, its dialogs, its live basket. Loaded after comptoir.js, whose
 // global keys it overrides on this screen only: it listens on window in the capture phase, before them.
+//   F3  the ON field (the scan box, which takes an ON's QR code too, when the basket has no ON field)
+//   F4  the patient search while the basket has no patient (then comptoir.js: the patients' page)
+//   F5  the Vitale reader, which sends the patient it identifies back to this basket
+//   F6  the paper prescription: photo or scan, read, its lines corrected, then "Ajouter au panier"
+//   Ctrl+Entrée  the control window; in a window, its own action (add the paper lines, validate, hand over)
+//   Échap  closes a window (or the bar's "Plus" menu), nothing else
+//   "/"  the scan box, from anywhere but a field (in a field it is the character typed)
 (function () {
   "use strict";
 
@@ -40,7 +47,7 @@
   function ctrlEnter() {
     // In a dialog: its own action (read the paper lines, validate after control). Elsewhere: the control window.
     var dialog = openDialog();
-    var form = dialog ? dialog.querySelector("form[data-ctrl-enter]") : document.getElementById("control-form");
+    var form = dialog ? dialog.querySelector("form[data-dialog-submit]") : document.getElementById("control-form");
     if (form) { submit(form); }
   }
 
@@ -69,13 +76,14 @@
       event.preventDefault();
       event.stopImmediatePropagation();
     } else if (event.key === "Escape") {
-      // Escape closes a dialog, nothing else: a typed value is never wiped.
-      event.stopImmediatePropagation();
+      // Escape closes a dialog (or the bar's "Plus" menu, comptoir.js), nothing else: a typed value is never wiped.
       var dialog = openDialog();
+      var menu = event.target.closest && event.target.closest("details.more");
       if (dialog) {
         event.preventDefault();
         dialog.close();
       }
+      if (dialog || !menu) { event.stopImmediatePropagation(); }
     } else if (event.key === "/") {
       event.stopImmediatePropagation();
       if (!isField(event.target)) {
