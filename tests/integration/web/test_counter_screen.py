@@ -142,11 +142,41 @@ def test_a_pharmacist_sees_the_basket_a_preparateur_handed_over(client: TestClie
     assert client.post(f"/comptoir/{handed}/transmettre", follow_redirects=False).status_code == 303
     log_in(client, "PH01")
 
-    page = client.get(f"/comptoir/{new_basket(client)}").text
+    own = new_basket(client)
+    page = client.get(f"/comptoir/{own}").text
     waiting = page[page.index('id="waiting"'):page.index("</aside>", page.index('id="waiting"'))]
 
     assert re.search(r'En attente du pharmacien <span class="count ">1</span>', waiting)
     assert "MARTIN Louise" in waiting and f'action="/comptoir/{handed}/reprendre"' in waiting
+    assert f'action="/comptoir/{handed}/reprendre"' in client.get(f"/comptoir/{own}/attente").text
+
+
+def test_the_waiting_list_is_the_pharmacists(client: TestClient) -> None:
+    log_in(client, "PR01")
+
+    assert client.get(f"/comptoir/{new_basket(client)}/attente").status_code == 403
+
+
+def test_the_vitale_reader_puts_the_patient_it_identifies_on_the_basket(client: TestClient) -> None:
+    log_in(client, "PR01")
+    basket_id = new_basket(client)
+    reader = client.get(f"/vitale?retour=/comptoir/{basket_id}").text
+    assert f'name="retour" value="/comptoir/{basket_id}"' in reader
+
+    identified = client.post("/vitale/identifier", follow_redirects=False, data={
+        "carte": "leroy", "support": "appli", "beneficiaire": "2", "retour": f"/comptoir/{basket_id}"})
+    page = client.get(identified.headers["location"])
+
+    assert identified.headers["location"].startswith(f"/comptoir/{basket_id}?patient=")
+    assert 'class="band-name"' in page.text and 'id="patient-search"' not in page.text
+
+
+def test_the_vitale_reader_sends_back_to_a_basket_and_nowhere_else(client: TestClient) -> None:
+    log_in(client, "PR01")
+
+    page = client.get("/vitale?retour=https://ailleurs.example/comptoir/1").text
+
+    assert "ailleurs.example" not in page and 'name="retour"' not in page
 
 
 def test_a_pharmacist_decides_then_validates_and_gets_a_new_basket(client: TestClient, patient_id: int) -> None:

@@ -374,6 +374,13 @@ def hand_over(basket_id: RecordId, counter: CounterDep) -> RedirectResponse:
     return see("/comptoir?info=transmis")
 
 
+@router.get("/comptoir/{basket_id}/attente", response_class=HTMLResponse)
+def waiting(request: Request, basket_id: RecordId, counter: PharmacistCounterDep) -> HTMLResponse:
+    """The baskets waiting for a pharmacist, but the one on this screen (the list refreshes itself)."""
+    found = [w for w in baskets.waiting_baskets(**counter.reading()) if w.id != basket_id]
+    return render(request, "_counter_waiting.html", basket={"id": basket_id}, waiting=found)
+
+
 @router.post("/comptoir/{basket_id}/reprendre", response_class=RedirectResponse)
 def take_over(basket_id: RecordId, counter: PharmacistCounterDep) -> RedirectResponse:
     baskets.take_over(basket_id, **counter.tools())

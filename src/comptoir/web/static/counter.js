@@ -142,27 +142,27 @@
 
   document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail.target;
+    var swapped = event.target;  // the new element (HTMX fires once per element it put in)
+    var page = screen();
     if (target && target.tagName && target.tagName.toLowerCase() === "dialog") {
       showDialog(target);
-      return;
-    }
-    if (target && target.closest && target.closest("dialog")) {
+    } else if (target && target.closest && target.closest("dialog")) {
       var first = target.querySelector("[autofocus]");
       if (first) { first.focus(); }
-      return;
-    }
-    var page = screen();
-    if (event.target.closest && event.target.closest("#patient-band")) {
+    } else if (swapped.closest && swapped.closest("#patient-band")) {
       // The profile saved in the band (weight, eGFR, pregnancy...): the basket is analysed again.
       if (event.detail.requestConfig && event.detail.requestConfig.verb === "post" && page && window.htmx) {
         window.htmx.ajax("GET", "/comptoir/" + page.dataset.basket, { target: "#work", swap: "outerHTML" });
       }
-      return;
+    } else if (swapped.id === "work" || swapped.id === "counter") {
+      basketChanged(page);
     }
-    // The basket changed (lines added from a dialog, a validation): the dialogs have done their work.
+  });
+
+  function basketChanged(page) {
+    // Lines added from a window, a validation: the windows have done their work.
     closeDialogs();
     var work = document.getElementById("work");
-    page = screen();
     if (work && page && work.dataset.patient !== page.dataset.patient) {
       // Another patient on the basket: the band and the history are theirs now.
       window.location.reload();
@@ -171,5 +171,5 @@
     if (!openDialog() && (!document.activeElement || document.activeElement === document.body)) {
       focusField("scan");
     }
-  });
+  }
 })();
