@@ -16,6 +16,7 @@ from comptoir.store import models as m
 from comptoir.store.dispensing import Dispensation, DispensedLine
 from comptoir.web.app import create_app
 from tests.conftest import add_operator, open_session
+from tests.integration.web.test_pages_in_french import ENGLISH_NUMBER, codes_on_screen, visible_text
 
 CLARITHROMYCINE = "3400936860094"
 """CLARITHROMYCINE EG 500 mg: with simvastatin, a contraindication (ANSM thesaurus) a pharmacist must decide."""
@@ -219,3 +220,31 @@ def test_a_stale_validation_says_so_in_the_control_window(client: TestClient, pa
 
 def _alerts(work: str) -> str:
     return work[work.index('id="alerts"'):]
+
+
+def test_the_counter_shows_no_internal_code_and_writes_numbers_the_french_way(client: TestClient,
+                                                                              patient_id: int) -> None:
+    log_in(client, "PH01")
+    basket_id = new_basket(client, patient_id)
+    client.post(f"/comptoir/{basket_id}/ordonnance", headers=HTMX, data={
+        "prescriber_name": "Dr Jean MARTIN", "prescriber_rpps": "10001234565", "prescribed_on": "19/02/2026"})
+    scan(client, basket_id, CLARITHROMYCINE)
+    work = scan(client, basket_id, SIMVASTATINE)
+    key = re.search(r'name="alert" value="([^"]+)"', work)
+    assert key is not None
+    decided = client.post(f"/comptoir/{basket_id}/alertes/decision", headers=HTMX, data={
+        "alert": key.group(1), "kind": "override", "reason": "Traitement de 7 jours, statine suspendue"}).text
+    version = re.search(r'name="version" value="(\d+)"', decided)
+    assert version is not None
+
+    pages = {"panier": client.get(f"/comptoir/{basket_id}").text,
+             "fenêtre de contrôle": client.post(f"/comptoir/{basket_id}/controle", headers=HTMX).text,
+             "délivrance validée": client.post(f"/comptoir/{basket_id}/valider", headers=HTMX,
+                                               data={"version": version.group(1)}).text}
+
+    found = {name: sorted(codes_on_screen(html)) for name, html in pages.items() if codes_on_screen(html)}
+    english = {name: ENGLISH_NUMBER.findall(visible_text(html)) for name, html in pages.items()
+               if ENGLISH_NUMBER.search(visible_text(html))}
+    assert not found, found
+    assert not english, english
+    assert "Délivrance maintenue" in visible_text(pages["fenêtre de contrôle"])
