@@ -66,6 +66,9 @@ class FakeEPrescriptionRepository:
     def presentation(self, cip13: str) -> m.Presentation | None:
         return self.presentations.get(cip13)
 
+    def presentations_among(self, cip13s: list[str]) -> dict[str, m.Presentation]:
+        return {c: self.presentations[c] for c in cip13s if c in self.presentations}
+
     def presentations_of(self, cis: str) -> list[m.Presentation]:
         return sorted((p for p in self.presentations.values() if p.cis == cis), key=lambda p: p.cip13)
 

@@ -176,6 +176,13 @@ class EPrescriptionRepository:
     def presentation(self, cip13: str) -> m.Presentation | None:
         return self.session.get(m.Presentation, cip13)
 
+    def presentations_among(self, cip13s: list[str]) -> dict[str, m.Presentation]:
+        """CIP13 -> presentation, for the boxes of a basket, in one query."""
+        if not cip13s:
+            return {}
+        return {row.cip13: row for row in self.session.scalars(select(m.Presentation)
+                                                                .where(m.Presentation.cip13.in_(set(cip13s))))}
+
     def presentations_of(self, cis: str) -> list[m.Presentation]:
         return list(self.session.scalars(select(m.Presentation).where(m.Presentation.cis == cis)
                                          .order_by(m.Presentation.cip13)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -176,6 +177,34 @@ def test_no_edit_after_creation_and_cancel_only_before_delivery(base: Client, do
         base.execute(ident, execution("cle-annulee-1"))
 
 
+def test_the_pharmacy_cancels_its_execution_and_the_line_opens_again(base: Client, doctor: Client) -> None:
+    ident = doctor.create(draft()).prescription_id
+    recorded = base.execute(ident, execution("cle-a-annuler"))
+
+    cancelled = base.cancel_execution(ident, "cle-a-annuler", reason="Erreur de patient")
+    again = base.cancel_execution(ident, "cle-a-annuler", reason="Erreur de patient")
+    resent = base.execute(ident, execution("cle-a-annuler"))
+
+    assert (cancelled.execution_id, cancelled.duplicate, again.duplicate) == (recorded.execution_id, False, True)
+    assert cancelled.status == Status.ACTIVE.value and resent.duplicate is True
+    assert base.consult(ident, rpps="1", finess="1").executions == ()
+    assert base.execute(ident, execution("cle-apres-annulation")).status == Status.EXECUTED.value
+
+
+def test_only_the_pharmacy_that_recorded_an_execution_cancels_it(base: Client, doctor: Client) -> None:
+    ident = doctor.create(draft()).prescription_id
+    base.execute(ident, replace(execution("cle-autre-pharmacie"), pharmacy_finess="690004569"))
+
+    elsewhere = _refusal(lambda: base.cancel_execution(ident, "cle-autre-pharmacie", reason="?"))
+    by_doctor = _refusal(lambda: doctor.cancel_execution(ident, "cle-autre-pharmacie", reason="?"))
+
+    assert "HTTP 403" in str(elsewhere) and "Seule la pharmacie" in str(elsewhere)
+    assert "HTTP 403" in str(by_doctor)
+    assert len(base.consult(ident, rpps="1", finess="1").executions) == 1
+    with pytest.raises(ExternalServiceError, match="Exécution inconnue"):
+        base.cancel_execution(ident, "cle-jamais-vue", reason="?")
+
+
 def test_the_prescriber_lists_his_prescriptions(doctor: Client) -> None:
     ident = doctor.create(draft()).prescription_id
 
@@ -200,7 +229,7 @@ def test_the_emulator_keeps_its_own_database(base: Client, doctor: Client,
     with sqlite3.connect(emulator[1] / "ordonnance-numerique.db") as connection:
         tables = {row[0] for row in connection.execute("select name from sqlite_master where type = 'table'")}
 
-    assert tables == {"on_ordonnance", "on_execution", "on_appel", "on_habilitation"}
+    assert tables == {"on_ordonnance", "on_execution", "on_execution_annulee", "on_appel", "on_habilitation"}
 
 
 def test_without_a_token_nothing_is_listed_read_or_changed(base: Client, doctor: Client,

@@ -86,23 +86,26 @@ class Naming:
     """Codes the analysis read (CIS, CIP13) -> the product's name and DCI."""
 
     names: Mapping[str, ProductName]
+    pattern: re.Pattern[str] | None
 
     @classmethod
     def of(cls, codes: Iterable[str], reference: AnalysisReference) -> Naming:
         names = {}
         for code in codes:
-            found = product_name(code, reference)
+            found = product_name(code, reference) if code.isdigit() else None
             if found is not None:
                 names[code] = found
-        return cls(names)
+        ordered = sorted(names, key=len, reverse=True)
+        pattern = re.compile(r"\b(" + "|".join(map(re.escape, ordered)) + r")\b") if ordered else None
+        return cls(names, pattern)
 
     def product(self, drug: str) -> ProductName:
         return self.names.get(drug) or ProductName(drug, "")
 
     def message(self, text: str) -> str:
-        for code in sorted(self.names, key=len, reverse=True):
-            text = re.sub(rf"\b{re.escape(code)}\b", self.names[code].label, text)
-        return text
+        if self.pattern is None:
+            return text
+        return self.pattern.sub(lambda found: self.names[found.group(1)].label, text)
 
 
 def product_name(code: str, reference: AnalysisReference) -> ProductName | None:
@@ -119,9 +122,12 @@ def short_name(name: str) -> str:
     return name.split(",")[0].strip() or name
 
 
-def alerts_of(analysis: Analysis, lines: Sequence[BasketLine], history: Iterable[HistoryLine],
-              decisions: Iterable[BasketDecision], reference: AnalysisReference) -> tuple[AlertView, ...]:
-    naming = Naming.of([line_code(line) for line in lines] + [history_code(h) for h in history], reference)
+def naming_of(lines: Sequence[BasketLine], history: Iterable[HistoryLine], reference: AnalysisReference) -> Naming:
+    return Naming.of({line_code(line) for line in lines} | {history_code(h) for h in history}, reference)
+
+
+def alerts_of(analysis: Analysis, lines: Sequence[BasketLine], naming: Naming,
+              decisions: Iterable[BasketDecision]) -> tuple[AlertView, ...]:
     decided = {d.alert_key: d for d in decisions}
     return tuple(_alert(f, lines, naming, decided) for f in sorted(analysis.findings, key=_rank))
 
@@ -142,8 +148,7 @@ def decision_view(row: BasketDecision) -> DecisionView:
                         outcome=row.outcome_code, operator_code=row.operator_code, at=row.at)
 
 
-def advice_of(analysis: Analysis, lines: Sequence[BasketLine], reference: AnalysisReference) -> tuple[str, ...]:
-    naming = Naming.of([line_code(line) for line in lines], reference)
+def advice_of(analysis: Analysis, naming: Naming) -> tuple[str, ...]:
     return tuple(naming.message(f.message) for f in analysis.advice)
 
 

@@ -42,7 +42,7 @@ from comptoir.domain.eprescription.identifiers import check_rpps
 from comptoir.domain.operators import Permission
 from comptoir.errors import FieldErrors, NotFound, RuleViolation
 from comptoir.national.eprescription.port import EPrescriptionBase
-from comptoir.services.dispensing import filling, present, products
+from comptoir.services.dispensing import editing, filling, present
 from comptoir.services.dispensing.entry import recognise
 from comptoir.services.dispensing.filling import Change
 from comptoir.services.dispensing.scans import keep_pending_scan
@@ -56,11 +56,10 @@ from comptoir.services.dispensing.views import (
     basket_ref,
 )
 from comptoir.services.eprescription import scan as scanning
-from comptoir.services.eprescription.lines import generic_group_of, group_alternatives
 from comptoir.services.platform.audit_log import Actor, audit, audit_patient_list
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.store import models as m
-from comptoir.store.counter import BASKET_KINDS, Basket, BasketLine
+from comptoir.store.counter import BASKET_KINDS, Basket
 from comptoir.store.refdata import ReferenceRepository
 
 if TYPE_CHECKING:
@@ -149,14 +148,14 @@ def add_paper_lines(basket_id: int, lines: list[PaperLine], scan: bytes | None, 
 
 def update_line(basket_id: int, position: int, changes: LineChanges, *, uow: UnitOfWork,
                 operator: CurrentOperator, now: datetime, reference: References) -> BasketView:
-    return change_basket(basket_id, lambda change: _update_line(change, position, changes), uow=uow,
+    return change_basket(basket_id, lambda change: editing.update_line(change, position, changes), uow=uow,
                          operator=operator, now=now, reference=reference)
 
 
 def remove_line(basket_id: int, position: int, *, uow: UnitOfWork, operator: CurrentOperator, now: datetime,
                 reference: References) -> BasketView:
     def act(change: Change) -> str:
-        change.uow.baskets.remove_line(_line(change, position))
+        change.uow.baskets.remove_line(editing.line_at(change, position))
         return f"ligne {position} retirée"
 
     return change_basket(basket_id, act, uow=uow, operator=operator, now=now, reference=reference)
@@ -373,79 +372,3 @@ def _keep_scan(change: Change, scan: bytes | None, content_type: str | None) -> 
         raise
     except RuleViolation as refused:
         raise FieldErrors({"scan": str(refused)}) from refused
-
-
-def _line(change: Change, position: int) -> BasketLine:
-    found = next((line for line in change.lines() if line.position == position), None)
-    if found is None:
-        raise NotFound(f"Ligne {position} absente du panier.")
-    return found
-
-
-def _update_line(change: Change, position: int, changes: LineChanges) -> str:
-    line = _line(change, position)
-    _check_changes(line, changes)
-    if changes.cip13 is not None:
-        _give_box(change, line, changes.cip13)
-    if changes.substitute is not None:
-        _substitute(change, line, changes.substitute)
-    if changes.boxes is not None:
-        line.boxes = changes.boxes
-    if changes.posology is not None:
-        line.posology = changes.posology.strip()
-    if changes.duration_days is not None:
-        line.duration_days = changes.duration_days
-    return f"ligne {position} modifiée"
-
-
-def _check_changes(line: BasketLine, changes: LineChanges) -> None:
-    errors = {}
-    if changes.boxes is not None and not 1 <= changes.boxes <= bounds.BOXES_MAX:
-        errors["boxes"] = f"De 1 à {bounds.BOXES_MAX} boîtes."
-    elif changes.boxes is not None and changes.boxes < len(line.packs):
-        errors["boxes"] = f"{len(line.packs)} boîtes déjà scannées : retirez la ligne pour recommencer."
-    if changes.posology is not None and len(changes.posology) > bounds.POSOLOGY_MAX:
-        errors["posology"] = f"Posologie trop longue : {bounds.POSOLOGY_MAX} caractères au plus."
-    if changes.duration_days is not None and not 1 <= changes.duration_days <= bounds.DURATION_DAYS_MAX:
-        errors["duration_days"] = f"Durée de 1 à {bounds.DURATION_DAYS_MAX} jours."
-    if changes.cip13 is not None and line.packs and changes.cip13 != line.cip13:
-        errors["cip13"] = "Des boîtes de ce produit sont déjà scannées : retirez la ligne pour en changer."
-    if errors:
-        raise FieldErrors(errors)
-
-
-def _give_box(change: Change, line: BasketLine, cip13: str) -> None:
-    presentation = change.uow.eprescriptions.presentation(cip13) if cip13.isdigit() and len(cip13) == 13 else None
-    if presentation is None:
-        raise FieldErrors({"cip13": f"CIP13 {cip13} inconnu du référentiel."})
-    _check_substitution(change, line, presentation.cis, "cip13")
-    filling.refuse_without_prescription(change, presentation.cis)
-    line.cis, line.cip13, line.reason = presentation.cis, cip13, ""
-
-
-def _check_substitution(change: Change, line: BasketLine, cis: str, field: str) -> None:
-    """Another product than the prescribed one only inside its generic group, never on a "non substituable"
-    line (CSP L.5125-23)."""
-    prescribed = line.prescribed_cis
-    if not prescribed or cis == prescribed:
-        return
-    if not line.substitutable:
-        raise FieldErrors({field: f"Ligne non substituable ({line.non_substitutable}) : délivrez le produit "
-                                  "prescrit."})
-    if cis not in generic_group_of(change.uow.eprescriptions, prescribed):
-        raise FieldErrors({field: "Ce produit n'est pas du groupe générique du produit prescrit."})
-
-
-def _substitute(change: Change, line: BasketLine, substitute: bool) -> None:
-    prescribed = line.prescribed_cis
-    if not prescribed:
-        raise FieldErrors({"substitute": "Seule une ligne prescrite se substitue."})
-    target = prescribed
-    if substitute:
-        others = [cis for cis, _ in group_alternatives(change.uow.eprescriptions, prescribed) if cis != prescribed]
-        if not others:
-            raise FieldErrors({"substitute": "Aucun générique commercialisé pour ce produit."})
-        target = others[0]
-    _check_substitution(change, line, target, "substitute")
-    pack = products.default_pack(change.uow.eprescriptions, target)
-    line.cis, line.cip13, line.reason = target, pack.cip13 if pack else None, ""

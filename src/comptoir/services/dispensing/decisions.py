@@ -46,7 +46,7 @@ def decide(basket_id: int, alert_key: str, given: DecisionInput, *, uow: UnitOfW
         audit(uow, Actor(operator.code, operator.workstation), action="write", object_type="basket",
               object_id=str(row.id), detail=f"décision {given.kind} {finding.kind} {finding.level.name} "
                                             f"patient={row.patient_id or '-'}", now=now)
-        view = present.view_of(uow, present.redecided(assessment, uow, analysis_reference), operator,
+        view = present.view_of(uow, present.redecided(assessment, uow), operator,
                                analysis_reference, now.date())
         uow.commit()
     return view

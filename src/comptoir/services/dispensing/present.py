@@ -15,6 +15,7 @@ from comptoir.domain.dispensing.packs import pack_size
 from comptoir.domain.eprescription.identifiers import check_rpps
 from comptoir.domain.operators import Permission
 from comptoir.services.dispensing import alerts, products
+from comptoir.services.dispensing.alerts import Naming
 from comptoir.services.dispensing.views import (
     AlertView,
     BasketView,
@@ -45,6 +46,7 @@ class Assessment:
     history: list[HistoryLine]
     analysis: Analysis
     alerts: tuple[AlertView, ...]
+    naming: Naming
 
 
 def assess(uow: UnitOfWork, basket: Basket, reference: AnalysisReference, now: datetime) -> Assessment:
@@ -55,21 +57,24 @@ def assess(uow: UnitOfWork, basket: Basket, reference: AnalysisReference, now: d
     case = alerts.basket_case(lines, history, alerts.patient_profile(patient, now.date()),
                               prescriber_rpps=basket.prescriber_rpps, today=now.date())
     analysis = alerts.run(case, reference)
-    return redecided(Assessment(basket, lines, [], patient, history, analysis, ()), uow, reference)
+    naming = alerts.naming_of(lines, history, reference)
+    return redecided(Assessment(basket, lines, [], patient, history, analysis, (), naming), uow)
 
 
-def redecided(assessment: Assessment, uow: UnitOfWork, reference: AnalysisReference) -> Assessment:
+def redecided(assessment: Assessment, uow: UnitOfWork) -> Assessment:
     """The same analysis with the basket's decisions read again (a decision changes no finding)."""
     decisions = uow.baskets.decisions(assessment.basket.id)
-    shown = alerts.alerts_of(assessment.analysis, assessment.lines, assessment.history, decisions, reference)
+    shown = alerts.alerts_of(assessment.analysis, assessment.lines, assessment.naming, decisions)
     return Assessment(assessment.basket, assessment.lines, decisions, assessment.patient, assessment.history,
-                      assessment.analysis, shown)
+                      assessment.analysis, shown, assessment.naming)
 
 
 def view_of(uow: UnitOfWork, assessment: Assessment, operator: CurrentOperator, reference: AnalysisReference,
             today: date) -> BasketView:
     basket = assessment.basket
-    lines = tuple(line_view(uow, reference, line, basket.kind, today) for line in assessment.lines)
+    boxes = uow.eprescriptions.presentations_among([line.cip13 for line in assessment.lines if line.cip13])
+    lines = tuple(line_view(boxes.get(line.cip13 or ""), reference, line, basket.kind, today)
+                  for line in assessment.lines)
     blocking = blocking_reasons(assessment, lines)
     pharmacist = operator.can(Permission.PHARMACIST_ACT)
     patient = assessment.patient
@@ -80,7 +85,7 @@ def view_of(uow: UnitOfWork, assessment: Assessment, operator: CurrentOperator, 
         can_validate=pharmacist and basket.status in OPEN and not blocking,
         totals=totals(lines, reimbursed=basket.kind != "sans_ordonnance"),
         patient_name=f"{patient.last_name} {patient.first_name}" if patient else "",
-        advice=alerts.advice_of(assessment.analysis, assessment.lines, reference), created_by=basket.created_by,
+        advice=alerts.advice_of(assessment.analysis, assessment.naming), created_by=basket.created_by,
         handed_over_by=basket.handed_over_by, dispensation_id=basket.dispensation_id)
 
 
@@ -94,8 +99,8 @@ def prescription_view(basket: Basket) -> PrescriptionView | None:
                             prescribed_on=basket.prescribed_on, scan_id=basket.scan_id)
 
 
-def line_view(uow: UnitOfWork, reference: AnalysisReference, line: BasketLine, kind: str, today: date) -> LineView:
-    presentation = uow.eprescriptions.presentation(line.cip13) if line.cip13 else None
+def line_view(presentation: m.Presentation | None, reference: AnalysisReference, line: BasketLine, kind: str,
+              today: date) -> LineView:
     product = reference.products.get(line.cis or "")
     name = alerts.product_name(line.cis, reference) if line.cis else None
     first = line.packs[0] if line.packs else {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from comptoir.analysis.reference import AnalysisReference, Product
 from comptoir.domain.dispensing.conditions import LISTING_LABELS, DispensingConditions, read_conditions
@@ -45,7 +46,13 @@ def default_pack(lookups: EPrescriptionRepository, cis: str, units: float | None
 
 
 def conditions(product: Product | None) -> DispensingConditions:
-    return read_conditions(product.conditions) if product else DispensingConditions()
+    return _read(product.conditions) if product else DispensingConditions()
+
+
+@lru_cache(maxsize=4096)
+def _read(texts: tuple[str, ...]) -> DispensingConditions:
+    # Pure, and the same few hundred condition lists come back at every change of every basket.
+    return read_conditions(texts)
 
 
 def listing_label(product: Product | None) -> str | None:

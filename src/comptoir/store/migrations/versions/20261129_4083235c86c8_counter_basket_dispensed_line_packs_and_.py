@@ -1,7 +1,7 @@
 """counter basket, dispensed line packs and prices, cancellations
 
 Revision ID: 4083235c86c8
-Revises: b7d2c4e1a9f3
+Revises: 65b241ec5cde
 Create Date: 2026-11-29 18:00:42.353372
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '4083235c86c8'
-down_revision: str | None = 'b7d2c4e1a9f3'
+down_revision: str | None = '65b241ec5cde'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

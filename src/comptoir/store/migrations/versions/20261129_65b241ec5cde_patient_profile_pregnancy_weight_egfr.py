@@ -1,7 +1,7 @@
 """patient profile: pregnancy (first day of amenorrhoea), breastfeeding, weight and eGFR with their dates
 
 Revision ID: 65b241ec5cde
-Revises: b7d2c4e1a9f3
+Revises: e5ef5c9a83c5
 Create Date: 2026-11-29 18:00:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '65b241ec5cde'
-down_revision: str | None = 'b7d2c4e1a9f3'
+down_revision: str | None = 'e5ef5c9a83c5'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
