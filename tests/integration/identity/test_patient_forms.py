@@ -182,6 +182,7 @@ def test_the_band_shows_the_term_advancing_with_the_days(client: TestClient, run
     band = client.get(f"/patients/{patient_id}/bandeau", headers=HTMX)
 
     assert "enceinte, 23 SA" in band.text
+    assert audited(runtime)[-1] == ("read", "patient", "PR01")
 
 
 def test_modifier_opens_the_form_in_place_with_the_profile_as_typed(client: TestClient, runtime: Runtime) -> None:
