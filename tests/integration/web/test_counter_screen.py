@@ -248,3 +248,18 @@ def test_the_counter_shows_no_internal_code_and_writes_numbers_the_french_way(cl
     assert not found, found
     assert not english, english
     assert "Délivrance maintenue" in visible_text(pages["fenêtre de contrôle"])
+
+
+def test_a_box_is_chosen_among_the_packs_of_the_line(client: TestClient, patient_id: int) -> None:
+    log_in(client, "PH01")
+    basket_id = new_basket(client, patient_id)
+    work = scan(client, basket_id, CLARITHROMYCINE)
+    select = work[work.index('<select id="pack-1"'):work.index("</select>", work.index('<select id="pack-1"'))]
+    offered = re.findall(r'<option value="(\d{13})"', select)
+    other = next(cip13 for cip13 in offered if cip13 != CLARITHROMYCINE)
+
+    response = client.post(f"/comptoir/{basket_id}/lignes/1", data={"cip13": other, "changed": "cip13"}, headers=HTMX)
+
+    assert response.status_code == 200
+    assert re.search(rf'<option value="{other}" selected>', response.text)
+    assert "comprimé(s) — " in response.text
