@@ -28,6 +28,8 @@ from comptoir.web.deps import LoginRequired
 from comptoir.web.dispensing import api as dispensing_api
 from comptoir.web.dispensing import documents as dispensing_documents
 from comptoir.web.dispensing import ordonnancier as dispensing_register
+from comptoir.web.dispensing import pages as dispensing_pages
+from comptoir.web.dispensing import paper as dispensing_paper
 from comptoir.web.eprescription.routes import include as include_eprescription
 from comptoir.web.forms import field_errors_detail
 from comptoir.web.identity import api as identity_api
@@ -64,9 +66,11 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
     app.include_router(identity_pages.router)
     include_eprescription(app, settings)
     app.include_router(reading_pages.router)
+    app.include_router(dispensing_api.router)
+    app.include_router(dispensing_pages.router)
+    app.include_router(dispensing_paper.router)
     app.include_router(dispensing_register.router)
     app.include_router(dispensing_documents.router)
-    app.include_router(dispensing_api.router)
     # The INSi emulator, so that one server is the whole demo (its own database, see national/ins); it accepts
     # the demo pharmacy's credential. Not in production unless asked for (COMPTOIR_MOUNT_EMULATORS).
     if settings.mount_emulators:

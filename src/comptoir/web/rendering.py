@@ -87,6 +87,8 @@ templates.env.filters["fr_percent"] = fr_percent
 templates.env.filters["fr_date"] = fr_date
 templates.env.filters["date_fr"] = fr_date
 templates.env.filters["euros"] = lambda v: "—" if v is None else f"{fr_number(v, 2)} €"
+# A rate already in percent (the BDPM's reimbursement rate, 65) as "65 %"; `fr_percent` takes a ratio.
+templates.env.filters["percent"] = lambda v: "—" if v is None else f"{fr_number(v)} %"
 templates.env.filters["label"] = labels.label
 templates.env.filters["audit_detail"] = labels.audit_detail
 

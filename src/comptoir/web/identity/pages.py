@@ -8,6 +8,7 @@ its use case rolled its unit of work back: nothing half-written.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
@@ -234,8 +235,14 @@ def correct_traits(request: Request, patient_id: RecordId, runtime: RuntimeDep, 
         patient_id, traits, reason=reason, uow=uow, operator=operator, now=runtime.clock()))
 
 
+def counter_return(target: str) -> str:
+    """Where the Vitale reader sends the identified patient back: a counter basket (F5 on /comptoir), or ""."""
+    return target if re.fullmatch(r"/comptoir/\d{1,10}", target) else ""
+
+
 @router.get("/vitale", response_class=HTMLResponse)
-def vitale_reader(request: Request, _: Qualifier, carte: str = "", support: str = "carte") -> HTMLResponse:
+def vitale_reader(request: Request, _: Qualifier, carte: str = "", support: str = "carte",
+                  retour: str = "") -> HTMLResponse:
     medium = VitaleMedium.APP if support == "appli" else VitaleMedium.CARD
     card, error = None, None
     if carte:
@@ -244,13 +251,14 @@ def vitale_reader(request: Request, _: Qualifier, carte: str = "", support: str 
         except REFUSALS as exc:
             error = exc
     return render(request, "vitale.html", status_of(error) if error else 200, cards=READER.inserted(), card=card,
-                  medium=medium, selected=carte, error=str(error) if error else "")
+                  medium=medium, selected=carte, error=str(error) if error else "", retour=counter_return(retour))
 
 
 @router.post("/vitale/identifier", response_model=None)
 def vitale_identify(request: Request, runtime: RuntimeDep, uow: UowDep, operator: Qualifier, insi: InsiDep,
                     carte: Annotated[str, Form(max_length=64)], support: Annotated[VitaleMedium, Form()],
-                    beneficiaire: Annotated[int, Form(ge=0, le=20)]) -> Response:
+                    beneficiaire: Annotated[int, Form(ge=0, le=20)],
+                    retour: Annotated[str, Form(max_length=40)] = "") -> Response:
     def identify() -> Any:
         card, now = READER.read(carte, support), runtime.clock()
         if support is VitaleMedium.APP:
@@ -260,7 +268,9 @@ def vitale_identify(request: Request, runtime: RuntimeDep, uow: UowDep, operator
     found, error = attempt(identify)
     if error:
         return render(request, "vitale.html", status_of(error), cards=READER.inserted(), card=None, medium=support,
-                      selected=carte, error=str(error))
+                      selected=carte, error=str(error), retour=counter_return(retour))
+    if counter_return(retour):
+        return see(f"{counter_return(retour)}?patient={found.patient.id}")
     notice = "piece-a-redemander" if found.ask_for_document else ""
     return see(f"/patients/{found.patient.id}" + (f"?info={notice}" if notice else ""))
 
