@@ -19,11 +19,14 @@ if TYPE_CHECKING:
 
 def known_here(uow: UnitOfWork, prescription: rx.Prescription) -> rx.Prescription:
     """The ON as the base last answered it, plus this pharmacy's deliveries it does not hold yet (made since,
-    or still in the outbox): what the counter's rules must count."""
-    held = {e.key for e in prescription.executions}
-    ours = [d for d in uow.dispensations.of_prescription(prescription.id) if d.execution_key not in held]
+    or still in the outbox), less those cancelled here since: what the counter's rules must count."""
+    here = uow.dispensations.of_prescription(prescription.id)
+    cancelled = {d.execution_key for d in here if d.cancelled_at is not None}
+    executions = tuple(e for e in prescription.executions if e.key not in cancelled)
+    held = {e.key for e in executions}
+    ours = [d for d in here if d.cancelled_at is None and d.execution_key not in held]
     if not ours:
-        return prescription
+        return replace(prescription, executions=executions)
     pharmacy = uow.eprescriptions.pharmacy()
     lines = uow.dispensations.lines_of([d.id for d in ours])
     added = tuple(rx.Execution(
@@ -33,7 +36,7 @@ def known_here(uow: UnitOfWork, prescription: rx.Prescription) -> rx.Prescriptio
                                                          given.cip13, given.partial)
                                         for given in lines.get(d.id, [])))
         for d in ours)
-    return replace(prescription, executions=prescription.executions + added)
+    return replace(prescription, executions=executions + added)
 
 
 def status_here(uow: UnitOfWork, prescription: rx.Prescription, today: date) -> rx.Status:
