@@ -161,9 +161,9 @@ def test_keep_pending_scan_writes_in_the_callers_transaction(runtime: Runtime) -
     assert stored(runtime) == 0
 
 
+# The SQLite copy only: a PostgreSQL backup is pg_dump's whole database, scans included by construction.
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_a_backup_carries_the_scans_with_the_dispensations(runtime: Runtime, tmp_path: Path) -> None:
-    if not runtime.settings.is_sqlite:
-        pytest.skip("pg_dump copies the whole database too; the SQLite copy is checked here")
     patient_id = pharmacy(runtime)
     scanned(runtime, PNG)
     done = dispensation(runtime, patient_id, ("XANAX", None))
