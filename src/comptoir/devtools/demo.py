@@ -1,4 +1,5 @@
-"""Use case: fill a database with the demo pharmacy, its operators and the example patients.
+"""Use case: fill a database with the demo pharmacy, its operators and the example patients, then its
+counter (demo_counter.py: profiles, validated dispensations, a basket waiting for a pharmacist).
 
 The patients are those of the real-world samples (`../shared/examples/`): the two counter
 cases, the ordonnance numérique QR example and the INS examples of the pharmacy course.
@@ -12,6 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from comptoir.devtools.demo_counter import PRESCRIBER_RPPS, load_demo_counter
 from comptoir.devtools.demo_dispensations import load_demo_dispensations
 from comptoir.domain.operators import Role
 from comptoir.services.platform.operators import NewOperator, operator_account
@@ -27,10 +29,10 @@ DEMO_OPERATORS = (
     ("PR01", "Julie Robert", Role.PREPARATEUR, None),
     ("ET01", "Hugo Petit", Role.ETUDIANT, None),
     ("ADM", "Service informatique", Role.ADMIN, None),
-    ("MED1", "Dr Ademis TRAL", Role.PRESCRIPTEUR, "99900038441"),
+    ("MED1", "Dr Ademis TRAL", Role.PRESCRIPTEUR, PRESCRIBER_RPPS),
 )
 # The prescriber of the CNAM's QR example (SPEC §4.3): his RPPS and N° AM are those of the example.
-DEMO_PRESCRIBER = {"operator_code": "MED1", "rpps": "99900038441", "am": "991118019", "last_name": "TRAL",
+DEMO_PRESCRIBER = {"operator_code": "MED1", "rpps": PRESCRIBER_RPPS, "am": "991118019", "last_name": "TRAL",
                    "first_name": "ADEMIS", "specialty": "Médecine générale",
                    "address": "12 rue du Faubourg Saint-Antoine, 75011 Paris", "phone": "01 43 00 00 00"}
 # (used name, first name, birth date, sex, typed NIR, allergies, birth given names, birth place). The INSi
@@ -48,11 +50,15 @@ DEMO_PATIENTS = (
 
 
 def load_demo_pharmacy(runtime: Runtime, *, with_dispensations: bool) -> dict[str, int]:
-    """The demo pharmacy in one transaction (the `demo` and `serve --demo` commands)."""
+    """The demo pharmacy (the `demo` and `serve --demo` commands): its accounts, patients and the past
+    dispensations of the examples in one transaction, then its counter through the counter's use cases.
+    What it added: "delivrances" counts the dispensations of both."""
     with runtime.session_factory.begin() as session:
         added = load_demo(session, now=runtime.clock())
         added["delivrances"] = load_demo_dispensations(session) if with_dispensations else 0
-    return added
+    at_the_counter = load_demo_counter(runtime)
+    at_the_counter["delivrances"] += added["delivrances"]
+    return added | at_the_counter
 
 
 def load_demo(session: Session, *, now: datetime) -> dict[str, int]:
