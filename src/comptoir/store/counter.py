@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     delete,
+    false,
     func,
     select,
 )
@@ -85,6 +86,9 @@ class BasketLine(Base):
     """Each pack scanned for this line: {"cip13", "serial", "lot", "expiry"} (serialization, SPEC §9)."""
     reason: Mapped[str] = mapped_column(Text, default="")
     """Why the line has no product yet, in French ("" when it has one)."""
+    overlap_allowed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """"Chevauchement autorisé par le prescripteur": the prescription's express mention that lets a stupéfiant
+    (or a product whose conditions forbid overlap) be delivered while an earlier one still covers (R.5132-33)."""
 
     __table_args__ = (UniqueConstraint("basket_id", "position", name="uq_basket_line_position"),)
 
