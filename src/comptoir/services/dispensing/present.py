@@ -11,9 +11,11 @@ from typing import TYPE_CHECKING
 
 from comptoir.analysis.engine import Analysis
 from comptoir.analysis.reference import AnalysisReference, Product
-from comptoir.domain.dispensing.packs import pack_size
+from comptoir.domain.dispensing import supply
+from comptoir.domain.dispensing.packs import pack_size, parse_pack
 from comptoir.domain.eprescription.identifiers import check_rpps
 from comptoir.domain.operators import Permission
+from comptoir.reading.posology import parse_posology
 from comptoir.services.dispensing import alerts, products
 from comptoir.services.dispensing.alerts import Naming
 from comptoir.services.dispensing.overlap import NO_OVERLAP, Overlaps, overlaps
@@ -117,7 +119,8 @@ def line_view(presentation: m.Presentation | None, reference: AnalysisReference,
         non_substitutable=line.non_substitutable, price_eur=products.price(presentation),
         reimbursement_rate=products.rate(presentation), lot=first.get("lot"), serial=first.get("serial"),
         expiry=expiry, reason=line_problem(line, product is not None, kind) or found.refusals.get(line.position, ""),
-        warnings=line_warnings(line, product, today) + found.warnings.get(line.position, ()),
+        warnings=line_warnings(line, product, today) + _oversupply(line, presentation, product)
+        + found.warnings.get(line.position, ()),
         listing=products.listing_label(product), scanned=len(line.packs), prescribed_boxes=line.prescribed_boxes,
         overlap_allowed=bool(line.overlap_allowed))
 
@@ -147,6 +150,21 @@ def line_warnings(line: BasketLine, product: Product | None, today: date) -> tup
     if line.prescribed_boxes and line.boxes > line.prescribed_boxes:
         found.append(f"{line.boxes} boîtes pour {line.prescribed_boxes} prescrite(s).")
     return tuple(found)
+
+
+def _oversupply(line: BasketLine, presentation: m.Presentation | None, product: Product | None) -> tuple[str, ...]:
+    """Boxes lasting beyond what one delivery may cover (CSP R.5123-2); the posology is read only for a line of
+    several boxes (a change of the basket stays quick)."""
+    if line.boxes < 2 or presentation is None or not line.posology:
+        return ()
+    parsed = parse_posology(line.posology)
+    contents = parse_pack(presentation.label)
+    per_box = contents.amount_in(parsed.unit) if contents else None
+    if not (per_box and parsed.daily_quantity):
+        return ()
+    found = supply.oversupply(line.boxes, per_box, parsed.daily_quantity,
+                              contraceptive=supply.contraceptive(product.atc if product else None))
+    return (found,) if found else ()
 
 
 def blocking_reasons(assessment: Assessment, lines: tuple[LineView, ...]) -> tuple[str, ...]:
