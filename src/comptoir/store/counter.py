@@ -33,6 +33,7 @@ from comptoir.store.models import Base
 
 BASKET_STATUSES = ("ouvert", "en_attente", "valide", "abandonne")
 BASKET_KINDS = ("ordonnance_numerique", "ordonnance_papier", "sans_ordonnance")
+OPEN_STATUSES = ("ouvert", "en_attente")
 
 
 class Basket(Base):
@@ -164,6 +165,16 @@ class BasketRepository:
         """Baskets handed over to a pharmacist, the oldest first."""
         return list(self.session.scalars(select(Basket).where(Basket.status == "en_attente")
                                          .order_by(Basket.handed_over_at).limit(limit)))
+
+    def stale(self, *, updated_before: datetime, limit: int = 500) -> list[Basket]:
+        """Baskets still open or waiting, untouched since `updated_before`, locked (the oldest first)."""
+        return list(self.session.scalars(select(Basket).where(Basket.status.in_(OPEN_STATUSES),
+                                                              Basket.updated_at < updated_before)
+                                         .order_by(Basket.updated_at).limit(limit).with_for_update()))
+
+    def open_ids(self) -> list[int]:
+        """The baskets still open or waiting for a pharmacist."""
+        return list(self.session.scalars(select(Basket.id).where(Basket.status.in_(OPEN_STATUSES))))
 
     def line_counts(self, basket_ids: list[int]) -> dict[int, int]:
         if not basket_ids:
