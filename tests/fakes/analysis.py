@@ -37,6 +37,12 @@ class FakeDispensationRepository:
                        for n, drug in enumerate(drugs)]
         return dispensation
 
+    def move_patient(self, from_id: int, to_id: int) -> int:
+        moved = [d for d in self.dispensations.values() if d.patient_id == from_id]
+        for row in [*moved, *(d for d in self.decisions if d.patient_id == from_id)]:
+            row.patient_id = to_id
+        return len(moved)
+
     def by_id(self, dispensation_id: int) -> Dispensation | None:
         return self.dispensations.get(dispensation_id)
 

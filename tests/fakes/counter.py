@@ -48,6 +48,12 @@ class FakeBasketRepository:
         found = [b for b in self.baskets.values() if b.status in OPEN_STATUSES and b.updated_at < updated_before]
         return sorted(found, key=lambda b: b.updated_at)[:limit]
 
+    def move_patient(self, from_id: int, to_id: int) -> int:
+        moved = [b for b in self.baskets.values() if b.patient_id == from_id]
+        for row in moved:
+            row.patient_id = to_id
+        return len(moved)
+
     def open_ids(self) -> list[int]:
         return [b.id for b in self.baskets.values() if b.status in OPEN_STATUSES]
 

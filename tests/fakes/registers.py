@@ -14,6 +14,12 @@ class FakeRegisterRepository:
         self.entries: list[RegisterEntry] = []
         self.last_number = 0
 
+    def move_patient(self, from_id: int, to_id: int) -> int:
+        moved = [e for e in self.entries if e.patient_id == from_id]
+        for row in moved:
+            row.patient_id = to_id
+        return len(moved)
+
     def take_numbers(self, count: int) -> range:
         first = self.last_number + 1
         self.last_number += count

@@ -26,6 +26,7 @@ from sqlalchemy import (
     false,
     func,
     select,
+    update,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -171,6 +172,11 @@ class BasketRepository:
         return list(self.session.scalars(select(Basket).where(Basket.status.in_(OPEN_STATUSES),
                                                               Basket.updated_at < updated_before)
                                          .order_by(Basket.updated_at).limit(limit).with_for_update()))
+
+    def move_patient(self, from_id: int, to_id: int) -> int:
+        """An identitovigilance merge: the merged record's baskets go to the kept one; how many."""
+        moved = self.session.execute(update(Basket).where(Basket.patient_id == from_id).values(patient_id=to_id))
+        return int(getattr(moved, "rowcount", 0) or 0)
 
     def open_ids(self) -> list[int]:
         """The baskets still open or waiting for a pharmacist."""

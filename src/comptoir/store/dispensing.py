@@ -144,6 +144,15 @@ class DispensationRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
+    def move_patient(self, from_id: int, to_id: int) -> int:
+        """An identitovigilance merge: the merged record's dispensations and decisions go to the kept one; how
+        many dispensations moved."""
+        moved = self.session.execute(update(Dispensation).where(Dispensation.patient_id == from_id)
+                                     .values(patient_id=to_id))
+        self.session.execute(update(AnalysisDecision).where(AnalysisDecision.patient_id == from_id)
+                             .values(patient_id=to_id))
+        return int(getattr(moved, "rowcount", 0) or 0)
+
     # The deferred double check and its queue
 
     def by_id(self, dispensation_id: int) -> Dispensation | None:
