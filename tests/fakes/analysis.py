@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from comptoir.store import models as m
-from comptoir.store.dispensing import AnalysisDecision, Dispensation, DispensedLine, HistoryLine
+from comptoir.store.dispensing import AnalysisDecision, Dispensation, DispensedLine, EarlierLine, HistoryLine
 
 
 class PeriodLine(NamedTuple):
@@ -36,6 +36,12 @@ class FakeDispensationRepository:
         self.lines += [DispensedLine(dispensation_id=dispensation.id, position=n, drug=drug, posology="")
                        for n, drug in enumerate(drugs)]
         return dispensation
+
+    def move_patient(self, from_id: int, to_id: int) -> int:
+        moved = [d for d in self.dispensations.values() if d.patient_id == from_id]
+        for row in [*moved, *(d for d in self.decisions if d.patient_id == from_id)]:
+            row.patient_id = to_id
+        return len(moved)
 
     def by_id(self, dispensation_id: int) -> Dispensation | None:
         return self.dispensations.get(dispensation_id)
@@ -98,6 +104,14 @@ class FakeDispensationRepository:
 
     def history_lines(self, patient_id: int, *, since: datetime, limit: int) -> list[HistoryLine]:
         found = [HistoryLine(d.dispensed_at, line.cis, line.cip13, line.drug, line.duration_days)
+                 for d in self.dispensations.values() for line in self.lines
+                 if line.dispensation_id == d.id and d.patient_id == patient_id and d.dispensed_at >= since
+                 and d.cancelled_at is None]
+        return sorted(found, key=lambda h: h.dispensed_at, reverse=True)[:limit]
+
+    def earlier_lines(self, patient_id: int, *, since: datetime, limit: int = 500) -> list[EarlierLine]:
+        found = [EarlierLine(d.dispensed_at, d.prescription_id, line.cis, line.cip13, line.drug, line.boxes,
+                               line.posology, line.duration_days)
                  for d in self.dispensations.values() for line in self.lines
                  if line.dispensation_id == d.id and d.patient_id == patient_id and d.dispensed_at >= since
                  and d.cancelled_at is None]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from comptoir.store.counter import Basket, BasketDecision, BasketLine
+from datetime import datetime
+
+from comptoir.store.counter import OPEN_STATUSES, Basket, BasketDecision, BasketLine
 
 
 class FakeBasketRepository:
@@ -41,6 +43,19 @@ class FakeBasketRepository:
     def waiting(self, *, limit: int = 50) -> list[Basket]:
         found = [b for b in self.baskets.values() if b.status == "en_attente"]
         return sorted(found, key=lambda b: b.handed_over_at or b.created_at)[:limit]
+
+    def stale(self, *, updated_before: datetime, limit: int = 500) -> list[Basket]:
+        found = [b for b in self.baskets.values() if b.status in OPEN_STATUSES and b.updated_at < updated_before]
+        return sorted(found, key=lambda b: b.updated_at)[:limit]
+
+    def move_patient(self, from_id: int, to_id: int) -> int:
+        moved = [b for b in self.baskets.values() if b.patient_id == from_id]
+        for row in moved:
+            row.patient_id = to_id
+        return len(moved)
+
+    def open_ids(self) -> list[int]:
+        return [b.id for b in self.baskets.values() if b.status in OPEN_STATUSES]
 
     def line_counts(self, basket_ids: list[int]) -> dict[int, int]:
         return {i: len(self.lines(i)) for i in basket_ids if self.lines(i)}

@@ -8,9 +8,9 @@ from comptoir.domain.dispensing.conditions import DispensingConditions, read_con
 from comptoir.domain.dispensing.packs import Presentation
 
 
-def product(cis: str, name: str, *substances: str, conditions: tuple[str, ...] = ()) -> Product:
+def product(cis: str, name: str, *substances: str, conditions: tuple[str, ...] = (), atc: str | None = None) -> Product:
     components = tuple(Component(f"S{n}", s, None, frozenset()) for n, s in enumerate(substances or ("x",)))
-    return Product(cis=cis, name=name, form="comprimé", routes=("orale",), atc=None, components=components,
+    return Product(cis=cis, name=name, form="comprimé", routes=("orale",), atc=atc, components=components,
                    conditions=conditions)
 
 

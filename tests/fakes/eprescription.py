@@ -34,6 +34,12 @@ class FakeEPrescriptionRepository:
     def consulted(self, prescription_id: str) -> PrescriptionRecord | None:
         return self.records.get(prescription_id)
 
+    def move_patient(self, from_id: int, to_id: int) -> int:
+        moved = [r for r in self.records.values() if r.patient_id == from_id]
+        for row in moved:
+            row.patient_id = to_id
+        return len(moved)
+
     def add_consulted(self, record: PrescriptionRecord) -> PrescriptionRecord:
         return self.records.setdefault(record.prescription_id, record)
 
@@ -113,6 +119,15 @@ class FakePrescriberRepository:
 
     def add_consent(self, consent: PatientConsent) -> None:
         self.consents.append(consent)
+
+    def consents_of(self, patient_id: int) -> list[PatientConsent]:
+        return sorted((c for c in self.consents if c.patient_id == patient_id), key=lambda c: c.kind)
+
+    def move_issued(self, from_id: int, to_id: int) -> int:
+        moved = [i for i in self.issued_ones if i.patient_id == from_id]
+        for row in moved:
+            row.patient_id = to_id
+        return len(moved)
 
     def issued(self, issued_id: int) -> IssuedPrescription | None:
         return next((i for i in self.issued_ones if i.id == issued_id), None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from datetime import datetime
 
 from comptoir.store.documents import DispensationDocument
@@ -13,6 +13,12 @@ class FakeRegisterRepository:
     def __init__(self) -> None:
         self.entries: list[RegisterEntry] = []
         self.last_number = 0
+
+    def move_patient(self, from_id: int, to_id: int) -> int:
+        moved = [e for e in self.entries if e.patient_id == from_id]
+        for row in moved:
+            row.patient_id = to_id
+        return len(moved)
 
     def take_numbers(self, count: int) -> range:
         first = self.last_number + 1
@@ -71,7 +77,8 @@ class FakeDocumentRepository:
     def pending_of(self, basket_ref: str) -> list[DispensationDocument]:
         return [d for d in self.documents if d.basket_ref == basket_ref and d.dispensation_id is None]
 
-    def purge_pending(self, *, taken_before: datetime) -> int:
-        gone = [d for d in self.documents if d.dispensation_id is None and d.taken_at < taken_before]
+    def purge_pending(self, *, taken_before: datetime, keep: Collection[str] = ()) -> int:
+        gone = [d for d in self.documents if d.dispensation_id is None and d.taken_at < taken_before
+                and d.basket_ref not in keep]
         self.documents = [d for d in self.documents if d not in gone]
         return len(gone)

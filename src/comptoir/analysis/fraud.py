@@ -7,12 +7,13 @@ from datetime import timedelta
 
 from stdnum import luhn
 
-from comptoir.analysis.case import Case
+from comptoir.analysis.case import Case, HistoryItem
 from comptoir.analysis.findings import Finding, Level
 from comptoir.analysis.items import Item
 from comptoir.analysis.profile import line_finding
 from comptoir.analysis.reference import AnalysisReference
 from comptoir.analysis.resolve import resolve
+from comptoir.domain.dispensing.renewals import RENEWAL_TOLERANCE_DAYS
 from comptoir.refdata.search import fold
 
 EXPENSIVE_EUR = 300.0
@@ -22,8 +23,9 @@ TARGETED = ("insuline", "semaglutide", "dulaglutide", "liraglutide", "tirzepatid
             "clonazepam")
 TARGETED_SOURCE = ("Assurance Maladie, ASAFO : produits les plus visés par les fausses ordonnances "
                    "(diabète, antalgiques opioïdes, prégabaline…)")
-EARLY_MARGIN_DAYS = 7
-"""A renewal up to a week before the end of the previous supply is usual; earlier is flagged."""
+EARLY_MARGIN_DAYS = RENEWAL_TOLERANCE_DAYS
+"""A renewal up to a week before the end of the previous supply is usual; earlier is flagged (the tolerance of
+renewals, domain/dispensing/renewals.py, CSP R.5132-14)."""
 
 
 def cost_findings(items: list[Item]) -> list[Finding]:
@@ -66,21 +68,34 @@ def prescriber_findings(case: Case) -> list[Finding]:
 
 
 def early_renewal_findings(items: list[Item], case: Case, reference: AnalysisReference) -> list[Finding]:
-    """A line whose substances were dispensed for a period that is far from over."""
+    """A line whose substances were dispensed for a period that is far from over: one finding per line, about
+    the delivery whose period ends last (two earlier boxes would make two alerts under one key)."""
+    supplies = _supplies(case, reference)
     findings = []
+    for item in items:
+        if item.is_history or item.product is None or not item.product.components:
+            continue
+        codes = frozenset(c.code for c in item.product.components)
+        early = [(left, entry) for other, entry, left in supplies if other == codes and left > EARLY_MARGIN_DAYS]
+        if early:
+            left, entry = max(early, key=lambda found: found[0])
+            findings.append(line_finding(
+                item, item.product.components[0], Level.APEC,
+                f"Vient trop tôt : {entry.drug} délivré le {entry.dispensed_on:%d/%m/%Y} pour {entry.duration_days} "
+                f"jours, il en reste {left} (un renouvellement se délivre au plus {EARLY_MARGIN_DAYS} jours avant la "
+                "fin de la période précédente, CSP R.5132-14).", "CSP R.5123-2 (délivrance par périodes)",
+                kind="fraud"))
+    return findings
+
+
+def _supplies(case: Case, reference: AnalysisReference) -> list[tuple[frozenset[str], HistoryItem, int]]:
+    """Each earlier delivery whose days are known: its substances, itself, the days it has left today."""
+    found = []
     for entry in case.history:
         product = resolve(entry.drug, reference).product
-        if entry.duration_days is None or product is None or entry.dispensed_on > case.today:
+        # A product the reference knows without its composition: nothing to compare.
+        if entry.duration_days is None or product is None or not product.components or entry.dispensed_on > case.today:
             continue
         left = (entry.dispensed_on + timedelta(days=entry.duration_days) - case.today).days
-        codes = {c.code for c in product.components}
-        if not codes:  # a product the reference knows without its composition: nothing to compare
-            continue
-        for item in items:
-            if left > EARLY_MARGIN_DAYS and not item.is_history and item.product \
-                    and {c.code for c in item.product.components} == codes:
-                findings.append(line_finding(
-                    item, item.product.components[0], Level.APEC,
-                    f"Vient trop tôt : délivré le {entry.dispensed_on:%d/%m/%Y} pour {entry.duration_days} jours, "
-                    f"il en reste {left}.", "CSP R.5123-2 (délivrance par périodes)", kind="fraud"))
-    return findings
+        found.append((frozenset(c.code for c in product.components), entry, left))
+    return found

@@ -27,8 +27,8 @@ COMMANDS = {
                            "contre-indications, redondances, doses, fraude, coût."),
     "dispense": LazyCommand("comptoir.cli.dispensing:dispense_app", "Délivrance au comptoir : boîtes, génériques, "
                             "stupéfiants, renouvellements."),
-    "worker": LazyCommand("comptoir.cli.worker:worker", "Envoie les messages en attente aux services nationaux "
-                          "(base ordonnance numérique…), avec reprises."),
+    "worker": LazyCommand("comptoir.cli.worker:worker", "Envoie les messages en attente aux services nationaux, "
+                          "avec reprises, et fait le ménage du comptoir."),
     "refdata": LazyCommand("comptoir.cli.refdata:refdata_app",
                            "Référentiel des médicaments (BDPM, thésaurus ANSM, ATC)."),
     "drugs": LazyCommand("comptoir.cli.drugs:drugs_app", "Recherche de médicaments."),

@@ -1,5 +1,6 @@
 """`comptoir worker`: the outbox worker on its own, for deployments where the servers do not send
-(COMPTOIR_OUTBOX_WORKER=false). Several may run at once: claims never overlap (services/outbox.py)."""
+(COMPTOIR_OUTBOX_WORKER=false), with the counter's hourly housekeeping (services/dispensing/housekeeping.py).
+Several may run at once: claims never overlap (services/outbox.py)."""
 
 from __future__ import annotations
 
@@ -14,14 +15,18 @@ def worker(
     ctx: typer.Context,
     once: Annotated[bool, typer.Option("--once", help="Envoyer ce qui est dû, puis s'arrêter")] = False,
 ) -> None:
-    """Envoie les messages en attente aux services nationaux (base ordonnance numérique…), avec reprises."""
+    """Envoie les messages en attente aux services nationaux, avec reprises, et fait le ménage du comptoir.
+
+    Base ordonnance numérique… ; le ménage, une fois par heure : paniers abandonnés, ordonnances scannées jamais
+    délivrées."""
+    from comptoir.services.dispensing.housekeeping import counter_chores
     from comptoir.services.eprescription.messages import worker_for
 
     state = state_of(ctx)
-    sender = worker_for(state.runtime)
+    sender = worker_for(state.runtime, chores=counter_chores(state.runtime.unit_of_work))
     if once:
         total = 0
-        while sent := sender.run_once():
+        while sent := sender.tick():
             total += sent
         err.print(f"{total} message(s) traité(s).")
         return

@@ -23,8 +23,10 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     delete,
+    false,
     func,
     select,
+    update,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -32,6 +34,7 @@ from comptoir.store.models import Base
 
 BASKET_STATUSES = ("ouvert", "en_attente", "valide", "abandonne")
 BASKET_KINDS = ("ordonnance_numerique", "ordonnance_papier", "sans_ordonnance")
+OPEN_STATUSES = ("ouvert", "en_attente")
 
 
 class Basket(Base):
@@ -85,6 +88,9 @@ class BasketLine(Base):
     """Each pack scanned for this line: {"cip13", "serial", "lot", "expiry"} (serialization, SPEC §9)."""
     reason: Mapped[str] = mapped_column(Text, default="")
     """Why the line has no product yet, in French ("" when it has one)."""
+    overlap_allowed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """"Chevauchement autorisé par le prescripteur": the prescription's express mention that lets a stupéfiant
+    (or a product whose conditions forbid overlap) be delivered while an earlier one still covers (R.5132-33)."""
 
     __table_args__ = (UniqueConstraint("basket_id", "position", name="uq_basket_line_position"),)
 
@@ -160,6 +166,21 @@ class BasketRepository:
         """Baskets handed over to a pharmacist, the oldest first."""
         return list(self.session.scalars(select(Basket).where(Basket.status == "en_attente")
                                          .order_by(Basket.handed_over_at).limit(limit)))
+
+    def stale(self, *, updated_before: datetime, limit: int = 500) -> list[Basket]:
+        """Baskets still open or waiting, untouched since `updated_before`, locked (the oldest first)."""
+        return list(self.session.scalars(select(Basket).where(Basket.status.in_(OPEN_STATUSES),
+                                                              Basket.updated_at < updated_before)
+                                         .order_by(Basket.updated_at).limit(limit).with_for_update()))
+
+    def move_patient(self, from_id: int, to_id: int) -> int:
+        """An identitovigilance merge: the merged record's baskets go to the kept one; how many."""
+        moved = self.session.execute(update(Basket).where(Basket.patient_id == from_id).values(patient_id=to_id))
+        return int(getattr(moved, "rowcount", 0) or 0)
+
+    def open_ids(self) -> list[int]:
+        """The baskets still open or waiting for a pharmacist."""
+        return list(self.session.scalars(select(Basket.id).where(Basket.status.in_(OPEN_STATUSES))))
 
     def line_counts(self, basket_ids: list[int]) -> dict[int, int]:
         if not basket_ids:

@@ -44,6 +44,19 @@ class HistoryLine(NamedTuple):
     duration_days: int | None
 
 
+class EarlierLine(NamedTuple):
+    """A line dispensed to a patient, with what tells the days it covers (services/dispensing/overlap.py)."""
+
+    dispensed_at: datetime
+    prescription_id: str | None
+    cis: str | None
+    cip13: str | None
+    drug: str
+    boxes: int
+    posology: str
+    duration_days: int | None
+
+
 class Dispensation(Base):
     __tablename__ = "dispensation"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -131,6 +144,15 @@ class DispensationRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
+    def move_patient(self, from_id: int, to_id: int) -> int:
+        """An identitovigilance merge: the merged record's dispensations and decisions go to the kept one; how
+        many dispensations moved."""
+        moved = self.session.execute(update(Dispensation).where(Dispensation.patient_id == from_id)
+                                     .values(patient_id=to_id))
+        self.session.execute(update(AnalysisDecision).where(AnalysisDecision.patient_id == from_id)
+                             .values(patient_id=to_id))
+        return int(getattr(moved, "rowcount", 0) or 0)
+
     # The deferred double check and its queue
 
     def by_id(self, dispensation_id: int) -> Dispensation | None:
@@ -194,6 +216,17 @@ class DispensationRepository:
                    Dispensation.cancelled_at.is_(None))
             .order_by(Dispensation.dispensed_at.desc()).limit(limit))
         return [HistoryLine(when, cis, cip13, drug, days) for when, cis, cip13, drug, days in rows]
+
+    def earlier_lines(self, patient_id: int, *, since: datetime, limit: int = 500) -> list[EarlierLine]:
+        """The patient's dispensed lines since `since` (cancelled dispensations left out), latest first."""
+        rows = self.session.execute(
+            select(Dispensation.dispensed_at, Dispensation.prescription_id, DispensedLine.cis, DispensedLine.cip13,
+                   DispensedLine.drug, DispensedLine.boxes, DispensedLine.posology, DispensedLine.duration_days)
+            .join(DispensedLine, DispensedLine.dispensation_id == Dispensation.id)
+            .where(Dispensation.patient_id == patient_id, Dispensation.dispensed_at >= since,
+                   Dispensation.cancelled_at.is_(None))
+            .order_by(Dispensation.dispensed_at.desc()).limit(limit))
+        return [EarlierLine(*row) for row in rows]
 
     def locked(self, dispensation_id: int) -> Dispensation | None:
         """The dispensation, locked until the transaction ends (a cancellation racing another waits)."""

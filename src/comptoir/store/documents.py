@@ -11,9 +11,10 @@ A scan taken before validation waits under its basket's reference; `attach` ties
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, LargeBinary, String, delete, select, update
+from sqlalchemy import DateTime, ForeignKey, Integer, LargeBinary, String, delete, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column, undefer
 
 from comptoir.store.models import Base
@@ -66,9 +67,11 @@ class DocumentRepository:
             DispensationDocument.basket_ref == basket_ref, DispensationDocument.dispensation_id.is_(None))
             .order_by(DispensationDocument.id)))
 
-    def purge_pending(self, *, taken_before: datetime) -> int:
-        """Deletes the documents no dispensation took (abandoned baskets) taken before the date."""
+    def purge_pending(self, *, taken_before: datetime, keep: Collection[str] = ()) -> int:
+        """Deletes the documents no dispensation took (abandoned baskets) taken before the date, except those
+        waiting under a reference of `keep` (baskets still open)."""
         done = self.session.execute(delete(DispensationDocument).where(
-            DispensationDocument.dispensation_id.is_(None), DispensationDocument.taken_at < taken_before))
+            DispensationDocument.dispensation_id.is_(None), DispensationDocument.taken_at < taken_before,
+            or_(DispensationDocument.basket_ref.is_(None), DispensationDocument.basket_ref.not_in(list(keep)))))
         return int(getattr(done, "rowcount", 0) or 0)
 

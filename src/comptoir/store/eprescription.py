@@ -23,6 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
     or_,
     select,
+    update,
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -120,6 +121,12 @@ class EPrescriptionRepository:
 
     def consulted(self, prescription_id: str) -> PrescriptionRecord | None:
         return self.session.get(PrescriptionRecord, prescription_id)
+
+    def move_patient(self, from_id: int, to_id: int) -> int:
+        """An identitovigilance merge: the ONs consulted for the merged record go to the kept one; how many."""
+        moved = self.session.execute(update(PrescriptionRecord).where(PrescriptionRecord.patient_id == from_id)
+                                     .values(patient_id=to_id))
+        return int(getattr(moved, "rowcount", 0) or 0)
 
     def add_consulted(self, record: PrescriptionRecord) -> PrescriptionRecord:
         """The new record, or the one another counter wrote meanwhile (two scans of a new ON at once)."""
@@ -243,6 +250,16 @@ class PrescriberRepository:
 
     def add_consent(self, consent: PatientConsent) -> None:
         self.session.add(consent)
+
+    def consents_of(self, patient_id: int) -> list[PatientConsent]:
+        return list(self.session.scalars(select(PatientConsent).where(PatientConsent.patient_id == patient_id)
+                                         .order_by(PatientConsent.kind)))
+
+    def move_issued(self, from_id: int, to_id: int) -> int:
+        """An identitovigilance merge: the ONs issued for the merged record go to the kept one; how many."""
+        moved = self.session.execute(update(IssuedPrescription).where(IssuedPrescription.patient_id == from_id)
+                                     .values(patient_id=to_id))
+        return int(getattr(moved, "rowcount", 0) or 0)
 
     def issued(self, issued_id: int) -> IssuedPrescription | None:
         return self.session.get(IssuedPrescription, issued_id)

@@ -3,7 +3,8 @@
 CSP R.5132-10: each dispensed listed medicine gets an entry with its own running number, the date, the
 prescriber (name, address), the patient (name, address), the product and the quantity; entries are kept
 ten years and never erased. A cancelled dispensation adds cancelling entries that name the numbers they
-cancel. This module therefore has no update and no delete.
+cancel. This module therefore has no delete, and no update but one: an identitovigilance merge links the merged
+record's entries to the kept record (`move_patient`), their names and addresses unchanged.
 
 The running number is gap-free: one counter row, locked for the transaction (`FOR UPDATE` on PostgreSQL;
 on SQLite every transaction already holds the write lock from its `BEGIN IMMEDIATE`), raised by the number
@@ -16,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, Select, String, Text, func, select
+from sqlalchemy import DateTime, ForeignKey, Integer, Select, String, Text, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from comptoir.store.identity import like_escaped
@@ -79,6 +80,13 @@ class RegisterRepository:
 
     def __init__(self, session: Session) -> None:
         self.session = session
+
+    def move_patient(self, from_id: int, to_id: int) -> int:
+        """An identitovigilance merge: the entries of the merged record are found under the kept one. Only the link
+        to the record changes: the patient's name and address stay as the entry wrote them."""
+        moved = self.session.execute(update(RegisterEntry).where(RegisterEntry.patient_id == from_id)
+                                     .values(patient_id=to_id))
+        return int(getattr(moved, "rowcount", 0) or 0)
 
     def take_numbers(self, count: int) -> range:
         """`count` consecutive numbers, following the last one given; the counter stays locked until commit."""

@@ -143,7 +143,18 @@ def test_a_renewal_that_comes_too_early_is_flagged(analysis_reference: AnalysisR
     found = findings(data, analysis_reference, "fraud")
 
     assert [f["level"] for f in found] == ["APEC"]
-    assert "il en reste 15" in found[0]["message"]
+    assert "Vient trop tôt : CLOPIDOGREL 75 mg délivré le 04/02/2026 pour 30 jours, il en reste 15" \
+        in found[0]["message"]
+
+
+def test_two_earlier_deliveries_still_running_make_one_signal(analysis_reference: AnalysisReference) -> None:
+    data = case(line("CLOPIDOGREL 75 mg", "1 cp par jour"))
+    data["history"] = [{"drug": "CLOPIDOGREL 75 mg", "date": "2026-02-04", "duration_days": 30},
+                       {"drug": "CLOPIDOGREL 75 mg", "date": "2026-02-01", "duration_days": 30}]
+
+    found = findings(data, analysis_reference, "fraud")
+
+    assert len(found) == 1 and "il en reste 15" in found[0]["message"]
 
 
 def test_findings_are_ordered_by_level(analysis_reference: AnalysisReference) -> None:

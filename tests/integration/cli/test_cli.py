@@ -7,10 +7,11 @@ import os
 import subprocess
 import sys
 from contextlib import closing
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from comptoir.domain.operators import Role
 from comptoir.refdata.search import DrugIndex
@@ -19,6 +20,7 @@ from comptoir.services.platform.operators import CurrentOperator
 from comptoir.services.platform.runtime import Runtime
 from comptoir.services.refdata.drugs import search_drugs
 from comptoir.store import models as m
+from comptoir.store.counter import Basket
 from tests.conftest import POSTGRES_OFF, POSTGRES_URL
 from tests.integration.refdata.test_drug_search import some_packs
 
@@ -115,6 +117,20 @@ def test_audit_verify_fails_with_exit_code_2_on_a_tampered_trail(runtime: Runtim
     assert intact.returncode == 0 and json.loads(intact.stdout)["entries"] == 2
     assert broken.returncode == 2
     assert "entrée n° 1" in broken.stderr
+
+
+def test_the_worker_tidies_the_counter_as_it_starts(runtime: Runtime, tmp_path: Path) -> None:
+    long_ago = datetime.now(UTC) - timedelta(days=2)
+    with runtime.session_factory.begin() as session:
+        session.add(Basket(status="ouvert", kind="sans_ordonnance", renewal=0, prescriber_name="", version=1,
+                           created_by="PR01", created_at=long_ago, workstation="poste-1", updated_by="PR01",
+                           updated_at=long_ago))
+
+    result = run("worker", "--once", database_url=runtime.settings.database_url, cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    with runtime.session_factory() as session:
+        assert session.scalars(select(Basket.status)).all() == ["abandonne"]
 
 
 @pytest.mark.parametrize("query", ["amoxiciline 500", "3400930227336"])

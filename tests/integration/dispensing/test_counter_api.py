@@ -50,13 +50,14 @@ def ok(response: Any, status: int = 200) -> dict[str, Any]:
     return dict(response.json())
 
 
-def paper_basket(client: TestClient, runtime: Runtime, who: dict[str, str]) -> dict[str, Any]:
+def paper_basket(client: TestClient, runtime: Runtime, who: dict[str, str],
+                 lines: list[dict[str, Any]] = LINES) -> dict[str, Any]:
     basket = ok(client.post("/api/comptoir/paniers", json={"kind": "ordonnance_papier",
                                                            "patient_id": patient(runtime, "BOCRIE")}, headers=who), 201)
     path = f"/api/comptoir/paniers/{basket['id']}"
     ok(client.post(path + "/ordonnance", json={"prescriber_rpps": "10000001916", "prescriber_name": "Dr Jean MARTIN",
                                               "prescribed_on": "2026-02-18"}, headers=who))
-    return ok(client.post(path + "/ordonnance-papier", json={"lines": LINES}, headers=who))
+    return ok(client.post(path + "/ordonnance-papier", json={"lines": lines}, headers=who))
 
 
 def test_a_preparer_hands_over_the_pharmacist_decides_and_validates(world: tuple[TestClient, Runtime]) -> None:
@@ -124,3 +125,33 @@ def test_an_on_scanned_at_the_counter_is_validated_and_its_execution_queued(worl
     with runtime.session_factory() as session:
         kinds = session.scalars(select(OutboxMessage.kind)).all()
     assert [o["kind"] for o in done["outbox_messages"]] == ["on.execution"] and kinds == ["on.execution"]
+
+
+def validated(client: TestClient, basket: dict[str, Any], who: dict[str, str]) -> dict[str, Any]:
+    """The pharmacist overrides what needs a decision, then validates."""
+    path = f"/api/comptoir/paniers/{basket['id']}"
+    for alert in (a for a in basket["alerts"] if a["needs_decision"]):
+        basket = ok(client.post(path + "/decisions", json={"alert_key": alert["key"], "kind": "override",
+                                                           "reason": "Ordonnance vérifiée."}, headers=who))
+    return ok(client.post(path + "/valider", json={"version": basket["version"]}, headers=who), 201)
+
+
+def test_a_hypnotic_still_covered_is_refused_until_the_prescribers_mention_is_ticked(
+        world: tuple[TestClient, Runtime]) -> None:
+    client, runtime = world
+    who = as_(client, "PH01")
+    validated(client, paper_basket(client, runtime, who, [{"drug": "STILNOX 10 mg comprimé pelliculé sécable",
+                                                           "posology": "1 comprimé au coucher", "duration_days": 28}]),
+              who)
+
+    again = paper_basket(client, runtime, who, [{"drug": "STILNOX 10 mg comprimé pelliculé sécable",
+                                                 "posology": "1 comprimé au coucher", "duration_days": 28}])
+    path = f"/api/comptoir/paniers/{again['id']}/lignes/1"
+    allowed = ok(client.patch(path, json={"overlap_allowed": True}, headers=who))
+
+    (refused,), (ticked,) = again["lines"], allowed["lines"]
+    assert refused["reason"].startswith("Chevauchement interdit (CSP R.5132-33) : ")
+    assert "(zolpidem) délivré le" in refused["reason"] and "pour 28 jours" in refused["reason"]
+    assert any(r.startswith("Ligne 1 : Chevauchement interdit") for r in again["blocking"])
+    assert ticked["overlap_allowed"] and ticked["reason"] == ""
+    assert not any("Chevauchement" in r for r in allowed["blocking"])

@@ -9,9 +9,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from comptoir.errors import NotFound, PermissionDenied, RuleViolation
+from comptoir.services.dispensing.housekeeping import tidy_counter
 from comptoir.services.dispensing.scans import (
     MAX_SCAN_BYTES,
     attach_scans,
@@ -24,6 +25,7 @@ from comptoir.services.dispensing.scans import (
 from comptoir.services.platform.backup import take_backup
 from comptoir.services.platform.runtime import Runtime, open_runtime
 from comptoir.store import models as m
+from comptoir.store.counter import Basket
 from comptoir.store.documents import DispensationDocument
 from tests.conftest import Clock, make_settings
 from tests.integration.dispensing.builders import dispensation, operator, pharmacy
@@ -31,6 +33,17 @@ from tests.integration.dispensing.builders import dispensation, operator, pharma
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 4
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n%%EOF\n"
+
+
+def open_basket(runtime: Runtime, patient_id: int) -> int:
+    now = runtime.clock()
+    with runtime.session_factory.begin() as session:
+        row = Basket(status="ouvert", kind="ordonnance_papier", patient_id=patient_id, renewal=0, prescriber_name="",
+                     version=1, created_by="PR01", created_at=now, workstation="poste-1", updated_by="PR01",
+                     updated_at=now)
+        session.add(row)
+        session.flush()
+        return row.id
 
 
 def stored(runtime: Runtime) -> int:
@@ -149,6 +162,26 @@ def test_scans_of_baskets_abandoned_for_a_day_are_purged_the_others_kept(runtime
     with runtime.session_factory() as session:
         left = session.scalars(select(DispensationDocument.basket_ref).order_by(DispensationDocument.id)).all()
     assert left == ["valide", "recent"]
+
+
+def test_the_hourly_tidy_abandons_a_basket_left_for_a_day_purges_its_scan_and_keeps_an_open_ones(
+        runtime: Runtime, clock: Clock) -> None:
+    patient_id = pharmacy(runtime)
+    left, taken = (open_basket(runtime, patient_id) for _ in range(2))
+    scanned(runtime, PNG, basket=f"panier-{left}")
+    scanned(runtime, PNG, basket=f"panier-{taken}")
+    clock.advance(hours=20)
+    with runtime.session_factory.begin() as session:  # a pharmacist takes the second basket late
+        session.execute(update(Basket).where(Basket.id == taken).values(updated_at=runtime.clock()))
+    clock.advance(hours=5)
+
+    tidied = tidy_counter(runtime.unit_of_work, now=runtime.clock())
+
+    with runtime.session_factory() as session:
+        statuses = dict(session.execute(select(Basket.id, Basket.status)).tuples().all())
+        kept = session.scalars(select(DispensationDocument.basket_ref)).all()
+    assert (tidied.baskets, tidied.scans) == (1, 1)
+    assert statuses == {left: "abandonne", taken: "ouvert"} and kept == [f"panier-{taken}"]
 
 
 def test_keep_pending_scan_writes_in_the_callers_transaction(runtime: Runtime) -> None:

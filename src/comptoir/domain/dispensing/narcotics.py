@@ -18,7 +18,7 @@ same way: a prescription is not valid beyond the legal duration.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from comptoir.domain.dispensing.conditions import DispensingConditions
 
@@ -60,20 +60,37 @@ def _what(conditions: DispensingConditions) -> str:
     return "durée de prescription limitée, CSP R.5132-21"
 
 
-def overlap_refusal(conditions: DispensingConditions, *, covered_until: date | None, today: date,
+@dataclass(frozen=True, slots=True)
+class EarlierDelivery:
+    """A delivery of the same substance to the same patient, under another prescription."""
+
+    on: date
+    days: int
+    """The days it covers (its boxes at its posology, else its prescribed duration)."""
+    product: str = ""
+    """How the pharmacist names it: "STILNOX 10 mg (zolpidem)"."""
+
+    @property
+    def covered_until(self) -> date:
+        """The last day it covers: delivered on the 1st for 28 days, it covers up to the 28th."""
+        return self.on + timedelta(days=self.days - 1)
+
+
+def overlap_forbidden(conditions: DispensingConditions) -> bool:
+    """Stupéfiants, and products whose BDPM conditions say "chevauchement interdit" (R.5132-33)."""
+    return conditions.narcotic or conditions.overlap_forbidden
+
+
+def overlap_refusal(conditions: DispensingConditions, *, earlier: EarlierDelivery | None, today: date,
                     overlap_allowed: bool) -> str | None:
     """French refusal when an earlier prescription still covers today and overlap is forbidden (R.5132-33)."""
-    if covered_until is None or today > covered_until or overlap_allowed:
+    if earlier is None or today > earlier.covered_until or overlap_allowed or not overlap_forbidden(conditions):
         return None
-    if not (conditions.overlap_forbidden or conditions.narcotic):
-        return None
-    return (f"Chevauchement interdit (CSP R.5132-33) : le traitement précédent couvre jusqu'au "
-            f"{covered_until:%d/%m/%Y} ; pas de délivrance avant le {_next_day(covered_until):%d/%m/%Y} sauf "
-            "mention expresse du prescripteur.")
-
-
-def _next_day(day: date) -> date:
-    return date.fromordinal(day.toordinal() + 1)
+    what = f"{earlier.product} délivré" if earlier.product else "Délivrance"
+    return (f"Chevauchement interdit (CSP R.5132-33) : {what} le {earlier.on:%d/%m/%Y} pour {earlier.days} jours, "
+            f"traitement couvert jusqu'au {earlier.covered_until:%d/%m/%Y} ; pas de nouvelle délivrance avant le "
+            f"{earlier.covered_until + timedelta(days=1):%d/%m/%Y}, sauf mention expresse du prescripteur sur "
+            "l'ordonnance (cochez alors « chevauchement autorisé par le prescripteur »).")
 
 
 def overlap_warning(conditions: DispensingConditions, *, overlap_allowed: bool) -> str | None:

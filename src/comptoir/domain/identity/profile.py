@@ -247,3 +247,34 @@ def egfr_label(profile: Profile) -> str:
         return ""
     when = f" (le {profile.egfr_on:%d/%m/%Y})" if profile.egfr_on else ""
     return f"DFG {french_decimal(profile.egfr)} ml/min/1,73 m²{when}"
+
+
+def merged_profile(kept: Profile, other: Profile) -> Profile:
+    """One person's profile from the two records an identitovigilance merge joins. Allergies add up. A weight and
+    an eGFR keep the most recently dated value (a dated one before an undated one; the kept record's on a tie). A
+    pregnancy recorded on either record is kept, the later first day of amenorrhoea winning (the more recent
+    pregnancy; one past its term shows "à mettre à jour" on the band). Breastfeeding said on either is kept: it has
+    no date to compare, and the analysis must not forget it; the pharmacist corrects the band."""
+    weight, weight_on = _latest((kept.weight_kg, kept.weight_on), (other.weight_kg, other.weight_on))
+    egfr, egfr_on = _latest((kept.egfr, kept.egfr_on), (other.egfr, other.egfr_on))
+    pregnant, start = _pregnancy_of(kept, other)
+    return Profile(allergies=tuple(dict.fromkeys((*kept.allergies, *other.allergies))), pregnant=pregnant,
+                   amenorrhoea_start=start, breastfeeding=kept.breastfeeding or other.breastfeeding,
+                   weight_kg=weight, weight_on=weight_on, egfr=egfr, egfr_on=egfr_on)
+
+
+def _latest(kept: tuple[T | None, date | None], other: tuple[T | None, date | None]) -> tuple[T | None, date | None]:
+    if other[0] is None:
+        return kept
+    if kept[0] is None:
+        return other
+    return other if other[1] is not None and (kept[1] is None or other[1] > kept[1]) else kept
+
+
+def _pregnancy_of(kept: Profile, other: Profile) -> tuple[bool, date | None]:
+    if not other.pregnant:
+        return kept.pregnant, kept.amenorrhoea_start
+    if not kept.pregnant:
+        return True, other.amenorrhoea_start
+    return True, _latest((kept.amenorrhoea_start, kept.amenorrhoea_start),
+                         (other.amenorrhoea_start, other.amenorrhoea_start))[0]

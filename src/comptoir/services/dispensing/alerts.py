@@ -39,6 +39,18 @@ def needs_decision(finding: Finding) -> bool:
     return finding.kind in ("interaction", "contraindication") and finding.level <= Level.ASDEC
 
 
+def why_blocking(finding: Finding) -> str:
+    """Why an alert holds the validation, in French: said at the end of its message."""
+    if finding.kind == "fraud":
+        what = "signal de fraude, l'ordonnance est à vérifier"
+    elif finding.kind == "allergy":
+        what = "allergie déclarée par le patient"
+    else:
+        what = "contre-indication" if finding.level == Level.CI else "association déconseillée"
+    return (f"Validation bloquée ({what}) : un pharmacien décide, par une intervention pharmaceutique ou en "
+            "maintenant la délivrance avec son motif.")
+
+
 def alert_key(finding: Finding) -> str:
     """kind-level-digest of the sorted substances and products (the message when it names neither)."""
     body = "|".join(sorted(finding.substances)) + "#" + "|".join(sorted(finding.drugs))
@@ -136,9 +148,11 @@ def _alert(finding: Finding, lines: Sequence[BasketLine], naming: Naming,
            decided: Mapping[str, BasketDecision]) -> AlertView:
     key = alert_key(finding)
     decision = decided.get(key)
+    blocking = needs_decision(finding)
+    message = naming.message(finding.message) + (f" {why_blocking(finding)}" if blocking else "")
     return AlertView(key=key, level=finding.level.name, level_label=finding.level.label, kind=finding.kind,
-                     message=naming.message(finding.message), products=tuple(naming.product(d) for d in finding.drugs),
-                     needs_decision=needs_decision(finding), decision=decision_view(decision) if decision else None,
+                     message=message, products=tuple(naming.product(d) for d in finding.drugs),
+                     needs_decision=blocking, decision=decision_view(decision) if decision else None,
                      source=finding.source, positions=tuple(lines[i].position for i in finding.lines if i < len(lines)))
 
 

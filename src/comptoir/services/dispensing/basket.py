@@ -17,6 +17,9 @@ with `get(uow.reference) -> AnalysisReference`) — and returns the `BasketView`
     add_paper_lines(basket_id, lines: list[PaperLine], scan: bytes | None, content_type: str | None)
         the scan (JPEG, PNG, PDF) waits under basket_ref(basket_id) until validation attaches it
     update_line(basket_id, position, LineChanges) -> BasketView
+        LineChanges.overlap_allowed: the prescriber's express mention that lets a stupéfiant be delivered while
+        an earlier delivery still covers (CSP R.5132-33, services/dispensing/overlap.py); else such a line is
+        refused, its reason naming the earlier delivery's date and end
     remove_line(basket_id, position) -> BasketView
     hand_over(basket_id) -> BasketView          # préparateur, étudiant -> waiting for a pharmacist
     waiting_baskets() -> list[BasketSummary]    # (*, uow, operator, now): what a pharmacist sees waiting

@@ -33,6 +33,10 @@ def update_line(change: Change, position: int, changes: LineChanges) -> str:
         line.posology = changes.posology.strip()
     if changes.duration_days is not None:
         line.duration_days = changes.duration_days
+    if changes.overlap_allowed is not None:
+        line.overlap_allowed = changes.overlap_allowed
+        return f"ligne {position} : chevauchement {'autorisé' if changes.overlap_allowed else 'non autorisé'} " \
+               "par le prescripteur"
     return f"ligne {position} modifiée"
 
 

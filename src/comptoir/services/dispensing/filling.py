@@ -185,7 +185,8 @@ def new_line(change: Change, *, text: str, cis: str | None, cip13: str | None, *
         raise FieldErrors({"text": f"Panier plein : {MAX_LINES} lignes au plus."})
     line = BasketLine(basket_id=change.basket.id, position=max((x.position for x in lines), default=0) + 1,
                       text=text[:bounds.SHORT_TEXT_MAX], cis=cis, cip13=cip13,
-                      **({"boxes": 1, "posology": "", "substitutable": True, "packs": [], "reason": ""} | values))
+                      **({"boxes": 1, "posology": "", "substitutable": True, "packs": [], "reason": "",
+                         "overlap_allowed": False} | values))
     change.uow.baskets.add_line(line)
     return line
 

@@ -13,7 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from comptoir.analysis.reference import Product
-from comptoir.domain.dispensing import narcotics, renewals
+from comptoir.domain.dispensing import narcotics, renewals, supply
 from comptoir.domain.dispensing.conditions import DispensingConditions
 from comptoir.domain.dispensing.packs import Need, PackChoice, Presentation, choose_pack, plan_boxes, retail
 from comptoir.domain.dispensing.substitution import SubstitutionRule, substitution_rule
@@ -229,17 +229,34 @@ def _named(product: Product, choice: PackChoice, name: str) -> Product:
 
 def _line(line: _Line, product: Product, choice: PackChoice, substituted: bool, warnings: tuple[str, ...],
           catalogue: PlanCatalogue) -> PlannedLine:
-    reasons = line.reasons + ((choice.reason,) if choice.reason else ())
     pack = choice.pack
     if pack is None:
+        reasons = line.reasons + ((choice.reason,) if choice.reason else ())
         return _refused(line.request, line.product, " ".join(reasons) or "Aucune boîte à délivrer.", line.conditions,
                         warnings)
+    choice, days, capped = _one_delivery(line, choice, product.atc)
+    reasons = line.reasons + tuple(r for r in (choice.reason, capped) if r)
     per_box, unit = _per_box(pack, line.need)
     return PlannedLine(
         drug=line.request.drug, cis=pack.cis, cip13=pack.cip13, name=product.name, units_per_box=per_box,
         boxes=choice.boxes, substituted=substituted, reason=" ".join(reasons) or None, warnings=warnings,
         price_eur=pack.price_eur, reimbursement_rate=pack.rate, conditions=line.conditions,
-        alternatives=_alternatives(line, pack, catalogue), unit=unit, days=line.days, left_over=choice.left_over)
+        alternatives=_alternatives(line, pack, catalogue), unit=unit, days=days, left_over=choice.left_over)
+
+
+def _one_delivery(line: _Line, choice: PackChoice, atc: str | None) -> tuple[PackChoice, int | None, str | None]:
+    """The boxes cut to what one delivery may supply (domain/dispensing/supply.py, CSP R.5123-2), the days they
+    cover and why; unchanged when the need is not counted in the box's units."""
+    need, pack = line.need, choice.pack
+    per_box = pack.contents.amount_in(need.unit) if pack and pack.contents and need.units else None
+    if not (per_box and need.units and line.days):
+        return choice, line.days, None
+    daily = need.units / line.days
+    given = supply.capped(choice.boxes, per_box, daily, contraceptive=supply.contraceptive(atc))
+    if given.days is None:
+        return choice, line.days, None
+    return replace(choice, boxes=given.boxes, left_over=given.boxes * per_box - daily * given.days), given.days, \
+        given.reason
 
 
 def _per_box(pack: Presentation, need: Need) -> tuple[int | None, str | None]:

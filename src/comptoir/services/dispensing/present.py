@@ -4,18 +4,21 @@ its validation, and its totals."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from comptoir.analysis.engine import Analysis
 from comptoir.analysis.reference import AnalysisReference, Product
-from comptoir.domain.dispensing.packs import pack_size
+from comptoir.domain.dispensing import supply
+from comptoir.domain.dispensing.packs import pack_size, parse_pack
 from comptoir.domain.eprescription.identifiers import check_rpps
 from comptoir.domain.operators import Permission
+from comptoir.reading.posology import parse_posology
 from comptoir.services.dispensing import alerts, products
 from comptoir.services.dispensing.alerts import Naming
+from comptoir.services.dispensing.overlap import NO_OVERLAP, Overlaps, overlaps
 from comptoir.services.dispensing.views import (
     AlertView,
     BasketView,
@@ -47,6 +50,7 @@ class Assessment:
     analysis: Analysis
     alerts: tuple[AlertView, ...]
     naming: Naming
+    overlaps: Overlaps = NO_OVERLAP
 
 
 def assess(uow: UnitOfWork, basket: Basket, reference: AnalysisReference, now: datetime) -> Assessment:
@@ -58,22 +62,22 @@ def assess(uow: UnitOfWork, basket: Basket, reference: AnalysisReference, now: d
                               prescriber_rpps=basket.prescriber_rpps, today=now.date())
     analysis = alerts.run(case, reference)
     naming = alerts.naming_of(lines, history, reference)
-    return redecided(Assessment(basket, lines, [], patient, history, analysis, (), naming), uow)
+    found = overlaps(uow, basket, lines, reference, now)
+    return redecided(Assessment(basket, lines, [], patient, history, analysis, (), naming, found), uow)
 
 
 def redecided(assessment: Assessment, uow: UnitOfWork) -> Assessment:
     """The same analysis with the basket's decisions read again (a decision changes no finding)."""
     decisions = uow.baskets.decisions(assessment.basket.id)
     shown = alerts.alerts_of(assessment.analysis, assessment.lines, assessment.naming, decisions)
-    return Assessment(assessment.basket, assessment.lines, decisions, assessment.patient, assessment.history,
-                      assessment.analysis, shown, assessment.naming)
+    return replace(assessment, decisions=decisions, alerts=shown)
 
 
 def view_of(uow: UnitOfWork, assessment: Assessment, operator: CurrentOperator, reference: AnalysisReference,
             today: date) -> BasketView:
     basket = assessment.basket
     boxes = uow.eprescriptions.presentations_among([line.cip13 for line in assessment.lines if line.cip13])
-    lines = tuple(line_view(boxes.get(line.cip13 or ""), reference, line, basket.kind, today)
+    lines = tuple(line_view(boxes.get(line.cip13 or ""), reference, line, basket.kind, today, assessment.overlaps)
                   for line in assessment.lines)
     blocking = blocking_reasons(assessment, lines)
     pharmacist = operator.can(Permission.PHARMACIST_ACT)
@@ -100,7 +104,7 @@ def prescription_view(basket: Basket) -> PrescriptionView | None:
 
 
 def line_view(presentation: m.Presentation | None, reference: AnalysisReference, line: BasketLine, kind: str,
-              today: date) -> LineView:
+              today: date, found: Overlaps = NO_OVERLAP) -> LineView:
     product = reference.products.get(line.cis or "")
     name = alerts.product_name(line.cis, reference) if line.cis else None
     first = line.packs[0] if line.packs else {}
@@ -114,9 +118,11 @@ def line_view(presentation: m.Presentation | None, reference: AnalysisReference,
         substituted=bool(line.prescribed_cis and line.cis and line.cis != line.prescribed_cis),
         non_substitutable=line.non_substitutable, price_eur=products.price(presentation),
         reimbursement_rate=products.rate(presentation), lot=first.get("lot"), serial=first.get("serial"),
-        expiry=expiry, reason=line_problem(line, product is not None, kind),
-        warnings=line_warnings(line, product, today), listing=products.listing_label(product),
-        scanned=len(line.packs), prescribed_boxes=line.prescribed_boxes)
+        expiry=expiry, reason=line_problem(line, product is not None, kind) or found.refusals.get(line.position, ""),
+        warnings=line_warnings(line, product, today) + _oversupply(line, presentation, product)
+        + found.warnings.get(line.position, ()),
+        listing=products.listing_label(product), scanned=len(line.packs), prescribed_boxes=line.prescribed_boxes,
+        overlap_allowed=bool(line.overlap_allowed))
 
 
 def line_problem(line: BasketLine, known: bool, kind: str) -> str:
@@ -144,6 +150,21 @@ def line_warnings(line: BasketLine, product: Product | None, today: date) -> tup
     if line.prescribed_boxes and line.boxes > line.prescribed_boxes:
         found.append(f"{line.boxes} boîtes pour {line.prescribed_boxes} prescrite(s).")
     return tuple(found)
+
+
+def _oversupply(line: BasketLine, presentation: m.Presentation | None, product: Product | None) -> tuple[str, ...]:
+    """Boxes lasting beyond what one delivery may cover (CSP R.5123-2); the posology is read only for a line of
+    several boxes (a change of the basket stays quick)."""
+    if line.boxes < 2 or presentation is None or not line.posology:
+        return ()
+    parsed = parse_posology(line.posology)
+    contents = parse_pack(presentation.label)
+    per_box = contents.amount_in(parsed.unit) if contents else None
+    if not (per_box and parsed.daily_quantity):
+        return ()
+    found = supply.oversupply(line.boxes, per_box, parsed.daily_quantity,
+                              contraceptive=supply.contraceptive(product.atc if product else None))
+    return (found,) if found else ()
 
 
 def blocking_reasons(assessment: Assessment, lines: tuple[LineView, ...]) -> tuple[str, ...]:

@@ -3,7 +3,8 @@ Maladie asks for (SCOR), viewable from the history.
 
 The scan is taken at F6, before validation, and waits under the basket's reference (`keep_pending_scan`);
 the validation ties it to the dispensation in its own transaction (`attach_scans`). Scans of baskets
-never validated are purged after a day (`purge_abandoned_scans`, for the worker or a command).
+never validated are purged after a day (`purge_abandoned_scans`, run hourly by the outbox worker:
+services/dispensing/housekeeping.py).
 
 Accepted: JPEG, PNG, PDF, recognised by their first bytes, never by the file's name or the type the
 browser declares; at most the size the counter's prescription reader accepts.
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING
 from comptoir.domain.operators import Permission
 from comptoir.errors import NotFound, RuleViolation
 from comptoir.services.dispensing.printing import local
+from comptoir.services.dispensing.views import basket_ref
 from comptoir.services.platform.audit_log import Actor, audit
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.services.reading.read_prescription import MAX_UPLOAD_BYTES
@@ -149,9 +151,11 @@ def scan_of(dispensation_id: int, *, uow: UnitOfWork, operator: CurrentOperator,
 
 
 def purge_abandoned_scans(*, uow: UnitOfWork, now: datetime, older_than: timedelta = PENDING_FOR) -> int:
-    """Deletes the scans of baskets never validated, taken more than `older_than` ago; how many went."""
+    """Deletes the scans of baskets never validated, taken more than `older_than` ago, but never those of a
+    basket still open (a pharmacist may take a waiting basket late); how many went."""
     with uow:
-        purged = uow.documents.purge_pending(taken_before=now - older_than)
+        keep = [basket_ref(basket_id) for basket_id in uow.baskets.open_ids()]
+        purged = uow.documents.purge_pending(taken_before=now - older_than, keep=keep)
         if purged:
             audit(uow, Actor("systeme", ""), action="delete", object_type="prescription_scan",
                   object_id=f"{purged} scan(s)", detail="paniers abandonnés depuis plus d'un jour", now=now)

@@ -17,10 +17,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from comptoir.domain import bounds
+from comptoir.domain.dispensing import renewals
 from comptoir.domain.dispensing.conditions import Listing
+from comptoir.domain.dispensing.packs import parse_pack
 from comptoir.domain.eprescription import prescription as rx
 from comptoir.domain.operators import Permission
 from comptoir.errors import Conflict, NotFound, RuleViolation
+from comptoir.reading.posology import parse_posology
 from comptoir.services.dispensing import present, products
 from comptoir.services.dispensing.basket import References, touch
 from comptoir.services.dispensing.fanout import FAN_OUT, DispensationAct, FanOut
@@ -155,10 +158,24 @@ def _dispensed_line(position: int, line: BasketLine, view: LineView, reference: 
 def _complete(row: DispensedLine, line: BasketLine, view: LineView, reference: AnalysisReference) -> None:
     """What the basket knows beyond the ON's rules: the packs scanned, the price, the rate, the listing."""
     listing = products.conditions(reference.products.get(line.cis or "")).listing
+    row.duration_days = days_given(line, view.pack_label)
     row.lot, row.serial, row.expiry = view.lot, view.serial, view.expiry
     row.packs = list(line.packs) or None
     row.price_eur, row.reimbursement_rate = view.price_eur, view.reimbursement_rate
     row.listing = listing.value if listing else None
+
+
+def days_given(line: BasketLine, pack_label: str | None) -> int | None:
+    """The days this delivery covers: its boxes at the posology, never more than prescribed. A month of a
+    three-month treatment (CSP R.5123-2) is recorded as a month, so that next month's delivery is not taken for
+    a renewal that comes too early; the prescribed duration when the boxes cannot be converted."""
+    parsed = parse_posology(line.posology)
+    contents = parse_pack(pack_label) if pack_label else None
+    per_box = contents.amount_in(parsed.unit) if contents else None
+    covered = renewals.days_covered(line.boxes, per_box, parsed.daily_quantity, None)
+    if not covered:
+        return line.duration_days
+    return min(covered, line.duration_days) if line.duration_days else covered
 
 
 def _keep_decisions(uow: UnitOfWork, assessment: Assessment, dispensation: Dispensation) -> None:

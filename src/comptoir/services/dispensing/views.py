@@ -58,6 +58,8 @@ class LineChanges:
     duration_days: int | None = None
     substitute: bool | None = None
     """True: give a generic of the prescribed product's group; False: back to the prescribed product."""
+    overlap_allowed: bool | None = None
+    """"Chevauchement autorisé par le prescripteur": the prescription's express mention (CSP R.5132-33)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +118,8 @@ class LineView:
     scanned: int = 0
     """Packs scanned for this line."""
     prescribed_boxes: int | None = None
+    overlap_allowed: bool = False
+    """The pharmacist ticked "chevauchement autorisé par le prescripteur" (CSP R.5132-33)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from comptoir.national.eprescription import mapping, wire
 from comptoir.national.eprescription.client import EPrescriptionClient
 from comptoir.national.eprescription.port import Billing, EPrescriptionBase
 from comptoir.national.http import HttpPolicy
+from comptoir.services.platform.chores import Chore
 from comptoir.services.platform.outbox import Handler, OutboxWorker, enqueue
 from comptoir.services.platform.runtime import Runtime
 from comptoir.store.outbox import OutboxMessage
@@ -72,8 +73,8 @@ def base_client(runtime: Runtime) -> EPrescriptionClient:
                                   token=settings.eprescription_token)
 
 
-def worker_for(runtime: Runtime) -> OutboxWorker:
-    """The outbox worker of this deployment, sending to the base named by the settings."""
+def worker_for(runtime: Runtime, *, chores: tuple[Chore, ...] = ()) -> OutboxWorker:
+    """The outbox worker of this deployment, sending to the base named by the settings, and doing `chores`."""
     return OutboxWorker(runtime.unit_of_work, handlers(base_client(runtime)), runtime.clock,
                         lease=timedelta(seconds=runtime.settings.outbox_lease_s),
-                        max_attempts=runtime.settings.outbox_max_attempts)
+                        max_attempts=runtime.settings.outbox_max_attempts, chores=chores)

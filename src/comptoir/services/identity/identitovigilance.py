@@ -1,8 +1,12 @@
 """Identitovigilance: find probable duplicates and collisions, review them, merge, report.
 
 Detection writes review items only; a person decides. Dismissing homonyms marks both records
-"homonyme avéré" (HOMA). A merge keeps both records and their histories: the merged one points
-to the kept one and is left out of searches; nothing is deleted.
+"homonyme avéré" (HOMA). A merge keeps both records and their identity histories: the merged one points
+to the kept one and is left out of searches; nothing is deleted. What the pharmacy did for the person
+follows the kept record, so that the counter's analysis, its narcotics' overlap and its history see it all:
+the dispensations and the pharmacist's decisions, the baskets, the ordonnancier's entries (their names and
+addresses as written), the ONs consulted and issued, the consents (per kind, the more recent). The profile
+joins (domain/identity/profile.merged_profile): allergies add up, the most recently dated weight and eGFR win.
 """
 
 from __future__ import annotations
@@ -13,12 +17,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from comptoir.domain.identity.duplicates import Finding, IdentityRecord, suspicions
+from comptoir.domain.identity.profile import merged_profile
 from comptoir.domain.identity.status import IdentityAttribute, IdentityStatus
 from comptoir.domain.operators import Permission
 from comptoir.errors import Conflict, NotFound, RuleViolation
 from comptoir.services.identity.history import change_identity
 from comptoir.services.identity.patient_identity import load_for_change, status_of, used_names
 from comptoir.services.identity.patients import actor_of
+from comptoir.services.identity.profile import FIELD_LABELS, apply_profile, profile_of
 from comptoir.services.platform.audit_log import audit
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.store import models as m
@@ -164,9 +170,14 @@ def _merge(uow: UnitOfWork, operator: CurrentOperator, kept: m.Patient, merged: 
                     now=now)
     change_identity(uow, kept, actor, kind="fusion", reason=f"dossier n° {merged.id} fusionné ici : {reason}",
                     values=_kept_values(kept, snapshot), now=now)
+    _join_profiles(uow, operator, kept, merged, now)
+    moved = _move_records(uow, merged.id, kept.id)
+    audit(uow, actor, action="write", object_type="patient", object_id=str(kept.id),
+          detail=f"fusion du dossier n° {merged.id} : " + ", ".join(f"{n} {_MOVED[k]}" for k, n in moved.items()),
+          now=now)
     uow.identitovigilance.add_merge(m.PatientMerge(kept_id=kept.id, merged_id=merged.id, at=now,
                                                    operator_code=operator.code, reason=reason.strip(),
-                                                   merged_snapshot=snapshot))
+                                                   merged_snapshot=snapshot | {"moved": moved}))
     _close_reviews(uow, kept.id, merged.id, operator, reason, now)
 
 
@@ -178,14 +189,53 @@ def _snapshot(patient: m.Patient) -> dict[str, object]:
 
 
 def _kept_values(kept: m.Patient, merged: dict[str, object]) -> dict[str, object]:
-    """Allergies add up; the INS identity of the merged record wins only if it is the more trusted one."""
-    allergies = list(dict.fromkeys([*kept.allergies, *merged["allergies"]]))  # type: ignore[misc]
-    values: dict[str, object] = {"allergies": allergies}
+    """The INS identity of the merged record wins only if it is the more trusted one."""
+    values: dict[str, object] = {}
     if _RANK[IdentityStatus(str(merged["identity_status"]))] > _RANK[status_of(kept)] and merged["nir"]:
         for f in ("nir", "nir_oid", "birth_name", "birth_given_names", "birth_place", "identity_status",
                   "collection_method", "trust_document"):
             values[f] = merged[f]
     return values
+
+
+def _join_profiles(uow: UnitOfWork, operator: CurrentOperator, kept: m.Patient, merged: m.Patient,
+                   now: datetime) -> None:
+    """The kept record takes the joined profile; the audit names the parts that changed, never their values."""
+    changed = apply_profile(kept, merged_profile(profile_of(kept), profile_of(merged)))
+    if changed:
+        audit(uow, actor_of(operator), action="write", object_type="patient_profile", object_id=str(kept.id),
+              detail=f"fusion du dossier n° {merged.id} : " + ", ".join(FIELD_LABELS[name] for name in changed),
+              now=now)
+
+
+_MOVED = {"dispensations": "délivrance(s)", "baskets": "panier(s)", "register_entries": "entrée(s) d'ordonnancier",
+          "consulted_prescriptions": "ordonnance(s) numérique(s) consultée(s)",
+          "issued_prescriptions": "ordonnance(s) numérique(s) émise(s)", "consents": "consentement(s)"}
+
+
+def _move_records(uow: UnitOfWork, from_id: int, to_id: int) -> dict[str, int]:
+    """The merged record's history linked to the kept record; how many of each went."""
+    return {"dispensations": uow.dispensations.move_patient(from_id, to_id),
+            "baskets": uow.baskets.move_patient(from_id, to_id),
+            "register_entries": uow.registers.move_patient(from_id, to_id),
+            "consulted_prescriptions": uow.eprescriptions.move_patient(from_id, to_id),
+            "issued_prescriptions": uow.prescribers.move_issued(from_id, to_id),
+            "consents": _move_consents(uow, from_id, to_id)}
+
+
+def _move_consents(uow: UnitOfWork, from_id: int, to_id: int) -> int:
+    """Each consent the kept record lacks goes to it; where both have one, the more recent decision stands."""
+    moved = 0
+    for consent in uow.prescribers.consents_of(from_id):
+        own = uow.prescribers.consent(to_id, consent.kind)
+        if own is None:
+            consent.patient_id = to_id
+        elif consent.at > own.at:
+            own.granted, own.at, own.operator_code = consent.granted, consent.at, consent.operator_code
+        else:
+            continue
+        moved += 1
+    return moved
 
 
 def _close_reviews(uow: UnitOfWork, a: int, b: int, operator: CurrentOperator, note: str, now: datetime) -> None:

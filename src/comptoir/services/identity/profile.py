@@ -173,7 +173,7 @@ def _update(patient_id: int, typed: Callable[[Profile], Mapping[str, str]], *, u
             raise RuleViolation(f"Dossier fusionné : modifiez le dossier n° {record.merged_into_id}.")
         before = profile_of(record)
         profile = read_profile(typed(before), sex=record.sex, today=now.date(), before=before)
-        changed = _apply(record, profile)
+        changed = apply_profile(record, profile)
         audit(uow, actor_of(operator), action="write", object_type="patient_profile", object_id=str(patient_id),
               detail="modifié : " + (", ".join(FIELD_LABELS[name] for name in changed) or "rien"), now=now)
         uow.commit()
@@ -187,7 +187,7 @@ def _record(uow: UnitOfWork, patient_id: int, *, for_change: bool = False) -> m.
     return record
 
 
-def _apply(record: m.Patient, profile: Profile) -> list[str]:
+def apply_profile(record: m.Patient, profile: Profile) -> list[str]:
     """Writes the profile on the record; the names of the fields that changed."""
     values: dict[str, object] = {
         "allergies": list(profile.allergies), "pregnant": profile.pregnant,

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from comptoir.domain.operators import Permission
 from comptoir.errors import ComptoirError, ExternalServiceError, NotFound
 from comptoir.services.platform.audit_log import Actor, audit
+from comptoir.services.platform.chores import Chore, run_due
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.store.outbox import OutboxMessage
 
@@ -66,6 +67,13 @@ class OutboxWorker:
     max_attempts: int = 8
     """Tries of a message whose handler fails unexpectedly; a service that is down is waited for without limit."""
     stop: threading.Event = field(default_factory=threading.Event)
+    chores: tuple[Chore, ...] = ()
+    """Periodic work of the deployment done by its worker (services/dispensing/housekeeping.py)."""
+
+    def tick(self) -> int:
+        """The chores that are due, then the messages that are due; returns how many messages were tried."""
+        run_due(self.chores, self.clock())
+        return self.run_once()
 
     def run_once(self) -> int:
         """Claim the due messages, send each, record each outcome; returns how many were tried."""
@@ -77,7 +85,7 @@ class OutboxWorker:
     def run_forever(self, poll_s: float = 1.0) -> None:
         while not self.stop.is_set():
             try:
-                busy = self.run_once()
+                busy = self.tick()
             except Exception:  # entry point of a thread: log, wait, go on (the database may be restarting)
                 log.exception("Envoi de la file d'attente interrompu")
                 busy = 0

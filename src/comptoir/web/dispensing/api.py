@@ -92,6 +92,8 @@ class LineIn(ApiModel):
     posology: Posology | None = None
     duration_days: int | None = Field(default=None, ge=1, le=bounds.DURATION_DAYS_MAX)
     substitute: bool | None = Field(default=None, description="Vrai : un générique ; faux : le produit prescrit")
+    overlap_allowed: bool | None = Field(default=None, description="Chevauchement autorisé par le prescripteur "
+                                                                   "(mention expresse sur l'ordonnance, CSP R.5132-33)")
 
 
 class DecisionIn(ApiModel):
@@ -172,8 +174,10 @@ def add_paper_lines(basket_id: RecordId, body: PaperIn, runtime: RuntimeDep, uow
 @router.patch(BASKET + "/lignes/{position}", response_model=BasketView)
 def update_line(basket_id: RecordId, position: RecordId, body: LineIn, runtime: RuntimeDep, uow: UowDep,
                 operator: Reader) -> BasketView:
-    """Changer la boîte, le nombre de boîtes, la posologie, la durée, ou substituer."""
-    changes = LineChanges(body.cip13, body.boxes, body.posology, body.duration_days, body.substitute)
+    """Changer la boîte, le nombre de boîtes, la posologie, la durée, substituer, ou noter le chevauchement autorisé
+    par le prescripteur."""
+    changes = LineChanges(body.cip13, body.boxes, body.posology, body.duration_days, body.substitute,
+                          body.overlap_allowed)
     return counter.update_line(basket_id, position, changes, uow=uow, operator=operator, now=runtime.clock(),
                                reference=runtime.analysis_reference)
 

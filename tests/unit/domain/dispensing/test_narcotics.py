@@ -5,7 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from comptoir.domain.dispensing.conditions import read_conditions
-from comptoir.domain.dispensing.narcotics import delivery_days, overlap_refusal, overlap_warning
+from comptoir.domain.dispensing.narcotics import (
+    EarlierDelivery,
+    delivery_days,
+    overlap_refusal,
+    overlap_warning,
+)
 
 NARCOTIC = read_conditions(["stupéfiants", "prescription limitée à 4 semaines"])
 FRACTIONED = read_conditions(["stupéfiants", "prescription limitée à 28 jours", "délivrance fractionnée de 7 jours",
@@ -49,14 +54,23 @@ def test_the_prescriber_may_exclude_the_fractions() -> None:
 
 
 def test_overlap_is_refused_until_the_previous_period_ends_unless_the_prescriber_allows_it() -> None:
-    until, today = date(2026, 2, 25), date(2026, 2, 19)
+    earlier, today = EarlierDelivery(date(2026, 1, 29), 28, "MORPHINE 10 mg (morphine)"), date(2026, 2, 19)
 
-    refused = overlap_refusal(FRACTIONED, covered_until=until, today=today, overlap_allowed=False)
+    refused = overlap_refusal(FRACTIONED, earlier=earlier, today=today, overlap_allowed=False)
 
-    assert refused is not None and "26/02/2026" in refused
-    assert overlap_refusal(FRACTIONED, covered_until=until, today=today, overlap_allowed=True) is None
-    assert overlap_refusal(FRACTIONED, covered_until=until, today=date(2026, 2, 26), overlap_allowed=False) is None
-    assert overlap_refusal(ORDINARY, covered_until=until, today=today, overlap_allowed=False) is None
+    assert refused is not None
+    assert "MORPHINE 10 mg (morphine) délivré le 29/01/2026 pour 28 jours" in refused
+    assert "couvert jusqu'au 25/02/2026" in refused and "avant le 26/02/2026" in refused
+    assert overlap_refusal(FRACTIONED, earlier=earlier, today=today, overlap_allowed=True) is None
+    assert overlap_refusal(FRACTIONED, earlier=earlier, today=date(2026, 2, 26), overlap_allowed=False) is None
+    assert overlap_refusal(ORDINARY, earlier=earlier, today=today, overlap_allowed=False) is None
+
+
+def test_the_last_day_covered_is_still_refused() -> None:
+    earlier = EarlierDelivery(date(2026, 1, 29), 28)
+
+    assert overlap_refusal(NARCOTIC, earlier=earlier, today=date(2026, 2, 25), overlap_allowed=False) is not None
+    assert overlap_refusal(NARCOTIC, earlier=earlier, today=date(2026, 2, 26), overlap_allowed=False) is None
 
 
 def test_the_pharmacist_is_reminded_to_check_overlap_when_forbidden() -> None:

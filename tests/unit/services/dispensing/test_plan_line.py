@@ -151,3 +151,49 @@ def test_a_posology_in_another_unit_than_the_box_is_said_and_the_prescribed_boxe
 
     assert (planned.cip13, planned.boxes) == ("3400000000011", 2)
     assert planned.reason is not None and "goutte" in planned.reason
+
+
+def catalogue_of_one(label: str, *, atc: str | None = None) -> FakePlanCatalogue:
+    catalogue = FakePlanCatalogue()
+    catalogue.add(product("63333333", "AMLODIPINE 5 mg, gélule", "amlodipine", atc=atc),
+                  box("63333333", "3400000000051", label), text="amlodipine 5 mg")
+    return catalogue
+
+
+def test_three_months_prescribed_are_delivered_a_month_at_a_time_with_the_rule() -> None:
+    catalogue = catalogue_of_one("plaquette(s) de 28 gélule(s)")
+
+    planned = plan_line(PlanRequest("amlodipine 5 mg", posology="1 gélule par jour pendant 3 mois"),
+                        catalogue=catalogue, today=TODAY)
+
+    assert (planned.boxes, planned.days) == (1, 28)
+    assert planned.reason is not None and "CSP R.5123-2" in planned.reason and "au lieu de 4" in planned.reason
+
+
+def test_a_pack_made_for_three_months_is_given_whole() -> None:
+    catalogue = catalogue_of_one("plaquette(s) de 90 gélule(s)")
+
+    planned = plan_line(PlanRequest("amlodipine 5 mg", posology="1 gélule par jour pendant 3 mois"),
+                        catalogue=catalogue, today=TODAY)
+
+    assert (planned.boxes, planned.days, planned.reason) == (1, 90, None)
+
+
+def test_a_contraceptive_is_delivered_for_three_months() -> None:
+    catalogue = catalogue_of_one("3 plaquette(s) de 28 comprimé(s)", atc="G03AA07")
+    catalogue.boxes["3400000000052"] = box("63333333", "3400000000052", "plaquette(s) de 28 comprimé(s)")
+
+    planned = plan_line(PlanRequest("amlodipine 5 mg", posology="1 comprimé par jour pendant 6 mois"),
+                        catalogue=catalogue, today=TODAY)
+
+    assert planned.boxes * (planned.units_per_box or 0) == 84 and planned.days == 84
+    assert planned.reason is not None and "trois mois" in planned.reason
+
+
+def test_a_month_or_less_is_not_capped() -> None:
+    catalogue = catalogue_of_one("plaquette(s) de 14 gélule(s)")
+
+    planned = plan_line(PlanRequest("amlodipine 5 mg", posology="1 gélule par jour pendant 28 jours"),
+                        catalogue=catalogue, today=TODAY)
+
+    assert (planned.boxes, planned.days, planned.reason) == (2, 28, None)

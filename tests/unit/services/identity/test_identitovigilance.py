@@ -4,6 +4,7 @@ both records and their histories, and refusals that leave everything as it was."
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
 
@@ -12,6 +13,10 @@ from comptoir.errors import Conflict, PermissionDenied, RuleViolation
 from comptoir.services.identity import identitovigilance
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.store import models as m
+from comptoir.store.counter import Basket
+from comptoir.store.dispensing import AnalysisDecision, Dispensation
+from comptoir.store.eprescription import IssuedPrescription, PatientConsent, PrescriptionRecord
+from comptoir.store.registers import RegisterEntry
 from tests.fakes import FakeUnitOfWork
 from tests.fakes.identity import a_patient
 
@@ -158,3 +163,62 @@ def test_the_report_counts_active_records_only() -> None:
     counted = identitovigilance.report(uow=uow, operator=PREPARATEUR, now=NOW)
 
     assert (counted.patients, counted.merges, counted.qualified_share) == (1, 1, 1.0)
+
+
+def test_a_merge_brings_the_merged_records_history_to_the_kept_one() -> None:
+    uow = FakeUnitOfWork()
+    kept, typo = a_patient(uow), a_patient(uow, last_name="DARC")
+    given = uow.dispensations.dispensed(Dispensation(id=7, dispensed_at=NOW, patient_id=typo.id, operator_code="PH01"),
+                                        "STILNOX 10 mg")
+    uow.dispensations.add_decision(AnalysisDecision(patient_id=typo.id, dispensation_id=7, decision="passer_outre"))
+    basket = uow.baskets.add(Basket(status="ouvert", kind="ordonnance_papier", patient_id=typo.id))
+    uow.registers.append([RegisterEntry(number=1, patient_id=typo.id, patient_name="DARC Jeanne")])
+    uow.eprescriptions.records["202602190930000777"] = PrescriptionRecord(prescription_id="202602190930000777",
+                                                                          patient_id=typo.id)
+    uow.prescribers.add_issued(IssuedPrescription(patient_id=typo.id, operator_code="MED1"))
+    uow.prescribers.add_consent(PatientConsent(patient_id=typo.id, kind="on_consultation", granted=True, at=NOW,
+                                               operator_code="PH01"))
+
+    merge(uow, kept, typo)
+
+    (entry,) = uow.registers.entries
+    assert given.patient_id == basket.patient_id == entry.patient_id == kept.id
+    assert uow.dispensations.decisions[0].patient_id == kept.id and entry.patient_name == "DARC Jeanne"
+    assert uow.eprescriptions.records["202602190930000777"].patient_id == kept.id
+    assert [i.patient_id for i in uow.prescribers.issued_ones] == [kept.id]
+    assert [(c.patient_id, c.granted) for c in uow.prescribers.consents] == [(kept.id, True)]
+    assert uow.identitovigilance.merges[0].merged_snapshot["moved"] == {
+        "dispensations": 1, "baskets": 1, "register_entries": 1, "consulted_prescriptions": 1,
+        "issued_prescriptions": 1, "consents": 1}
+    assert any(e.detail.startswith(f"fusion du dossier n° {typo.id} : 1 délivrance(s), 1 panier(s)")
+               for e in uow.audit.entries)
+
+
+def test_where_both_records_hold_a_consent_the_more_recent_decision_stands() -> None:
+    uow = FakeUnitOfWork()
+    kept, typo = a_patient(uow), a_patient(uow, last_name="DARC")
+    for patient, granted, day in ((kept, True, 1), (typo, False, 10)):
+        uow.prescribers.add_consent(PatientConsent(patient_id=patient.id, kind="on_consultation", granted=granted,
+                                                   at=NOW.replace(day=day), operator_code="PH01"))
+
+    merge(uow, kept, typo)
+
+    assert uow.prescribers.consent(kept.id, "on_consultation").granted is False  # type: ignore[union-attr]
+
+
+def test_a_merge_joins_the_profiles_the_most_recent_measure_winning() -> None:
+    uow = FakeUnitOfWork()
+    kept = a_patient(uow, allergies=["aspirine"], weight_kg=Decimal("60"), weight_on=date(2025, 1, 5),
+                    egfr=Decimal("45"), egfr_on=date(2026, 2, 1))
+    typo = a_patient(uow, last_name="DARC", allergies=["pénicilline"], weight_kg=Decimal("62.5"),
+                    weight_on=date(2026, 1, 10), egfr=Decimal("80"), egfr_on=date(2025, 6, 1), pregnant=True,
+                    amenorrhoea_start=date(2026, 1, 1), breastfeeding=False)
+
+    merge(uow, kept, typo)
+
+    assert kept.allergies == ["aspirine", "pénicilline"]
+    assert (kept.weight_kg, kept.weight_on, kept.egfr, kept.egfr_on) == (Decimal("62.5"), date(2026, 1, 10),
+                                                                         Decimal("45"), date(2026, 2, 1))
+    assert (kept.pregnant, kept.amenorrhoea_start, kept.breastfeeding) == (True, date(2026, 1, 1), False)
+    (profile_entry,) = [e for e in uow.audit.entries if e.object_type == "patient_profile"]
+    assert profile_entry.detail == f"fusion du dossier n° {typo.id} : allergies, grossesse, terme, poids"

@@ -1,0 +1,81 @@
+"""Fraud signals at the counter, on the in-memory unit of work: each needs a pharmacist's decision, and its
+message names the products by name and DCI and says why it blocks; a month of a longer treatment is recorded as
+the month it covers, so that next month's delivery is not taken for a renewal that comes too early."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from comptoir.services.dispensing.basket import add_paper_lines, open_basket, set_prescription
+from comptoir.services.dispensing.validate import validate
+from comptoir.services.dispensing.views import AlertView, BasketView, PaperLine, PrescriptionInput
+from comptoir.store.dispensing import Dispensation, DispensedLine
+from tests.fakes import FakeUnitOfWork
+from tests.unit.services.dispensing.world import BOXES, NOW, PATIENT, PHARMACIST, SIMVASTATINE, References, pharmacy
+
+REFERENCES = References()
+STATIN = PaperLine("SIMVASTATINE ARROW 20 mg", "1 comprimé le soir", 90)
+BLOCKS = "Validation bloquée (signal de fraude, l'ordonnance est à vérifier) : un pharmacien décide"
+
+
+def paper(uow: FakeUnitOfWork, line: PaperLine, *, rpps: str = "10000001916", days_later: int = 0) -> BasketView:
+    now = NOW + timedelta(days=days_later)
+    view = open_basket(PATIENT, "ordonnance_papier", uow=uow, operator=PHARMACIST, now=now, reference=REFERENCES)
+    set_prescription(view.id, PrescriptionInput(rpps, "Dr Jean MARTIN", date(2026, 2, 18)), uow=uow,
+                     operator=PHARMACIST, now=now, reference=REFERENCES)
+    return add_paper_lines(view.id, [line], None, None, uow=uow, operator=PHARMACIST, now=now, reference=REFERENCES)
+
+
+def fraud(view: BasketView) -> list[AlertView]:
+    return [a for a in view.alerts if a.kind == "fraud"]
+
+
+def statin_given(uow: FakeUnitOfWork, *, days_ago: int, duration_days: int = 30) -> None:
+    when = NOW - timedelta(days=days_ago)
+    uow.dispensations.add_with_lines(
+        Dispensation(dispensed_at=when, patient_id=PATIENT, operator_code="PH02", kind="ordonnance_papier"),
+        [DispensedLine(position=0, drug=SIMVASTATINE[1], cis=SIMVASTATINE[0], cip13=BOXES[SIMVASTATINE[0]][0],
+                       boxes=4, posology="1 comprimé le soir", duration_days=duration_days)])
+
+
+def test_a_wrong_prescriber_number_says_why_it_blocks() -> None:
+    uow = pharmacy()
+
+    (alert,) = fraud(paper(uow, STATIN, rpps="10000001917"))
+
+    assert alert.needs_decision and alert.message.startswith("Numéro RPPS du prescripteur invalide (10000001917)")
+    assert BLOCKS in alert.message
+
+
+def test_a_renewal_too_early_names_both_deliveries_by_name_and_dci_and_says_why_it_blocks() -> None:
+    uow = pharmacy()
+    statin_given(uow, days_ago=5)
+
+    (alert,) = fraud(paper(uow, STATIN))
+
+    assert alert.needs_decision
+    assert alert.message.startswith("SIMVASTATINE ARROW 20 mg (simvastatine) — Vient trop tôt : SIMVASTATINE ARROW "
+                                    "20 mg (simvastatine) délivré le 14/02/2026 pour 30 jours, il en reste 25")
+    assert BLOCKS in alert.message and "6000000" not in alert.message
+
+
+def test_two_earlier_boxes_still_running_make_one_alert_about_the_later_end() -> None:
+    uow = pharmacy()
+    statin_given(uow, days_ago=20)
+    statin_given(uow, days_ago=5)
+
+    (alert,) = fraud(paper(uow, STATIN))
+
+    assert "il en reste 25" in alert.message
+
+
+def test_next_months_delivery_of_a_three_month_treatment_is_not_too_early() -> None:
+    uow = pharmacy()
+    first = paper(uow, STATIN)
+    validate(first.id, first.version, uow=uow, operator=PHARMACIST, now=NOW, reference=REFERENCES)
+
+    (given,) = uow.dispensations.lines
+    later = paper(uow, STATIN, days_later=22)
+
+    assert (given.boxes, given.duration_days) == (3, 24)
+    assert fraud(later) == []
