@@ -21,13 +21,19 @@ Conventions (an outside reader may choose otherwise; these are ours):
   "2 cp/j", "2 cp par jour" is the day's total, even beside "matin et soir"; "1 cp 3/j" is
   three intakes. "soir au coucher" is one intake; "à chaque repas" three, counted only when no
   other time of day is given except bedtime ("après les repas et au coucher" → 4).
+  Intervals: "toutes les 6 h" → 4 intakes, "tous les 3 jours" → 1/3. Day schedules ("0,5 cp au
+  jour 1 puis 0,75 cp au jour 2", "J1 : 2 cp, J2 à J5 : 1 cp", "semaine 1 : ...") are phases of
+  the days named: the daily quantity is the largest daily amount reached. "du lundi au vendredi"
+  is 5/7. A delivery rate ("Durogesic 50 µg/h", "21 mg/24 h") is no dose.
 - `duration_days`: days; week 7, month 30, year 365, hours /24; a range takes its maximum;
   the phases' durations are summed (unknown when one phase has none).
 - `total_quantity` = Σ daily × duration over the phases, when every phase has both.
 - `renewals` counts "à renouveler N fois", "AR N", "N renouvellements"; "à renouveler N mois"
   is N months over the treatment's duration (a month when it is not given). QSP is no renewal.
 - `as_needed`: "si besoin", "si douleur", "si <symptôme>", "en cas de", "sb", "à la demande",
-  "au besoin", "lors des crises"…, but not "si possible" nor "en cas d'oubli".
+  "au besoin", "lors des crises", "selon la douleur", "en fonction de la gêne"…, but not "si
+  possible", "en cas d'oubli" nor a condition on how to take it ("si difficulté à avaler, ouvrir
+  la gélule", "si vomissement dans l'heure, reprendre 1 cp").
 - `boxes` counts "N boîtes" and "N flacons/tubes" that are not a dose ("boîte de 30" alone is
   one box); null when not said.
 - Numbers are rounded: daily to 6 decimals, total to 4, duration to whole days when whole.
@@ -40,7 +46,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from comptoir.reading.posology.as_needed import _AS_NEEDED
+from comptoir.reading.posology.as_needed import _is_as_needed
 from comptoir.reading.posology.numbers import _RESTATEMENT, _normalize
 from comptoir.reading.posology.patterns import _Buffer
 from comptoir.reading.posology.phases import _durations, _parse_phases, _total
@@ -96,7 +102,7 @@ def parse_posology(text: str) -> Posology:
         text=text, understood=True,
         unit=next((p.unit for p in phases if p.unit), None) or _standalone_unit(normalized, text),
         daily_quantity=_rounded(max(dailies), 6) if dailies else None,
-        duration_days=_days(duration), as_needed=bool(_AS_NEEDED.search(normalized)),
+        duration_days=_days(duration), as_needed=_is_as_needed(normalized),
         renewals=_renewal_count(renewal_count, renewal_period, duration), boxes=boxes,
         total_quantity=_rounded(_total(phases), 4),
         per_intake=_rounded(max((p.per_intake for p in phases if p.per_intake), default=None), 6))

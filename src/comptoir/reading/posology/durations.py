@@ -12,7 +12,8 @@ _DURATION_PREFIX = (r"\b(?:pendant|pdt|durant|sur|pour|qsp|q\.?s\.?p\.?|x|duree(
                     r"|traitement\s+(?:de|d')|cure\s+(?:de|d')|a\s+poursuivre)")
 _DURATION_PATTERNS = (
     _C(rf"{_DURATION_PREFIX}\s*:?\s*(?:les\s+)?(?P<n>{_NUMR})\s*{_DURATION_UNIT}\b(?!\s*(?:sur|/))"),
-    _rare(rf"\b(?:pendant|pdt|durant|x)\s*(?P<n>{_NUMR})\s*(?P<u>h|heures?|hrs?)\b",
+    _rare(rf"\b(?:pendant|pdt|durant|x)\s*(?P<n>{_NUMR})\s*(?P<u>h|heures?|hrs?)\b"
+          r"(?!\s*(?:par\b|/|sur\b|chaque\b|toutes\b))",  # "12 h par jour": worn 12 h each day
           "pendant", "pdt", "durant", "x"),
     _rare(r"\b(?:le|la|l')?\s*(?P<n>1)\s*(?:er|ere|re)\s+(?P<u>jour|semaine|mois)\b", "1"),
     _rare(rf"\b(?:les\s+)?(?P<n>{_NUM})\s+premi(?:er|ere)s\s+(?P<u>jours|semaines|mois)\b", "premi"),

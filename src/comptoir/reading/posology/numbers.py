@@ -63,6 +63,8 @@ _NOISE = (
     _rare(r"[<>≥≤]=?\s*\d+(?:\.\d+)?", "<", ">", "≥", "≤"),
     _rare(r"\d+(?:\.\d+)?\s*%", "%"),
     _rare(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b", "/"),  # dates
+    # a delivery rate ("Durogesic 50 µg/h", "Nicopatch 21 mg/24 h") names the product, it is no dose
+    _rare(r"\d+(?:\.\d+)?\s*(?:µg|mcg|ug|mg|microgrammes?|milligrammes?)\s*(?:/|par)\s*(?:24\s*)?(?:h|heures?)\b", "h"),
 )
 _RESTATEMENT = _rare(r"\bsoit\b[^,;)]*", "soit")  # "soit 4 cp par jour" restates what precedes
 

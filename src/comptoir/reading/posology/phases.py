@@ -12,6 +12,7 @@ from comptoir.reading.posology.durations import _has_duration, _take_duration
 from comptoir.reading.posology.limits import _Limit, _take_limits
 from comptoir.reading.posology.numbers import _NUMR, _START, _divide
 from comptoir.reading.posology.patterns import _C, _Buffer, _rare
+from comptoir.reading.posology.schedules import rewrite_day_schedule
 from comptoir.reading.posology.units import _MASS_UNITS, _NON_COUNT, _UNIT
 
 _OFFSETS = (
@@ -187,7 +188,7 @@ def _limit_units(limit: _Limit, dose: _Dose | None) -> float | None:
 def _parse_phases(text: str) -> list[_Phase]:
     phases: list[_Phase] = []
     previous: _Dose | None = None
-    for chunk in _split_phases(text):
+    for chunk in _split_phases(rewrite_day_schedule(text)):
         phase = _parse_phase(chunk, previous)
         phases.append(phase)
         previous = phase.dose or previous
