@@ -78,6 +78,9 @@ def test_a_frequency_followed_by_a_duration_is_no_day_schedule(text: str, daily:
     ("1 cp du lundi au vendredi", 5 / 7),
     ("1 cp matin et soir du lundi au vendredi", 10 / 7),
     ("1 cp du lundi au vendredi, 0,5 cp le week-end", 6 / 7),
+    ("2 cp le lundi et 1 cp les autres jours", 8 / 7),
+    ("1 cp le samedi et le dimanche, 0,5 cp les autres jours", 4.5 / 7),
+    ("1 cp le mercredi, 2 cp le reste de la semaine", 13 / 7),
 ])
 def test_monday_to_friday_is_five_days_in_seven(text: str, daily: float) -> None:
     assert parse_posology(text).daily_quantity == pytest.approx(daily, rel=1e-5)

@@ -16,9 +16,11 @@ class _Frequency:
     ratio: float = 1.0  # "1 jour sur 2", "5 j/7", "3 semaines sur 4"
     slots: int = 0
     split: bool = False  # "en 2 prises": the dose is the day's total
+    rest_of_week: bool = False  # "les autres jours": the days the phase's other segments leave
 
     def known(self) -> bool:
-        return bool(self.per_day or self.share or self.slots or self.split or self.ratio != 1.0)
+        return bool(self.per_day or self.share or self.slots or self.split or self.ratio != 1.0
+                    or self.rest_of_week)
 
     def intakes(self) -> float:
         return (self.per_day or self.slots or 1) * self.days()
@@ -50,6 +52,8 @@ _WEEKDAY_NAMES = "|".join(_WEEKDAYS)
 _WEEKDAY_RANGE = _rare(rf"\bdu\s+({_WEEKDAY_NAMES})\s+au\s+({_WEEKDAY_NAMES})\b", "du ")
 _EXCEPT = _rare(r"\bsauf\b[^,;]*", "sauf")
 _WEEKDAY = _rare(rf"\b({_WEEKDAY_NAMES})s?\b|\b(week-?ends?)\b", "di", "week")  # every weekday holds "di"
+_REST_OF_WEEK = _rare(r"\b(?:les\s+)?autres\s+jours\b|\ble\s+reste\s+de\s+la\s+semaine\b"
+                      r"|\bles\s+jours\s+restants\b", "autres", "reste", "restants")
 _MONTH_DAY = _rare(r"\b(?:le\s+)?\d+(?:er)?\s+(?:de\s+)?(?:chaque|du)\s+mois\b", "mois")
 _PERIOD_WORDS = _rare(r"\b(?:(?P<b>bihebdo\w*)|(?P<w>hebdo\w*)|(?P<m>mensuel\w*)|(?P<t>trimestriel\w*)"
                       r"|(?P<s>semestriel\w*)|(?P<a>annuel\w*)|(?P<d>quotidien\w*))\b",
@@ -99,6 +103,7 @@ def _take_shares(buffer: _Buffer, frequency: _Frequency) -> None:
 
 
 def _take_weekdays(buffer: _Buffer, frequency: _Frequency) -> None:
+    frequency.rest_of_week = bool(buffer.take(_REST_OF_WEEK))
     excluded = sum(_weekday_count(match.group(0)) for match in buffer.take(_EXCEPT))
     spans = [(_WEEKDAYS.index(m.group(2)) - _WEEKDAYS.index(m.group(1))) % 7 + 1
              for m in buffer.take(_WEEKDAY_RANGE)]
@@ -136,3 +141,11 @@ def _count_slots(buffer: _Buffer, frequency: _Frequency) -> None:
     # meals count only beside bedtime or night ("après les repas et au coucher" = 4 intakes)
     meal_intakes = meals[0] if meals and not slots - {"bed", "night"} else 0
     frequency.slots = len(slots) + meal_intakes or len(clocks)
+
+
+def _share_rest_of_week(frequencies: list[_Frequency]) -> None:
+    """"2 cp le lundi et 1 cp les autres jours": the other days are the week less the days named beside."""
+    named = sum(f.share for f in frequencies if not f.rest_of_week and f.share is not None and f.share < 1)
+    for frequency in frequencies:
+        if frequency.rest_of_week and frequency.share is None and named:
+            frequency.share = max(1 - named, 0.0)

@@ -9,6 +9,7 @@ from itertools import pairwise
 
 from comptoir.reading.posology.doses import _Dose, _parse_segment, _Segment, _segment_daily
 from comptoir.reading.posology.durations import _has_duration, _take_duration
+from comptoir.reading.posology.frequency import _share_rest_of_week
 from comptoir.reading.posology.limits import _Limit, _take_limits
 from comptoir.reading.posology.numbers import _NUMR, _START, _divide
 from comptoir.reading.posology.patterns import _C, _Buffer, _rare
@@ -120,6 +121,7 @@ def _parse_phase(text: str, previous: _Dose | None) -> _Phase:
     pieces = _group(_pieces(buffer.text, _SEGMENT_SPLIT), _dose_mark, _new_segment)
     parts = _PhaseParts([_parse_segment(piece) for piece in pieces], limits, multiplier)
     segments = _main_segments(parts.segments)
+    _share_rest_of_week([segment.frequency for segment in segments])
     dose = next((s.dose for s in segments if s.dose is not None), None)
     unit = dose.unit if dose else previous.unit if previous and _inherits(segments) else None
     unit = unit or next((limit.unit for limit in limits if limit.unit), None)
