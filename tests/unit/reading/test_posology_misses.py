@@ -59,11 +59,18 @@ def test_still_as_needed_when_vomiting_is_the_reason_to_take_it() -> None:
     ("0,5 cp J1, 0,75 cp J2, 1 cp à partir de J3", 1.0, None, None),
     ("jour 1 : 2 cp, jours 2 à 5 : 1 cp", 2.0, 5, 6.0),
     ("semaine 1 : 1 cp le soir, semaine 2 : 2 cp le soir", 2.0, 14, 21.0),
+    ("1 cp à J1, J2 et J3", 1.0, 3, 3.0),
+    ("1 cp par jour de J1 à J21 puis 7 jours d'arrêt", 1.0, 21, 21.0),
 ])
 def test_a_schedule_by_day_gives_the_largest_daily_amount(text: str, daily: float, days: float | None,
                                                           total: float | None) -> None:
     posology = parse_posology(text)
     assert (posology.daily_quantity, posology.duration_days, posology.total_quantity) == (daily, days, total)
+
+
+def test_days_apart_are_no_phase_length() -> None:
+    posology = parse_posology("1 injection à J0 et J28")
+    assert (posology.daily_quantity, posology.duration_days, posology.total_quantity) == (1.0, None, None)
 
 
 @pytest.mark.parametrize(("text", "daily", "days"), [

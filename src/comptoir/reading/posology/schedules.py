@@ -27,24 +27,48 @@ _OWN_DOSE = _C(rf"(?<![\w.])\d+(?:\.\d+)?\s*(?:de\s+|d')?{_UNIT}")
 
 
 def rewrite_day_schedule(text: str) -> str:
-    """Writes day markers as phases; text without them is returned unchanged."""
-    markers = list(_DAY_MARKER.finditer(text))
-    if not markers:
+    """Writes day markers as phases; text without them, or with days it cannot join, is returned unchanged."""
+    groups = _marker_groups(text)
+    if not groups:
         return text
     dose = _OWN_DOSE.search(text)
-    marker_first = dose is None or markers[0].start() < dose.start()
+    marker_first = dose is None or groups[0][0].start() < dose.start()
     pieces: list[str] = []
     last = 0
-    for index, marker in enumerate(markers):
-        pieces.append(text[last:marker.start()])
-        pieces.append(_phase_words(marker, marker_first and index > 0, not marker_first))
-        last = marker.end()
+    for index, group in enumerate(groups):
+        days = _group_days(group)
+        if days is False:
+            return text  # "à J0 et J28": days apart, no phase to write
+        pieces.append(text[last:group[0].start()])
+        pieces.append(_phase_words(days, marker_first and index > 0, not marker_first))
+        last = group[-1].end()
     pieces.append(text[last:])
     return "".join(pieces)
 
 
-def _phase_words(marker: re.Match[str], before: bool, after: bool) -> str:
-    days = _marker_days(marker)
+def _marker_groups(text: str) -> list[list[re.Match[str]]]:
+    """Markers with no dose between them name the days of one phase ("1 cp à J1, J2 et J3")."""
+    groups: list[list[re.Match[str]]] = []
+    for marker in _DAY_MARKER.finditer(text):
+        if groups and not _OWN_DOSE.search(text, groups[-1][-1].end(), marker.start()):
+            groups[-1].append(marker)
+        else:
+            groups.append([marker])
+    return groups
+
+
+def _group_days(group: list[re.Match[str]]) -> float | bool | None:
+    """The phase's days, None when open-ended, False when the markers name days that are not in a row."""
+    if len(group) == 1:
+        return _marker_days(group[0])
+    if any(marker.group("nth") or marker.group("from") or marker.group("week") for marker in group):
+        return False
+    days = sorted({day for marker in group
+                   for day in range(int(marker.group("a")), int(marker.group("b") or marker.group("a")) + 1)})
+    return float(len(days)) if days == list(range(days[0], days[-1] + 1)) else False
+
+
+def _phase_words(days: float | None, before: bool, after: bool) -> str:
     length = "" if days is None else f" pendant {days:g} jours "
     return f"{' puis ' if before else ' '}{length}{' puis ' if after else ' '}"
 
