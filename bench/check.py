@@ -8,7 +8,8 @@ that has a target. Targets are nested as the report is (`counter_change.p95_ms` 
 `{"skipped": why}` (PostgreSQL not reachable, or left out): its figures are printed SAUTÉ with the
 reason, neither missed nor absent. The test suite feeds it a `comptoir bench --quick --json` report to check that
 every figure is there, never that it meets its target: timings depend on the machine, and CI
-machines are shared.
+machines are shared. `posology_accuracy` (the posology reader's accuracy on its development and blind
+sets) has no target: it is printed as `info`.
 """
 
 from __future__ import annotations
@@ -57,7 +58,19 @@ def main() -> int:
         absent += verdict == "ABSENT"
         missed += verdict == "RATÉ"
         print(f"{verdict:6} {name:42} {value!s:>10} ≤ {limit}")
+    _print_accuracy(report.get("posology_accuracy"))
     return 2 if absent else 1 if missed else 0
+
+
+def _print_accuracy(accuracy: object) -> None:
+    """Accuracy is no timing and has no target here: printed for the reader, it fails nothing."""
+    if not isinstance(accuracy, dict):
+        return
+    for part, label in (("development", "développement"), ("blind", "à l'aveugle")):
+        figures = accuracy.get(part)
+        shown = (f"{figures['all_fields'] * 100:.1f} % sur {figures['count']} cas".replace(".", ",")
+                 if isinstance(figures, dict) else "pas de jeu")
+        print(f"{'info':6} {'posology_accuracy.' + part:42} {shown} ({label}, tous champs justes)")
 
 
 if __name__ == "__main__":

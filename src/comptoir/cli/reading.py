@@ -13,9 +13,10 @@ from typer.core import TyperGroup
 
 from comptoir.cli.common import ensure_reference, out, progress_steps, state_of
 from comptoir.devtools.paper_prescriptions import DEFAULT_POSOLOGY_CORPUS
+from comptoir.devtools.posology_sets import BLIND_SET, DEVELOPMENT_SET, evaluate_file
 from comptoir.errors import ComptoirError
 from comptoir.reading.posology import parse_posology
-from comptoir.reading.posology_eval import evaluate, read_cases
+from comptoir.reading.posology_eval import EvalReport, figures
 
 
 class _ReadGroup(TyperGroup):
@@ -174,21 +175,51 @@ def _print_posology(text: str, understood: bool, fields: dict[str, object]) -> N
 
 @posology_app.command("eval")
 def posology_eval(
-    corpus: Annotated[Path, typer.Argument(help="Corpus annoté : une ligne JSON {text, expected} par cas")],
+    corpus: Annotated[Path | None, typer.Argument(
+        help="Corpus annoté : une ligne JSON {text, expected} par cas ; sans lui, les jeux de développement et "
+             "à l'aveugle")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON")] = False,
+    development: Annotated[Path, typer.Option("--developpement", help="Jeu de développement (sans FICHIER)")] =
+        DEVELOPMENT_SET,
+    blind: Annotated[Path, typer.Option("--aveugle", help="Jeu à l'aveugle, s'il existe (sans FICHIER)")] = BLIND_SET,
 ) -> None:
-    """Exactitude du lecteur de posologies sur un corpus annoté, champ par champ."""
-    try:
-        cases = read_cases(corpus.read_text(encoding="utf-8").splitlines())
-    except FileNotFoundError as exc:
-        raise ComptoirError(f"Fichier introuvable : {corpus}") from exc
-    except (ValueError, KeyError, TypeError) as exc:
-        raise ComptoirError(f"{corpus} : ligne illisible ({exc}).") from exc
-    report = evaluate(cases)
-    if as_json:
-        print(json.dumps({"count": report.count, "all_fields": round(report.all_fields_accuracy, 4),
-                          "fields": {k: round(v, 4) for k, v in report.field_accuracy.items()}}, ensure_ascii=False))
+    """Exactitude du lecteur de posologies, champ par champ : sur un corpus, ou sur les deux jeux séparément."""
+    if corpus is None:
+        _eval_both_sets(development, blind, as_json=as_json)
         return
+    report = _evaluated(corpus)
+    if as_json:
+        print(json.dumps(figures(report), ensure_ascii=False))
+        return
+    _print_eval(report, failures=True)
+
+
+def _evaluated(path: Path) -> EvalReport:
+    try:
+        return evaluate_file(path)
+    except FileNotFoundError as exc:
+        raise ComptoirError(f"Fichier introuvable : {path}") from exc
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ComptoirError(f"{path} : ligne illisible ({exc}).") from exc
+
+
+def _eval_both_sets(development: Path, blind: Path, *, as_json: bool) -> None:
+    dev_report = _evaluated(development)
+    blind_report = _evaluated(blind) if blind.is_file() else None
+    if as_json:
+        print(json.dumps({"development": figures(dev_report),
+                          "blind": figures(blind_report) if blind_report else None}, ensure_ascii=False))
+        return
+    out.print(f"[bold]Développement[/] ({development})")
+    _print_eval(dev_report, failures=True)
+    out.print(f"[bold]À l'aveugle[/] ({blind})")
+    if blind_report is None:
+        out.print("pas de jeu à l'aveugle : fichier absent")
+    else:
+        _print_eval(blind_report, failures=False)  # its texts stay unseen: nobody tunes the parser on them
+
+
+def _print_eval(report: EvalReport, *, failures: bool) -> None:
     out.print(report.summary())
-    for failure in report.failures[:20]:
+    for failure in report.failures[:20] if failures else ():
         out.print(f"[dim]« {failure.text} » : {', '.join(failure.wrong_fields)}[/]")

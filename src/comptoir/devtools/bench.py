@@ -28,6 +28,9 @@ of that thread, so a reading taken on a busy machine still tells what the code c
 - posology_parse: `parse_posology` on the first 200 texts of the annotated corpus
   (`tests/data/posology_corpus.jsonl`), each text parsed once, no cache, after one warm-up parse of
   another text (the patterns compiled, as in a running server) [same].
+- posology_accuracy: not a timing; the share of cases fully right and per field of the posology reader
+  on the development corpus and on the blind set (`null` while tests/data/blind/posology_blind.jsonl
+  does not exist), as `comptoir posology eval --json` gives them [same].
 - refdata_import_s: a full import of the reference into a scratch SQLite database (it includes the
   thesaurus-name mapping that the unit tests used to time) [same].
 - server_rss_mb: resident memory of a real `comptoir serve` process on that scratch database after it has
@@ -68,6 +71,7 @@ from comptoir.devtools.bench_patients import patient
 from comptoir.devtools.bench_scan import bench_scan_to_screen
 from comptoir.devtools.bench_server import server_memory
 from comptoir.devtools.cli_timings import cli_timings
+from comptoir.devtools.posology_sets import posology_accuracy
 from comptoir.devtools.synthetic_dispensations import generate, store
 from comptoir.errors import ConfigurationError
 from comptoir.reading.posology import parse_posology
@@ -115,6 +119,7 @@ def run_benchmarks(runtime: Runtime, *, log: Log, quick: bool = False) -> dict[s
     log(f"Contrôle différé de {sizes.dispensations:,} délivrances…".replace(",", " "))
     report |= bench_deferred_check(reference, count=sizes.dispensations)
     report["posology_parse"] = bench_posology()
+    report["posology_accuracy"] = posology_accuracy()
     log("Import complet du référentiel, puis mémoire du serveur…")
     source = find_source(runtime)
     with scratch_reference(source, runtime.clock()) as (database_url, import_s):

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from comptoir.reading.posology import CONTRACT_FIELDS, Posology, parse_posology
 
-__all__ = ["CaseFailure", "EvalReport", "evaluate", "read_cases", "values_match"]
+__all__ = ["CaseFailure", "EvalReport", "evaluate", "figures", "read_cases", "values_match"]
 
 RELATIVE_TOLERANCE = 1e-3
 
@@ -81,6 +81,12 @@ def _report(count: int, right: dict[str, int], scored: dict[str, int],
     accuracy = {name: right[name] / scored[name] if scored[name] else 1.0 for name in CONTRACT_FIELDS}
     all_right = (count - len(failures)) / count if count else 1.0
     return EvalReport(count, accuracy, all_right, tuple(failures))
+
+
+def figures(report: EvalReport) -> dict[str, object]:
+    """The report's figures as `comptoir posology eval --json` prints them: count, all_fields, fields."""
+    return {"count": report.count, "all_fields": round(report.all_fields_accuracy, 4),
+            "fields": {name: round(share, 4) for name, share in report.field_accuracy.items()}}
 
 
 def read_cases(lines: Iterable[str]) -> list[tuple[str, dict[str, object]]]:

@@ -98,3 +98,47 @@ def test_posology_eval_prints_the_accuracy_of_each_field(tmp_path: Path) -> None
     assert set(report["fields"]) == {"unit", "daily_quantity", "duration_days", "as_needed", "renewals", "boxes",
                                      "total_quantity"}
     assert report["all_fields"] >= 0.95
+
+
+def write_cases(path: Path, cases: list[tuple[str, dict[str, object]]]) -> Path:
+    path.write_text("".join(json.dumps({"text": t, "expected": e}, ensure_ascii=False) + "\n" for t, e in cases),
+                    encoding="utf-8")
+    return path
+
+
+def test_posology_eval_without_a_file_scores_development_and_blind_apart(tmp_path: Path) -> None:
+    development = write_cases(tmp_path / "dev.jsonl", [("1 cp matin et soir", {"daily_quantity": 2.0}),
+                                                       ("1 cp le soir", {"daily_quantity": 1.0})])
+    blind = write_cases(tmp_path / "blind.jsonl", [("1 cp matin et soir", {"daily_quantity": 2.0}),
+                                                   ("1 cp le soir", {"daily_quantity": 5.0})])
+
+    result = run("posology", "eval", "--developpement", str(development), "--aveugle", str(blind), "--json",
+                 cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert (report["development"]["count"], report["development"]["all_fields"]) == (2, 1.0)
+    assert (report["blind"]["count"], report["blind"]["all_fields"]) == (2, 0.5)
+
+
+def test_posology_eval_prints_the_two_figures_and_never_the_blind_texts(tmp_path: Path) -> None:
+    development = write_cases(tmp_path / "dev.jsonl", [("1 cp le matin", {"daily_quantity": 3.0})])
+    blind = write_cases(tmp_path / "blind.jsonl", [("2 cp le soir", {"daily_quantity": 7.0})])
+
+    result = run("posology", "eval", "--developpement", str(development), "--aveugle", str(blind), cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    development_part, blind_part = result.stdout.split("À l'aveugle")
+    assert "Développement" in development_part and "1 cas, tous champs justes : 0.0%" in development_part
+    assert "« 1 cp le matin »" in development_part  # a development miss is shown, to be fixed
+    assert "1 cas, tous champs justes : 0.0%" in blind_part and "2 cp le soir" not in result.stdout
+
+
+def test_posology_eval_says_when_there_is_no_blind_set(tmp_path: Path) -> None:
+    development = write_cases(tmp_path / "dev.jsonl", [("1 cp le soir", {"daily_quantity": 1.0})])
+
+    result = run("posology", "eval", "--developpement", str(development), "--aveugle", str(tmp_path / "absent.jsonl"),
+                 "--json", cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["blind"] is None

@@ -38,3 +38,14 @@ def test_a_figure_missing_without_a_reason_is_absent() -> None:
 
     assert result.returncode == 2
     assert "ABSENT counter_validation_postgres.p95_ms" in result.stdout
+
+
+def test_the_posology_accuracy_is_printed_beside_the_timings_and_fails_nothing() -> None:
+    report = copy.deepcopy(TARGETS)
+    report["posology_accuracy"] = {"development": {"count": 591, "all_fields": 0.9876, "fields": {}}, "blind": None}
+
+    result = checked(report)
+
+    assert result.returncode == 0, result.stdout
+    assert "posology_accuracy.development" in result.stdout and "98,8 % sur 591 cas" in result.stdout
+    assert "posology_accuracy.blind" in result.stdout and "pas de jeu" in result.stdout
