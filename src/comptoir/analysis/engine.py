@@ -83,7 +83,8 @@ def analyse(case: Case, reference: AnalysisReference) -> Analysis:
     history = history_items(case, reference, lines)
     items = lines + history
     findings = (
-        interaction_findings(items, reference)
+        unidentified_findings(lines)
+        + interaction_findings(items, reference)
         + pregnancy_findings(items, case)
         + age_findings(items, case)
         + kidney_findings(items, case)
@@ -98,6 +99,22 @@ def analyse(case: Case, reference: AnalysisReference) -> Analysis:
         + early_renewal_findings(lines, case, reference)
     )
     return Analysis(ordered(_without_overlaps(findings)), items, lifestyle_findings(lines, reference))
+
+
+UNIDENTIFIED_SOURCE = "Analyse pharmaceutique : ligne absente du référentiel (BDPM) tel qu'écrite"
+
+
+def unidentified_findings(lines: list[Item]) -> list[Finding]:
+    """A line the reference does not recognise escapes every check: say so, never pass it silently.
+
+    Level ASDEC: it needs the pharmacist's attention (identify the drug, then analyse again); at the counter
+    it is shown without blocking the sale (services/dispensing/alerts.py: a non-drug product is never in the
+    reference)."""
+    return [Finding(kind="unidentified", level=Level.ASDEC, drugs=(item.text,), substances=(),
+                    message=f"Ligne non identifiée : « {item.text} » — aucune vérification (interactions, "
+                            "allergies, doses, contre-indications) n'a pu être faite ; identifier le médicament.",
+                    source=UNIDENTIFIED_SOURCE, lines=(item.line,) if item.line is not None else ())
+            for item in lines if item.product is None and item.text.strip()]
 
 
 def _without_overlaps(findings: list[Finding]) -> list[Finding]:
