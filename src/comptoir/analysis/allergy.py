@@ -5,6 +5,12 @@ An allergy is written as a substance ("amoxicilline") or a class ("pénicillines
 penicillins to every penicillin (J01C: the shared beta-lactam ring). Cephalosporins with a
 penicillin allergy are a precaution: cross-reactivity is rare (about 1–2 %) but reactions can be
 severe (SFAR/SFA, RCP of the beta-lactams, section 4.4).
+
+Aspirin and the NSAIDs share a cross-intolerance (inhibition of COX-1, not an antibody: the whole family
+reacts): an allergy to aspirin or to any NSAID contraindicates every other one, aspirin included at an
+antiplatelet dose (RCP of the NSAIDs and of aspirin, rubrique 4.3: "antécédents d'asthme ou de réaction
+allergique déclenchés par la prise d'acide acétylsalicylique ou d'autres AINS" ; ANSM, "hypersensibilité
+croisée"). An aspirin allergy says nothing of the other antiplatelet drugs of its ATC subgroup (B01AC).
 """
 
 from __future__ import annotations
@@ -26,6 +32,10 @@ CLASS_WORDS = {
     "anti-inflammatoire": ("M01A", "N02BA"), "aspirine": ("N02BA", "B01AC06"), "tetracycline": ("J01AA",),
 }
 CROSS = {"J01C": ("J01DB", "J01DC", "J01DD", "J01DE")}
+NSAID_FAMILY = ("M01A", "N02BA", "B01AC06")
+"""Aspirin and the NSAIDs: one cross-intolerance family."""
+NOT_NSAIDS = ("M01AX05", "M01AX21", "M01AX25")
+"""Glucosamine, diacerein, chondroitin: in M01A but not anti-inflammatory drugs."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +51,8 @@ def understand(text: str, reference: AnalysisReference) -> Allergy:
         if folded == word or folded.rstrip("s") == word or folded.startswith(word):
             return Allergy(text, frozenset(), prefixes)
     classes = reference.substance_classes or {}
-    return Allergy(text, frozenset({folded}), classes.get(folded, ()))
+    own = tuple("B01AC06" if atc == "B01AC" else atc for atc in classes.get(folded, ()))
+    return Allergy(text, frozenset({folded}), own)
 
 
 def allergy_findings(items: list[Item], case: Case, reference: AnalysisReference) -> list[Finding]:
@@ -70,11 +81,19 @@ def _allergy_finding(item: Item, allergy: Allergy) -> Finding | None:
     if _same_class(atc, allergy.atc):
         return line_finding(item, first, Level.CI, f"Allergie déclarée à {allergy.text} : même classe ({atc[:5]}).",
                                 SOURCE, kind="allergy")
+    if _is_nsaid(atc) and any(_is_nsaid(prefix) for prefix in allergy.atc):
+        return line_finding(item, first, Level.CI,
+                            f"Allergie déclarée à {allergy.text} : hypersensibilité croisée entre l'aspirine et "
+                            "les AINS ; contre-indiqué.", SOURCE, kind="allergy")
     if any(atc.startswith(cross) for prefix in _family(allergy.atc) for cross in CROSS.get(prefix, ())):
         return line_finding(item, first, Level.PE,
                                 f"Allergie déclarée à {allergy.text} : réactivité croisée possible (rare mais "
                                 "parfois grave) ; vérifier la nature de l'allergie.", SOURCE, kind="allergy")
     return None
+
+
+def _is_nsaid(atc: str) -> bool:
+    return atc.startswith(NSAID_FAMILY) and not atc.startswith(NOT_NSAIDS)
 
 
 def _same_class(atc: str, prefixes: tuple[str, ...]) -> bool:
