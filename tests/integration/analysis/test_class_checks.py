@@ -60,3 +60,42 @@ def test_an_aspirin_allergy_says_nothing_of_clopidogrel(analysis_reference: Anal
 def test_a_penicillin_allergy_is_a_precaution_on_a_cephalosporin(analysis_reference: AnalysisReference) -> None:
     assert levels(case(line("CEFPODOXIME 100 mg cp"), allergies=["amoxicilline"]),
                   analysis_reference, "allergy") == ["PE"]
+
+
+def test_a_fluoroquinolone_is_contraindicated_in_a_child(analysis_reference: AnalysisReference) -> None:
+    child = case(line("LEVOFLOXACINE 500 mg cp", "1 cp par jour"), birth_date="2016-05-01")
+    adult = case(line("LEVOFLOXACINE 500 mg cp", "1 cp par jour"))
+
+    found = findings(child, analysis_reference, "contraindication")
+
+    assert [f["level"] for f in found] == ["CI"]
+    assert "fluoroquinolone" in found[0]["message"] and "4.3" in found[0]["source"]
+    assert levels(adult, analysis_reference, "contraindication") == []
+
+
+def test_ciprofloxacin_in_a_child_is_to_avoid_not_forbidden(analysis_reference: AnalysisReference) -> None:
+    child = case(line("CIPROFLOXACINE 500 mg cp", "1 cp matin et soir"), birth_date="2016-05-01")
+
+    assert levels(child, analysis_reference, "contraindication") == ["ASDEC"]
+
+
+def test_a_tetracycline_before_8_years_is_reported_once(analysis_reference: AnalysisReference) -> None:
+    child = case(line("DOXYCYCLINE 100 mg cp"), birth_date="2021-01-01")
+
+    assert levels(child, analysis_reference, "contraindication") == ["CI"]
+
+
+def test_methotrexate_below_20_mg_a_week_with_aspirin_is_a_precaution(analysis_reference: AnalysisReference) -> None:
+    low = case(line("METHOTREXATE 2,5 mg cp", "4 cp le lundi"), line("ASPIRINE UPSA 1000 mg", "1 cp 3 fois par jour"))
+    high = case(line("METHOTREXATE 2,5 mg cp", "10 cp le lundi"), line("ASPIRINE UPSA 1000 mg", "1 cp 3 fois par jour"))
+
+    assert levels(low, analysis_reference, "interaction") == ["PE"]
+    assert levels(high, analysis_reference, "interaction") == ["CI"]
+
+
+def test_methotrexate_dose_written_in_words_sets_the_nsaid_level(analysis_reference: AnalysisReference) -> None:
+    low = case(line("METHOTREXATE 2,5 mg cp", "4 cp une fois par semaine"), line("IBUPROFENE 400 mg cp", "1 cp"))
+    high = case(line("METHOTREXATE 2,5 mg cp", "10 cp une fois par semaine"), line("IBUPROFENE 400 mg cp", "1 cp"))
+
+    assert levels(low, analysis_reference, "interaction") == ["PE"]
+    assert levels(high, analysis_reference, "interaction") == ["ASDEC"]
