@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from comptoir.analysis.case import Case
 from comptoir.analysis.findings import Finding, Level
 from comptoir.analysis.items import Item
-from comptoir.analysis.profile import line_finding
+from comptoir.analysis.profile import NSAIDS, line_finding
 from comptoir.analysis.reference import AnalysisReference
 from comptoir.refdata.search import fold
 
@@ -62,26 +62,26 @@ def allergy_findings(items: list[Item], case: Case, reference: AnalysisReference
         if item.is_history or item.product is None:
             continue
         for allergy in allergies:
-            found = _allergy_finding(item, allergy)
+            found = _allergy_finding(item, allergy, reference.atc_of(item.product))
             if found is not None:
                 findings.append(found)
     return findings
 
 
-def _allergy_finding(item: Item, allergy: Allergy) -> Finding | None:
+def _allergy_finding(item: Item, allergy: Allergy, atc: str) -> Finding | None:
     assert item.product is not None
-    atc = item.product.atc or ""
     for component in item.product.components:
         if fold(component.name) in allergy.substances:
             return line_finding(item, component, Level.CI, f"Allergie déclarée à {allergy.text}.", SOURCE,
                                     kind="allergy")
-    if not item.product.components or not atc:
+    if not item.product.components:
         return None
     first = item.product.components[0]
     if _same_class(atc, allergy.atc):
         return line_finding(item, first, Level.CI, f"Allergie déclarée à {allergy.text} : même classe ({atc[:5]}).",
                                 SOURCE, kind="allergy")
-    if _is_nsaid(atc) and any(_is_nsaid(prefix) for prefix in allergy.atc):
+    if _nsaid_product(item, atc) and (any(_is_nsaid(prefix) for prefix in allergy.atc)
+                                      or any(_nsaid_name(name) for name in allergy.substances)):
         return line_finding(item, first, Level.CI,
                             f"Allergie déclarée à {allergy.text} : hypersensibilité croisée entre l'aspirine et "
                             "les AINS ; contre-indiqué.", SOURCE, kind="allergy")
@@ -94,6 +94,16 @@ def _allergy_finding(item: Item, allergy: Allergy) -> Finding | None:
 
 def _is_nsaid(atc: str) -> bool:
     return atc.startswith(NSAID_FAMILY) and not atc.startswith(NOT_NSAIDS)
+
+
+def _nsaid_name(folded: str) -> bool:
+    return folded.startswith((*NSAIDS, "acide acetylsalicylique"))
+
+
+def _nsaid_product(item: Item, atc: str) -> bool:
+    """An NSAID by its ATC code or, for a generic the BDPM left without one, by its substance."""
+    assert item.product is not None
+    return _is_nsaid(atc) or (not atc and any(_nsaid_name(fold(c.name)) for c in item.product.components))
 
 
 def _same_class(atc: str, prefixes: tuple[str, ...]) -> bool:

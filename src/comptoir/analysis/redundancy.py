@@ -8,13 +8,11 @@ advise against combining two of them."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date
 
 from comptoir.analysis.findings import Finding, Level
 from comptoir.analysis.items import Item
-from comptoir.analysis.reference import AnalysisReference, Product
-from comptoir.refdata.search import fold
+from comptoir.analysis.reference import AnalysisReference
 
 SOURCE = "Analyse pharmaceutique (SFPC 4.2 / 5.3) ; classification ATC (OMS) via la BDPM"
 COVERED_DAYS = 30
@@ -27,21 +25,12 @@ EXEMPT_ATC4 = frozenset({"A12BA", "B05XA", "A11CC", "V06DC", "A06AD"})
 def redundancy_findings(items: list[Item], today: date, reference: AnalysisReference | None = None) -> list[Finding]:
     lines = [i for i in items if not i.is_history and i.product]
     recent = [i for i in items if i.is_history and i.product and _covers(i, today)]
-    classes = (reference.substance_classes if reference else None) or {}
-    atc = {id(i): _atc4(i.product, classes) for i in lines + recent if i.product}
+    atc = {id(i): (reference.atc_of(i.product) if reference else i.product.atc or "")[:5]
+           for i in lines + recent if i.product}
     findings = [f for n, a in enumerate(lines) for b in lines[n + 1:]
                 if (f := _pair(a, b, atc, Level.ASDEC, Level.PE))]
     findings += [f for a in lines for b in recent if (f := _pair(a, b, atc, None, Level.APEC))]
     return findings
-
-
-def _atc4(product: Product, classes: Mapping[str, tuple[str, ...]]) -> str:
-    """The product's ATC level 4; for a generic the BDPM left without ATC, the one class its single substance
-    has in the other products holding it."""
-    if product.atc:
-        return product.atc[:5]
-    known = classes.get(fold(product.components[0].name), ()) if len(product.components) == 1 else ()
-    return known[0] if len(known) == 1 else ""
 
 
 def _pair(a: Item, b: Item, atc: dict[int, str], same_level: Level | None, class_level: Level) -> Finding | None:

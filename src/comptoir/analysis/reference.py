@@ -149,6 +149,16 @@ class AnalysisReference:
         if self.names is None:
             object.__setattr__(self, "names", index_names(self.products.values()))
 
+    def atc_of(self, product: Product) -> str:
+        """The product's ATC code; for a generic the BDPM left without one, the single ATC subgroup (5
+        characters) its single substance has in the other products holding it; "" when unknown."""
+        if product.atc:
+            return product.atc
+        if len(product.components) != 1:
+            return ""
+        known = (self.substance_classes or {}).get(fold(product.components[0].name), ())
+        return known[0] if len(known) == 1 else ""
+
     @property
     def thesaurus_source(self) -> str:
         edition = self.thesaurus.edition if self.thesaurus else "?"

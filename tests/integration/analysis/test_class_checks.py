@@ -99,3 +99,9 @@ def test_methotrexate_dose_written_in_words_sets_the_nsaid_level(analysis_refere
 
     assert levels(low, analysis_reference, "interaction") == ["PE"]
     assert levels(high, analysis_reference, "interaction") == ["ASDEC"]
+
+
+def test_an_nsaid_generic_without_atc_code_is_known_by_its_substance(analysis_reference: AnalysisReference) -> None:
+    data = case(line("CELECOXIB 200 mg gél", "1 gél par jour"), allergies=["aspirine"])
+
+    assert levels(data, analysis_reference, "allergy") == ["CI"]
