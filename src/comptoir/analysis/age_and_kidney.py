@@ -36,7 +36,8 @@ class AgeRule:
 AGE_RULES = (
     AgeRule((), 15, None, Level.CI,
             "fluoroquinolone contre-indiquée chez l'enfant et l'adolescent en croissance (atteinte du cartilage)",
-            "RCP de l'ofloxacine, de la lévofloxacine, de la moxifloxacine et de la norfloxacine (rubrique 4.3)",
+            "RCP de l'ofloxacine, de la lévofloxacine, de la moxifloxacine et de la norfloxacine (rubrique 4.3 : "
+            "« période de croissance » ; seuil de 15 ans retenu ici, non vérifié)",
             atc=("J01MA",), unless=("ciprofloxacine",)),
     AgeRule(("ciprofloxacine",), 15, None, Level.ASDEC,
             "ciprofloxacine réservée chez l'enfant à des indications particulières (atteinte du cartilage)",
