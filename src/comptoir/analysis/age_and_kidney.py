@@ -22,14 +22,34 @@ class AgeRule:
     level: Level
     message: str
     source: str
+    atc: tuple[str, ...] = ()
+    """ATC prefixes: the rule covers a whole class."""
+    unless: tuple[str, ...] = ()
+    """Substances of the class the rule does not cover (they have their own row)."""
+
+    def concerns(self, component: Component, atc: str | None) -> bool:
+        if _named(component.name, self.unless):
+            return False
+        return _named(component.name, self.substances) or bool(atc and self.atc and atc.startswith(self.atc))
 
 
 AGE_RULES = (
+    AgeRule((), 15, None, Level.CI,
+            "fluoroquinolone contre-indiquée chez l'enfant et l'adolescent en croissance (atteinte du cartilage)",
+            "RCP de l'ofloxacine, de la lévofloxacine, de la moxifloxacine et de la norfloxacine (rubrique 4.3 : "
+            "« période de croissance » ; seuil de 15 ans retenu ici, non vérifié)",
+            atc=("J01MA",), unless=("ciprofloxacine",)),
+    AgeRule(("ciprofloxacine",), 15, None, Level.ASDEC,
+            "ciprofloxacine réservée chez l'enfant à des indications particulières (atteinte du cartilage)",
+            "RCP de la ciprofloxacine (rubriques 4.1 et 4.4)"),
+    AgeRule((), 2, None, Level.CI, "mucolytique contre-indiqué avant 2 ans (encombrement respiratoire aggravé)",
+            "ANSM (2010), RCP des mucolytiques (rubrique 4.3)", atc=("R05CB",)),
+    AgeRule(("doxycycline", "minocycline", "tetracycline", "lymecycline"), 8, None, Level.CI,
+            "tétracycline contre-indiquée avant 8 ans (coloration dentaire)",
+            "RCP des tétracyclines (rubrique 4.3)", atc=("J01AA",)),
     AgeRule(("codeine",), 12, None, Level.CI, "codéine contre-indiquée avant 12 ans", "ANSM (2013)"),
     AgeRule(("tramadol",), 12, None, Level.ASDEC, "tramadol déconseillé avant 12 ans", "ANSM (2023), RCP"),
     AgeRule(("metoclopramide",), 1, None, Level.CI, "métoclopramide contre-indiqué avant 1 an", "ANSM (2014)"),
-    AgeRule(("doxycycline", "minocycline", "tetracycline", "lymecycline"), 8, None, Level.CI,
-            "tétracyclines contre-indiquées avant 8 ans (coloration dentaire)", "RCP"),
     AgeRule(("loperamide",), 2, None, Level.CI, "lopéramide contre-indiqué avant 2 ans", "RCP"),
     AgeRule(("promethazine", "alimemazine"), 2, None, Level.CI,
             "phénothiazine antihistaminique contre-indiquée avant 2 ans", "RCP"),
@@ -78,11 +98,15 @@ def age_findings(items: list[Item], case: Case) -> list[Finding]:
     if age is None:
         return []
     findings = []
+    seen: set[tuple[int, str]] = set()
     for item, component in _line_components(items):
+        assert item.product is not None
         for rule in AGE_RULES:
-            if _applies_to_age(rule, age) and _named(component.name, rule.substances):
+            if (_applies_to_age(rule, age) and rule.concerns(component, item.product.atc)
+                    and (id(item), rule.message) not in seen):
+                seen.add((id(item), rule.message))
                 findings.append(line_finding(item, component, rule.level,
-                                                 f"Âge ({age} ans) : {rule.message}.", rule.source))
+                                             f"Âge ({age} ans) : {rule.message}.", rule.source))
     return findings
 
 

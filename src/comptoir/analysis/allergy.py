@@ -5,6 +5,12 @@ An allergy is written as a substance ("amoxicilline") or a class ("pénicillines
 penicillins to every penicillin (J01C: the shared beta-lactam ring). Cephalosporins with a
 penicillin allergy are a precaution: cross-reactivity is rare (about 1–2 %) but reactions can be
 severe (SFAR/SFA, RCP of the beta-lactams, section 4.4).
+
+Aspirin and the NSAIDs share a cross-intolerance (inhibition of COX-1, not an antibody: the whole family
+reacts): an allergy to aspirin or to any NSAID contraindicates every other one, aspirin included at an
+antiplatelet dose (RCP of the NSAIDs and of aspirin, rubrique 4.3: "antécédents d'asthme ou de réaction
+allergique déclenchés par la prise d'acide acétylsalicylique ou d'autres AINS" ; ANSM, "hypersensibilité
+croisée"). An aspirin allergy says nothing of the other antiplatelet drugs of its ATC subgroup (B01AC).
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from dataclasses import dataclass
 from comptoir.analysis.case import Case
 from comptoir.analysis.findings import Finding, Level
 from comptoir.analysis.items import Item
-from comptoir.analysis.profile import line_finding
+from comptoir.analysis.profile import NSAIDS, line_finding
 from comptoir.analysis.reference import AnalysisReference
 from comptoir.refdata.search import fold
 
@@ -26,6 +32,10 @@ CLASS_WORDS = {
     "anti-inflammatoire": ("M01A", "N02BA"), "aspirine": ("N02BA", "B01AC06"), "tetracycline": ("J01AA",),
 }
 CROSS = {"J01C": ("J01DB", "J01DC", "J01DD", "J01DE")}
+NSAID_FAMILY = ("M01A", "N02BA", "B01AC06")
+"""Aspirin and the NSAIDs: one cross-intolerance family."""
+NOT_NSAIDS = ("M01AX05", "M01AX21", "M01AX25")
+"""Glucosamine, diacerein, chondroitin: in M01A but not anti-inflammatory drugs."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +51,8 @@ def understand(text: str, reference: AnalysisReference) -> Allergy:
         if folded == word or folded.rstrip("s") == word or folded.startswith(word):
             return Allergy(text, frozenset(), prefixes)
     classes = reference.substance_classes or {}
-    return Allergy(text, frozenset({folded}), classes.get(folded, ()))
+    own = tuple("B01AC06" if atc == "B01AC" else atc for atc in classes.get(folded, ()))
+    return Allergy(text, frozenset({folded}), own)
 
 
 def allergy_findings(items: list[Item], case: Case, reference: AnalysisReference) -> list[Finding]:
@@ -51,30 +62,48 @@ def allergy_findings(items: list[Item], case: Case, reference: AnalysisReference
         if item.is_history or item.product is None:
             continue
         for allergy in allergies:
-            found = _allergy_finding(item, allergy)
+            found = _allergy_finding(item, allergy, reference.atc_of(item.product))
             if found is not None:
                 findings.append(found)
     return findings
 
 
-def _allergy_finding(item: Item, allergy: Allergy) -> Finding | None:
+def _allergy_finding(item: Item, allergy: Allergy, atc: str) -> Finding | None:
     assert item.product is not None
-    atc = item.product.atc or ""
     for component in item.product.components:
         if fold(component.name) in allergy.substances:
             return line_finding(item, component, Level.CI, f"Allergie déclarée à {allergy.text}.", SOURCE,
                                     kind="allergy")
-    if not item.product.components or not atc:
+    if not item.product.components:
         return None
     first = item.product.components[0]
     if _same_class(atc, allergy.atc):
         return line_finding(item, first, Level.CI, f"Allergie déclarée à {allergy.text} : même classe ({atc[:5]}).",
                                 SOURCE, kind="allergy")
+    if _nsaid_product(item, atc) and (any(_is_nsaid(prefix) for prefix in allergy.atc)
+                                      or any(_nsaid_name(name) for name in allergy.substances)):
+        return line_finding(item, first, Level.CI,
+                            f"Allergie déclarée à {allergy.text} : hypersensibilité croisée entre l'aspirine et "
+                            "les AINS ; contre-indiqué.", SOURCE, kind="allergy")
     if any(atc.startswith(cross) for prefix in _family(allergy.atc) for cross in CROSS.get(prefix, ())):
         return line_finding(item, first, Level.PE,
                                 f"Allergie déclarée à {allergy.text} : réactivité croisée possible (rare mais "
                                 "parfois grave) ; vérifier la nature de l'allergie.", SOURCE, kind="allergy")
     return None
+
+
+def _is_nsaid(atc: str) -> bool:
+    return atc.startswith(NSAID_FAMILY) and not atc.startswith(NOT_NSAIDS)
+
+
+def _nsaid_name(folded: str) -> bool:
+    return folded.startswith((*NSAIDS, "acide acetylsalicylique"))
+
+
+def _nsaid_product(item: Item, atc: str) -> bool:
+    """An NSAID by its ATC code or, for a generic the BDPM left without one, by its substance."""
+    assert item.product is not None
+    return _is_nsaid(atc) or (not atc and any(_nsaid_name(fold(c.name)) for c in item.product.components))
 
 
 def _same_class(atc: str, prefixes: tuple[str, ...]) -> bool:

@@ -35,7 +35,11 @@ _LEVEL_HEADS = (
     ("PE", re.compile(r"^\s*pr[ée]cautions?\s+d'emploi\b", re.I)),
     ("APEC", re.compile(r"^\s*[aà]\s+prendre\s+en\s+compte\b", re.I)),
 )
-_BOUND = re.compile(r"(>=|≥|>|<=|≤|<)\s*(\d+(?:[.,]\d+)?)\s*(mg|g)\s*(?:par|/)\s*(prise|jour|j|semaines?)\b", re.I)
+_BOUND = re.compile(r"(>=|≥|>|<=|≤|<|sup[ée]rieur(?:e|s|es)?\s+ou\s+[ée]ga(?:l|le|ux|les)\s+[àa]|"
+                    r"inf[ée]rieur(?:e|s|es)?\s+ou\s+[ée]ga(?:l|le|ux|les)\s+[àa]|sup[ée]rieur(?:e|s|es)?\s+[àa]|"
+                    r"inf[ée]rieur(?:e|s|es)?\s+[àa])"
+                    r"\s*(\d+(?:[.,]\d+)?)\s*(mg|g)\s*(?:par|/)\s*(prise|jour|j|semaines?)\b", re.I)
+"""A dose bound, in symbols ("> 20 mg/semaine") or in words ("supérieures à 20 mg par semaine")."""
 _RANGE = re.compile(r"de\s+(\d+(?:[.,]\d+)?)\s*(mg|g)?\s*à\s*(\d+(?:[.,]\d+)?)\s*(mg|g)\s*par\s*(prise|jour)", re.I)
 _IV = re.compile(r"voie\s+(?:iv|intraveineuse|intra-veineuse)\b|\biv\b", re.I)
 _ORAL = re.compile(r"voie\s+orale", re.I)
@@ -66,7 +70,7 @@ class Evaluation:
 
 
 _HEAD = re.compile(
-    r"(?:^|(?<=[.:;\n])\s*|(?<=\s-\s)|(?<=^-\s))(?:la\s+|l'|les\s+)?"
+    r"(?:^|(?<=[.:;\n])\s*|(?<=\s-\s)|(?<=^-\s))(?:la\s+|l'|les\s+)?(?:associations?\s+n[ée]cessitant\s+une\s+)?"
     r"(contre[- ]indications?|associations?\s+d[ée]conseill[ée]es?|pr[ée]cautions?\s+d'emploi|"
     r"[aà]\s+prendre\s+en\s+compte)\b[^:\-\n]{0,30}?(?::|\s-\s|\s(?=avec\b|chez\b|pour\b|en\b|dans\b))",
     re.I | re.M)
@@ -181,13 +185,23 @@ def _any3(values: list[bool | None]) -> bool | None:
 def _dose_bounds(bullet: str) -> tuple[list[tuple[str, float, str]], list[tuple[str, float, str]]]:
     lows: list[tuple[str, float, str]] = []
     highs: list[tuple[str, float, str]] = []
-    for op, value, unit, per in _BOUND.findall(bullet):
+    for written, value, unit, per in _BOUND.findall(bullet):
+        op = _operator(written)
         bound = (op, _mg(value, unit), _period(per))
         (lows if op in (">=", "≥", ">") else highs).append(bound)
     for low, low_unit, high, high_unit, per in _RANGE.findall(bullet):
         lows.append((">=", _mg(low, low_unit or high_unit), per.lower()))
         highs.append(("<=", _mg(high, high_unit), per.lower()))
     return lows, highs
+
+
+def _operator(written: str) -> str:
+    """">", ">=", "<", "<=" for a written bound ("supérieures ou égales à" -> ">=")."""
+    folded = fold(written)
+    if folded[0] in "><≥≤":
+        return written
+    strict = ">" if folded.startswith("sup") else "<"
+    return strict + ("=" if " ou " in folded else "")
 
 
 def _period(word: str) -> str:

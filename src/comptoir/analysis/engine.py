@@ -68,7 +68,7 @@ def history_items(case: Case, reference: AnalysisReference, lines: list[Item]) -
         if not since <= entry.dispensed_on <= case.today:
             continue
         item = Item(entry.drug, resolve(entry.drug, reference).product, None, line=None,
-                    dispensed_on=entry.dispensed_on)
+                    dispensed_on=entry.dispensed_on, duration_days=entry.duration_days)
         if item.product is None or not any(_substance_codes(item) <= codes for codes in prescribed):
             latest.setdefault(item.product.cis if item.product else entry.drug.lower(), item)
     return list(latest.values())
@@ -83,12 +83,13 @@ def analyse(case: Case, reference: AnalysisReference) -> Analysis:
     history = history_items(case, reference, lines)
     items = lines + history
     findings = (
-        interaction_findings(items, reference)
+        unidentified_findings(lines)
+        + interaction_findings(items, reference)
         + pregnancy_findings(items, case)
         + age_findings(items, case)
         + kidney_findings(items, case)
         + allergy_findings(items, case, reference)
-        + redundancy_findings(items, case.today)
+        + redundancy_findings(items, case.today, reference)
         + dose_findings(items, case)
         + quantity_findings(items)
         + route_findings(items)
@@ -100,11 +101,33 @@ def analyse(case: Case, reference: AnalysisReference) -> Analysis:
     return Analysis(ordered(_without_overlaps(findings)), items, lifestyle_findings(lines, reference))
 
 
+UNIDENTIFIED_SOURCE = "Analyse pharmaceutique : ligne absente du référentiel (BDPM) tel qu'écrite"
+
+
+def unidentified_findings(lines: list[Item]) -> list[Finding]:
+    """A line the reference does not recognise escapes every check: say so, never pass it silently.
+
+    Level ASDEC: it needs the pharmacist's attention (identify the drug, then analyse again); at the counter
+    it is shown without blocking the sale (services/dispensing/alerts.py: a non-drug product is never in the
+    reference)."""
+    return [Finding(kind="unidentified", level=Level.ASDEC, drugs=(item.text,), substances=(),
+                    message=f"Ligne non identifiée : « {item.text} » — aucune vérification (interactions, "
+                            "allergies, doses, contre-indications) n'a pu être faite ; identifier le médicament.",
+                    source=UNIDENTIFIED_SOURCE, lines=(item.line,) if item.line is not None else ())
+            for item in lines if item.product is None and item.text.strip()]
+
+
 def _without_overlaps(findings: list[Finding]) -> list[Finding]:
-    """A class redundancy between two drugs that already have an interaction finding says less: drop it."""
-    interacting = {frozenset(f.drugs) for f in findings if f.kind == "interaction"}
+    """A class redundancy between two drugs that already have an interaction finding more severe says less:
+    drop it. A mere "à prendre en compte" interaction (two benzodiazepines) must not hide it."""
+    interacting: dict[frozenset[str], Level] = {}
+    for f in findings:
+        if f.kind == "interaction":
+            pair = frozenset(f.drugs)
+            interacting[pair] = min(f.level, interacting.get(pair, Level.APEC))
     return [f for f in findings
-            if not (f.kind == "redundancy" and f.level > Level.ASDEC and frozenset(f.drugs) in interacting)]
+            if not (f.kind == "redundancy" and f.level > Level.ASDEC
+                    and interacting.get(frozenset(f.drugs), Level.APEC + 1) < f.level)]
 
 
 def _all_history(case: Case, reference: AnalysisReference) -> list[Item]:

@@ -35,7 +35,8 @@ LEVEL_LABELS = {
     Level.APEC: "À prendre en compte",
 }
 
-KINDS = ("interaction", "contraindication", "allergy", "redundancy", "dose", "quantity", "fraud", "cost")
+KINDS = ("unidentified", "interaction", "contraindication", "allergy", "redundancy", "dose", "quantity", "fraud",
+         "cost")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,5 +56,6 @@ class Finding:
 
 
 def ordered(findings: list[Finding]) -> list[Finding]:
-    """Most severe first; then by kind in the order a pharmacist reads them, then by message."""
-    return sorted(findings, key=lambda f: (f.level, KINDS.index(f.kind), f.message))
+    """Unidentified lines first (nothing was checked on them), then most severe first; then by kind in the
+    order a pharmacist reads them, then by message."""
+    return sorted(findings, key=lambda f: (f.kind != "unidentified", f.level, KINDS.index(f.kind), f.message))

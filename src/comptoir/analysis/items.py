@@ -23,6 +23,8 @@ class Item:
     line: int | None = None
     """Index of the prescription line; None for a history item."""
     dispensed_on: date | None = None
+    duration_days: int | None = None
+    """How long a history dispensation lasts, when known."""
 
     @property
     def label(self) -> str:

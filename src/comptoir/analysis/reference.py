@@ -136,9 +136,28 @@ class AnalysisReference:
     """Folded substance name -> the ATC chemical subgroups (5 characters) of the products holding it;
     built once with the reference, so a declared allergy never scans the products."""
 
+    form_words: frozenset[str] | None = field(default=None, compare=False, repr=False)
+    """Every word of every pharmaceutical form ("solution", "injectable", "sachet-dose"): never a substance."""
+    names: Mapping[str, str] | None = field(default=None, compare=False, repr=False)
+    """A product's full denomination, folded to its words ("keppra 100 mg ml solution buvable") -> its CIS."""
+
     def __post_init__(self) -> None:
         if self.substance_classes is None:
             object.__setattr__(self, "substance_classes", index_substance_classes(self.products.values()))
+        if self.form_words is None:
+            object.__setattr__(self, "form_words", frozenset(w for p in self.products.values() for w in words(p.form)))
+        if self.names is None:
+            object.__setattr__(self, "names", index_names(self.products.values()))
+
+    def atc_of(self, product: Product) -> str:
+        """The product's ATC code; for a generic the BDPM left without one, the single ATC subgroup (5
+        characters) its single substance has in the other products holding it; "" when unknown."""
+        if product.atc:
+            return product.atc
+        if len(product.components) != 1:
+            return ""
+        known = (self.substance_classes or {}).get(fold(product.components[0].name), ())
+        return known[0] if len(known) == 1 else ""
 
     @property
     def thesaurus_source(self) -> str:
@@ -160,3 +179,16 @@ def index_substance_classes(products: Iterable[Product]) -> dict[str, tuple[str,
             for component in product.components:
                 classes[fold(component.name)].add(product.atc[:5])
     return {name: tuple(sorted(atc)) for name, atc in classes.items()}
+
+
+def words(text: str) -> list[str]:
+    """The folded words and numbers of a text, punctuation dropped: "0,30 mg/dose" -> ["0", "30", "mg", "dose"]."""
+    return re.findall(r"[a-z0-9]+", fold(text))
+
+
+def index_names(products: Iterable[Product]) -> dict[str, str]:
+    """Full denominations -> CIS; a marketed product wins over a withdrawn one of the same name."""
+    names: dict[str, str] = {}
+    for product in sorted(products, key=lambda p: (p.marketed, p.cis), reverse=True):
+        names.setdefault(" ".join(words(product.name)), product.cis)
+    return names

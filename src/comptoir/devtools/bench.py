@@ -113,6 +113,7 @@ def run_benchmarks(runtime: Runtime, *, log: Log, quick: bool = False) -> dict[s
     report: dict[str, Any] = {"quick": quick, "drug_search": bench_drug_search(records, sizes)}
     log("Analyse d'ordonnance (6 lignes, 40 lignes d'historique, patients avec allergies)…")
     report["analysis"] = bench_analysis(reference, cases=sizes.analysis_cases)
+    report["analysis_accuracy"] = analysis_accuracy(reference)
     log("Du scan à l'écran (QR photographiés, ordonnances distinctes)…")
     with runtime.session_factory() as session:
         report["scan_to_screen"] = bench_scan_to_screen(session, reference, scans=sizes.scans)
@@ -132,6 +133,13 @@ def run_benchmarks(runtime: Runtime, *, log: Log, quick: bool = False) -> dict[s
     report["bench_s"] = round(time.perf_counter() - started, 1)
     report["bench_cpu_s"] = round(_cpu_s() - cpu, 1)
     return report
+
+
+def analysis_accuracy(reference: AnalysisReference) -> dict[str, float | None]:
+    """Share of the annotated cases fully right: development set and, apart, the blind set (issue 17)."""
+    from comptoir.services.analysis.evaluation import accuracy_summary, default_sets, evaluate_files
+
+    return accuracy_summary(evaluate_files(default_sets(REPOSITORY), reference))
 
 
 def _loaded(runtime: Runtime) -> tuple[list[DrugRecord], AnalysisReference]:

@@ -21,7 +21,8 @@ from comptoir.services.platform import outbox
 
 LEVELS = {level.name: label for level, label in LEVEL_LABELS.items()}
 """Interaction and alert levels of the ANSM thesaurus: CI, ASDEC, PE, APEC."""
-FINDING_KINDS = {"interaction": "Interaction", "contraindication": "Contre-indication", "allergy": "Allergie",
+FINDING_KINDS = {"unidentified": "Ligne non identifiée", "interaction": "Interaction",
+                 "contraindication": "Contre-indication", "allergy": "Allergie",
                  "redundancy": "Redondance", "dose": "Dose", "quantity": "Quantité", "fraud": "Fraude",
                  "cost": "Coût"}
 ON_STATUSES = {status.value: status.label for status in Status}

@@ -167,11 +167,16 @@ def test_findings_are_ordered_by_level(analysis_reference: AnalysisReference) ->
     assert order == sorted(order, key=["CI", "ASDEC", "PE", "APEC"].index)
 
 
-def test_an_unknown_drug_is_listed_apart(analysis_reference: AnalysisReference) -> None:
-    result = analyse_data(case(line("ZZQXWV 12 mg")), analysis_reference).contract()
+def test_an_unknown_drug_is_listed_apart_and_reported_first(analysis_reference: AnalysisReference) -> None:
+    data = case(line("ACICLOVIR 200 mg cp"), line("ZZQXWV 12 mg"), line("DOLIPRANE 1000 mg", "8 cp par jour"))
+
+    result = analyse_data(data, analysis_reference).contract()
 
     assert result["unresolved"] == ["ZZQXWV 12 mg"]
-    assert result["findings"] == []
+    first = result["findings"][0]  # type: ignore[index]
+    assert first["kind"] == "unidentified" and first["level"] == "ASDEC"
+    assert first["drugs"] == ["ZZQXWV 12 mg"] and "aucune vérification" in first["message"]
+    assert [f["kind"] for f in result["findings"]].count("unidentified") == 1  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize("bad", [[], "texte", {"today": "19/02/2026"}, {"lines": [{"posology": "1 cp"}]},

@@ -167,6 +167,7 @@ def test_the_quick_bench_reports_every_figure_that_bench_check_compares(referenc
     report = json.loads(result.stdout)
     assert result.returncode == 0, result.stderr
     assert report["quick"] is True
+    assert report["analysis_accuracy"]["development"] is not None
     assert set(report["drug_search"]["by_kind"]) == {"brand_strength", "dci", "misspelt", "code"}
     assert report["counter_change"]["count"] == 48 and report["counter_validation"]["dispensations"] == 6
     assert ("skipped" in report["counter_validation_postgres"]) == POSTGRES_OFF

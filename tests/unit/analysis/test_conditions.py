@@ -93,3 +93,12 @@ def test_every_entry_evaluates_to_one_of_its_own_levels(entries: dict[tuple[str,
         result = evaluate(entry, first, second)
 
         assert result is None or result.level in entry.levels, entry
+
+
+def test_a_bound_written_in_words_is_read_as_a_bound() -> None:
+    from comptoir.analysis.conditions import _dose_bounds
+
+    lows, highs = _dose_bounds("pour des doses supérieures à 20 mg par semaine ; inférieures ou égales à 3 g par jour")
+
+    assert lows == [(">", 20.0, "semaine")]
+    assert highs == [("<=", 3000.0, "jour")]

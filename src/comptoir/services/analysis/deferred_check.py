@@ -155,7 +155,8 @@ def _check_one(record: _Record, histories: dict[int, list[_Record]], profiles: d
     earlier = histories.get(record.patient_id, []) if record.patient_id else []
     profile = profiles.get(record.patient_id or 0, PatientProfile())
     analysis = analyse(case_for(record, earlier, profile), reference)
-    top = analysis.findings[0] if analysis.findings else None
+    # The most severe finding: an unidentified line is listed first whatever its level (analysis/findings.py).
+    top = min(analysis.findings, key=lambda f: f.level) if analysis.findings else None
     return CheckedDispensation(record.id, record.dispensed_at, record.patient_id, top.level.name if top else None,
                                len(analysis.findings), top.message[:300] if top else "")
 

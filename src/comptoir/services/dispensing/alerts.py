@@ -4,6 +4,9 @@ and whether it needs a pharmacist's decision before validation.
 
 Which alerts need a decision (issue 11): an interaction "contre-indication" or "association déconseillée", a
 contraindication (age, pregnancy, breastfeeding, kidney) at those levels, a declared allergy, a fraud signal.
+An unidentified line (issue 17) is shown first among the other alerts but needs no decision: the line itself
+already asks for its product ("Produit non reconnu"), and a non-drug product sold over the counter is never
+in the drug reference, so it must not block the sale.
 
 The key is the finding's kind, level, substances and products (codes, not words): a decision stays attached
 while the basket changes around it, and an alert that disappears leaves its decision unused.
@@ -61,7 +64,7 @@ def alert_key(finding: Finding) -> str:
 def _rank(finding: Finding) -> tuple[int, int, str]:
     """Alerts needing a decision first: contre-indications, allergies, fraud, associations déconseillées."""
     if not needs_decision(finding):
-        return (9, finding.level, finding.message)
+        return (8 if finding.kind == "unidentified" else 9, finding.level, finding.message)
     first = _FIRST.get(finding.kind, 0 if finding.level == Level.CI else 3)
     return (first, finding.level, finding.message)
 

@@ -33,9 +33,9 @@ def test_an_analysis_without_a_patient_file_is_audited_as_such() -> None:
     analysis = analyse_prescription(CASE, uow=uow, operator=PREPARER, analysis_reference=EmptyReference(),  # type: ignore[arg-type]
                                     now=NOW)
 
-    assert analysis.findings == []
+    assert [f.kind for f in analysis.findings] == ["unidentified"]  # an empty reference knows no drug
     assert [(e.object_type, e.object_id, e.detail) for e in uow.audit.entries] == [
-        ("analysis", "sans dossier", "0 alerte(s)")]
+        ("analysis", "sans dossier", "1 alerte(s)")]
     assert uow.committed == 1
 
 

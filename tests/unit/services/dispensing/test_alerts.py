@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from comptoir.analysis.findings import Finding, Level
-from comptoir.services.dispensing.alerts import alert_key, needs_decision
+from comptoir.services.dispensing.alerts import _rank, alert_key, needs_decision
 
 
 def finding(kind: str, level: Level, *drugs: str, substances: tuple[str, ...] = ("simvastatine",),
@@ -25,7 +25,8 @@ def test_contraindications_associations_deconseillees_allergies_and_fraud_need_a
 
 @pytest.mark.parametrize(("kind", "level"), [("interaction", Level.PE), ("interaction", Level.APEC),
                                              ("contraindication", Level.APEC), ("dose", Level.CI),
-                                             ("redundancy", Level.ASDEC), ("cost", Level.PE)])
+                                             ("redundancy", Level.ASDEC), ("cost", Level.PE),
+                                             ("unidentified", Level.ASDEC)])
 def test_precautions_and_other_findings_are_shown_without_blocking(kind: str, level: Level) -> None:
     assert not needs_decision(finding(kind, level))
 
@@ -43,3 +44,10 @@ def test_another_level_or_another_product_is_another_alert() -> None:
     assert alert_key(base) != alert_key(finding("interaction", Level.ASDEC, "60000003", "60000004"))
     assert alert_key(base) != alert_key(finding("interaction", Level.CI, "60000003", "60000005"))
     assert len(alert_key(base)) <= 80
+
+
+def test_an_unidentified_line_comes_before_the_other_non_blocking_alerts() -> None:
+    unidentified = finding("unidentified", Level.ASDEC, "CREME HYDRATANTE", substances=())
+    ranked = sorted([finding("dose", Level.CI), unidentified, finding("interaction", Level.CI)], key=_rank)
+
+    assert [f.kind for f in ranked] == ["interaction", "unidentified", "dose"]
