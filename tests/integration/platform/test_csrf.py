@@ -96,7 +96,7 @@ def test_a_bearer_token_api_call_needs_no_csrf_token(runtime_: Runtime) -> None:
 def test_every_form_that_posts_carries_the_token() -> None:
     templates = Path(__file__).resolve().parents[3] / "src" / "comptoir" / "web" / "templates"
     forms = [(path.name, tag) for path in templates.glob("*.html")
-             for tag in re.findall(r"<form\b[^>]*>(?:<input[^>]*>)?", path.read_text(encoding="utf-8"))
+             for tag in re.findall(r"<form\b[^>]*>\s*(?:<input[^>]*>)?", path.read_text(encoding="utf-8"))
              if 'method="post"' in tag]
 
     assert len(forms) >= 25
