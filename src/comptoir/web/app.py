@@ -30,6 +30,7 @@ from comptoir.web.dispensing import documents as dispensing_documents
 from comptoir.web.dispensing import ordonnancier as dispensing_register
 from comptoir.web.dispensing import pages as dispensing_pages
 from comptoir.web.dispensing import paper as dispensing_paper
+from comptoir.web.dispensing import qr_photo as dispensing_qr_photo
 from comptoir.web.eprescription.routes import include as include_eprescription
 from comptoir.web.forms import field_errors_detail
 from comptoir.web.identity import api as identity_api
@@ -69,6 +70,7 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
     app.include_router(dispensing_api.router)
     app.include_router(dispensing_pages.router)
     app.include_router(dispensing_paper.router)
+    app.include_router(dispensing_qr_photo.router)
     app.include_router(dispensing_register.router)
     app.include_router(dispensing_documents.router)
     # The INSi emulator, so that one server is the whole demo (its own database, see national/ins); it accepts

@@ -84,3 +84,26 @@ def test_a_photographed_qr_uploaded_on_the_scan_page_finds_the_prescription(
     page = client.get(scanned.headers["location"], headers=pharmacist)
     assert scanned.headers["location"].startswith(f"/ordonnance-numerique/{issued['prescription_id']}?")
     assert "c'est bien le patient" in page.text and "AMLOR 5 mg" in page.text
+
+
+def test_a_photographed_qr_on_the_counter_screen_loads_the_prescription_into_the_basket(
+        world: tuple[TestClient, Runtime, str]) -> None:  # noqa: F811
+    client, runtime, _ = world
+    issued = prescribe(client, runtime)
+    qr = client.get(f"/prescripteur/ordonnances/{issued['id']}/qr.png", headers=log_in(client, "MED1")).content
+    pharmacist = log_in(client, "PH01")
+    opened = client.get(f"/comptoir?patient={patient_id(runtime, 'GENE')}", headers=pharmacist, follow_redirects=False)
+    paper = opened.headers["location"].rsplit("/", 1)[1]
+    switched = client.post(f"/comptoir/{paper}/nature", data={"kind": "ordonnance_numerique"}, headers=pharmacist,
+                           follow_redirects=False)
+    basket = switched.headers["location"].rsplit("/", 1)[1]  # an empty basket changes kind as a new one
+
+    blank = client.post(f"/comptoir/{basket}/qr-photo", data={}, files={"image": ("qr.jpg", b"", "image/jpeg")},
+                        headers={**pharmacist, "HX-Request": "true"})
+    read = client.post(f"/comptoir/{basket}/qr-photo", data={},
+                       files={"image": ("qr.jpg", photograph(qr, random.Random(7)), "image/jpeg")},
+                       headers={**pharmacist, "HX-Request": "true"})
+
+    assert blank.status_code == 422 and "Choisissez la photo du QR code" in blank.text
+    assert read.status_code == 200, read.text
+    assert issued["prescription_id"] in read.text and "AMLOR 5 mg" in read.text
