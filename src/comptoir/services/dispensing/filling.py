@@ -63,17 +63,29 @@ def add_entry(change: Change, entry: Entry) -> str:
     """The product the entry names, on the line waiting for it or on a new one; returns the audit detail."""
     found = _find(change, entry)
     refuse_without_prescription(change, found.cis)
-    cip13 = found.cip13 or _planned(change, PlanRequest(_name(change, found.cis), cis=found.cis)).cip13
+    cis, cip13 = (found.cis, found.cip13) if found.cip13 else _typed_box(change, found.cis)
     pack = entry.pack
     if pack is not None:
         _check_pack(change, pack)
-    line = _waiting_line(change, found.cis, cip13)
+    line = _waiting_line(change, cis, cip13)
     if line is None:
-        line = new_line(change, text=_name(change, found.cis), cis=found.cis, cip13=cip13)
+        substituted = {"prescribed_cis": found.cis} if cis != found.cis else {}
+        line = new_line(change, text=_name(change, cis), cis=cis, cip13=cip13, **substituted)
         line.packs = [_pack_record(cip13, pack)] if pack else []
     else:
-        _add_to(line, found.cis, cip13, pack)
-    return f"ligne {line.position} : {'boîte scannée' if pack else 'produit'} {cip13 or found.cis}"
+        _add_to(line, cis, cip13, pack)
+    return f"ligne {line.position} : {'boîte scannée' if pack else 'produit'} {cip13 or cis}"
+
+
+def _typed_box(change: Change, cis: str) -> tuple[str, str | None]:
+    """The product and box for a typed name: on a prescription, the plan's (a generic where the law allows it,
+    then a visible substitution); sold without one, the named product's own box, never another."""
+    if change.basket.kind == "sans_ordonnance":
+        pack = products.default_pack(change.uow.eprescriptions, cis)
+        return cis, pack.cip13 if pack else None
+    cip13 = _planned(change, PlanRequest(_name(change, cis), cis=cis)).cip13
+    presentation = change.uow.eprescriptions.presentation(cip13) if cip13 else None
+    return (presentation.cis if presentation else cis), cip13
 
 
 def _find(change: Change, entry: Entry) -> Found:

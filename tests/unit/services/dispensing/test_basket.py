@@ -12,6 +12,7 @@ from comptoir.services.dispensing.basket import basket, open_basket, scan_or_typ
 from comptoir.services.dispensing.views import Ambiguous, BasketView
 from tests.fakes import FakeUnitOfWork
 from tests.unit.services.dispensing.world import (
+    DOLIPRANE,
     DOLIPRANE_PACK,
     NOW,
     PATIENT,
@@ -152,3 +153,24 @@ def test_an_unknown_code_is_refused_beside_the_input() -> None:
         typed(uow, opened(uow), "3400930999999")
 
     assert "inconnu" in refused.value.fields["text"]
+
+
+
+PARACETAMOL_GENERIC = ("60000005", "PARACETAMOL BIOGARAN 1000 mg, comprimé", "paracétamol", "N02BE01", ())
+
+
+@pytest.mark.parametrize(("kind", "given"), [("ordonnance_papier", ("60000005", "PARACETAMOL BIOGARAN 1000 mg",
+                                                                    "3400930000059", True)),
+                                             ("sans_ordonnance", ("60000001", "DOLIPRANE 1000 mg",
+                                                                  "3400933516390", False))])
+def test_a_typed_brand_is_given_as_its_generic_only_on_a_prescription_and_then_visibly(
+        kind: str, given: tuple[str, str, str, bool]) -> None:
+    uow = pharmacy((DOLIPRANE, PARACETAMOL_GENERIC))
+    uow.eprescriptions.groups.append({"60000001", "60000005"})
+    uow.eprescriptions.princeps.add("60000001")
+    references = References((DOLIPRANE, PARACETAMOL_GENERIC))
+    view = open_basket(PATIENT, kind, uow=uow, operator=PREPARER, now=NOW, reference=references)
+
+    (line,) = scan_or_type(view.id, "doliprane", uow=uow, operator=PREPARER, now=NOW, reference=references).lines
+
+    assert (line.cis, line.name, line.cip13, line.substituted) == given
