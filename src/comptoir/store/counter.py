@@ -91,6 +91,8 @@ class BasketLine(Base):
     overlap_allowed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     """"Chevauchement autorisé par le prescripteur": the prescription's express mention that lets a stupéfiant
     (or a product whose conditions forbid overlap) be delivered while an earlier one still covers (R.5132-33)."""
+    boxes_by_hand: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """The pharmacist set the boxes: a later posology or duration no longer re-plans them."""
 
     __table_args__ = (UniqueConstraint("basket_id", "position", name="uq_basket_line_position"),)
 

@@ -119,7 +119,8 @@ def _by_name(change: Change, text: str) -> Found:
 def _candidate(change: Change, cis: str) -> Candidate:
     name = alerts.product_name(cis, change.reference)
     pack = products.default_pack(change.uow.eprescriptions, cis)
-    return Candidate(cis, name.name if name else cis, name.dci if name else "", pack.cip13 if pack else None)
+    # The full BDPM name: its form ("comprimé", "gélule"...) tells apart products of the same name and strength.
+    return Candidate(cis, _name(change, cis), name.dci if name else "", pack.cip13 if pack else None)
 
 
 def _planned(change: Change, request: PlanRequest) -> Plan:
@@ -127,6 +128,12 @@ def _planned(change: Change, request: PlanRequest) -> Plan:
     patient = change.uow.dispensations.patient(change.basket.patient_id) if change.basket.patient_id else None
     dated = replace(request, patient_birth_date=patient.birth_date if patient else None)
     return plan_line(dated, catalogue=catalogue, today=change.now.date())
+
+
+def replan(change: Change, line: BasketLine) -> Plan:
+    """The plan of a line's own product (never another) for its posology and duration."""
+    return _planned(change, PlanRequest(_name(change, line.cis or ""), cis=line.cis, posology=line.posology,
+                                        duration_days=line.duration_days, non_substitutable="CIF"))
 
 
 def _name(change: Change, cis: str) -> str:
@@ -198,7 +205,7 @@ def new_line(change: Change, *, text: str, cis: str | None, cip13: str | None, *
     line = BasketLine(basket_id=change.basket.id, position=max((x.position for x in lines), default=0) + 1,
                       text=text[:bounds.SHORT_TEXT_MAX], cis=cis, cip13=cip13,
                       **({"boxes": 1, "posology": "", "substitutable": True, "packs": [], "reason": "",
-                         "overlap_allowed": False} | values))
+                         "overlap_allowed": False, "boxes_by_hand": False} | values))
     change.uow.baskets.add_line(line)
     return line
 

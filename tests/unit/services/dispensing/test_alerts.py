@@ -43,3 +43,12 @@ def test_another_level_or_another_product_is_another_alert() -> None:
     assert alert_key(base) != alert_key(finding("interaction", Level.ASDEC, "60000003", "60000004"))
     assert alert_key(base) != alert_key(finding("interaction", Level.CI, "60000003", "60000005"))
     assert len(alert_key(base)) <= 80
+
+
+@pytest.mark.parametrize(("bdpm", "said"), [("ELIQUIS 2,5 mg, comprimé pelliculé", "ELIQUIS 2,5 mg"),
+                                            ("DOLIPRANE 1000 mg, comprimé", "DOLIPRANE 1000 mg"),
+                                            ("KARDEGIC 75 mg", "KARDEGIC 75 mg")])
+def test_a_product_name_loses_its_form_but_never_the_decimals_of_its_strength(bdpm: str, said: str) -> None:
+    from comptoir.services.dispensing.alerts import short_name
+
+    assert short_name(bdpm) == said

@@ -89,6 +89,8 @@ def test_a_typed_word_several_products_answer_asks_which_and_adds_nothing() -> N
         typed(uow, view, "doliprane 1000")
 
     assert {c.cis for c in asked.value.candidates} == {"60000001", "60000005"}
+    # Each says its form: the same name and strength in a comprimé and a gélule are told apart.
+    assert {c.name for c in asked.value.candidates} == {"DOLIPRANE 1000 mg, comprimé", "DOLIPRANE 1000 mg, gélule"}
     assert basket(view.id, uow=uow, operator=PREPARER, now=NOW, reference=REFERENCES).lines == ()
 
 
@@ -174,3 +176,20 @@ def test_a_typed_brand_is_given_as_its_generic_only_on_a_prescription_and_then_v
     (line,) = scan_or_type(view.id, "doliprane", uow=uow, operator=PREPARER, now=NOW, reference=references).lines
 
     assert (line.cis, line.name, line.cip13, line.substituted) == given
+
+
+def test_a_typed_lines_posology_sets_its_boxes_unless_the_pharmacist_set_them_by_hand() -> None:
+    from comptoir.services.dispensing.basket import update_line
+    from comptoir.services.dispensing.views import LineChanges
+    uow = pharmacy()
+    view = typed(uow, opened(uow), "3351639")
+
+    def changed(changes: LineChanges) -> int:
+        updated = update_line(view.id, 1, changes, uow=uow, operator=PREPARER, now=NOW, reference=REFERENCES)
+        return updated.lines[0].boxes
+
+    # 15 comprimés in boxes of 8.
+    assert changed(LineChanges(posology="1 comprimé 3 fois par jour pendant 5 jours")) == 2
+    assert changed(LineChanges(duration_days=10)) == 4
+    assert changed(LineChanges(boxes=1)) == 1
+    assert changed(LineChanges(posology="2 comprimés 3 fois par jour pendant 10 jours")) == 1
