@@ -208,7 +208,16 @@ def needs_prescription_message(name: str, listing: str) -> str:
 
 
 def _short(alert: AlertView) -> str:
-    return ", ".join(p.label for p in alert.products) or alert.message[:120]
+    return ", ".join(p.label for p in alert.products) or clipped(alert.message, 120)
+
+
+def clipped(text: str, most: int) -> str:
+    """At most `most` characters, cut after a whole word with "…", never inside one."""
+    if len(text) <= most:
+        return text
+    cut = text[:most - 1]
+    head = cut.rsplit(" ", 1)[0] if text[most - 1] != " " and " " in cut else cut
+    return head.rstrip(" ,;:") + "…"
 
 
 def totals(lines: tuple[LineView, ...], *, reimbursed: bool) -> Totals:

@@ -44,6 +44,7 @@ def test_a_wrong_prescriber_number_says_why_it_blocks() -> None:
     (alert,) = fraud(paper(uow, STATIN, rpps="10000001917"))
 
     assert alert.needs_decision and alert.message.startswith("Numéro RPPS du prescripteur invalide (10000001917)")
+    assert alert.level_label == "Signal de fraude"
     assert BLOCKS in alert.message
 
 
@@ -53,7 +54,7 @@ def test_a_renewal_too_early_names_both_deliveries_by_name_and_dci_and_says_why_
 
     (alert,) = fraud(paper(uow, STATIN))
 
-    assert alert.needs_decision
+    assert alert.needs_decision and alert.level_label == "Signal de fraude"
     assert alert.message.startswith("SIMVASTATINE ARROW 20 mg (simvastatine) — Vient trop tôt : SIMVASTATINE ARROW "
                                     "20 mg (simvastatine) délivré le 14/02/2026 pour 30 jours, il en reste 25")
     assert BLOCKS in alert.message and "6000000" not in alert.message
@@ -79,3 +80,27 @@ def test_next_months_delivery_of_a_three_month_treatment_is_not_too_early() -> N
 
     assert (given.boxes, given.duration_days) == (3, 24)
     assert fraud(later) == []
+
+
+def test_a_blocking_message_without_product_is_shortened_after_a_whole_word() -> None:
+    from comptoir.services.dispensing.present import clipped
+
+    text = "Numéro RPPS du prescripteur invalide : vérifier le prescripteur dans l'annuaire santé avant de délivrer"
+
+    assert clipped(text, 60) == "Numéro RPPS du prescripteur invalide : vérifier le…"
+    assert clipped("Court.", 60) == "Court."
+
+
+def test_the_control_window_names_a_decided_alert_without_empty_brackets() -> None:
+    from comptoir.services.dispensing.decisions import decide
+    from comptoir.services.dispensing.views import DecisionInput
+    from comptoir.web.dispensing.screen import differences
+    uow = pharmacy()
+    view = paper(uow, STATIN, rpps="10000001917")
+    (alert,) = fraud(view)
+
+    decided = decide(view.id, alert.key, DecisionInput("override", "Prescripteur joint par téléphone."),
+                     uow=uow, operator=PHARMACIST, now=NOW, reference=REFERENCES)
+
+    (said,) = [d for d in differences(decided) if d.startswith("Signal de fraude")]
+    assert "()" not in said and "Prescripteur joint par téléphone." in said
