@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from comptoir.analysis.engine import Analysis
 from comptoir.analysis.reference import AnalysisReference, Product
@@ -24,6 +24,7 @@ from comptoir.services.dispensing.views import (
     BasketView,
     LineView,
     PrescriptionView,
+    ScannedPack,
     Totals,
 )
 from comptoir.services.platform.operators import CurrentOperator
@@ -122,7 +123,12 @@ def line_view(presentation: m.Presentation | None, reference: AnalysisReference,
         warnings=line_warnings(line, product, today) + _oversupply(line, presentation, product)
         + found.warnings.get(line.position, ()),
         listing=products.listing_label(product), scanned=len(line.packs), prescribed_boxes=line.prescribed_boxes,
-        overlap_allowed=bool(line.overlap_allowed))
+        overlap_allowed=bool(line.overlap_allowed), packs=tuple(scanned_pack(p) for p in line.packs))
+
+
+def scanned_pack(pack: dict[str, Any]) -> ScannedPack:
+    expiry = pack.get("expiry")
+    return ScannedPack(pack.get("lot"), date.fromisoformat(expiry) if expiry else None, pack.get("serial"))
 
 
 def line_problem(line: BasketLine, known: bool, kind: str) -> str:

@@ -120,6 +120,15 @@ class LineView:
     prescribed_boxes: int | None = None
     overlap_allowed: bool = False
     """The pharmacist ticked "chevauchement autorisé par le prescripteur" (CSP R.5132-33)."""
+    packs: tuple[ScannedPack, ...] = ()
+    """Every box scanned for the line (its DataMatrix), in scan order."""
+
+
+@dataclass(frozen=True, slots=True)
+class ScannedPack:
+    lot: str | None
+    expiry: date | None
+    serial: str | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -193,3 +193,15 @@ def test_a_typed_lines_posology_sets_its_boxes_unless_the_pharmacist_set_them_by
     assert changed(LineChanges(duration_days=10)) == 4
     assert changed(LineChanges(boxes=1)) == 1
     assert changed(LineChanges(posology="2 comprimés 3 fois par jour pendant 10 jours")) == 1
+
+
+def test_every_scanned_box_keeps_its_own_lot_expiry_and_serial_on_the_line() -> None:
+    from comptoir.services.dispensing.views import ScannedPack
+    uow = pharmacy()
+    view = typed(uow, opened(uow), DOLIPRANE_PACK)
+    second = "010340093351639017" + "270531" + "10LOT2\x1d21SERIE0002"
+
+    (line,) = typed(uow, view, second).lines
+
+    assert line.boxes == 2 and line.packs == (ScannedPack("LOT42", date(2027, 12, 31), "SERIE0001"),
+                                              ScannedPack("LOT2", date(2027, 5, 31), "SERIE0002"))
