@@ -201,7 +201,9 @@ def _ordonnancier(uow: UnitOfWork, assessment: Assessment, dispensation: Dispens
     basket, patient = assessment.basket, assessment.patient
     entry = RegisterInput(
         dispensation_id=dispensation.id, operator_code=dispensation.operator_code,
-        prescriber=RegisterPrescriber(basket.prescriber_name, basket.prescriber_rpps),
+        prescriber=RegisterPrescriber(basket.prescriber_name, basket.prescriber_rpps,
+                                      uow.prescribers.address_of(basket.prescriber_rpps)
+                                      if basket.prescriber_rpps else ""),
         patient=RegisterPatient(f"{patient.last_name} {patient.first_name}" if patient else "",
                                 patient_id=patient.id if patient else None),
         lines=tuple(RegisterLine(line.position + 1, line.drug, line.boxes,

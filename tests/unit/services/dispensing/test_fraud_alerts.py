@@ -104,3 +104,18 @@ def test_the_control_window_names_a_decided_alert_without_empty_brackets() -> No
 
     (said,) = [d for d in differences(decided) if d.startswith("Signal de fraude")]
     assert "()" not in said and "Prescripteur joint par téléphone." in said
+
+
+def test_the_ordonnancier_writes_the_address_of_a_prescriber_known_by_his_rpps() -> None:
+    from comptoir.store.eprescription import PrescriberProfile
+    uow = pharmacy()
+    uow.prescribers.profiles["MED1"] = PrescriberProfile(
+        operator_code="MED1", rpps="10000001916", am="991118019", last_name="MARTIN", first_name="Jean",
+        address="12 rue du Faubourg Saint-Antoine, 75011 Paris")
+    view = paper(uow, STATIN)
+
+    validate(view.id, view.version, uow=uow, operator=PHARMACIST, now=NOW, reference=REFERENCES)
+
+    (entry,) = uow.registers.entries
+    assert (entry.prescriber_name, entry.prescriber_address) == (
+        "Dr Jean MARTIN", "12 rue du Faubourg Saint-Antoine, 75011 Paris")
