@@ -48,6 +48,7 @@ class Basket(Base):
     renewal: Mapped[int] = mapped_column(Integer, default=0)
     prescriber_rpps: Mapped[str | None] = mapped_column(String(11))
     prescriber_name: Mapped[str] = mapped_column(Text, default="")
+    prescriber_address: Mapped[str] = mapped_column(Text, default="", server_default="")
     prescribed_on: Mapped[date | None] = mapped_column(Date)
     scan_id: Mapped[int | None] = mapped_column(Integer)
     version: Mapped[int] = mapped_column(Integer, default=1)

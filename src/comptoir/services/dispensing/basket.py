@@ -364,6 +364,8 @@ def _check_prescription(given: PrescriptionInput, now: datetime) -> None:
         errors["prescriber_rpps"] = "Le N° RPPS a 11 chiffres."
     if len(given.prescriber_name) > bounds.NAME_MAX * 2:
         errors["prescriber_name"] = "Nom du prescripteur trop long."
+    if len(given.prescriber_address) > bounds.SHORT_TEXT_MAX:
+        errors["prescriber_address"] = f"Adresse trop longue : {bounds.SHORT_TEXT_MAX} caractères au plus."
     if given.prescribed_on and given.prescribed_on > now.date():
         errors["prescribed_on"] = "La date de l'ordonnance ne peut pas être dans le futur."
     if not 0 <= given.renewal <= bounds.RENEWALS_MAX:
@@ -380,6 +382,7 @@ def _set_prescription(change: Change, given: PrescriptionInput) -> str:
     row.prescriber_rpps = check_rpps(given.prescriber_rpps).value if given.prescriber_rpps else None
     row.prescriber_name, row.prescribed_on, row.renewal = given.prescriber_name.strip(), given.prescribed_on, \
         given.renewal
+    row.prescriber_address = given.prescriber_address.strip()
     return "ordonnance papier : prescripteur et date"
 
 

@@ -101,7 +101,8 @@ def prescription_view(basket: Basket) -> PrescriptionView | None:
     return PrescriptionView(kind=basket.kind, on_id=basket.prescription_id, renewal=basket.renewal,
                             prescriber_name=basket.prescriber_name, prescriber_rpps=rpps,
                             rpps_valid=check_rpps(rpps).key_valid if rpps else None,
-                            prescribed_on=basket.prescribed_on, scan_id=basket.scan_id)
+                            prescribed_on=basket.prescribed_on, scan_id=basket.scan_id,
+                            prescriber_address=basket.prescriber_address or "")
 
 
 def line_view(presentation: m.Presentation | None, reference: AnalysisReference, line: BasketLine, kind: str,

@@ -37,6 +37,7 @@ class PrescriptionInput:
     prescriber_name: str = ""
     prescribed_on: date | None = None
     renewal: int = 0
+    prescriber_address: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +171,7 @@ class PrescriptionView:
     """None when no RPPS was given."""
     prescribed_on: date | None
     scan_id: int | None
+    prescriber_address: str = ""
 
 
 @dataclass(frozen=True, slots=True)

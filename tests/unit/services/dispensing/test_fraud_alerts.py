@@ -119,3 +119,18 @@ def test_the_ordonnancier_writes_the_address_of_a_prescriber_known_by_his_rpps()
     (entry,) = uow.registers.entries
     assert (entry.prescriber_name, entry.prescriber_address) == (
         "Dr Jean MARTIN", "12 rue du Faubourg Saint-Antoine, 75011 Paris")
+
+
+def test_the_address_written_on_the_paper_prescription_goes_to_the_ordonnancier() -> None:
+    from comptoir.services.dispensing.basket import add_paper_lines as add_lines
+    uow = pharmacy()
+    view = open_basket(PATIENT, "ordonnance_papier", uow=uow, operator=PHARMACIST, now=NOW, reference=REFERENCES)
+    set_prescription(view.id, PrescriptionInput("10000001916", "Dr Jean MARTIN", date(2026, 2, 18),
+                                                prescriber_address="3 rue Oberkampf, 75011 Paris"),
+                     uow=uow, operator=PHARMACIST, now=NOW, reference=REFERENCES)
+    view = add_lines(view.id, [STATIN], None, None, uow=uow, operator=PHARMACIST, now=NOW, reference=REFERENCES)
+
+    validate(view.id, view.version, uow=uow, operator=PHARMACIST, now=NOW, reference=REFERENCES)
+
+    (entry,) = uow.registers.entries
+    assert entry.prescriber_address == "3 rue Oberkampf, 75011 Paris"
