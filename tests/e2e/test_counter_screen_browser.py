@@ -69,7 +69,9 @@ def choose_patient(page: Any, name: str) -> None:
     page.keyboard.type(name)
     page.keyboard.press("Enter")
     expect(page.locator("#patient-results button").first).to_contain_text(name)
-    tab_to(page, "#patient-results button")
+    # One Tab from the search reaches the first patient found ("Chercher" is Enter's).
+    page.keyboard.press("Tab")
+    expect(page.locator("#patient-results button").first).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.locator("#patient-band .band-name")).to_contain_text(name)
 
@@ -178,6 +180,9 @@ def test_a_paper_prescription_with_a_contraindication_waits_for_a_pharmacist(ser
     expect(control(pharmacist)).to_contain_text("Décision d'un pharmacien requise")
     pharmacist.keyboard.press("Escape")
     expect(pharmacist.locator("#control-dialog")).to_be_hidden()
+    # An override without its reason is refused: the focus stays in the field in error, not the scan box.
+    decide(pharmacist, "Passer outre : raison", "")
+    expect(pharmacist.locator('#alerts input[aria-label="Passer outre : raison"]')).to_be_focused()
     decide(pharmacist, "Intervention : commentaire", "Appel au Dr Martin : simvastatine suspendue 7 jours")
     expect(pharmacist.locator("#alerts article").first).to_contain_text("Intervention pharmaceutique")
     whole_at_1280(pharmacist, "comptoir-a3-decision.png")

@@ -114,6 +114,9 @@ class FakePrescriberRepository:
     def profile(self, operator_code: str) -> PrescriberProfile | None:
         return self.profiles.get(operator_code)
 
+    def address_of(self, rpps: str) -> str:
+        return next((p.address for p in self.profiles.values() if p.rpps == rpps), "")
+
     def consent(self, patient_id: int, kind: str) -> PatientConsent | None:
         return next((c for c in self.consents if (c.patient_id, c.kind) == (patient_id, kind)), None)
 

@@ -45,7 +45,7 @@ from comptoir.store import models as m
 from comptoir.store.counter import Basket
 from comptoir.store.unit_of_work import SqlUnitOfWork
 
-PRESCRIBER_RPPS, PRESCRIBER_NAME = "99900038441", "Dr ADEMIS TRAL"
+PRESCRIBER_RPPS, PRESCRIBER_NAME = "99900038441", "Dr Ademis TRAL"
 """The demo prescriber (the CNAM's fictitious test prescriber) signs the paper prescriptions."""
 PHARMACIST, PREPARER = "PH01", "PR01"
 PATIENTS = {"GASLY": "Henri", "DARK": "Jeanne Marie", "LOISEAU": "Marina Anne"}

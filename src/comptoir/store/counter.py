@@ -48,6 +48,7 @@ class Basket(Base):
     renewal: Mapped[int] = mapped_column(Integer, default=0)
     prescriber_rpps: Mapped[str | None] = mapped_column(String(11))
     prescriber_name: Mapped[str] = mapped_column(Text, default="")
+    prescriber_address: Mapped[str] = mapped_column(Text, default="", server_default="")
     prescribed_on: Mapped[date | None] = mapped_column(Date)
     scan_id: Mapped[int | None] = mapped_column(Integer)
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -91,6 +92,8 @@ class BasketLine(Base):
     overlap_allowed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     """"Chevauchement autorisé par le prescripteur": the prescription's express mention that lets a stupéfiant
     (or a product whose conditions forbid overlap) be delivered while an earlier one still covers (R.5132-33)."""
+    boxes_by_hand: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """The pharmacist set the boxes: a later posology or duration no longer re-plans them."""
 
     __table_args__ = (UniqueConstraint("basket_id", "position", name="uq_basket_line_position"),)
 

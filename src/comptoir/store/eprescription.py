@@ -244,6 +244,11 @@ class PrescriberRepository:
     def profile(self, operator_code: str) -> PrescriberProfile | None:
         return self.session.get(PrescriberProfile, operator_code)
 
+    def address_of(self, rpps: str) -> str:
+        """The address on the profile of the prescriber with this RPPS ("" when none is known here)."""
+        found = self.session.scalar(select(PrescriberProfile.address).where(PrescriberProfile.rpps == rpps).limit(1))
+        return found or ""
+
     def consent(self, patient_id: int, kind: str) -> PatientConsent | None:
         return self.session.scalar(select(PatientConsent).where(PatientConsent.patient_id == patient_id,
                                                                 PatientConsent.kind == kind))

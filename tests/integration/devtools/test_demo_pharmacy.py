@@ -93,7 +93,7 @@ def test_the_history_is_in_the_band_and_the_listed_products_in_the_ordonnancier(
         (item.dispensed_at.date(), item.product) for item in history]  # five days before, as in the example
     sintrom = [row for row in register.rows if row.product.startswith("SINTROM 4 mg")]
     assert len(sintrom) == 1
-    assert (sintrom[0].listing, sintrom[0].prescriber, sintrom[0].patient) == ("Liste I", "Dr ADEMIS TRAL",
+    assert (sintrom[0].listing, sintrom[0].prescriber, sintrom[0].patient) == ("Liste I", "Dr Ademis TRAL",
                                                                              "GASLY Henri")
     assert register.total == 3  # clopidogrel and ZYMAD's generic fifteen days before, SINTROM five days before
 

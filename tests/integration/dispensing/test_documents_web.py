@@ -127,3 +127,34 @@ def test_the_avis_of_the_dispensation_is_a_pdf(runtime: Runtime, setup: tuple[Te
 
     assert printed.status_code == 200 and printed.content.startswith(b"%PDF")
     assert audited(runtime, "avis_pharmaceutique") == [("PH01", "read")]
+
+
+def test_a_pharmacist_cancels_the_days_dispensation_from_its_documents_with_a_reason(
+        setup: tuple[TestClient, int]) -> None:
+    client, done = setup
+    open_session(client, "PR01")
+    assert "Annuler la délivrance" not in client.get(f"/delivrances/{done}/documents").text
+    client.cookies.clear()
+    open_session(client, "PH01")
+    page = client.get(f"/delivrances/{done}/documents").text
+    assert "Annuler la délivrance" in page
+    csrf = page.split('name="_csrf" value="')[1].split('"')[0]
+
+    refused = client.post(f"/delivrances/{done}/documents", data={"_csrf": csrf, "reason": "  "})
+    assert refused.status_code == 422 and "Donnez la raison" in refused.text
+
+    cancelled = client.post(f"/delivrances/{done}/documents", data={"_csrf": csrf, "reason": "Erreur de patient"})
+    assert cancelled.status_code == 200 and "Délivrance annulée." in cancelled.text
+    assert "Annuler la délivrance" not in cancelled.text
+
+
+def test_a_dispensation_of_another_day_offers_no_cancellation(runtime: Runtime) -> None:
+    from datetime import timedelta
+    patient_id = pharmacy(runtime)
+    done = dispensation(runtime, patient_id, ("DOLIPRANE 1000 mg", None), at=runtime.clock() - timedelta(days=2))
+    with TestClient(create_app(runtime.settings, runtime=runtime)) as client:
+        open_session(client, "PH01")
+
+        page = client.get(f"/delivrances/{done}/documents").text
+
+    assert "Documents de la délivrance" in page and "Annuler la délivrance" not in page

@@ -78,6 +78,8 @@ def test_the_page_shows_the_patient_band_the_history_and_an_empty_basket(client:
     assert "Allergies : pénicillines" in page
     assert "SINTROM 4 mg" in page
     assert "Panier vide" in page
+    # Each past dispensation leads to its documents (the paper prescription's scan).
+    assert re.search(r'<a href="/delivrances/\d+/documents">n° \d+</a>', page)
     assert 'id="scan"' in page and "autofocus" in page
     assert "<kbd>Ctrl+Entrée</kbd> contrôler et valider" in page
 

@@ -133,8 +133,9 @@ def product_name(code: str, reference: AnalysisReference) -> ProductName | None:
 
 
 def short_name(name: str) -> str:
-    """The BDPM name without its form: "DOLIPRANE 1000 mg, comprimé" -> "DOLIPRANE 1000 mg"."""
-    return name.split(",")[0].strip() or name
+    """The BDPM name without its form: "DOLIPRANE 1000 mg, comprimé" -> "DOLIPRANE 1000 mg". The form follows a
+    comma and a space; a decimal comma ("ELIQUIS 2,5 mg") is never a cut."""
+    return name.split(", ")[0].strip() or name
 
 
 def naming_of(lines: Sequence[BasketLine], history: Iterable[HistoryLine], reference: AnalysisReference) -> Naming:
@@ -153,10 +154,19 @@ def _alert(finding: Finding, lines: Sequence[BasketLine], naming: Naming,
     decision = decided.get(key)
     blocking = needs_decision(finding)
     message = naming.message(finding.message) + (f" {why_blocking(finding)}" if blocking else "")
-    return AlertView(key=key, level=finding.level.name, level_label=finding.level.label, kind=finding.kind,
+    return AlertView(key=key, level=finding.level.name, level_label=level_label(finding), kind=finding.kind,
                      message=message, products=tuple(naming.product(d) for d in finding.drugs),
                      needs_decision=blocking, decision=decision_view(decision) if decision else None,
                      source=finding.source, positions=tuple(lines[i].position for i in finding.lines if i < len(lines)))
+
+
+FRAUD_LABEL = "Signal de fraude"
+
+
+def level_label(finding: Finding) -> str:
+    """The alert's label: a fraud signal (invalid RPPS, early renewal...) blocks, whatever interaction level it
+    borrows to rank among the others."""
+    return FRAUD_LABEL if finding.kind == "fraud" else finding.level.label
 
 
 def decision_view(row: BasketDecision) -> DecisionView:

@@ -307,14 +307,55 @@ def _take_prescription(change: Change, prescription: rx.Prescription) -> str:
         raise FieldErrors({"text": "Ce panier porte une ordonnance papier : ouvrez un autre panier."})
     prescriber = prescription.prescriber
     row.kind, row.prescription_id, row.prescriber_rpps = "ordonnance_numerique", prescription.id, prescriber.rpps
-    row.prescriber_name = f"{prescriber.first_name} {prescriber.last_name}".strip()
+    row.prescriber_name = prescriber_name(prescriber.first_name, prescriber.last_name)
     row.prescribed_on = prescription.issued_on
     if row.patient_id is None:
-        record = change.uow.eprescriptions.consulted(prescription.id)
-        row.patient_id = record.patient_id if record else None
+        row.patient_id = _prescription_patient(change, prescription)
     row.renewal = filling.first_open_renewal(change, prescription)
     count = filling.load_on_lines(change, prescription, row.renewal)
     return f"ordonnance numérique {prescription.id} renouvellement {row.renewal} : {count} ligne(s)"
+
+
+def prescriber_name(first_name: str, last_name: str) -> str:
+    """As the ordonnancier writes a prescriber, ON or paper: "Dr Prénom NOM"."""
+    return " ".join(part for part in ("Dr", first_name.strip().title(), last_name.strip().upper()) if part)
+
+
+def _prescription_patient(change: Change, prescription: rx.Prescription) -> int | None:
+    """The ON's patient: the one its consultation was tied to, else the only patient of the pharmacy with the
+    QR's names and birth date (used or birth name, accents and case ignored); None when several or none do."""
+    record = change.uow.eprescriptions.consulted(prescription.id)
+    if record is not None and record.patient_id is not None:
+        return record.patient_id
+    matching = prescription_patients(change.uow, prescription)
+    if len(matching) != 1:
+        return None
+    if record is not None:
+        record.patient_id = matching[0].id
+    return matching[0].id
+
+
+def on_patient_choice(basket_id: int, *, uow: UnitOfWork, operator: CurrentOperator,
+                      now: datetime) -> tuple[list[m.Patient], rx.PatientTraits | None]:
+    """For a basket whose ON found no single patient: the pharmacy's patients with the QR's names and birth date
+    (to propose), and the QR's traits (to create the patient when none); ([], None) without an ON. Audited."""
+    operator.require(Permission.READ_PATIENTS)
+    with uow:
+        row = uow.baskets.get(basket_id)
+        if row is None or row.patient_id is not None or not row.prescription_id:
+            uow.commit()
+            return [], None
+        _, prescription = scanning.kept(uow, row.prescription_id)
+        matching = prescription_patients(uow, prescription)
+        audit_patient_list(uow, Actor(operator.code, operator.workstation), [p.id for p in matching],
+                           shown_on=f"comptoir, panier {basket_id}, patients de l'ordonnance numérique", now=now)
+        uow.commit()
+    return matching, prescription.patient
+
+
+def prescription_patients(uow: UnitOfWork, prescription: rx.Prescription) -> list[m.Patient]:
+    born = uow.patients.active_born_on(prescription.patient.birth_date)
+    return [p for p in born if not scanning.patient_mismatch(p, prescription)]
 
 
 def _check_prescription(given: PrescriptionInput, now: datetime) -> None:
@@ -323,6 +364,8 @@ def _check_prescription(given: PrescriptionInput, now: datetime) -> None:
         errors["prescriber_rpps"] = "Le N° RPPS a 11 chiffres."
     if len(given.prescriber_name) > bounds.NAME_MAX * 2:
         errors["prescriber_name"] = "Nom du prescripteur trop long."
+    if len(given.prescriber_address) > bounds.SHORT_TEXT_MAX:
+        errors["prescriber_address"] = f"Adresse trop longue : {bounds.SHORT_TEXT_MAX} caractères au plus."
     if given.prescribed_on and given.prescribed_on > now.date():
         errors["prescribed_on"] = "La date de l'ordonnance ne peut pas être dans le futur."
     if not 0 <= given.renewal <= bounds.RENEWALS_MAX:
@@ -339,6 +382,7 @@ def _set_prescription(change: Change, given: PrescriptionInput) -> str:
     row.prescriber_rpps = check_rpps(given.prescriber_rpps).value if given.prescriber_rpps else None
     row.prescriber_name, row.prescribed_on, row.renewal = given.prescriber_name.strip(), given.prescribed_on, \
         given.renewal
+    row.prescriber_address = given.prescriber_address.strip()
     return "ordonnance papier : prescripteur et date"
 
 

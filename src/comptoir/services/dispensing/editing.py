@@ -28,11 +28,13 @@ def update_line(change: Change, position: int, changes: LineChanges) -> str:
     if changes.substitute is not None:
         _substitute(change, line, changes.substitute)
     if changes.boxes is not None:
-        line.boxes = changes.boxes
+        line.boxes, line.boxes_by_hand = changes.boxes, True
     if changes.posology is not None:
         line.posology = changes.posology.strip()
     if changes.duration_days is not None:
         line.duration_days = changes.duration_days
+    if (changes.posology is not None or changes.duration_days is not None) and changes.boxes is None:
+        _replan(change, line)
     if changes.overlap_allowed is not None:
         line.overlap_allowed = changes.overlap_allowed
         return f"ligne {position} : chevauchement {'autorisé' if changes.overlap_allowed else 'non autorisé'} " \
@@ -91,3 +93,17 @@ def _substitute(change: Change, line: BasketLine, substitute: bool) -> None:
     _check_substitution(change, line, target, "substitute")
     pack = products.default_pack(change.uow.eprescriptions, target)
     line.cis, line.cip13, line.reason = target, pack.cip13 if pack else None, ""
+
+
+def _replan(change: Change, line: BasketLine) -> None:
+    """A typed line's boxes and pack follow its posology and duration (plan_line), as on a paper line, unless
+    the pharmacist set its boxes by hand or scanned its boxes."""
+    if line.boxes_by_hand or line.packs or line.prescription_line is not None or not line.cis:
+        return
+    planned = filling.replan(change, line)
+    if planned.cip13 and planned.cis == line.cis:
+        line.cip13 = planned.cip13
+    if planned.boxes:
+        line.boxes = min(planned.boxes, bounds.BOXES_MAX)
+    if planned.days and line.duration_days is None:
+        line.duration_days = planned.days

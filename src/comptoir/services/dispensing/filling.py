@@ -63,17 +63,29 @@ def add_entry(change: Change, entry: Entry) -> str:
     """The product the entry names, on the line waiting for it or on a new one; returns the audit detail."""
     found = _find(change, entry)
     refuse_without_prescription(change, found.cis)
-    cip13 = found.cip13 or _planned(change, PlanRequest(_name(change, found.cis), cis=found.cis)).cip13
+    cis, cip13 = (found.cis, found.cip13) if found.cip13 else _typed_box(change, found.cis)
     pack = entry.pack
     if pack is not None:
         _check_pack(change, pack)
-    line = _waiting_line(change, found.cis, cip13)
+    line = _waiting_line(change, cis, cip13)
     if line is None:
-        line = new_line(change, text=_name(change, found.cis), cis=found.cis, cip13=cip13)
+        substituted = {"prescribed_cis": found.cis} if cis != found.cis else {}
+        line = new_line(change, text=_name(change, cis), cis=cis, cip13=cip13, **substituted)
         line.packs = [_pack_record(cip13, pack)] if pack else []
     else:
-        _add_to(line, found.cis, cip13, pack)
-    return f"ligne {line.position} : {'boîte scannée' if pack else 'produit'} {cip13 or found.cis}"
+        _add_to(line, cis, cip13, pack)
+    return f"ligne {line.position} : {'boîte scannée' if pack else 'produit'} {cip13 or cis}"
+
+
+def _typed_box(change: Change, cis: str) -> tuple[str, str | None]:
+    """The product and box for a typed name: on a prescription, the plan's (a generic where the law allows it,
+    then a visible substitution); sold without one, the named product's own box, never another."""
+    if change.basket.kind == "sans_ordonnance":
+        pack = products.default_pack(change.uow.eprescriptions, cis)
+        return cis, pack.cip13 if pack else None
+    cip13 = _planned(change, PlanRequest(_name(change, cis), cis=cis)).cip13
+    presentation = change.uow.eprescriptions.presentation(cip13) if cip13 else None
+    return (presentation.cis if presentation else cis), cip13
 
 
 def _find(change: Change, entry: Entry) -> Found:
@@ -107,7 +119,8 @@ def _by_name(change: Change, text: str) -> Found:
 def _candidate(change: Change, cis: str) -> Candidate:
     name = alerts.product_name(cis, change.reference)
     pack = products.default_pack(change.uow.eprescriptions, cis)
-    return Candidate(cis, name.name if name else cis, name.dci if name else "", pack.cip13 if pack else None)
+    # The full BDPM name: its form ("comprimé", "gélule"...) tells apart products of the same name and strength.
+    return Candidate(cis, _name(change, cis), name.dci if name else "", pack.cip13 if pack else None)
 
 
 def _planned(change: Change, request: PlanRequest) -> Plan:
@@ -115,6 +128,12 @@ def _planned(change: Change, request: PlanRequest) -> Plan:
     patient = change.uow.dispensations.patient(change.basket.patient_id) if change.basket.patient_id else None
     dated = replace(request, patient_birth_date=patient.birth_date if patient else None)
     return plan_line(dated, catalogue=catalogue, today=change.now.date())
+
+
+def replan(change: Change, line: BasketLine) -> Plan:
+    """The plan of a line's own product (never another) for its posology and duration."""
+    return _planned(change, PlanRequest(_name(change, line.cis or ""), cis=line.cis, posology=line.posology,
+                                        duration_days=line.duration_days, non_substitutable="CIF"))
 
 
 def _name(change: Change, cis: str) -> str:
@@ -186,7 +205,7 @@ def new_line(change: Change, *, text: str, cis: str | None, cip13: str | None, *
     line = BasketLine(basket_id=change.basket.id, position=max((x.position for x in lines), default=0) + 1,
                       text=text[:bounds.SHORT_TEXT_MAX], cis=cis, cip13=cip13,
                       **({"boxes": 1, "posology": "", "substitutable": True, "packs": [], "reason": "",
-                         "overlap_allowed": False} | values))
+                         "overlap_allowed": False, "boxes_by_hand": False} | values))
     change.uow.baskets.add_line(line)
     return line
 

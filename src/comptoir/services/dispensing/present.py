@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from comptoir.analysis.engine import Analysis
 from comptoir.analysis.reference import AnalysisReference, Product
@@ -24,6 +24,7 @@ from comptoir.services.dispensing.views import (
     BasketView,
     LineView,
     PrescriptionView,
+    ScannedPack,
     Totals,
 )
 from comptoir.services.platform.operators import CurrentOperator
@@ -100,7 +101,8 @@ def prescription_view(basket: Basket) -> PrescriptionView | None:
     return PrescriptionView(kind=basket.kind, on_id=basket.prescription_id, renewal=basket.renewal,
                             prescriber_name=basket.prescriber_name, prescriber_rpps=rpps,
                             rpps_valid=check_rpps(rpps).key_valid if rpps else None,
-                            prescribed_on=basket.prescribed_on, scan_id=basket.scan_id)
+                            prescribed_on=basket.prescribed_on, scan_id=basket.scan_id,
+                            prescriber_address=basket.prescriber_address or "")
 
 
 def line_view(presentation: m.Presentation | None, reference: AnalysisReference, line: BasketLine, kind: str,
@@ -122,7 +124,12 @@ def line_view(presentation: m.Presentation | None, reference: AnalysisReference,
         warnings=line_warnings(line, product, today) + _oversupply(line, presentation, product)
         + found.warnings.get(line.position, ()),
         listing=products.listing_label(product), scanned=len(line.packs), prescribed_boxes=line.prescribed_boxes,
-        overlap_allowed=bool(line.overlap_allowed))
+        overlap_allowed=bool(line.overlap_allowed), packs=tuple(scanned_pack(p) for p in line.packs))
+
+
+def scanned_pack(pack: dict[str, Any]) -> ScannedPack:
+    expiry = pack.get("expiry")
+    return ScannedPack(pack.get("lot"), date.fromisoformat(expiry) if expiry else None, pack.get("serial"))
 
 
 def line_problem(line: BasketLine, known: bool, kind: str) -> str:
@@ -208,7 +215,16 @@ def needs_prescription_message(name: str, listing: str) -> str:
 
 
 def _short(alert: AlertView) -> str:
-    return ", ".join(p.label for p in alert.products) or alert.message[:120]
+    return ", ".join(p.label for p in alert.products) or clipped(alert.message, 120)
+
+
+def clipped(text: str, most: int) -> str:
+    """At most `most` characters, cut after a whole word with "…", never inside one."""
+    if len(text) <= most:
+        return text
+    cut = text[:most - 1]
+    head = cut.rsplit(" ", 1)[0] if text[most - 1] != " " and " " in cut else cut
+    return head.rstrip(" ,;:") + "…"
 
 
 def totals(lines: tuple[LineView, ...], *, reimbursed: bool) -> Totals:

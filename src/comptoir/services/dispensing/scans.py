@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from comptoir.domain.operators import Permission
 from comptoir.errors import NotFound, RuleViolation
+from comptoir.services.dispensing.cancel import local_day
 from comptoir.services.dispensing.printing import local
 from comptoir.services.dispensing.views import basket_ref
 from comptoir.services.platform.audit_log import Actor, audit
@@ -111,6 +112,9 @@ class DispensationDocuments:
     scans: list[ScanInfo]
     avis: bool
     """Whether an avis pharmaceutique can be printed (an intervention was recorded for the dispensation)."""
+    cancellable: bool = False
+    """A dispensation of the day, not cancelled yet: a pharmacist may still cancel it."""
+    cancelled: bool = False
 
 
 def documents_of(dispensation_id: int, *, uow: UnitOfWork, operator: CurrentOperator,
@@ -118,7 +122,9 @@ def documents_of(dispensation_id: int, *, uow: UnitOfWork, operator: CurrentOper
     """The dispensation's documents (without their bytes), audited."""
     operator.require(Permission.READ_PATIENTS)
     with uow:
-        _dispensation(uow, dispensation_id)
+        row = uow.dispensations.by_id(dispensation_id)
+        if row is None:
+            raise NotFound(f"Aucune délivrance n° {dispensation_id}.")
         found = [ScanInfo(d.id, f"Ordonnance scannée ({LABELS.get(d.content_type, d.content_type)})",
                           d.content_type, -(-d.size_bytes // 1024), local(d.taken_at), d.sha256)
                  for d in uow.documents.of_dispensation(dispensation_id)]
@@ -127,7 +133,9 @@ def documents_of(dispensation_id: int, *, uow: UnitOfWork, operator: CurrentOper
         audit(uow, Actor(operator.code, operator.workstation), action="read", object_type="dispensation_documents",
               object_id=str(dispensation_id), detail=f"{len(found)} document(s)", now=now)
         uow.commit()
-    return DispensationDocuments(found, avis)
+    cancellable = (row.cancelled_at is None and operator.can(Permission.PHARMACIST_ACT)
+                   and local_day(row.dispensed_at) == local_day(now))
+    return DispensationDocuments(found, avis, cancellable, row.cancelled_at is not None)
 
 
 def scan_of(dispensation_id: int, *, uow: UnitOfWork, operator: CurrentOperator, now: datetime,

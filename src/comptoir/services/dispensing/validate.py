@@ -194,6 +194,13 @@ def _keep_decisions(uow: UnitOfWork, assessment: Assessment, dispensation: Dispe
             outcome_code=row.outcome_code, comment=row.reason))
 
 
+def _prescriber_address(uow: UnitOfWork, basket: Basket) -> str:
+    """The address written on the paper prescription, else the one of the prescriber's profile (ON, RPPS)."""
+    if basket.prescriber_address:
+        return basket.prescriber_address
+    return uow.prescribers.address_of(basket.prescriber_rpps) if basket.prescriber_rpps else ""
+
+
 def _ordonnancier(uow: UnitOfWork, assessment: Assessment, dispensation: Dispensation, lines: list[DispensedLine],
                   now: datetime) -> tuple[int, ...]:
     """Listes I, II and stupéfiants entered in the ordonnancier at delivery (CSP R.5132-10), and the paper
@@ -201,7 +208,7 @@ def _ordonnancier(uow: UnitOfWork, assessment: Assessment, dispensation: Dispens
     basket, patient = assessment.basket, assessment.patient
     entry = RegisterInput(
         dispensation_id=dispensation.id, operator_code=dispensation.operator_code,
-        prescriber=RegisterPrescriber(basket.prescriber_name, basket.prescriber_rpps),
+        prescriber=RegisterPrescriber(basket.prescriber_name, basket.prescriber_rpps, _prescriber_address(uow, basket)),
         patient=RegisterPatient(f"{patient.last_name} {patient.first_name}" if patient else "",
                                 patient_id=patient.id if patient else None),
         lines=tuple(RegisterLine(line.position + 1, line.drug, line.boxes,

@@ -37,6 +37,7 @@ class PrescriptionInput:
     prescriber_name: str = ""
     prescribed_on: date | None = None
     renewal: int = 0
+    prescriber_address: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +121,15 @@ class LineView:
     prescribed_boxes: int | None = None
     overlap_allowed: bool = False
     """The pharmacist ticked "chevauchement autorisé par le prescripteur" (CSP R.5132-33)."""
+    packs: tuple[ScannedPack, ...] = ()
+    """Every box scanned for the line (its DataMatrix), in scan order."""
+
+
+@dataclass(frozen=True, slots=True)
+class ScannedPack:
+    lot: str | None
+    expiry: date | None
+    serial: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +171,7 @@ class PrescriptionView:
     """None when no RPPS was given."""
     prescribed_on: date | None
     scan_id: int | None
+    prescriber_address: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -68,6 +68,8 @@ class PrescriptionIn(ApiModel):
     prescriber_name: str = Field(default="", max_length=bounds.NAME_MAX * 2)
     prescribed_on: date | None = Field(default=None, ge=date(2000, 1, 1), le=date(2099, 12, 31))
     renewal: int = Field(default=0, ge=0, le=bounds.RENEWALS_MAX)
+    prescriber_address: str = Field(default="", max_length=bounds.SHORT_TEXT_MAX,
+                                    description="Adresse du prescripteur (ordonnancier)")
 
 
 class PatientIn(ApiModel):
@@ -150,7 +152,8 @@ def scan_or_type(basket_id: RecordId, body: EntryIn, runtime: RuntimeDep, uow: U
 def set_prescription(basket_id: RecordId, body: PrescriptionIn, runtime: RuntimeDep, uow: UowDep,
                      operator: Reader) -> BasketView:
     """Le prescripteur et la date d'une ordonnance papier, ou le renouvellement délivré d'une ordonnance numérique."""
-    given = PrescriptionInput(body.prescriber_rpps, body.prescriber_name, body.prescribed_on, body.renewal)
+    given = PrescriptionInput(body.prescriber_rpps, body.prescriber_name, body.prescribed_on, body.renewal,
+                              body.prescriber_address)
     return counter.set_prescription(basket_id, given, uow=uow, operator=operator, now=runtime.clock(),
                                     reference=runtime.analysis_reference)
 

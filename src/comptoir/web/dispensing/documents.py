@@ -11,13 +11,17 @@ from fastapi.responses import HTMLResponse, Response
 
 from comptoir.domain.operators import Permission
 from comptoir.services.dispensing import avis, scans
+from comptoir.services.dispensing.cancel import cancel_dispensation
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.web.bounds import MAX_ID, RecordId, read_upload
 from comptoir.web.deps import RuntimeDep, UowDep, require
+from comptoir.web.dispensing.work import see
+from comptoir.web.forms import PostedForm, submit
 from comptoir.web.rendering import is_htmx, render
 
 router = APIRouter()
 Reader = Annotated[CurrentOperator, Depends(require(Permission.READ_PATIENTS))]
+Pharmacist = Annotated[CurrentOperator, Depends(require(Permission.PHARMACIST_ACT))]
 BasketRef = Annotated[str, Path(min_length=1, max_length=scans.BASKET_REF_MAX, pattern=r"^[A-Za-z0-9_-]+$",
                                 description="Référence du panier")]
 PRIVATE = {"Cache-Control": "no-store, private", "Pragma": "no-cache"}
@@ -38,7 +42,21 @@ def dispensation_documents(request: Request, dispensation_id: RecordId, runtime:
                            operator: Reader) -> HTMLResponse:
     found = scans.documents_of(dispensation_id, uow=uow, operator=operator, now=runtime.clock())
     template = "_dispensation_documents.html" if is_htmx(request) else "dispensation_documents.html"
-    return render(request, template, dispensation_id=dispensation_id, documents=found)
+    return render(request, template, dispensation_id=dispensation_id, documents=found, values={}, errors={})
+
+
+@router.post("/delivrances/{dispensation_id}/documents", response_model=None, include_in_schema=False)
+def cancel_from_documents(request: Request, dispensation_id: RecordId, runtime: RuntimeDep, uow: UowDep,
+                          operator: Pharmacist, values: PostedForm) -> Response:
+    """"Annuler la délivrance" (same day only): the reason is required; a refusal comes back beside it."""
+    def documents() -> dict[str, object]:
+        return {"dispensation_id": dispensation_id,
+                "documents": scans.documents_of(dispensation_id, uow=uow, operator=operator, now=runtime.clock())}
+
+    return submit(lambda: cancel_dispensation(dispensation_id, values.get("reason", ""), uow=uow,
+                                              operator=operator, now=runtime.clock()),
+                  lambda _: see(f"/delivrances/{dispensation_id}/documents"), request,
+                  "dispensation_documents.html", values, context_of=documents)
 
 
 @router.get("/delivrances/{dispensation_id}/avis.pdf", response_class=Response, include_in_schema=False)

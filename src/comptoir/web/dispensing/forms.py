@@ -55,6 +55,7 @@ def prescription_input(fields: dict[str, str]) -> PrescriptionInput:
     renewal = fields.get("renewal", "").strip()
     return PrescriptionInput(
         prescriber_rpps=rpps or None, prescriber_name=fields.get("prescriber_name", "").strip(),
+        prescriber_address=fields.get("prescriber_address", "").strip(),
         prescribed_on=french_date(fields.get("prescribed_on", ""), "Date de l'ordonnance", "prescribed_on"),
         renewal=count(renewal, name="renewal", what="Renouvellement", at_least=0,
                       at_most=bounds.RENEWALS_MAX) if renewal else 0)

@@ -120,9 +120,10 @@ def scan(request: Request, basket_id: RecordId, counter: CounterDep, base: BaseD
 @router.post("/comptoir/{basket_id}/ordonnance", response_model=None)
 def prescription(request: Request, basket_id: RecordId, counter: CounterDep,
                  prescriber_name: FormShortText = "", prescriber_rpps: FormShortText = "",
-                 prescribed_on: FormShortText = "", renewal: FormShortText = "") -> Response:
+                 prescribed_on: FormShortText = "", renewal: FormShortText = "",
+                 prescriber_address: FormShortText = "") -> Response:
     fields = {"prescriber_name": prescriber_name, "prescriber_rpps": prescriber_rpps,
-              "prescribed_on": prescribed_on, "renewal": renewal}
+              "prescribed_on": prescribed_on, "renewal": renewal, "prescriber_address": prescriber_address}
     return change(request, counter, basket_id,
                   lambda: baskets.set_prescription(basket_id, forms.prescription_input(fields), **counter.tools()),
                   lambda exc: Shown(errors=exc.errors, typed=forms.Typed(fields=fields)))

@@ -34,7 +34,8 @@ def differences(basket: BasketView) -> list[str]:
         if alert.decision is not None:
             products = " + ".join(p.label for p in alert.products)
             reason = f" : {alert.decision.reason}" if alert.decision.reason else ""
-            found.append(f"{alert.level_label} ({products}) — {alert.decision.kind_label}{reason}")
+            named = f" ({products})" if products else ""
+            found.append(f"{alert.level_label}{named} — {alert.decision.kind_label}{reason}")
     return found
 
 

@@ -108,7 +108,20 @@ def page_context(counter: Counter, view: BasketView, shown: Shown, **extra: Any)
     if counter.operator.can(Permission.PHARMACIST_ACT):
         waiting = [w for w in baskets.waiting_baskets(**counter.reading()) if w.id != view.id]
     return {**CONSTANTS, **_shown_context(shown), "basket": view, "band": band, "waiting": waiting,
-            "packs": _packs(counter, view), "patients": [], "patient_query": "", "done": None, **extra}
+            "packs": _packs(counter, view), "patients": [], "patient_query": "", "done": None,
+            **_on_patient(counter, view), **extra}
+
+
+def _on_patient(counter: Counter, view: BasketView) -> dict[str, Any]:
+    """An ON scanned without its patient found alone: its namesakes proposed, or its patient to create."""
+    if view.patient_id is not None or view.prescription is None or not view.prescription.on_id:
+        return {}
+    found, traits = baskets.on_patient_choice(view.id, **counter.reading())
+    if traits is None:
+        return {}
+    new = {"last_name": traits.last_name, "first_name": traits.first_name,
+           "birth_date": traits.birth_date.isoformat(), "sex": traits.sex or ""}
+    return {"patients": found, "patient_query": f"{traits.last_name} {traits.first_name}", "on_patient": new}
 
 
 def _packs(counter: Counter, view: BasketView) -> dict[int, tuple[PackChoice, ...]]:

@@ -79,7 +79,12 @@ def patient_search(request: Request, runtime: RuntimeDep, uow: UowDep, operator:
 
 @router.get("/patients/nouveau", response_class=HTMLResponse)
 def new_patient_form(request: Request, _: Writer) -> HTMLResponse:
-    return show_form(request, "patient_new.html", values={})
+    # Traits read elsewhere (an ON's QR code at the counter) come prefilled; nothing is saved before the form.
+    given = {name: request.query_params[name][:80] for name in PREFILLED if name in request.query_params}
+    return show_form(request, "patient_new.html", values=given)
+
+
+PREFILLED = ("last_name", "first_name", "birth_date", "sex")
 
 
 @router.post("/patients/nouveau", response_model=None)

@@ -168,8 +168,25 @@
       window.location.reload();
       return;
     }
+    // A refused value (a decision without its reason...): the user goes on in the field in error.
+    var invalid = work && work.querySelector('[aria-invalid="true"]');
+    if (invalid && !openDialog()) {
+      invalid.focus();
+      return;
+    }
     if (!openDialog() && (!document.activeElement || document.activeElement === document.body)) {
       focusField("scan");
     }
   }
+
+  // From the patient search, ArrowDown goes to the first patient found (Tab too: "Chercher" is left out of the
+  // tab order, Enter searches).
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "ArrowDown" || !event.target || event.target.id !== "patient-search") { return; }
+    var first = document.querySelector("#patient-results button, #patient-results a");
+    if (first) {
+      event.preventDefault();
+      first.focus();
+    }
+  });
 })();

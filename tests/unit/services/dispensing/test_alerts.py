@@ -51,3 +51,12 @@ def test_an_unidentified_line_comes_before_the_other_non_blocking_alerts() -> No
     ranked = sorted([finding("dose", Level.CI), unidentified, finding("interaction", Level.CI)], key=_rank)
 
     assert [f.kind for f in ranked] == ["interaction", "unidentified", "dose"]
+
+
+@pytest.mark.parametrize(("bdpm", "said"), [("ELIQUIS 2,5 mg, comprimé pelliculé", "ELIQUIS 2,5 mg"),
+                                            ("DOLIPRANE 1000 mg, comprimé", "DOLIPRANE 1000 mg"),
+                                            ("KARDEGIC 75 mg", "KARDEGIC 75 mg")])
+def test_a_product_name_loses_its_form_but_never_the_decimals_of_its_strength(bdpm: str, said: str) -> None:
+    from comptoir.services.dispensing.alerts import short_name
+
+    assert short_name(bdpm) == said

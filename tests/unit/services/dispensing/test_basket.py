@@ -12,6 +12,7 @@ from comptoir.services.dispensing.basket import basket, open_basket, scan_or_typ
 from comptoir.services.dispensing.views import Ambiguous, BasketView
 from tests.fakes import FakeUnitOfWork
 from tests.unit.services.dispensing.world import (
+    DOLIPRANE,
     DOLIPRANE_PACK,
     NOW,
     PATIENT,
@@ -88,6 +89,8 @@ def test_a_typed_word_several_products_answer_asks_which_and_adds_nothing() -> N
         typed(uow, view, "doliprane 1000")
 
     assert {c.cis for c in asked.value.candidates} == {"60000001", "60000005"}
+    # Each says its form: the same name and strength in a comprimé and a gélule are told apart.
+    assert {c.name for c in asked.value.candidates} == {"DOLIPRANE 1000 mg, comprimé", "DOLIPRANE 1000 mg, gélule"}
     assert basket(view.id, uow=uow, operator=PREPARER, now=NOW, reference=REFERENCES).lines == ()
 
 
@@ -152,3 +155,53 @@ def test_an_unknown_code_is_refused_beside_the_input() -> None:
         typed(uow, opened(uow), "3400930999999")
 
     assert "inconnu" in refused.value.fields["text"]
+
+
+
+PARACETAMOL_GENERIC = ("60000005", "PARACETAMOL BIOGARAN 1000 mg, comprimé", "paracétamol", "N02BE01", ())
+
+
+@pytest.mark.parametrize(("kind", "given"), [("ordonnance_papier", ("60000005", "PARACETAMOL BIOGARAN 1000 mg",
+                                                                    "3400930000059", True)),
+                                             ("sans_ordonnance", ("60000001", "DOLIPRANE 1000 mg",
+                                                                  "3400933516390", False))])
+def test_a_typed_brand_is_given_as_its_generic_only_on_a_prescription_and_then_visibly(
+        kind: str, given: tuple[str, str, str, bool]) -> None:
+    uow = pharmacy((DOLIPRANE, PARACETAMOL_GENERIC))
+    uow.eprescriptions.groups.append({"60000001", "60000005"})
+    uow.eprescriptions.princeps.add("60000001")
+    references = References((DOLIPRANE, PARACETAMOL_GENERIC))
+    view = open_basket(PATIENT, kind, uow=uow, operator=PREPARER, now=NOW, reference=references)
+
+    (line,) = scan_or_type(view.id, "doliprane", uow=uow, operator=PREPARER, now=NOW, reference=references).lines
+
+    assert (line.cis, line.name, line.cip13, line.substituted) == given
+
+
+def test_a_typed_lines_posology_sets_its_boxes_unless_the_pharmacist_set_them_by_hand() -> None:
+    from comptoir.services.dispensing.basket import update_line
+    from comptoir.services.dispensing.views import LineChanges
+    uow = pharmacy()
+    view = typed(uow, opened(uow), "3351639")
+
+    def changed(changes: LineChanges) -> int:
+        updated = update_line(view.id, 1, changes, uow=uow, operator=PREPARER, now=NOW, reference=REFERENCES)
+        return updated.lines[0].boxes
+
+    # 15 comprimés in boxes of 8.
+    assert changed(LineChanges(posology="1 comprimé 3 fois par jour pendant 5 jours")) == 2
+    assert changed(LineChanges(duration_days=10)) == 4
+    assert changed(LineChanges(boxes=1)) == 1
+    assert changed(LineChanges(posology="2 comprimés 3 fois par jour pendant 10 jours")) == 1
+
+
+def test_every_scanned_box_keeps_its_own_lot_expiry_and_serial_on_the_line() -> None:
+    from comptoir.services.dispensing.views import ScannedPack
+    uow = pharmacy()
+    view = typed(uow, opened(uow), DOLIPRANE_PACK)
+    second = "010340093351639017" + "270531" + "10LOT2\x1d21SERIE0002"
+
+    (line,) = typed(uow, view, second).lines
+
+    assert line.boxes == 2 and line.packs == (ScannedPack("LOT42", date(2027, 12, 31), "SERIE0001"),
+                                              ScannedPack("LOT2", date(2027, 5, 31), "SERIE0002"))

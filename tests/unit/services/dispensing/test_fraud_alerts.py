@@ -44,6 +44,7 @@ def test_a_wrong_prescriber_number_says_why_it_blocks() -> None:
     (alert,) = fraud(paper(uow, STATIN, rpps="10000001917"))
 
     assert alert.needs_decision and alert.message.startswith("Numéro RPPS du prescripteur invalide (10000001917)")
+    assert alert.level_label == "Signal de fraude"
     assert BLOCKS in alert.message
 
 
@@ -53,7 +54,7 @@ def test_a_renewal_too_early_names_both_deliveries_by_name_and_dci_and_says_why_
 
     (alert,) = fraud(paper(uow, STATIN))
 
-    assert alert.needs_decision
+    assert alert.needs_decision and alert.level_label == "Signal de fraude"
     assert alert.message.startswith("SIMVASTATINE ARROW 20 mg (simvastatine) — Vient trop tôt : SIMVASTATINE ARROW "
                                     "20 mg (simvastatine) délivré le 14/02/2026 pour 30 jours, il en reste 25")
     assert BLOCKS in alert.message and "6000000" not in alert.message
@@ -79,3 +80,57 @@ def test_next_months_delivery_of_a_three_month_treatment_is_not_too_early() -> N
 
     assert (given.boxes, given.duration_days) == (3, 24)
     assert fraud(later) == []
+
+
+def test_a_blocking_message_without_product_is_shortened_after_a_whole_word() -> None:
+    from comptoir.services.dispensing.present import clipped
+
+    text = "Numéro RPPS du prescripteur invalide : vérifier le prescripteur dans l'annuaire santé avant de délivrer"
+
+    assert clipped(text, 60) == "Numéro RPPS du prescripteur invalide : vérifier le…"
+    assert clipped("Court.", 60) == "Court."
+
+
+def test_the_control_window_names_a_decided_alert_without_empty_brackets() -> None:
+    from comptoir.services.dispensing.decisions import decide
+    from comptoir.services.dispensing.views import DecisionInput
+    from comptoir.web.dispensing.screen import differences
+    uow = pharmacy()
+    view = paper(uow, STATIN, rpps="10000001917")
+    (alert,) = fraud(view)
+
+    decided = decide(view.id, alert.key, DecisionInput("override", "Prescripteur joint par téléphone."),
+                     uow=uow, operator=PHARMACIST, now=NOW, reference=REFERENCES)
+
+    (said,) = [d for d in differences(decided) if d.startswith("Signal de fraude")]
+    assert "()" not in said and "Prescripteur joint par téléphone." in said
+
+
+def test_the_ordonnancier_writes_the_address_of_a_prescriber_known_by_his_rpps() -> None:
+    from comptoir.store.eprescription import PrescriberProfile
+    uow = pharmacy()
+    uow.prescribers.profiles["MED1"] = PrescriberProfile(
+        operator_code="MED1", rpps="10000001916", am="991118019", last_name="MARTIN", first_name="Jean",
+        address="12 rue du Faubourg Saint-Antoine, 75011 Paris")
+    view = paper(uow, STATIN)
+
+    validate(view.id, view.version, uow=uow, operator=PHARMACIST, now=NOW, reference=REFERENCES)
+
+    (entry,) = uow.registers.entries
+    assert (entry.prescriber_name, entry.prescriber_address) == (
+        "Dr Jean MARTIN", "12 rue du Faubourg Saint-Antoine, 75011 Paris")
+
+
+def test_the_address_written_on_the_paper_prescription_goes_to_the_ordonnancier() -> None:
+    from comptoir.services.dispensing.basket import add_paper_lines as add_lines
+    uow = pharmacy()
+    view = open_basket(PATIENT, "ordonnance_papier", uow=uow, operator=PHARMACIST, now=NOW, reference=REFERENCES)
+    set_prescription(view.id, PrescriptionInput("10000001916", "Dr Jean MARTIN", date(2026, 2, 18),
+                                                prescriber_address="3 rue Oberkampf, 75011 Paris"),
+                     uow=uow, operator=PHARMACIST, now=NOW, reference=REFERENCES)
+    view = add_lines(view.id, [STATIN], None, None, uow=uow, operator=PHARMACIST, now=NOW, reference=REFERENCES)
+
+    validate(view.id, view.version, uow=uow, operator=PHARMACIST, now=NOW, reference=REFERENCES)
+
+    (entry,) = uow.registers.entries
+    assert entry.prescriber_address == "3 rue Oberkampf, 75011 Paris"

@@ -48,7 +48,7 @@ def test_the_typed_id_loads_the_prescription_lines_with_their_boxes() -> None:
     (loaded,) = view.lines
     assert (loaded.prescription_line, loaded.cis, loaded.boxes, loaded.cip13) == (1, "60000001", 2, "3400933516390")
     assert view.prescription is not None and (view.prescription.on_id, view.prescription.renewal) == (ON_ID, 0)
-    assert view.prescription.prescriber_name == "ADEMIS TRAL" and view.can_validate
+    assert view.prescription.prescriber_name == "Dr Ademis TRAL" and view.can_validate
 
 
 def test_an_on_of_another_patient_is_refused_and_nothing_is_loaded() -> None:
@@ -84,3 +84,40 @@ def test_a_cancellation_another_day_is_refused() -> None:
         cancel_dispensation(done.dispensation_id, "Erreur", uow=uow, operator=PHARMACIST, now=NOW + timedelta(days=1))
 
     assert len(uow.outbox.messages) == 1 and uow.eprescriptions.periods[(ON_ID, 1, 0)].closed
+
+
+def _with_identities(uow: FakeUnitOfWork, *extra: tuple[str, str]) -> FakeUnitOfWork:
+    from comptoir.store import models as m
+    for patient in uow.dispensations.patients.values():
+        uow.patients.patients[patient.id] = patient
+    for number, (last, first) in enumerate(extra, start=10):
+        twin = m.Patient(id=number, last_name=last, first_name=first, birth_date=date(1966, 2, 23), sex="M",
+                         allergies=[])
+        uow.patients.patients[number] = uow.dispensations.patients[number] = twin
+    return uow
+
+
+@pytest.mark.parametrize(("others", "attached"), [((), PATIENT), ((("GÉNÉ", "alain"),), None),
+                                                  ((("DURAND", "Alain"),), PATIENT)])
+def test_the_scanned_on_attaches_the_only_patient_with_its_names_and_birth_date(
+        others: tuple[tuple[str, str], ...], attached: int | None) -> None:
+    uow = _with_identities(pharmacy(), *others)
+    view = open_basket(None, "ordonnance_numerique", uow=uow, operator=PHARMACIST, now=NOW, reference=REFERENCES)
+
+    view = scan_or_type(view.id, ON_ID, uow=uow, operator=PHARMACIST, now=NOW, reference=REFERENCES,
+                        base=Base())  # type: ignore[arg-type]
+
+    assert view.patient_id == attached
+
+
+def test_namesakes_of_the_on_patient_are_proposed_and_its_traits_kept_to_create_it() -> None:
+    from comptoir.services.dispensing.basket import on_patient_choice
+    uow = _with_identities(pharmacy(), ("GÉNÉ", "alain"))
+    view = open_basket(None, "ordonnance_numerique", uow=uow, operator=PHARMACIST, now=NOW, reference=REFERENCES)
+    view = scan_or_type(view.id, ON_ID, uow=uow, operator=PHARMACIST, now=NOW, reference=REFERENCES,
+                        base=Base())  # type: ignore[arg-type]
+
+    found, traits = on_patient_choice(view.id, uow=uow, operator=PHARMACIST, now=NOW)
+
+    assert sorted(p.id for p in found) == [PATIENT, 10]
+    assert traits is not None and (traits.last_name, traits.birth_date) == ("GENE", date(1966, 2, 23))
