@@ -45,8 +45,11 @@ def server(reference_runtime: Runtime, tmp_path: Path) -> Iterator[str]:
 def browser() -> Iterator[Any]:
     if CHROMIUM is None:
         pytest.skip("Debian's chromium is not installed (scripts/system-deps.sh)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # A counter's answer runs the analysis; on a CI machine shared with the rest of the suite, 5 s (the
+    # default) is not always enough for the page to show it. No timing is asserted: this is only patience.
+    expect.set_options(timeout=15_000)
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=BROWSER_ARGS)

@@ -64,7 +64,12 @@ def whole_at_1280(page: Any, shot: str) -> None:
 def choose_patient(page: Any, name: str) -> None:
     from playwright.sync_api import expect
 
-    page.keyboard.press("F4")
+    page.wait_for_load_state()
+    for _ in range(20):  # right after a validation the screen may still be swapping in the next basket
+        page.keyboard.press("F4")
+        if focused(page) == "patient-search":
+            break
+        page.wait_for_timeout(250)
     assert focused(page) == "patient-search"
     page.keyboard.type(name)
     page.keyboard.press("Enter")
@@ -284,7 +289,10 @@ def test_a_sale_without_prescription_meets_the_patients_history(server: str, bro
     whole_at_1280(page, "comptoir-c1-interaction-historique.png")
     tab_to(page, "#posology-1")
     page.keyboard.type("1 cp/6 h si douleur, 2 jours au plus")
-    page.keyboard.press("Tab")
+    # The posology's change re-renders the work area: typed before that answer lands, the reason would be lost.
+    with page.expect_response(lambda answer: "/lignes/1" in answer.url):
+        page.keyboard.press("Tab")
+    page.wait_for_load_state("networkidle")
     expect(page.locator("#posology-1")).to_have_value("1 cp/6 h si douleur, 2 jours au plus")
     decide(page, "Passer outre : raison", "Prise unique ce soir, INR contrôlé jeudi, patient prévenu")
     expect(alert).to_contain_text("Délivrance maintenue")
