@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from comptoir.analysis.reference import AnalysisReference, Product
 from comptoir.domain.dispensing.conditions import LISTING_LABELS, DispensingConditions, read_conditions
-from comptoir.services.eprescription.lines import Pack, fitting_pack, packs
+from comptoir.services.eprescription.lines import Pack, packs
 from comptoir.store import models as m
 from comptoir.store.eprescription import EPrescriptionRepository
 
@@ -36,11 +36,9 @@ def by_code(code: str, reference: AnalysisReference) -> Found | None:
     return Found(record.cis, None) if len(code) == 8 and record.cis == code else None
 
 
-def default_pack(lookups: EPrescriptionRepository, cis: str, units: float | None = None) -> Pack | None:
-    """The box for a product: the one holding the treatment when its size is known, else the smallest."""
+def default_pack(lookups: EPrescriptionRepository, cis: str) -> Pack | None:
+    """The box for a product before any posology: the smallest retail box (the plan re-chooses it later)."""
     candidates = packs(lookups, cis)
-    if units is not None:
-        return fitting_pack(candidates, units)
     sized = sorted((p for p in candidates if p.units), key=lambda p: p.units or 0)
     return sized[0] if sized else (candidates[0] if candidates else None)
 
