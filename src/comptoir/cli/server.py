@@ -77,7 +77,7 @@ def serve(
     settings = state.settings
     if settings.outbox_worker if with_worker is None else with_worker:
         from comptoir.services.dispensing.housekeeping import counter_chores
-        from comptoir.services.eprescription.messages import worker_for
+        from comptoir.services.senders import worker_for
 
         worker_for(state.runtime, chores=counter_chores(state.runtime.unit_of_work)).start(settings.outbox_poll_s)
     from comptoir.services.platform.backup import BackupScheduler

@@ -20,7 +20,7 @@ def worker(
     Base ordonnance numérique… ; le ménage, une fois par heure : paniers abandonnés, ordonnances scannées jamais
     délivrées."""
     from comptoir.services.dispensing.housekeeping import counter_chores
-    from comptoir.services.eprescription.messages import worker_for
+    from comptoir.services.senders import worker_for
 
     state = state_of(ctx)
     sender = worker_for(state.runtime, chores=counter_chores(state.runtime.unit_of_work))

@@ -16,8 +16,6 @@ from comptoir.errors import (
     FieldErrors,
     TooManyAttempts,
 )
-from comptoir.national.credentials import demo_pharmacy
-from comptoir.national.ins.emulator import create_emulator
 from comptoir.national.refusals import answer_invalid_requests
 from comptoir.services.platform.runtime import Runtime, open_runtime
 from comptoir.settings import PACKAGE_DIR, Settings
@@ -31,6 +29,7 @@ from comptoir.web.dispensing import ordonnancier as dispensing_register
 from comptoir.web.dispensing import pages as dispensing_pages
 from comptoir.web.dispensing import paper as dispensing_paper
 from comptoir.web.dispensing import qr_photo as dispensing_qr_photo
+from comptoir.web.emulators import mount_emulators
 from comptoir.web.eprescription.routes import include as include_eprescription
 from comptoir.web.forms import field_errors_detail
 from comptoir.web.identity import api as identity_api
@@ -65,7 +64,7 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
     app.include_router(pages.router)
     app.include_router(identity_api.router)
     app.include_router(identity_pages.router)
-    include_eprescription(app, settings)
+    include_eprescription(app)
     app.include_router(reading_pages.router)
     app.include_router(dispensing_api.router)
     app.include_router(dispensing_pages.router)
@@ -73,11 +72,7 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
     app.include_router(dispensing_qr_photo.router)
     app.include_router(dispensing_register.router)
     app.include_router(dispensing_documents.router)
-    # The INSi emulator, so that one server is the whole demo (its own database, see national/ins); it accepts
-    # the demo pharmacy's credential. Not in production unless asked for (COMPTOIR_MOUNT_EMULATORS).
-    if settings.mount_emulators:
-        app.mount("/emulateurs/insi", create_emulator(settings.emulators_dir / "insi.db",
-                                                      credentials=[demo_pharmacy(settings.insi_token)]))
+    mount_emulators(app, settings)
     app.mount("/static", StaticFiles(directory=PACKAGE_DIR / "web" / "static"), name="static")
     keep_queries_out_of_access_log()
     app.add_middleware(FiniteJson)

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from comptoir.domain.eprescription.prescription import Execution
@@ -12,8 +12,7 @@ from comptoir.national.eprescription import mapping, wire
 from comptoir.national.eprescription.client import EPrescriptionClient
 from comptoir.national.eprescription.port import Billing, EPrescriptionBase
 from comptoir.national.http import HttpPolicy
-from comptoir.services.platform.chores import Chore
-from comptoir.services.platform.outbox import Handler, OutboxWorker, enqueue
+from comptoir.services.platform.outbox import Handler, enqueue
 from comptoir.services.platform.runtime import Runtime
 from comptoir.store.outbox import OutboxMessage
 
@@ -73,8 +72,6 @@ def base_client(runtime: Runtime) -> EPrescriptionClient:
                                   token=settings.eprescription_token)
 
 
-def worker_for(runtime: Runtime, *, chores: tuple[Chore, ...] = ()) -> OutboxWorker:
-    """The outbox worker of this deployment, sending to the base named by the settings, and doing `chores`."""
-    return OutboxWorker(runtime.unit_of_work, handlers(base_client(runtime)), runtime.clock,
-                        lease=timedelta(seconds=runtime.settings.outbox_lease_s),
-                        max_attempts=runtime.settings.outbox_max_attempts, chores=chores)
+def senders(runtime: Runtime) -> dict[str, Handler]:
+    """The ON base's kinds, sending to the base named by the settings (services/senders.py gathers them)."""
+    return handlers(base_client(runtime))

@@ -1,0 +1,34 @@
+"""The outbox's senders of this deployment: one table from message kind to the function that sends it, gathered
+from every national service's use cases (ON base, DP, DMP, NMVS, MSSanté…), and the worker built on it.
+
+Each capability exposes `senders(runtime) -> dict[kind, Handler]` beside its messages; adding a service is one
+line in `SENDERS`. Kinds are prefixed by the service (`on.`, `dp.`, `dmp.`…), so two never collide.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from comptoir.services.eprescription import messages as on_messages
+from comptoir.services.platform.chores import Chore
+from comptoir.services.platform.outbox import Handler, OutboxWorker
+from comptoir.services.platform.runtime import Runtime
+
+SENDERS: tuple[Callable[[Runtime], dict[str, Handler]], ...] = (
+    on_messages.senders,
+)
+
+
+def all_senders(runtime: Runtime) -> dict[str, Handler]:
+    table: dict[str, Handler] = {}
+    for senders in SENDERS:
+        table.update(senders(runtime))
+    return table
+
+
+def worker_for(runtime: Runtime, *, chores: tuple[Chore, ...] = ()) -> OutboxWorker:
+    """The outbox worker of this deployment, sending to the services named by the settings, and doing `chores`."""
+    return OutboxWorker(runtime.unit_of_work, all_senders(runtime), runtime.clock,
+                        lease=timedelta(seconds=runtime.settings.outbox_lease_s),
+                        max_attempts=runtime.settings.outbox_max_attempts, chores=chores)

@@ -1,0 +1,28 @@
+"""The national-service emulators mounted under /emulateurs, so that one server is the whole demo.
+
+Each keeps its own database under `settings.emulators_dir`, never the pharmacy's, and accepts the demo
+credentials of the settings (national/credentials.py). Not in production unless asked for
+(COMPTOIR_MOUNT_EMULATORS). Adding a service is one entry here; `comptoir emulate NAME` runs the same app alone.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from comptoir.national.credentials import demo_pharmacy, demo_prescriber
+from comptoir.settings import Settings
+
+
+def mount_emulators(app: FastAPI, settings: Settings) -> None:
+    if not settings.mount_emulators:
+        return
+    from comptoir.national.eprescription.emulator import create_emulator as eprescription_emulator
+    from comptoir.national.ins.emulator import create_emulator as insi_emulator
+
+    directory = settings.emulators_dir
+    app.mount("/emulateurs/insi",
+              insi_emulator(directory / "insi.db", credentials=[demo_pharmacy(settings.insi_token)]))
+    app.mount("/emulateurs/ordonnance-numerique", eprescription_emulator(
+        directory / "ordonnance-numerique.db",
+        credentials=[demo_pharmacy(settings.eprescription_token),
+                     demo_prescriber(settings.eprescription_prescriber_token)]))
