@@ -27,6 +27,8 @@ KIT = next((p for p in (Path(__file__).resolve().parents[2].parent / "shared" / 
                         Path("/work/shared/cda-kit")) if p.is_dir()), Path("../shared/cda-kit"))
 GENE = rules.referential()["166023155504769"]
 """A demo patient (devtools/demo.py) known to the DMP's referential."""
+MINOR = rules.referential()["215037511501132"]
+"""A child (born 2015): her legal representatives read her DMP too."""
 NIA_PATIENT = rules.referential()["188059935001290"]
 """Born abroad, a NIA only: not a qualified INS."""
 
