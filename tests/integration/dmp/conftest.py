@@ -37,7 +37,7 @@ def dmp_url(tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def connect(dmp_url: str) -> Iterator[Callable[[str | None], DmpClient]]:
+def emulated(dmp_url: str) -> Iterator[Callable[[str | None], DmpClient]]:
     """A DMP client presenting `token` (None: anonymous)."""
     clients: list[DmpClient] = []
 
@@ -48,6 +48,11 @@ def connect(dmp_url: str) -> Iterator[Callable[[str | None], DmpClient]]:
     yield client
     for opened in clients:
         opened.close()
+
+
+@pytest.fixture
+def connect(emulated: Callable[[str | None], DmpClient]) -> Callable[[str | None], DmpClient]:
+    return emulated
 
 
 @pytest.fixture

@@ -1,5 +1,7 @@
-"""The DMP through the product's client, against the emulator on a socket: feeding, search, retrieval, versions,
-deletion, and the refusals a pharmacy meets (INS, opposition, the pharmacist's reading rights)."""
+"""The DMP's contract: feeding, search, retrieval, versions, deletion, and the refusals a pharmacy meets (INS,
+masks, the pharmacist's reading rights). Each case runs twice: through the product's client against the emulator
+on a socket, and against the in-memory fake the services' unit tests use (tests/fakes/dmp.py), so that the two
+keep the same rules and the same French reasons."""
 
 from __future__ import annotations
 
@@ -10,16 +12,38 @@ from datetime import date
 import pytest
 
 from comptoir.errors import ExternalServiceError
-from comptoir.national.credentials import DEMO_PHARMACIST_RPPS, DEMO_PHARMACY_FINESS
+from comptoir.national.credentials import DEMO_PHARMACIST_RPPS, DEMO_PHARMACY_FINESS, demo_pharmacy, demo_prescriber
 from comptoir.national.dmp.client import DmpClient
-from comptoir.national.dmp.port import Visibility
+from comptoir.national.dmp.port import Dmp, Visibility
 from comptoir.national.dmp.rules import Identity
 from comptoir.national.http import HttpPolicy
 from tests.emulators import free_port
-from tests.fakes.dmp import GENE, NIA_PATIENT, kit_document
-from tests.integration.dmp.conftest import DOCTOR_TOKEN, OTHER_PHARMACY_TOKEN
+from tests.fakes.dmp import GENE, NIA_PATIENT, FakeDmp, kit_document
+from tests.integration.dmp.conftest import DOCTOR_TOKEN, OTHER_PHARMACIST, OTHER_PHARMACY_TOKEN, PHARMACY_TOKEN
 
-Connect = Callable[[str | None], DmpClient]
+Connect = Callable[[str | None], Dmp]
+CALLERS = {PHARMACY_TOKEN: demo_pharmacy(PHARMACY_TOKEN), OTHER_PHARMACY_TOKEN: OTHER_PHARMACIST,
+           DOCTOR_TOKEN: demo_prescriber(DOCTOR_TOKEN)}
+
+
+@pytest.fixture(params=["emulateur", "faux"])
+def connect(request: pytest.FixtureRequest) -> Connect:
+    """The DMP as the caller of `token` sees it: the client to the emulator, or the fake's view."""
+    if request.param == "emulateur":
+        connected: Connect = request.getfixturevalue("emulated")
+        return connected
+    shared = FakeDmp()
+
+    def view(token: str | None) -> Dmp:
+        caller = CALLERS[token or ""]
+        return shared.as_professional(caller.rpps, caller.structure, caller.profession)
+
+    return view
+
+
+@pytest.fixture
+def pharmacy(connect: Connect) -> Dmp:
+    return connect(PHARMACY_TOKEN)
 DISPENSATION = "eDISP-MED_2024.01.xml"
 
 
@@ -35,7 +59,7 @@ def refusal(call: Callable[[], object]) -> ExternalServiceError:
     return refused.value
 
 
-def test_a_fed_dispensation_is_found_and_read_back(pharmacy: DmpClient) -> None:
+def test_a_fed_dispensation_is_found_and_read_back(pharmacy: Dmp) -> None:
     document = dispensation()
 
     receipt = pharmacy.submit(document)
@@ -49,7 +73,7 @@ def test_a_fed_dispensation_is_found_and_read_back(pharmacy: DmpClient) -> None:
     assert retrieved.entry.patient_ins == GENE.matricule
 
 
-def test_the_same_document_sent_twice_is_stored_once(pharmacy: DmpClient) -> None:
+def test_the_same_document_sent_twice_is_stored_once(pharmacy: Dmp) -> None:
     first = pharmacy.submit(dispensation())
 
     again = pharmacy.submit(dispensation())
@@ -58,7 +82,7 @@ def test_the_same_document_sent_twice_is_stored_once(pharmacy: DmpClient) -> Non
     assert len(pharmacy.search(GENE.matricule)) == 1
 
 
-def test_another_document_under_a_known_id_is_refused(pharmacy: DmpClient) -> None:
+def test_another_document_under_a_known_id_is_refused(pharmacy: Dmp) -> None:
     pharmacy.submit(dispensation())
 
     refused = refusal(lambda: pharmacy.submit(dispensation(version=3)))
@@ -66,7 +90,7 @@ def test_another_document_under_a_known_id_is_refused(pharmacy: DmpClient) -> No
     assert refused.permanent and "409" in str(refused)
 
 
-def test_a_new_version_replaces_the_old_one(pharmacy: DmpClient) -> None:
+def test_a_new_version_replaces_the_old_one(pharmacy: Dmp) -> None:
     pharmacy.submit(dispensation("1.2.250.1.999.1"))
 
     receipt = pharmacy.submit(dispensation("1.2.250.1.999.2", version=2), replaces="1.2.250.1.999.1")
@@ -76,7 +100,7 @@ def test_a_new_version_replaces_the_old_one(pharmacy: DmpClient) -> None:
     assert pharmacy.retrieve("1.2.250.1.999.1").entry.status == "deprecated"
 
 
-def test_only_its_author_deletes_a_document(pharmacy: DmpClient, connect: Connect) -> None:
+def test_only_its_author_deletes_a_document(pharmacy: Dmp, connect: Connect) -> None:
     pharmacy.submit(dispensation())
 
     refused = refusal(lambda: connect(OTHER_PHARMACY_TOKEN).delete("1.2.250.1.999.1"))
@@ -94,20 +118,20 @@ def test_only_its_author_deletes_a_document(pharmacy: DmpClient, connect: Connec
     (replace(GENE, birth_name="GENET"), "(nom de naissance)"),
 ])
 def test_a_document_without_a_qualified_known_ins_is_refused_with_its_reason(
-        pharmacy: DmpClient, patient: Identity, said: str) -> None:
+        pharmacy: Dmp, patient: Identity, said: str) -> None:
     refused = refusal(lambda: pharmacy.submit(dispensation(patient=patient)))
 
     assert refused.permanent
     assert said in str(refused)
 
 
-def test_what_is_not_a_cda_is_refused(pharmacy: DmpClient) -> None:
+def test_what_is_not_a_cda_is_refused(pharmacy: Dmp) -> None:
     refused = refusal(lambda: pharmacy.submit(b"<html/>"))
 
     assert refused.permanent and "pas un CDA R2" in str(refused)
 
 
-def test_a_pharmacist_reads_only_the_types_of_his_matrix(pharmacy: DmpClient, connect: Connect) -> None:
+def test_a_pharmacist_reads_only_the_types_of_his_matrix(pharmacy: Dmp, connect: Connect) -> None:
     doctor = connect(DOCTOR_TOKEN)
     biology = kit_document("DOC_NON_STRUCTURE_CDA-R2-N1.xml", patient=GENE, document_id="1.2.250.1.777.1")
     consultation = kit_document("DOC_NON_STRUCTURE_CDA-R2-N1.xml", patient=GENE, document_id="1.2.250.1.777.2")
@@ -123,7 +147,7 @@ def test_a_pharmacist_reads_only_the_types_of_his_matrix(pharmacy: DmpClient, co
     assert "n'est pas accessible à un pharmacien" in str(refused)
 
 
-def test_a_search_keeps_the_types_asked_for(pharmacy: DmpClient, connect: Connect) -> None:
+def test_a_search_keeps_the_types_asked_for(pharmacy: Dmp, connect: Connect) -> None:
     pharmacy.submit(dispensation())
     connect(DOCTOR_TOKEN).submit(kit_document("VAC-NOTE_2023.01.xml", patient=GENE))
 
@@ -133,7 +157,7 @@ def test_a_search_keeps_the_types_asked_for(pharmacy: DmpClient, connect: Connec
 
 
 def test_a_document_masked_from_professionals_is_seen_by_its_author_only(
-        pharmacy: DmpClient, connect: Connect) -> None:
+        pharmacy: Dmp, connect: Connect) -> None:
     pharmacy.submit(dispensation(), (Visibility.MASKED_FROM_PROFESSIONALS,))
     other = connect(OTHER_PHARMACY_TOKEN)
 
@@ -142,13 +166,13 @@ def test_a_document_masked_from_professionals_is_seen_by_its_author_only(
     assert "404" in str(refusal(lambda: other.retrieve("1.2.250.1.999.1")))
 
 
-def test_the_dmp_status_says_whether_the_patient_has_one(pharmacy: DmpClient) -> None:
+def test_the_dmp_status_says_whether_the_patient_has_one(pharmacy: Dmp) -> None:
     assert pharmacy.status(GENE.matricule).exists
     assert not pharmacy.status("166023155504770").exists
 
 
-def test_without_a_token_the_dmp_answers_401(connect: Connect) -> None:
-    refused = refusal(lambda: connect(None).search(GENE.matricule))
+def test_without_a_token_the_dmp_answers_401(dmp_url: str) -> None:
+    refused = refusal(lambda: DmpClient.at(dmp_url, HttpPolicy(retries=0)).search(GENE.matricule))
 
     assert refused.permanent and "401" in str(refused)
 

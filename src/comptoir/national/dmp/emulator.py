@@ -174,8 +174,8 @@ class Registry:
             rows = session.scalars(select(Access).where(Access.ins == holder.ins).order_by(Access.id.desc())
                                    .limit(500))
             # SQLite gives the time back without its zone: it was written in UTC.
-            return [wire.Acces(date=r.at.replace(tzinfo=r.at.tzinfo or UTC), qui=r.who, action=r.action, uniqueId=r.unique_id, resultat=r.outcome)
-                    for r in rows]
+            return [wire.Acces(date=r.at.replace(tzinfo=r.at.tzinfo or UTC), qui=r.who, action=r.action,
+                               uniqueId=r.unique_id, resultat=r.outcome) for r in rows]
 
     def block(self, holder: Holder, demand: wire.Blocage) -> None:
         who = demand.rpps or demand.structure
