@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -152,8 +152,19 @@ def test_a_search_keeps_the_types_asked_for(pharmacy: Dmp, connect: Connect) -> 
     connect(DOCTOR_TOKEN).submit(kit_document("VAC-NOTE_2023.01.xml", patient=GENE))
 
     found = pharmacy.search(GENE.matricule, type_codes=("87273-9",))
+    every = pharmacy.search(GENE.matricule)
 
     assert [e.type_code for e in found] == ["87273-9"]
+    assert [e.type_code for e in every] == ["60593-1", "87273-9"]  # newest first
+
+
+def test_a_search_since_a_date_keeps_the_documents_created_from_then(pharmacy: Dmp, connect: Connect) -> None:
+    pharmacy.submit(dispensation())
+    connect(DOCTOR_TOKEN).submit(kit_document("VAC-NOTE_2023.01.xml", patient=GENE))
+
+    found = pharmacy.search(GENE.matricule, since=datetime(2024, 1, 1, tzinfo=UTC))
+
+    assert [e.type_code for e in found] == ["60593-1"]
 
 
 def test_a_document_masked_from_professionals_is_seen_by_its_author_only(
