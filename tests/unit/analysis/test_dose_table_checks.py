@@ -103,3 +103,10 @@ def test_below_the_labels_youngest_age_the_dose_is_said_unchecked() -> None:
 
     assert [f.level for f in found] == [Level.APEC]
     assert "pas de dose avant 12 ans" in found[0].message
+
+
+def test_colchicine_is_held_to_the_lower_dose_the_ansm_set_in_2023() -> None:
+    found = doses(line("colchicine", 1, "1 cp matin et soir"), patient(60, 80))
+
+    assert "2 mg > maximum 1,5 mg/j" in found[0].message
+    assert "ANSM" in found[0].source and "2023" in found[0].source
