@@ -56,7 +56,11 @@ class DoseCeiling:
     note: str = ""
 
     def mg(self, value: float) -> float:
+        """A value of the row, in its unit, as milligrams."""
         return value * UNIT_IN_MG[self.unit]
+
+    def in_unit(self, mg: float) -> float:
+        return mg / UNIT_IN_MG[self.unit]
 
     @property
     def citation(self) -> str:

@@ -66,28 +66,34 @@ def _max_dose(item: Item, component: Component, age: int | None, weight: float |
     limit = _limit_for(row, age, weight)
     if daily <= limit.mg + 1e-6:
         return []
-    message = (f"Dose journalière de {component.name} {_number(daily / row.mg(1))} {row.unit} > maximum "
-               f"{_number(limit.mg / row.mg(1))} {row.unit}/j ({limit.why}).")
+    message = (f"Dose journalière de {component.name} {_number(row.in_unit(daily))} {row.unit} > maximum "
+               f"{_number(row.in_unit(limit.mg))} {row.unit}/j ({limit.why}).")
     # Half again above the ceiling is an overdose; above an elderly ceiling only, a dose to reconsider.
     gross = daily >= 1.5 * limit.mg and (over_adult or limit.by_weight)
     return [line_finding(item, component, Level.CI if gross else Level.ASDEC, message, row.citation, kind="dose")]
 
 
 def _limit_for(row: DoseCeiling, age: int | None, weight: float | None) -> Limit:
-    """By weight for a child the label doses so (never above the adult's), else the elderly ceiling from the
-    row's age, else the adult's."""
-    adult = row.mg(row.adult_max)
-    if weight is not None and row.child_per_kg is not None and row.doses_by_weight(age, weight):
-        by_weight = row.mg(row.child_per_kg) * weight
-        cap = min(adult, row.mg(row.child_max) if row.child_max is not None else adult)
-        if by_weight <= cap:
-            return Limit(by_weight, f"{_number(row.child_per_kg)} {row.unit}/kg/j pour {_number(weight)} kg",
-                         by_weight=True)
-        return Limit(cap, f"{_number(cap / row.mg(1))} {row.unit}/j au plus pour {_number(weight)} kg", by_weight=True)
+    """The lowest ceiling that applies: the adult's, the label's weight-based one (never above the adult's) and
+    the elderly one from the row's age."""
+    limits = [Limit(row.mg(row.adult_max), "adulte")]
+    if weight is not None and row.doses_by_weight(age, weight):
+        limits.append(_by_weight(row, weight))
     if row.elderly_max is not None and row.elderly_from_age is not None and age is not None \
             and age >= row.elderly_from_age:
-        return Limit(row.mg(row.elderly_max), f"sujet de {age} ans ; maximum réduit dès {row.elderly_from_age} ans")
-    return Limit(adult, "adulte")
+        limits.append(Limit(row.mg(row.elderly_max),
+                            f"sujet de {age} ans ; maximum réduit dès {row.elderly_from_age} ans"))
+    return min(limits, key=lambda limit: limit.mg)
+
+
+def _by_weight(row: DoseCeiling, weight: float) -> Limit:
+    assert row.child_per_kg is not None
+    by_weight = row.mg(row.child_per_kg) * weight
+    cap = min(row.mg(row.adult_max), row.mg(row.child_max) if row.child_max is not None else math.inf)
+    if by_weight <= cap:
+        return Limit(by_weight, f"{_number(row.child_per_kg)} {row.unit}/kg/j pour {_number(weight)} kg",
+                     by_weight=True)
+    return Limit(cap, f"{_number(row.in_unit(cap))} {row.unit}/j au plus pour {_number(weight)} kg", by_weight=True)
 
 
 def _number(value: float) -> str:

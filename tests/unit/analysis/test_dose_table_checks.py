@@ -110,3 +110,9 @@ def test_colchicine_is_held_to_the_lower_dose_the_ansm_set_in_2023() -> None:
 
     assert "2 mg > maximum 1,5 mg/j" in found[0].message
     assert "ANSM" in found[0].source and "2023" in found[0].source
+
+
+def test_a_light_old_patient_is_held_to_the_lowest_ceiling_that_applies() -> None:
+    found = doses(line("hydroxyzine", 25, "1 cp 3 fois par jour"), patient(85, 35))
+
+    assert "75 mg > maximum 50 mg/j (sujet de 85 ans" in found[0].message
