@@ -14,6 +14,12 @@ section 4.2 of the RCP of a named French specialty, or an ANSM document, with it
   empty: every patient under 18;
 - min_age_years: the age under which the label gives no dose;
 - source, source_date, note.
+
+A row is there only when its maximum is that of the French label; a substance whose label gives no ceiling
+(opioids titrated to pain, corticosteroids, levothyroxine, PPIs in the Zollinger-Ellison syndrome) is left out,
+and so are topicals, insulins, heparins and vaccines. source_date is the label's revision or the ANSM
+document's date, or "date de consultation 2026-11" when only the current text is known; a note ending in
+"vérifié par recherche" marks a row checked against a published copy of its label or ANSM text.
 """
 
 from __future__ import annotations
