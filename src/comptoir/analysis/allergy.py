@@ -3,8 +3,11 @@
 An allergy is written as a substance ("amoxicilline") or a class ("pénicillines", "AINS",
 "sulfamides"). A substance allergy extends to its ATC chemical subgroup (5 characters), and for
 penicillins to every penicillin (J01C: the shared beta-lactam ring). Cephalosporins with a
-penicillin allergy are a precaution: cross-reactivity is rare (about 1–2 %) but reactions can be
-severe (SFAR/SFA, RCP of the beta-lactams, section 4.4).
+penicillin allergy are a precaution, and so are penicillins with a cephalosporin allergy: cross-reactivity
+is rare (about 1–2 %) but reactions can be severe (SFAR/SFA; RCP of the beta-lactams, section 4.3
+"antécédents d'hypersensibilité immédiate sévère à une autre bêta-lactamine" and 4.4). A product or an
+allergy the reference cannot classify is told by its DCI: French penicillins end in -cilline or -cillinam,
+cephalosporins begin with céf-.
 
 Aspirin and the NSAIDs share a cross-intolerance (inhibition of COX-1, not an antibody: the whole family
 reacts): an allergy to aspirin or to any NSAID contraindicates every other one, aspirin included at an
@@ -31,7 +34,9 @@ CLASS_WORDS = {
     "quinolone": ("J01M",), "fluoroquinolone": ("J01MA",), "ains": ("M01A", "N02BA"),
     "anti-inflammatoire": ("M01A", "N02BA"), "aspirine": ("N02BA", "B01AC06"), "tetracycline": ("J01AA",),
 }
-CROSS = {"J01C": ("J01DB", "J01DC", "J01DD", "J01DE")}
+PENICILLINS = ("J01C",)
+CEPHALOSPORINS = ("J01DB", "J01DC", "J01DD", "J01DE", "J01DI")
+CROSS = {"penicillin": "cephalosporin", "cephalosporin": "penicillin"}
 NSAID_FAMILY = ("M01A", "N02BA", "B01AC06")
 """Aspirin and the NSAIDs: one cross-intolerance family."""
 NOT_NSAIDS = ("M01AX05", "M01AX21", "M01AX25")
@@ -77,19 +82,38 @@ def _allergy_finding(item: Item, allergy: Allergy, atc: str) -> Finding | None:
     if not item.product.components:
         return None
     first = item.product.components[0]
-    if _same_class(atc, allergy.atc):
-        return line_finding(item, first, Level.CI, f"Allergie déclarée à {allergy.text} : même classe ({atc[:5]}).",
-                                SOURCE, kind="allergy")
+    beta_lactam = _beta_lactam(atc, [fold(c.name) for c in item.product.components])
+    both_penicillins = beta_lactam == "penicillin" and "penicillin" in _beta_lactams(allergy)
+    if _same_class(atc, allergy.atc) or both_penicillins:
+        return line_finding(item, first, Level.CI,
+                            f"Allergie déclarée à {allergy.text} : même classe ({atc[:5] or 'pénicillines'}).",
+                            SOURCE, kind="allergy")
     if _nsaid_product(item, atc) and (any(_is_nsaid(prefix) for prefix in allergy.atc)
                                       or any(_nsaid_name(name) for name in allergy.substances)):
         return line_finding(item, first, Level.CI,
                             f"Allergie déclarée à {allergy.text} : hypersensibilité croisée entre l'aspirine et "
                             "les AINS ; contre-indiqué.", SOURCE, kind="allergy")
-    if any(atc.startswith(cross) for prefix in _family(allergy.atc) for cross in CROSS.get(prefix, ())):
+    if beta_lactam and CROSS[beta_lactam] in _beta_lactams(allergy):
         return line_finding(item, first, Level.PE,
-                                f"Allergie déclarée à {allergy.text} : réactivité croisée possible (rare mais "
-                                "parfois grave) ; vérifier la nature de l'allergie.", SOURCE, kind="allergy")
+                            f"Allergie déclarée à {allergy.text} : réactivité croisée possible entre pénicillines et "
+                            "céphalosporines (rare mais parfois grave) ; vérifier la nature de l'allergie.", SOURCE,
+                            kind="allergy")
     return None
+
+
+def _beta_lactam(atc: str, names: list[str]) -> str:
+    """"penicillin", "cephalosporin" or "": by the ATC code, or by the DCI when no ATC is known."""
+    if atc.startswith(PENICILLINS) or (not atc and any(n.endswith(("cilline", "cillinam")) for n in names)):
+        return "penicillin"
+    if atc.startswith(CEPHALOSPORINS) or (not atc and any(n.startswith("cef") for n in names)):
+        return "cephalosporin"
+    return ""
+
+
+def _beta_lactams(allergy: Allergy) -> set[str]:
+    kinds = {_beta_lactam(prefix, []) for prefix in allergy.atc}
+    kinds |= {_beta_lactam("", [name]) for name in allergy.substances}
+    return kinds - {""}
 
 
 def _is_nsaid(atc: str) -> bool:
@@ -110,7 +134,3 @@ def _same_class(atc: str, prefixes: tuple[str, ...]) -> bool:
     # Every penicillin shares the allergenic ring: a penicillin allergy covers J01C as a whole.
     widened = {p[:4] if p.startswith("J01C") else p for p in prefixes}
     return any(atc.startswith(p) for p in widened)
-
-
-def _family(prefixes: tuple[str, ...]) -> set[str]:
-    return {p[:4] for p in prefixes}

@@ -1,9 +1,9 @@
 """Doses and quantities: the daily dose against a curated maximum, weekly drugs written daily,
 the prescribed duration against the legal limit, and the boxes against the treatment's need.
 
-The maxima are those of the French summaries of product characteristics (RCP) for adults, with
-the lower ceilings that the ANSM set for the elderly; a child's dose depends on weight and is only
-checked for paracetamol (60 mg/kg/day).
+The maxima come from the table of maximum daily doses (`dose_table`, data/max_daily_doses.csv): the
+adult's, a lower ceiling from the age the label names for the elderly, and for a child the label's
+weight-based maximum; a child whose weight is not known is said to be unchecked, never passed in silence.
 """
 
 from __future__ import annotations
@@ -13,48 +13,19 @@ import re
 from dataclasses import dataclass
 
 from comptoir.analysis.case import Case
+from comptoir.analysis.dose_table import DoseCeiling, dose_table
 from comptoir.analysis.findings import Finding, Level
 from comptoir.analysis.items import Item
 from comptoir.analysis.profile import line_finding
 from comptoir.analysis.reference import Component
 from comptoir.refdata.search import fold
 
-
-@dataclass(frozen=True, slots=True)
-class MaxDose:
-    substance: str
-    adult_mg: float
-    elderly_mg: float | None
-    source: str
-
-
-MAX_DAILY = (
-    MaxDose("paracetamol", 4000, None, "RCP du paracétamol (4 g/j chez l'adulte de plus de 50 kg)"),
-    MaxDose("ibuprofene", 2400, None, "RCP de l'ibuprofène (2 400 mg/j sur prescription)"),
-    MaxDose("ketoprofene", 300, None, "RCP du kétoprofène"),
-    MaxDose("diclofenac", 150, None, "RCP du diclofénac"),
-    MaxDose("naproxene", 1100, None, "RCP du naproxène"),
-    MaxDose("acide acetylsalicylique", 3000, None, "RCP de l'aspirine (3 g/j en usage antalgique)"),
-    MaxDose("tramadol", 400, 300, "RCP du tramadol (300 mg/j après 75 ans)"),
-    MaxDose("codeine", 240, None, "RCP des spécialités à base de codéine"),
-    MaxDose("colchicine", 3, None, "ANSM (2013), RCP de la colchicine : 3 mg le 1er jour puis 2 mg/j"),
-    MaxDose("hydroxyzine", 100, 50, "ANSM (2015) : 100 mg/j chez l'adulte, 50 mg/j chez le sujet âgé"),
-    MaxDose("citalopram", 40, 20, "ANSM (2011) : 40 mg/j, 20 mg/j après 65 ans (allongement du QT)"),
-    MaxDose("escitalopram", 20, 10, "ANSM (2011) : 20 mg/j, 10 mg/j après 65 ans (allongement du QT)"),
-    MaxDose("domperidone", 30, None, "ANSM (2014) : 30 mg/j, 7 jours"),
-    MaxDose("zolpidem", 10, 5, "RCP du zolpidem"),
-    MaxDose("zopiclone", 7.5, 3.75, "RCP de la zopiclone"),
-    MaxDose("alprazolam", 4, 2, "RCP de l'alprazolam"),
-    MaxDose("metformine", 3000, None, "RCP de la metformine"),
-    MaxDose("allopurinol", 900, None, "RCP de l'allopurinol"),
-)
 WEEKLY = (
     ("methotrexate", Level.CI, "méthotrexate à faible dose : prise HEBDOMADAIRE ; une prise quotidienne est un "
      "surdosage grave (décès rapportés)", "ANSM, erreurs médicamenteuses avec le méthotrexate (2018)"),
     ("acide alendronique", Level.ASDEC, "alendronate 70 mg : une prise par semaine", "RCP de l'alendronate"),
     ("risedronate", Level.ASDEC, "risédronate 35 mg : une prise par semaine", "RCP du risédronate"),
 )
-ELDERLY_FROM = 65
 _LIMIT = re.compile(r"prescription limitée à (\d+) (jours|semaines|mois)", re.I)
 
 
@@ -74,26 +45,71 @@ def _lines(items: list[Item]) -> list[Item]:
     return [i for i in items if not i.is_history and i.product and i.posology and i.posology.understood]
 
 
+@dataclass(frozen=True, slots=True)
+class Limit:
+    mg: float
+    why: str
+    by_weight: bool = False
+
+
 def _max_dose(item: Item, component: Component, age: int | None, weight: float | None) -> list[Finding]:
+    assert item.product is not None
     daily = item.mg_per_day(component)
-    rule = next((r for r in MAX_DAILY if fold(component.name).startswith(r.substance)), None)
-    if daily is None or rule is None:
+    row = dose_table().ceiling_for(fold(component.name), item.product.routes)
+    if daily is None or row is None:
         return []
-    limit, why = _limit_for(rule, age, weight)
-    if daily <= limit + 1e-6:
+    over_adult = daily > row.mg(row.adult_max) + 1e-6
+    unchecked = _unchecked_because(row, age, weight)
+    if unchecked and not over_adult:
+        return [line_finding(item, component, Level.APEC, f"Dose de {component.name} non vérifiée : {unchecked}.",
+                             row.citation, kind="dose")]
+    limit = _limit_for(row, age, weight)
+    if daily <= limit.mg + 1e-6:
         return []
-    message = f"Dose journalière de {component.name} {daily:g} mg > maximum {limit:g} mg/j ({why})."
+    message = (f"Dose journalière de {component.name} {_number(row.in_unit(daily))} {row.unit} > maximum "
+               f"{_number(row.in_unit(limit.mg))} {row.unit}/j ({limit.why}).")
     # Half again above the ceiling is an overdose; above an elderly ceiling only, a dose to reconsider.
-    gross = daily >= 1.5 * limit and daily > rule.adult_mg
-    return [line_finding(item, component, Level.CI if gross else Level.ASDEC, message, rule.source, kind="dose")]
+    gross = daily >= 1.5 * limit.mg and (over_adult or limit.by_weight)
+    return [line_finding(item, component, Level.CI if gross else Level.ASDEC, message, row.citation, kind="dose")]
 
 
-def _limit_for(rule: MaxDose, age: int | None, weight: float | None) -> tuple[float, str]:
-    if rule.substance == "paracetamol" and weight is not None and weight < 50:
-        return 60 * weight, f"60 mg/kg/j pour {weight:g} kg"
-    if rule.elderly_mg is not None and age is not None and age >= ELDERLY_FROM:
-        return rule.elderly_mg, f"sujet de {age} ans"
-    return rule.adult_mg, "adulte"
+def _limit_for(row: DoseCeiling, age: int | None, weight: float | None) -> Limit:
+    """The lowest ceiling that applies: the adult's, the label's weight-based one (never above the adult's) and
+    the elderly one from the row's age."""
+    limits = [Limit(row.mg(row.adult_max), "adulte")]
+    if weight is not None and row.doses_by_weight(age, weight):
+        limits.append(_by_weight(row, weight))
+    if row.elderly_max is not None and row.elderly_from_age is not None and age is not None \
+            and age >= row.elderly_from_age:
+        limits.append(Limit(row.mg(row.elderly_max),
+                            f"sujet de {age} ans ; maximum réduit dès {row.elderly_from_age} ans"))
+    return min(limits, key=lambda limit: limit.mg)
+
+
+def _by_weight(row: DoseCeiling, weight: float) -> Limit:
+    assert row.child_per_kg is not None
+    by_weight = row.mg(row.child_per_kg) * weight
+    cap = min(row.mg(row.adult_max), row.mg(row.child_max) if row.child_max is not None else math.inf)
+    if by_weight <= cap:
+        return Limit(by_weight, f"{_number(row.child_per_kg)} {row.unit}/kg/j pour {_number(weight)} kg",
+                     by_weight=True)
+    return Limit(cap, f"{_number(row.in_unit(cap))} {row.unit}/j au plus pour {_number(weight)} kg", by_weight=True)
+
+
+def _number(value: float) -> str:
+    """As the French write it: 0,5 ; 3000."""
+    return f"{value:g}".replace(".", ",")
+
+
+def _unchecked_because(row: DoseCeiling, age: int | None, weight: float | None) -> str | None:
+    """Why the label's ceiling cannot be told for this patient: too young for the label, or a child the label
+    doses by weight whose weight is not known."""
+    if row.min_age_years is not None and age is not None and age < row.min_age_years:
+        return f"le RCP ne donne pas de dose avant {_number(row.min_age_years)} ans"
+    if weight is None and row.child_per_kg is not None and row.needs_weight(age):
+        return (f"enfant de {age} ans sans poids au dossier (maximum {_number(row.child_per_kg)} {row.unit}/kg/j) ; "
+                "noter son poids")
+    return None
 
 
 _WEEKLY_WORDS = re.compile(r"semaine|hebdo|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|/\s*sem\b|"

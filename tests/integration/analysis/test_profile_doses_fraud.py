@@ -96,6 +96,24 @@ def test_the_elderly_ceiling_applies_after_65(analysis_reference: AnalysisRefere
     assert levels(case(line("ESCITALOPRAM 20 mg", "1 cp par jour")), analysis_reference, "dose") == []
 
 
+def test_metoclopramide_is_held_to_30_mg_a_day(analysis_reference: AnalysisReference) -> None:
+    four = findings(case(line("PRIMPERAN 10 mg, comprimé sécable", "1 cp 4 fois par jour"), weight_kg=70),
+                    analysis_reference, "dose")
+    three = case(line("PRIMPERAN 10 mg, comprimé sécable", "1 cp 3 fois par jour"), weight_kg=70)
+
+    assert [f["level"] for f in four] == ["ASDEC"]
+    assert "ANSM" in four[0]["source"]
+    assert levels(three, analysis_reference, "dose") == []
+
+
+def test_a_childs_dose_is_checked_by_weight_or_said_unchecked(analysis_reference: AnalysisReference) -> None:
+    weighed = case(line("AMOXICILLINE 1 g cp", "1 cp matin, midi et soir"), birth_date="2020-03-01", weight_kg=20)
+    unweighed = case(line("AMOXICILLINE 1 g cp", "1 cp matin, midi et soir"), birth_date="2020-03-01")
+
+    assert levels(weighed, analysis_reference, "dose") == ["CI"]
+    assert levels(unweighed, analysis_reference, "dose") == ["APEC"]
+
+
 def test_weekly_methotrexate_written_daily_is_a_contraindication(analysis_reference: AnalysisReference) -> None:
     daily = case(line("METHOTREXATE 2,5 mg cp", "1 cp par jour"))
     weekly = case(line("METHOTREXATE 2,5 mg cp", "4 cp le lundi"))
