@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from lxml import etree
 
+from tests.conftest import reset_postgres
 from tests.unit.cda.kit import Kit
 
 COMPTOIR = str(Path(sys.executable).parent / "comptoir")
@@ -120,3 +121,14 @@ def test_an_unknown_kind_or_a_file_that_is_not_json_is_refused(reference_db: str
     assert (unknown.returncode, unknown.stdout) == (2, b"")
     assert (broken.returncode, broken.stdout) == (2, b"")
     assert "JSON" in broken.stderr.decode()
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_products_come_from_its_own_reference(kit: Kit, postgres_url: str, tmp_path: Path) -> None:
+    reset_postgres(postgres_url)
+
+    result = document("dispensation", DESIGN_INPUT, postgres_url, tmp_path)
+
+    assert result.returncode == 0, result.stderr.decode()
+    assert kit.failures(result.stdout, MODELS["dispensation"]) == []
+    assert b'code="65699110"' in result.stdout
