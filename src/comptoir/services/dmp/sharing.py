@@ -64,6 +64,16 @@ def share(uow: UnitOfWork, *, patient: m.Patient, kind: str, build: Build, title
 
     `build` turns the header made here (patient, pharmacy, author = the operator) into the CDA XML;
     `type_code` defaults to the kind's (SPEC §5.1); `act_at` (the act's time) defaults to `now`."""
+    record, _ = share_enqueued(uow, patient=patient, kind=kind, build=build, title=title, visibility=visibility,
+                               operator=operator, now=now, source_ref=source_ref, type_code=type_code, act_at=act_at)
+    return record
+
+
+def share_enqueued(uow: UnitOfWork, *, patient: m.Patient, kind: str, build: Build, title: str,
+                   visibility: tuple[Visibility, ...], operator: CurrentOperator, now: datetime, source_ref: str,
+                   type_code: str = "", act_at: datetime | None = None
+                   ) -> tuple[SharedDocument, OutboxMessage | None]:
+    """`share`, also returning the message enqueued (None when the identity is not qualified)."""
     record = SharedDocument(
         kind=kind, patient_id=patient.id, document_id=str(uuid.uuid4()), version=1, title=title,
         type_code=type_code or TYPE_CODES.get(kind, ""), visibility=[v.value for v in visibility], content=b"",
@@ -73,9 +83,8 @@ def share(uow: UnitOfWork, *, patient: m.Patient, kind: str, build: Build, title
     uow.sharing.add(record)
     if not feedable(patient):
         record.reason = UNQUALIFIED
-        return record
-    _build_and_enqueue(uow, record, patient, build, now)
-    return record
+        return record, None
+    return record, _build_and_enqueue(uow, record, patient, build, now)
 
 
 def feedable(patient: m.Patient) -> bool:
