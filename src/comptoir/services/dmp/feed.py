@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from comptoir.cda import model
+from comptoir.cda.dispensation import build_dispensation
 from comptoir.domain.dispensing.packs import parse_pack
 from comptoir.domain.operators import Permission
 from comptoir.errors import NotFound
@@ -40,20 +41,12 @@ def source_ref(dispensation_id: int) -> str:
     return f"{KIND}:{dispensation_id}"
 
 
-def cda_dispensation(content: model.Dispensation) -> bytes:
-    """The eDISP-MED of `content` (comptoir.cda's builder)."""
-    from comptoir.cda import build_dispensation  # type: ignore[attr-defined,unused-ignore]
-
-    built: bytes = build_dispensation(content)
-    return built
-
-
 class DmpFeed:
     """The fan-out's handler: `dmp.document` when a dispensation is validated, `dmp.suppression` when cancelled."""
 
     name = "dmp"
 
-    def __init__(self, build: BuildDispensation = cda_dispensation) -> None:
+    def __init__(self, build: BuildDispensation = build_dispensation) -> None:
         self.build = build
 
     def validated(self, uow: UnitOfWork, act: DispensationAct) -> list[OutboxMessage]:

@@ -14,9 +14,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from comptoir.errors import ExternalServiceError, NotFound
+from comptoir.national.dmp.client import DmpClient
 from comptoir.national.dmp.port import Dmp, Visibility
+from comptoir.national.http import HttpPolicy
 from comptoir.services.dmp.sharing import DOCUMENT, SUPPRESSION
 from comptoir.services.platform.outbox import Handler
+from comptoir.services.platform.runtime import Runtime
 from comptoir.store import sharing as s
 
 if TYPE_CHECKING:
@@ -65,3 +68,13 @@ def handlers(dmp: Dmp, unit_of_work: Callable[[], UnitOfWork], clock: Callable[[
         return {"uniqueId": document_id, "supprime": True}
 
     return {DOCUMENT: submit, SUPPRESSION: delete}
+
+
+def dmp_client(runtime: Runtime) -> DmpClient:
+    settings = runtime.settings
+    return DmpClient.at(settings.dmp_url, HttpPolicy(timeout_s=settings.dmp_timeout_s), token=settings.dmp_token)
+
+
+def senders(runtime: Runtime) -> dict[str, Handler]:
+    """The DMP's kinds, sending to the DMP named by the settings (services/senders.py gathers them)."""
+    return handlers(dmp_client(runtime), runtime.unit_of_work, runtime.clock)

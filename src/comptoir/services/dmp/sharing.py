@@ -17,12 +17,12 @@ the identity is qualified (`send_again`). That rebuilds the CDA from the act: ea
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from comptoir.cda import model
+from comptoir.cda.ids import new_document_id
 from comptoir.errors import NotFound, RuleViolation
 from comptoir.national.dmp.port import Visibility
 from comptoir.services.eprescription.scan import pharmacy_of, rpps_of
@@ -75,7 +75,7 @@ def share_enqueued(uow: UnitOfWork, *, patient: m.Patient, kind: str, build: Bui
                    ) -> tuple[SharedDocument, OutboxMessage | None]:
     """`share`, also returning the message enqueued (None when the identity is not qualified)."""
     record = SharedDocument(
-        kind=kind, patient_id=patient.id, document_id=str(uuid.uuid4()), version=1, title=title,
+        kind=kind, patient_id=patient.id, document_id=new_document_id(), version=1, title=title,
         type_code=type_code or TYPE_CODES.get(kind, ""), visibility=[v.value for v in visibility], content=b"",
         status=s.NOT_SENT, reason="", act_at=act_at or now, created_at=now, created_by=operator.code,
         author_rpps=rpps_of(uow, operator) or "", author_name=operator.display_name, source_ref=source_ref)
@@ -155,7 +155,7 @@ def send_again(uow: UnitOfWork, record: SharedDocument, *, now: datetime) -> Out
         raise RuleViolation(f"Les documents « {KINDS.get(record.kind, record.kind)} » ne peuvent pas être "
                             "reconstruits.")
     if record.status == s.REFUSED:  # a new id: the DMP's refusal stays tied to the first one
-        record.document_id = str(uuid.uuid4())
+        record.document_id = new_document_id()
         record.set_id = record.document_id
     return _build_and_enqueue(uow, record, patient, rebuild(uow, record), now)
 
