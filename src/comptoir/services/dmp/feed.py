@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from comptoir.cda import model
 from comptoir.cda.dispensation import build_dispensation
@@ -25,16 +25,35 @@ from comptoir.national.eprescription import mapping, wire
 from comptoir.services.dmp import sharing
 from comptoir.services.platform.audit_log import Actor, audit
 from comptoir.services.platform.operators import CurrentOperator
+from comptoir.store import models as m
 from comptoir.store.dispensing import Dispensation, DispensedLine
 from comptoir.store.outbox import OutboxMessage
 from comptoir.store.sharing import SharedDocument
 
 if TYPE_CHECKING:
-    from comptoir.services.dispensing.fanout import DispensationAct
     from comptoir.services.platform.unit_of_work import UnitOfWork
 
 KIND = "dispensation"
 BuildDispensation = Callable[[model.Dispensation], bytes]
+
+
+class DispensationAct(Protocol):
+    """What the fan-out tells (services/dispensing/fanout.DispensationAct; named here, the fan-out imports us)."""
+
+    @property
+    def dispensation(self) -> Dispensation: ...
+
+    @property
+    def lines(self) -> tuple[DispensedLine, ...]: ...
+
+    @property
+    def patient(self) -> m.Patient | None: ...
+
+    @property
+    def operator(self) -> CurrentOperator: ...
+
+    @property
+    def now(self) -> datetime: ...
 
 
 def source_ref(dispensation_id: int) -> str:
