@@ -139,3 +139,15 @@ def test_a_cancelled_dispensation_whose_document_was_never_sent_only_marks_it_de
     messages = feed.DmpFeed(KitBuilder()).cancelled(uow, act, "erreur")
 
     assert messages == [] and uow.sharing.documents[0].status == s.DELETED
+
+
+def test_a_merge_moves_the_documents_and_keeps_either_records_opposition() -> None:
+    uow = world()
+    kept, merged = patient(uow), patient(uow, status="PROV")
+    validated(uow, merged)
+    feed.set_opposition(merged.id, True, uow=uow, operator=PHARMACIST, now=NOW)
+
+    moved = uow.sharing.move_patient(merged.id, kept.id)
+
+    assert moved == 1 and uow.sharing.documents[0].patient_id == kept.id
+    assert feed.opposed(uow, kept.id) and uow.sharing.choice(merged.id) is None
