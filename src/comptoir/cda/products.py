@@ -13,6 +13,7 @@ from datetime import date
 from comptoir.cda.elements import CIP, CIS, EDQM, Element, add, coded, day
 from comptoir.cda.model import Product
 
+ATC = "2.16.840.1.113883.6.73"
 BOX = ("30009000", "Boîte")
 """EDQM packaging unit of a dispensed quantity (SPEC §0.1)."""
 
@@ -45,6 +46,8 @@ def product_code(material: Element, product: Product, *, text_id: str) -> Elemen
     else:
         code = add(material, "code", nullFlavor="NA")
     add(add(code, "originalText"), "reference", value=f"#{text_id}")
+    if product.atc:
+        coded(code, "translation", product.atc, ATC, product.atc_label, codeSystemName="ATC")
     coded(code, "translation", product.cip13, CIP, product.name, codeSystemName="CIP")
     return code
 
