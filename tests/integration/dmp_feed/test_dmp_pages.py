@@ -14,7 +14,6 @@ from sqlalchemy import select
 from comptoir.domain.operators import Role
 from comptoir.national.dmp.client import DmpClient
 from comptoir.national.http import HttpPolicy
-from comptoir.services.dmp import reading
 from comptoir.store import models as m
 from comptoir.web.app import create_app
 from comptoir.web.dmp.pages import get_dmp
@@ -40,9 +39,7 @@ def audited(pharmacy: Pharmacy, object_type: str) -> list[tuple[str, str]]:
             select(m.AuditEntry).where(m.AuditEntry.object_type == object_type).order_by(m.AuditEntry.seq))]
 
 
-def test_the_patients_dmp_lists_the_dispensation_sent_and_opens_it(pharmacy: Pharmacy, client: TestClient,
-                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(reading, "render_html", lambda content: "<p>Dispensation lisible</p>")
+def test_the_patients_dmp_lists_the_dispensation_sent_and_opens_it(pharmacy: Pharmacy, client: TestClient) -> None:
     pharmacy.qualify()
     pharmacy.validate_counter_dispensation()
     pharmacy.worker.run_once()
@@ -54,7 +51,7 @@ def test_the_patients_dmp_lists_the_dispensation_sent_and_opens_it(pharmacy: Pha
 
     assert listed.status_code == 200 and "Dispensation médicamenteuse" in listed.text
     assert f"/dmp/documents/{record.document_id}" in listed.text
-    assert opened.status_code == 200 and "Dispensation lisible" in opened.text and 'sandbox' in opened.text
+    assert opened.status_code == 200 and "AMLODIPINE TEST 5 mg" in opened.text
     assert [code for code, _ in audited(pharmacy, "dmp")] == ["PR01", "PR01"]
 
 
