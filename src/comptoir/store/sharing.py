@@ -16,9 +16,10 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from comptoir.store.models import Base
 
-TO_SEND, SENT, NOT_SENT, REFUSED, TO_DELETE, DELETED = (
-    "a_envoyer", "envoye", "non_envoye", "refuse", "a_supprimer", "supprime")
-STATUS_LABELS = {TO_SEND: "À envoyer", SENT: "Envoyé", NOT_SENT: "Non envoyé", REFUSED: "Refusé par le DMP",
+TO_SEND, SENT, NOT_SENT, OPPOSED, REFUSED, TO_DELETE, DELETED = (
+    "a_envoyer", "envoye", "non_envoye", "opposition", "refuse", "a_supprimer", "supprime")
+STATUS_LABELS = {TO_SEND: "À envoyer", SENT: "Envoyé", NOT_SENT: "Non envoyé",
+                 OPPOSED: "Non envoyé (opposition du patient)", REFUSED: "Refusé par le DMP",
                  TO_DELETE: "Suppression demandée", DELETED: "Supprimé"}
 
 

@@ -86,7 +86,7 @@ def test_the_opposition_set_on_the_patient_page_stops_the_feeding(pharmacy: Phar
 
     assert answer.status_code == 303
     assert "s'oppose à l'alimentation" in html.unescape(client.get(f"/patients/{patient_id}/dmp/panneau").text)
-    assert pharmacy.documents() == [] and pharmacy.dmp.search(GENE.matricule) == []
+    assert [d.status for d in pharmacy.documents()] == ["opposition"] and pharmacy.dmp.search(GENE.matricule) == []
     assert audited(pharmacy, "patient")[-1] == ("PR01", "opposition alimentation DMP=oui")
 
 

@@ -97,7 +97,8 @@ def test_the_patients_opposition_stops_the_feeding() -> None:
 
     messages, _ = validated(uow, row)
 
-    assert messages == [] and uow.outbox.messages == [] and uow.sharing.documents == []
+    assert messages == [] and uow.outbox.messages == []
+    assert [(d.status, d.content) for d in uow.sharing.documents] == [(s.OPPOSED, b"")]
     assert "opposition alimentation DMP=oui" in uow.audit.entries[-1].detail
 
 
@@ -150,4 +151,4 @@ def test_a_merge_moves_the_documents_and_keeps_either_records_opposition() -> No
     moved = uow.sharing.move_patient(merged.id, kept.id)
 
     assert moved == 1 and uow.sharing.documents[0].patient_id == kept.id
-    assert feed.opposed(uow, kept.id) and uow.sharing.choice(merged.id) is None
+    assert sharing.opposed(uow, kept.id) and uow.sharing.choice(merged.id) is None

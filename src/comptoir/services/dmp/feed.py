@@ -3,11 +3,13 @@
 its author. Registered in the dispensations' fan-out (services/dispensing/fanout.py), so it runs inside the
 validation's (or the cancellation's) unit of work.
 
-Nothing is sent for a dispensation with no patient, nor for a patient who opposed the feeding of his DMP (a choice
-recorded locally at the counter, `set_opposition`). [U] The eDISP-MED describes the act as dispensed: each line's
-product as the drug reference names it (name, CIS, form, units per box), its boxes, posology, substitution; the
-ordonnance numérique and its prescriber when the act executes one (the ON base's answer kept at the scan). A paper
-prescription carries no id nor issue date in the dispensation, so none is written (the lines stay the act).
+Nothing is sent for a dispensation with no patient, nor for a patient who opposed the feeding of his DMP (a
+choice recorded locally at the counter, `set_opposition`; the document is then only recorded, « opposition »).
+
+[U] The eDISP-MED describes the act as dispensed: each line's product as the drug reference names it (name, CIS,
+form, units per box), its boxes, posology, substitution; the ordonnance numérique and its prescriber when the act
+executes one (the ON base's answer kept at the scan). A paper prescription carries no id nor issue date in the
+dispensation, so none is written (the lines stay the act).
 """
 
 from __future__ import annotations
@@ -70,7 +72,7 @@ class DmpFeed:
 
     def validated(self, uow: UnitOfWork, act: DispensationAct) -> list[OutboxMessage]:
         patient = act.patient
-        if patient is None or not act.lines or opposed(uow, patient.id):
+        if patient is None or not act.lines:
             return []
         row = act.dispensation
         _, message = sharing.share_enqueued(
@@ -140,11 +142,6 @@ def prescription_of(uow: UnitOfWork, row: Dispensation) -> model.Prescription | 
     return model.Prescription(id=on.id, issued_on=on.issued_on, prescriber=prescriber)
 
 
-def opposed(uow: UnitOfWork, patient_id: int) -> bool:
-    choice = uow.sharing.choice(patient_id)
-    return choice is not None and choice.feeding_opposed
-
-
 def set_opposition(patient_id: int, opposed_: bool, *, uow: UnitOfWork, operator: CurrentOperator,
                    now: datetime) -> bool:
     """Record the patient's opposition to the feeding of his DMP by the pharmacy (or its withdrawal)."""
@@ -163,7 +160,7 @@ def set_opposition(patient_id: int, opposed_: bool, *, uow: UnitOfWork, operator
 def is_opposed(patient_id: int, *, uow: UnitOfWork, operator: CurrentOperator) -> bool:
     operator.require(Permission.READ_PATIENTS)
     with uow:
-        return opposed(uow, patient_id)
+        return sharing.opposed(uow, patient_id)
 
 
 FEED = DmpFeed()
