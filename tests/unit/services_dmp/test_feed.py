@@ -152,3 +152,17 @@ def test_a_merge_moves_the_documents_and_keeps_either_records_opposition() -> No
 
     assert moved == 1 and uow.sharing.documents[0].patient_id == kept.id
     assert sharing.opposed(uow, kept.id) and uow.sharing.choice(merged.id) is None
+
+
+def test_any_document_shared_respects_the_opposition_and_says_why() -> None:
+    uow = world()
+    row = patient(uow)
+    feed.set_opposition(row.id, True, uow=uow, operator=PHARMACIST, now=NOW)
+    built: list[str] = []
+
+    record = sharing.share(uow, patient=row, kind="vaccination", build=lambda h: built.append(h.title) or b"",
+                           title="Vaccination grippe", visibility=(), operator=PHARMACIST, now=NOW,
+                           source_ref="vaccination:1")
+
+    assert (record.status, record.type_code, built, uow.outbox.messages) == (s.OPPOSED, "87273-9", [], [])
+    assert record.reason == "le patient s'oppose à l'alimentation de son DMP"
