@@ -44,9 +44,10 @@ def handlers(dmp: Dmp, unit_of_work: Callable[[], UnitOfWork], clock: Callable[[
         try:
             receipt = dmp.submit(content, visibility)
         except ExternalServiceError as exc:
-            if exc.permanent:
+            if exc.permanent:  # a document cancelled meanwhile is not in the DMP: nothing left to delete
                 with record_of(document_id) as record:
-                    record.status, record.reason = s.REFUSED, str(exc)
+                    record.status = s.DELETED if record.status == s.TO_DELETE else s.REFUSED
+                    record.reason = str(exc)
             raise
         with record_of(document_id) as record:
             if record.status in (s.TO_SEND, s.REFUSED):
