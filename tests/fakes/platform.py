@@ -119,6 +119,15 @@ class FakeOutboxRepository:
             message.claimed_until = now + lease
         return due
 
+    def dependents(self, key: str, *, status: str) -> list[OutboxMessage]:
+        found: list[OutboxMessage] = []
+        keys = {key}
+        while keys:
+            rows = [message for message in self.messages if message.depends_on in keys and message.status == status]
+            found += rows
+            keys = {row.idempotency_key for row in rows}
+        return found
+
     def waiting(self, *, limit: int) -> list[OutboxMessage]:
         unsent = [message for message in self.messages if message.status != "envoye"]
         return sorted(unsent, key=lambda message: (message.status != "echec", message.id))[:limit]

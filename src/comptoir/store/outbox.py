@@ -69,6 +69,17 @@ class OutboxRepository:
             row.claimed_until = now + lease
         return rows
 
+    def dependents(self, key: str, *, status: str) -> list[OutboxMessage]:
+        """The messages of `status` that wait for the message sent under `key`, and those waiting for them."""
+        found: list[OutboxMessage] = []
+        keys = [key]
+        while keys:
+            rows = list(self.session.scalars(select(OutboxMessage).where(
+                OutboxMessage.depends_on.in_(keys), OutboxMessage.status == status).order_by(OutboxMessage.id)))
+            found += rows
+            keys = [row.idempotency_key for row in rows]
+        return found
+
     def waiting(self, *, limit: int) -> list[OutboxMessage]:
         """Not sent yet and failed, failures first ("echec" sorts after "a_envoyer")."""
         return list(self.session.scalars(select(OutboxMessage).where(OutboxMessage.status != SENT)

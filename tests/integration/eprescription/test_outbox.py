@@ -122,6 +122,25 @@ def test_a_message_waits_for_the_one_it_depends_on(runtime: Runtime, clock: Cloc
     assert message(runtime, "billing").sent_at >= message(runtime, "execution").sent_at  # type: ignore[operator]
 
 
+def test_messages_waiting_for_one_that_failed_for_good_fail_with_it_and_go_again_when_it_is_resent(
+        runtime: Runtime, clock: Clock) -> None:
+    service = Service(failures=1, permanent=True)
+    put(runtime, "document")
+    put(runtime, "deletion", depends_on="document")
+    put(runtime, "after-deletion", depends_on="deletion")
+
+    worker(runtime, service, clock).run_once()
+    failed_together = [message(runtime, key) for key in ("deletion", "after-deletion")]
+    with closing(runtime.unit_of_work()) as uow:
+        outbox.resend(PHARMACIST, message(runtime, "document").id, uow=uow, now=clock())
+    for _ in range(3):
+        worker(runtime, service, clock).run_once()
+
+    assert [row.status for row in failed_together] == ["echec", "echec"]
+    assert "message document" in failed_together[0].last_error
+    assert [message(runtime, key).status for key in ("document", "deletion", "after-deletion")] == ["envoye"] * 3
+
+
 def test_a_claim_left_by_a_dead_worker_is_taken_again_after_its_lease(runtime: Runtime, clock: Clock) -> None:
     service = Service()
     put(runtime, "a")

@@ -143,11 +143,23 @@ class OutboxWorker:
             permanent = permanent or (limited and row.attempts >= self.max_attempts)
             if permanent:
                 row.status = FAILED
+                _fail_dependents(uow, row)
             else:
                 row.next_attempt_at = self.clock() + backoff(row.attempts, first_s=self.first_backoff_s,
                                                              max_s=self.max_backoff_s)
             uow.commit()
         log.warning("Message %s non envoyé (%s) : %s", message_id, "définitif" if permanent else "réessai", reason)
+
+
+DEPENDENCY_FAILED = "Non envoyé : il attendait"
+
+
+def _fail_dependents(uow: UnitOfWork, failed: OutboxMessage) -> None:
+    """A message that can never be sent fails the ones waiting for it (a cancellation of an execution the base
+    refused…): each says why, in the list of failures, rather than waiting for ever."""
+    for dependent in uow.outbox.dependents(failed.idempotency_key, status=TO_SEND):
+        dependent.status, dependent.claimed_until = FAILED, None
+        dependent.last_error = f"{DEPENDENCY_FAILED} « {failed.label} », en échec."
 
 
 def unexpected_reason(error: Exception) -> str:
@@ -181,6 +193,10 @@ def resend(operator: CurrentOperator, message_id: int, *, uow: UnitOfWork, now: 
         if row is None or row.status == SENT:
             raise NotFound(f"Aucun message à renvoyer n° {message_id}.")
         row.status, row.next_attempt_at, row.claimed_until = TO_SEND, now, None
+        for dependent in uow.outbox.dependents(row.idempotency_key, status=FAILED):
+            # Failed only because this one had: they go again once it is sent.
+            if dependent.last_error.startswith(DEPENDENCY_FAILED):
+                dependent.status, dependent.next_attempt_at, dependent.claimed_until = TO_SEND, now, None
         audit(uow, Actor(operator.code, operator.workstation), action="write", object_type="outbox",
               object_id=str(message_id), detail=f"renvoi {row.kind}", now=now)
         uow.commit()
