@@ -17,6 +17,7 @@ from tests.fakes.identity import FakeIdentitovigilanceRepository, FakePatientRep
 from tests.fakes.platform import FakeAuditRepository, FakeOperatorRepository, FakeOutboxRepository
 from tests.fakes.refdata import FakeReferenceRepository
 from tests.fakes.registers import FakeDocumentRepository, FakeRegisterRepository
+from tests.fakes.sharing import FakeSharingRepository
 
 TEST_AUDIT_KEYS = AuditKeys.from_secrets(["secret-des-tests-du-journal-d-audit-0123456789"])
 
@@ -36,6 +37,7 @@ class FakeUnitOfWork:
         self.outbox = FakeOutboxRepository()
         self.registers = FakeRegisterRepository()
         self.documents = FakeDocumentRepository()
+        self.sharing = FakeSharingRepository()
         self.committed = 0
         self.rolled_back = 0
 

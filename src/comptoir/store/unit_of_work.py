@@ -25,6 +25,7 @@ from comptoir.store.outbox import OutboxRepository
 from comptoir.store.platform import AuditRepository, OperatorRepository
 from comptoir.store.refdata import ReferenceRepository
 from comptoir.store.registers import RegisterRepository
+from comptoir.store.sharing import SharingRepository
 
 
 class SqlUnitOfWork:
@@ -61,6 +62,7 @@ class SqlUnitOfWork:
         self.reference = ReferenceRepository(session)
         self.registers = RegisterRepository(session)
         self.documents = DocumentRepository(session)
+        self.sharing = SharingRepository(session)
 
     def __enter__(self) -> Self:
         self.session  # noqa: B018 (opens the session and its repositories)

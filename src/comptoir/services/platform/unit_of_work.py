@@ -19,6 +19,7 @@ from comptoir.store.outbox import OutboxRepository
 from comptoir.store.platform import AuditRepository, OperatorRepository
 from comptoir.store.refdata import ReferenceRepository
 from comptoir.store.registers import RegisterRepository
+from comptoir.store.sharing import SharingRepository
 
 
 class UnitOfWork(Protocol):
@@ -35,6 +36,7 @@ class UnitOfWork(Protocol):
     reference: ReferenceRepository
     registers: RegisterRepository
     documents: DocumentRepository
+    sharing: SharingRepository
 
     def __enter__(self) -> Self: ...
 
