@@ -88,6 +88,10 @@ class Product:
     units_per_box: int | None = None
     unit: str = ""
     """The unit counted in the box (comprimé, gélule, ml…)."""
+    atc: str = ""
+    """The ATC class of the specialty, when the reference knows it (a vaccine's is required by VAC-NOTE)."""
+    atc_label: str = ""
+    """The ATC class's name, written beside its code (VAC-NOTE requires it)."""
 
 
 @dataclass(frozen=True, slots=True)
