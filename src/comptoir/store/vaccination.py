@@ -23,6 +23,8 @@ class Vaccination(Base):
     given_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     cip13: Mapped[str] = mapped_column(String(13))
     product_name: Mapped[str] = mapped_column(Text)
+    cis: Mapped[str] = mapped_column(String(8))
+    atc: Mapped[str] = mapped_column(String(8), default="")
     kind: Mapped[str] = mapped_column(String(20))
     """domain.vaccination.vaccines.VaccineKind."""
     lot: Mapped[str] = mapped_column(String(20))

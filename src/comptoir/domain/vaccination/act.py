@@ -14,8 +14,8 @@ class Route(StrEnum):
         return "Intramusculaire" if self is Route.INTRAMUSCULAR else "Sous-cutanée"
 
 
-SITES = ("deltoïde gauche", "deltoïde droit", "cuisse gauche (vaste externe)", "cuisse droite (vaste externe)",
-         "bras gauche (face postérieure)", "bras droit (face postérieure)")
+SITES = ("deltoïde gauche", "deltoïde droit", "cuisse gauche", "cuisse droite", "épaule gauche", "épaule droite")
+"""Named as the CI-SIS value set of injection sites names them (JDV_ImmunizationApproachSiteCode_CISIS)."""
 DEFAULT_SITE = SITES[0]
 """The non-dominant arm of most patients; the pharmacist changes it in one keystroke."""
 DOSES = ("1", "2", "3", "rappel")

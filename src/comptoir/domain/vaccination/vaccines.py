@@ -83,6 +83,8 @@ class Vaccine:
     live: bool
     subcutaneous_allowed: bool
     """The BDPM lists the subcutaneous route for it (the route to prefer for a patient who bleeds easily)."""
+    cis: str = ""
+    atc: str = ""
 
 
 def plain(text: str) -> str:
@@ -96,13 +98,13 @@ def is_vaccine(atc: str | None, name: str) -> bool:
     return bool(atc and atc.startswith("J07")) or bool(_VACCINE_WORD.search(plain(name)))
 
 
-def identify(*, cip13: str, name: str, atc: str | None, routes: str = "") -> Vaccine | None:
+def identify(*, cip13: str, name: str, atc: str | None, routes: str = "", cis: str = "") -> Vaccine | None:
     """The vaccine this product is, or None when it is not a vaccine."""
     if not is_vaccine(atc, name):
         return None
     live = bool(atc and atc.startswith(_LIVE_ATC)) or bool(_LIVE_WORDS.search(plain(name)))
     return Vaccine(cip13=cip13, name=name, kind=kind_of(atc, name), live=live,
-                   subcutaneous_allowed="sous-cutanee" in plain(routes))
+                   subcutaneous_allowed="sous-cutanee" in plain(routes), cis=cis, atc=atc or "")
 
 
 def kind_of(atc: str | None, name: str) -> VaccineKind:

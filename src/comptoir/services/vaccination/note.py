@@ -67,7 +67,8 @@ def builder(row: Vaccination) -> Build:
 def vaccination_note(header: model.Header, row: Vaccination) -> model.Vaccination:
     prescriber = (model.Professional(rpps=row.prescriber_rpps, last_name=row.prescriber_name, first_name="",
                                      role="medecin") if row.prescriber_rpps else None)
-    return model.Vaccination(header=header, product=model.Product(cip13=row.cip13, name=row.product_name),
+    product = model.Product(cip13=row.cip13, name=row.product_name, cis=row.cis, atc=row.atc)
+    return model.Vaccination(header=header, product=product,
                              lot=row.lot, expiry=row.expiry, dose=row.dose, route=row.route, site=row.site,
                              prescriber=prescriber)
 

@@ -73,8 +73,7 @@ def vaccine_of(cip13: str, *, uow: UnitOfWork) -> Vaccine:
     pack = uow.vaccinations.pack(cip13)
     if pack is None:
         raise RuleViolation(f"CIP13 {cip13} inconnu du référentiel des médicaments.")
-    vaccine = identify(cip13=cip13, name=f"{pack.name} {pack.label}", atc=pack.atc, routes=pack.routes)
+    vaccine = identify(cip13=cip13, name=pack.name, atc=pack.atc, routes=pack.routes, cis=pack.cis)
     if vaccine is None:
         raise RuleViolation(f"{pack.name.split(',')[0]} n'est pas un vaccin.")
-    return Vaccine(cip13=vaccine.cip13, name=pack.name, kind=vaccine.kind, live=vaccine.live,
-                   subcutaneous_allowed=vaccine.subcutaneous_allowed)
+    return vaccine

@@ -107,6 +107,7 @@ def _vaccination(act: CheckedAct, patient: m.Patient, *, uow: UnitOfWork, operat
     given_on = local(now).date()
     return Vaccination(
         patient_id=patient.id, given_at=now, cip13=act.vaccine.cip13, product_name=act.vaccine.name,
+        cis=act.vaccine.cis, atc=act.vaccine.atc,
         kind=act.vaccine.kind.value, lot=act.lot, expiry=act.expiry, dose=act.dose, route=act.route.value,
         site=act.site, operator_id=operator.id, operator_code=operator.code, pharmacist_name=operator.display_name,
         pharmacist_rpps=uow.eprescriptions.rpps_of(operator.id) or "", answers=act.answers,

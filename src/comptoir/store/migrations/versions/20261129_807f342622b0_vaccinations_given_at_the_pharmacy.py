@@ -23,6 +23,8 @@ def upgrade() -> None:
     sa.Column('given_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('cip13', sa.String(length=13), nullable=False),
     sa.Column('product_name', sa.Text(), nullable=False),
+    sa.Column('cis', sa.String(length=8), nullable=False),
+    sa.Column('atc', sa.String(length=8), nullable=False),
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('lot', sa.String(length=20), nullable=False),
     sa.Column('expiry', sa.Date(), nullable=False),
