@@ -47,6 +47,7 @@ class Permission(StrEnum):
     QUALIFY_IDENTITY = "qualify_identity"
     MERGE_PATIENTS = "merge_patients"
     PRESCRIBE = "prescribe"
+    READ_DMP = "read_dmp"
 
 
 PERMISSION_LABELS = {
@@ -62,19 +63,22 @@ PERMISSION_LABELS = {
     Permission.QUALIFY_IDENTITY: "Qualifier une identité (INSi, pièce)",
     Permission.MERGE_PATIENTS: "Fusionner deux dossiers",
     Permission.PRESCRIBE: "Prescrire (ses propres ordonnances et leurs patients)",
+    Permission.READ_DMP: "Consulter le DMP du patient",
 }
 
 _COUNTER = {Permission.SEARCH_DRUGS, Permission.READ_PATIENTS, Permission.WRITE_PATIENTS,
             Permission.QUALIFY_IDENTITY}
 # Merging two records rewrites a person's identity: a pharmacist decides (identitovigilance).
-_PHARMACIST = _COUNTER | {Permission.PHARMACIST_ACT, Permission.MERGE_PATIENTS}
+_PHARMACIST = _COUNTER | {Permission.PHARMACIST_ACT, Permission.MERGE_PATIENTS, Permission.READ_DMP}
+# The DMP is read by the pharmacists and, under their responsibility as for dispensing (CSP L.4241-1), by the
+# préparateurs the pharmacy empowers (SPEC §15.3 "habilitations set in the LGO"); not by students.
 
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.TITULAIRE: frozenset(_PHARMACIST | {Permission.READ_AUDIT, Permission.READ_TECHNICAL_AUDIT,
                                              Permission.MANAGE_OPERATORS, Permission.CONFIRM_OPERATORS,
                                              Permission.MANAGE_REFDATA}),
     Role.ADJOINT: frozenset(_PHARMACIST),
-    Role.PREPARATEUR: frozenset(_COUNTER),
+    Role.PREPARATEUR: frozenset(_COUNTER | {Permission.READ_DMP}),
     Role.ETUDIANT: frozenset(_COUNTER),
     # The technical administrator runs the system but sees no health data: accounts (a titulaire confirms
     # any account that would see health data), the reference, the technical events of the audit trail.
@@ -86,7 +90,8 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
 }
 
 HEALTH_DATA_PERMISSIONS = frozenset({Permission.READ_PATIENTS, Permission.WRITE_PATIENTS, Permission.PHARMACIST_ACT,
-                                     Permission.READ_AUDIT, Permission.PRESCRIBE})
+                                     Permission.READ_AUDIT, Permission.PRESCRIBE,
+                                     Permission.READ_DMP})
 
 
 def sees_health_data(role: Role) -> bool:

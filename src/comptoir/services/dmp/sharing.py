@@ -17,12 +17,12 @@ the identity is qualified (`send_again`). That rebuilds the CDA from the act: ea
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from comptoir.cda import model
+from comptoir.cda.ids import new_document_id
 from comptoir.errors import NotFound, RuleViolation
 from comptoir.national.dmp.port import Visibility
 from comptoir.services.eprescription.scan import pharmacy_of, rpps_of
@@ -64,8 +64,18 @@ def share(uow: UnitOfWork, *, patient: m.Patient, kind: str, build: Build, title
 
     `build` turns the header made here (patient, pharmacy, author = the operator) into the CDA XML;
     `type_code` defaults to the kind's (SPEC §5.1); `act_at` (the act's time) defaults to `now`."""
+    record, _ = share_enqueued(uow, patient=patient, kind=kind, build=build, title=title, visibility=visibility,
+                               operator=operator, now=now, source_ref=source_ref, type_code=type_code, act_at=act_at)
+    return record
+
+
+def share_enqueued(uow: UnitOfWork, *, patient: m.Patient, kind: str, build: Build, title: str,
+                   visibility: tuple[Visibility, ...], operator: CurrentOperator, now: datetime, source_ref: str,
+                   type_code: str = "", act_at: datetime | None = None
+                   ) -> tuple[SharedDocument, OutboxMessage | None]:
+    """`share`, also returning the message enqueued (None when the identity is not qualified)."""
     record = SharedDocument(
-        kind=kind, patient_id=patient.id, document_id=str(uuid.uuid4()), version=1, title=title,
+        kind=kind, patient_id=patient.id, document_id=new_document_id(), version=1, title=title,
         type_code=type_code or TYPE_CODES.get(kind, ""), visibility=[v.value for v in visibility], content=b"",
         status=s.NOT_SENT, reason="", act_at=act_at or now, created_at=now, created_by=operator.code,
         author_rpps=rpps_of(uow, operator) or "", author_name=operator.display_name, source_ref=source_ref)
@@ -73,9 +83,8 @@ def share(uow: UnitOfWork, *, patient: m.Patient, kind: str, build: Build, title
     uow.sharing.add(record)
     if not feedable(patient):
         record.reason = UNQUALIFIED
-        return record
-    _build_and_enqueue(uow, record, patient, build, now)
-    return record
+        return record, None
+    return record, _build_and_enqueue(uow, record, patient, build, now)
 
 
 def feedable(patient: m.Patient) -> bool:
@@ -146,7 +155,7 @@ def send_again(uow: UnitOfWork, record: SharedDocument, *, now: datetime) -> Out
         raise RuleViolation(f"Les documents « {KINDS.get(record.kind, record.kind)} » ne peuvent pas être "
                             "reconstruits.")
     if record.status == s.REFUSED:  # a new id: the DMP's refusal stays tied to the first one
-        record.document_id = str(uuid.uuid4())
+        record.document_id = new_document_id()
         record.set_id = record.document_id
     return _build_and_enqueue(uow, record, patient, rebuild(uow, record), now)
 
