@@ -6,7 +6,7 @@ only, with a French notice. Every reading is audited."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -14,14 +14,14 @@ from comptoir.domain.operators import Permission
 from comptoir.domain.vaccination.act import DEFAULT_SITE, Route
 from comptoir.domain.vaccination.rules import PHARMACIST_KINDS, age_on, eligibility, vaccine_refusal
 from comptoir.domain.vaccination.vaccines import VaccineKind
-from comptoir.errors import ExternalServiceError, FieldErrors, RuleViolation
+from comptoir.errors import FieldErrors, RuleViolation
 from comptoir.national.dmp.port import Dmp, DocumentEntry
 from comptoir.services.dispensing.printing import local
-from comptoir.services.dmp.sharing import feedable
+from comptoir.services.dmp.reading import patient_dmp
 from comptoir.services.identity.patients import actor_of
 from comptoir.services.platform.audit_log import audit
 from comptoir.services.platform.operators import CurrentOperator
-from comptoir.services.vaccination.note import Audience
+from comptoir.services.vaccination.note import KIND, Audience
 from comptoir.services.vaccination.pack import typed_pack, vaccine_of
 from comptoir.services.vaccination.record import YES, patient_record, person_of, question_field
 from comptoir.store import models as m
@@ -65,6 +65,7 @@ class VaccinationSheet:
     age: int
     options: tuple[VaccineOption, ...]
     history: tuple[HistoryLine, ...]
+    """Newest first: ours and the DMP's."""
     dmp_notice: str = ""
     defaults: dict[str, str] = field(default_factory=dict)
     """What the form shows the first time."""
@@ -91,15 +92,15 @@ def vaccination_sheet(patient_id: int, form: Mapping[str, str] | None = None, *,
         options = tuple(VaccineOption(kind, found.allowed, found.reason)
                         for kind in PHARMACIST_KINDS for found in (eligibility(kind, person, today),))
         ours = tuple(_ours(row) for row in uow.vaccinations.of_patient(patient_id))
-        entries, notice = _from_dmp(patient, dmp)
+        shared = {d.document_id for d in uow.sharing.of_patient(patient_id) if d.kind == KIND}
         audit(uow, actor_of(operator), action="read", object_type="vaccination_history", object_id=str(patient_id),
-              detail=f"{len(ours)} vaccination(s) de la pharmacie, {len(entries)} document(s) du DMP", now=now)
+              detail=f"{len(ours)} vaccination(s) de la pharmacie", now=now)
         sheet = VaccinationSheet(patient.id, f"{patient.last_name} {patient.first_name}", patient.birth_date,
-                                 age_on(patient.birth_date, today), options,
-                                 tuple(sorted(ours + entries, key=lambda line: line.given_on, reverse=True)),
-                                 notice, first_values(patient))
+                                 age_on(patient.birth_date, today), options, ours, defaults=first_values(patient))
         uow.commit()
-    return sheet
+    entries, notice = _from_dmp(patient_id, shared, uow=uow, operator=operator, dmp=dmp, now=now)
+    history = tuple(sorted(ours + entries, key=lambda line: line.given_on, reverse=True))
+    return replace(sheet, history=history, dmp_notice=notice)
 
 
 def first_values(patient: m.Patient) -> dict[str, str]:
@@ -117,16 +118,16 @@ def _ours(row: Vaccination) -> HistoryLine:
                        row.id)
 
 
-def _from_dmp(patient: m.Patient, dmp: Dmp | None) -> tuple[tuple[HistoryLine, ...], str]:
+def _from_dmp(patient_id: int, ours: set[str], *, uow: UnitOfWork, operator: CurrentOperator, dmp: Dmp | None,
+              now: datetime) -> tuple[tuple[HistoryLine, ...], str]:
+    """The vaccination documents of the patient's DMP, but the notes this pharmacy sent (already listed)."""
     if dmp is None:
         return (), "DMP non consulté (service non configuré) : vaccinations enregistrées à la pharmacie seulement."
-    if not feedable(patient) or patient.nir is None:
-        return (), "DMP non consulté : l'identité du patient n'est pas qualifiée (INS)."
-    try:
-        entries = dmp.search(patient.nir, type_codes=DMP_TYPE_CODES)
-    except ExternalServiceError as failed:
-        return (), f"DMP indisponible ({failed}) : vaccinations enregistrées à la pharmacie seulement."
-    return tuple(_from_entry(entry) for entry in entries), ""
+    read = patient_dmp(patient_id, uow=uow, operator=operator, dmp=dmp, now=now)
+    if read.problem:
+        return (), f"{read.problem} Vaccinations enregistrées à la pharmacie seulement."
+    return tuple(_from_entry(e) for e in read.entries
+                 if e.type_code in DMP_TYPE_CODES and e.unique_id not in ours), ""
 
 
 def _from_entry(entry: DocumentEntry) -> HistoryLine:

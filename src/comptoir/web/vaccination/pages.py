@@ -16,6 +16,7 @@ from comptoir.domain.vaccination.act import DOSE_LABELS, DOSES, SITES, Route
 from comptoir.domain.vaccination.questionnaire import QUESTIONS
 from comptoir.domain.vaccination.rules import RiskGroup
 from comptoir.national.dmp.port import Dmp
+from comptoir.services.dmp.messages import dmp_client
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.services.platform.runtime import Runtime
 from comptoir.services.platform.unit_of_work import UnitOfWork
@@ -35,10 +36,9 @@ CHOICES = {"questions": QUESTIONS, "risks": tuple(RiskGroup), "routes": tuple(Ro
            "doses": [(dose, DOSE_LABELS[dose]) for dose in DOSES], "audiences": tuple(Audience)}
 
 
-def dmp_of(runtime: Runtime) -> Dmp | None:
-    """The DMP the history is read from; None while this deployment has no DMP client (the page then says that
-    it shows the pharmacy's records only)."""
-    return None
+def dmp_of(runtime: Runtime) -> Dmp:
+    """The DMP the history is read from: the one the settings name (the emulator by default)."""
+    return dmp_client(runtime)
 
 
 def _sheet_context(patient_id: int, values: dict[str, str], runtime: Runtime, uow: UnitOfWork,
