@@ -89,3 +89,9 @@ def test_a_preparer_does_not_reach_the_page(runtime: Runtime, patient_id: int) -
         assert open_session(other, "PR01").status_code == 200
 
         assert other.get(f"/patients/{patient_id}/vaccination").status_code == 403
+
+
+def test_the_patient_page_offers_vacciner_to_a_pharmacist(client: TestClient, patient_id: int) -> None:
+    page = client.get(f"/patients/{patient_id}")
+
+    assert f'href="/patients/{patient_id}/vaccination">Vacciner</a>' in page.text
