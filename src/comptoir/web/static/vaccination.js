@@ -2,7 +2,7 @@
 // the pharmacist answers with the keyboard (arrows choose oui/non, Tab goes to the next question).
 (function () {
   "use strict";
-  document.addEventListener("htmx:afterSwap", function (event) {
+  document.addEventListener("htmx:afterSettle", function (event) {
     if (event.target.id !== "pack" || document.querySelector("#pack .field-error")) {
       return;
     }
