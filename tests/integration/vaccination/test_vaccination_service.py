@@ -7,9 +7,11 @@ from contextlib import closing
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
+from comptoir.cda.model import INS_NIR_TEST_OID
 from comptoir.errors import FieldErrors, PermissionDenied
+from comptoir.services.dmp.unsent import send_to_dmp
 from comptoir.services.platform.runtime import Runtime
 from comptoir.services.vaccination.record import Recorded, record_vaccination
 from comptoir.store import models as m
@@ -110,3 +112,33 @@ def test_a_preparer_may_not_vaccinate(runtime: Runtime) -> None:
         record(runtime, patient_id, form(), code="PR01")
 
     assert counts(runtime)[0] == 0
+
+
+def test_the_subcutaneous_route_is_refused_for_a_vaccine_given_only_intramuscularly(runtime: Runtime) -> None:
+    patient_id = vaccination_pharmacy(runtime)
+    with runtime.session_factory.begin() as session:
+        session.execute(update(m.Specialty).where(m.Specialty.cis == "69675854").values(routes="intramusculaire"))
+
+    with pytest.raises(FieldErrors) as refused:
+        record(runtime, patient_id, form(route="SC"))
+
+    assert "sous-cutanée non prévue" in refused.value.errors["route"]
+    assert counts(runtime)[0] == 0
+
+
+def test_a_note_kept_unsent_is_built_from_the_act_and_enqueued_once_the_identity_is_qualified(
+        runtime: Runtime) -> None:
+    patient_id = vaccination_pharmacy(runtime, qualified=False)
+    record(runtime, patient_id, form())
+    with runtime.session_factory.begin() as session:
+        session.execute(update(m.Patient).where(m.Patient.id == patient_id).values(
+            identity_status="QUAL", nir="258046912345637", nir_oid=INS_NIR_TEST_OID))
+        note_pk = session.scalars(select(SharedDocument.id)).one()
+
+    with closing(runtime.unit_of_work()) as uow:
+        send_to_dmp(note_pk, confirmed=True, uow=uow, operator=operator(runtime), now=runtime.clock())
+
+    with runtime.session_factory() as session:
+        note = session.scalars(select(SharedDocument)).one()
+        assert note.status == "a_envoyer" and b"VX2611A" in note.content
+        assert session.scalars(select(OutboxMessage.kind)).all() == ["dmp.document"]

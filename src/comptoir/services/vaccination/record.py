@@ -128,11 +128,20 @@ def checked_act(form: Mapping[str, str], patient: m.Patient, *, uow: UnitOfWork,
     if form.get("consent") != "on":
         errors["consent"] = "Le consentement du patient est obligatoire : recueillez-le avant de vacciner."
     how = _how(form, errors)
+    if how is not None and vaccine is not None and (refusal := route_refusal(vaccine, how[1])):
+        errors["route"] = refusal
     if errors or vaccine is None or lot is None or expiry is None or how is None:
         raise FieldErrors(errors or {"cip13": "Vaccin à scanner."})
     dose, route, site, audience, prescriber_rpps = how
     return CheckedAct(vaccine, lot, expiry, answers, assessment, dose, route, site, audience, prescriber_rpps,
                       form.get("prescriber_name", "").strip()[:120])
+
+
+def route_refusal(vaccine: Vaccine, route: Route) -> str:
+    """The subcutaneous route only where the vaccine's marketing authorisation lists it (BDPM routes)."""
+    if route is Route.SUBCUTANEOUS and not vaccine.subcutaneous_allowed:
+        return "Voie sous-cutanée non prévue pour ce vaccin (RCP) : intramusculaire, aiguille fine et compression."
+    return ""
 
 
 def _pack(form: Mapping[str, str], errors: dict[str, str], *, uow: UnitOfWork,

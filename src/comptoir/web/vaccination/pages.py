@@ -6,6 +6,7 @@ stands. A refusal comes back beside its field, with what was typed (422). Pharma
 
 from __future__ import annotations
 
+from contextlib import closing
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -15,7 +16,7 @@ from comptoir.domain.operators import Permission
 from comptoir.domain.vaccination.act import DOSE_LABELS, DOSES, SITES, Route
 from comptoir.domain.vaccination.questionnaire import QUESTIONS
 from comptoir.domain.vaccination.rules import RiskGroup
-from comptoir.national.dmp.port import Dmp
+from comptoir.national.dmp.client import DmpClient
 from comptoir.services.dmp.messages import dmp_client
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.services.platform.runtime import Runtime
@@ -36,15 +37,15 @@ CHOICES = {"questions": QUESTIONS, "risks": tuple(RiskGroup), "routes": tuple(Ro
            "doses": [(dose, DOSE_LABELS[dose]) for dose in DOSES], "audiences": tuple(Audience)}
 
 
-def dmp_of(runtime: Runtime) -> Dmp:
-    """The DMP the history is read from: the one the settings name (the emulator by default)."""
+def dmp_of(runtime: Runtime) -> DmpClient:
+    """The DMP the history is read from: the one the settings name (the emulator by default); closed after use."""
     return dmp_client(runtime)
 
 
 def _sheet_context(patient_id: int, values: dict[str, str], runtime: Runtime, uow: UnitOfWork,
                    operator: CurrentOperator) -> dict[str, Any]:
-    sheet = vaccination_sheet(patient_id, values, uow=uow, operator=operator, dmp=dmp_of(runtime),
-                              now=runtime.clock())
+    with closing(dmp_of(runtime)) as dmp:
+        sheet = vaccination_sheet(patient_id, values, uow=uow, operator=operator, dmp=dmp, now=runtime.clock())
     return {"sheet": sheet, **CHOICES}
 
 
