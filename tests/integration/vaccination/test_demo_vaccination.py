@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from contextlib import closing
 
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from comptoir.devtools import demo
@@ -17,7 +18,10 @@ from comptoir.services.platform.runtime import Runtime
 from comptoir.services.vaccination.pack import vaccine_of
 from comptoir.services.vaccination.record import record_vaccination
 from comptoir.store import models as m
+from comptoir.store.counter import Basket
 from comptoir.store.vaccination import Vaccination
+from comptoir.web.app import create_app
+from tests.conftest import open_session
 from tests.integration.vaccination.builders import form
 
 
@@ -55,3 +59,16 @@ def test_the_demo_patient_has_last_season_s_shot_and_takes_this_season_s_pack(re
     assert (first["vaccinations"], second["vaccinations"]) == (1, 0)
     assert [shot.given_at.year for shot in shots] == [2024] and shots[0].pharmacist_rpps == "10003456789"
     assert done.product_name.startswith("VAXIGRIP")
+
+
+def test_the_counter_offers_vacciner_for_the_basket_s_patient(reference_runtime: Runtime) -> None:
+    demo.load_demo_pharmacy(reference_runtime, with_dispensations=False)
+    patient_id = gasly(reference_runtime)
+    with reference_runtime.session_factory() as session:
+        basket_id = session.scalar(select(Basket.id).where(Basket.patient_id == patient_id))
+
+    with TestClient(create_app(reference_runtime.settings, runtime=reference_runtime)) as client:
+        assert open_session(client, "PH01", demo.DEMO_PASSWORD).status_code == 200
+        page = client.get(f"/comptoir/{basket_id}")
+
+    assert f'id="vacciner" href="/patients/{patient_id}/vaccination"' in page.text

@@ -42,6 +42,7 @@ class Recorded:
     product_name: str
     lot: str
     given_at: datetime
+    """In the pharmacy's time."""
     warnings: tuple[str, ...]
     next_due: date | None
     dmp_status: str
@@ -89,7 +90,7 @@ def record_vaccination(patient_id: int, form: Mapping[str, str], *, uow: UnitOfW
               detail=f"patient {patient.id} : {act.vaccine.kind.label}, CIP13 {row.cip13}, lot {row.lot}", now=now)
         shared = share_note(uow, row, patient, audience=act.audience, operator=operator, now=now)
         uow.commit()
-        return Recorded(row.id, patient.id, row.product_name, row.lot, row.given_at, tuple(row.warnings),
+        return Recorded(row.id, patient.id, row.product_name, row.lot, local(row.given_at), tuple(row.warnings),
                         row.next_due, dmp_status(shared))
 
 
@@ -201,5 +202,5 @@ def recorded_vaccination(vaccination_id: int, *, uow: UnitOfWork, operator: Curr
         audit(uow, actor_of(operator), action="read", object_type="vaccination", object_id=str(row.id),
               detail=f"confirmation de la vaccination du patient {row.patient_id}", now=now)
         uow.commit()
-        return Recorded(row.id, row.patient_id, row.product_name, row.lot, row.given_at, tuple(row.warnings),
+        return Recorded(row.id, row.patient_id, row.product_name, row.lot, local(row.given_at), tuple(row.warnings),
                         row.next_due, dmp_status(notes[-1]) if notes else "Aucune note pour le DMP")
