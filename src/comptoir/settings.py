@@ -70,8 +70,9 @@ class Settings(BaseSettings):
     """Base URL of the ordonnance numérique base; by default the emulator mounted in this server."""
     eprescription_timeout_s: float = 5.0
     dmp_url: str = Field(default_factory=lambda data: f"http://{data['host']}:{data['port']}/emulateurs/dmp")
-    """Base URL of the DMP; by default the emulator mounted in this server."""
-    dmp_timeout_s: float = 8.0
+    """Base URL of the DMP (Mon espace santé); by default the emulator mounted in this server."""
+    dmp_timeout_s: float = 10.0
+    """A feed carries a whole CDA (a level-1 one embeds its PDF): a little more time than a search."""
     mount_emulators: bool | None = None
     """Serve the INSi and ON base emulators under /emulateurs; default: yes in development and test, no in
     production (there it takes COMPTOIR_MOUNT_EMULATORS=true)."""
@@ -82,7 +83,7 @@ class Settings(BaseSettings):
     eprescription_prescriber_token: str = ""
     """The prescriber module's credential for the ON base (the demo prescriber's until Pro Santé Connect)."""
     dmp_token: str = ""
-    """The pharmacy's credential for the DMP (its titulaire's), used by the patient page and the outbox worker."""
+    """The pharmacy's credential for the DMP, used by the outbox worker that feeds it and by the counter's reads."""
     outbox_worker: bool = True
     """`comptoir serve` sends the outbox itself; false when `comptoir worker` runs apart."""
     outbox_poll_s: float = 1.0

@@ -27,6 +27,8 @@ KIT = next((p for p in (Path(__file__).resolve().parents[2].parent / "shared" / 
                         Path("/work/shared/cda-kit")) if p.is_dir()), Path("../shared/cda-kit"))
 GENE = rules.referential()["166023155504769"]
 """A demo patient (devtools/demo.py) known to the DMP's referential."""
+MINOR = rules.referential()["215037511501132"]
+"""A child (born 2015): her legal representatives read her DMP too."""
 NIA_PATIENT = rules.referential()["188059935001290"]
 """Born abroad, a NIA only: not a qualified INS."""
 
@@ -89,7 +91,8 @@ class _Stored:
 
 @dataclass
 class FakeDmp:
-    """The DMP as one professional sees it (by default the demo pharmacy's titulaire)."""
+    """The DMP as one professional sees it (by default the demo pharmacy's titulaire); `as_professional` gives
+    another professional's view of the same DMP. Refusals say the HTTP status the emulator would answer."""
 
     rpps: str = DEMO_PHARMACIST_RPPS
     structure: str = DEMO_PHARMACY_FINESS
@@ -101,6 +104,9 @@ class FakeDmp:
     down: bool = False
     submitted: list[bytes] = field(default_factory=list)
 
+    def as_professional(self, rpps: str, structure: str, profession: Profession) -> FakeDmp:
+        return replace(self, rpps=rpps, structure=structure, profession=profession)
+
     def close_dmp(self, ins: str) -> None:
         self.closed.add(ins)
 
@@ -109,10 +115,10 @@ class FakeDmp:
 
     def status(self, ins: str) -> DmpStatus:
         self._reachable()
-        if ins in self.closed:
-            return DmpStatus(exists=False, opposed=False, reason=rules.CLOSED)
         if ins not in rules.referential():
             return DmpStatus(exists=False, opposed=False, reason=rules.NO_DMP.format(ins=ins))
+        if ins in self.closed:
+            return DmpStatus(exists=False, opposed=False, reason=rules.CLOSED)
         opposed = self._blocked(ins)
         return DmpStatus(exists=True, opposed=opposed, reason=rules.BLOCKED if opposed else "")
 
@@ -123,14 +129,15 @@ class FakeDmp:
         try:
             facts = entry_facts(document)
         except ValueError as exc:
-            raise _refused(str(exc)) from exc
+            raise _refused(422, str(exc)) from exc
         reason = rules.feed_refusal(facts, rules.referential().get(facts.patient_ins))
-        if reason or facts.patient_ins in self.closed:
-            raise _refused(reason or rules.CLOSED)
+        if reason:
+            raise _refused(422, reason)
+        if facts.patient_ins in self.closed:
+            raise _refused(403, rules.CLOSED)
         if facts.unique_id in self.documents:
-            entry = self.documents[facts.unique_id].entry
-            return Receipt(entry.unique_id, entry.set_id, entry.version, duplicate=True)
-        entry = self._entry(facts, document, visibility)
+            return self._duplicate(self.documents[facts.unique_id], document)
+        entry = _entry(facts, document, visibility)
         if replaces is not None:
             entry = self._replace(replaces, entry)
         self.documents[entry.unique_id] = _Stored(entry, document)
@@ -141,6 +148,7 @@ class FakeDmp:
         self._may_read(ins)
         found = [s.entry for s in self.documents.values() if s.entry.patient_ins == ins
                  and s.entry.status == "approved" and self._sees(s.entry)
+                 and rules.readable_type(self.profession, s.entry.type_code)
                  and (not type_codes or s.entry.type_code in type_codes)
                  and (since is None or s.entry.creation_time >= since)]
         return sorted(found, key=lambda e: e.creation_time, reverse=True)
@@ -148,58 +156,53 @@ class FakeDmp:
     def retrieve(self, unique_id: str) -> Retrieved:
         self._reachable()
         stored = self.documents.get(unique_id)
-        if stored is None or not rules.visible(stored.entry.confidentiality, Reader.PROFESSIONAL,
-                                               author_rpps=stored.entry.author_rpps, rpps=self.rpps):
-            raise _refused(f"Document introuvable dans le DMP : {unique_id}.")
+        if stored is None or not self._sees(stored.entry):
+            raise _refused(404, f"Document introuvable dans le DMP : {unique_id}.")
         self._may_read(stored.entry.patient_ins)
         if not rules.readable_type(self.profession, stored.entry.type_code):
-            raise _refused(rules.NOT_READABLE.format(label=stored.entry.type_label))
+            raise _refused(403, rules.NOT_READABLE.format(label=stored.entry.type_label))
         return Retrieved(stored.entry, stored.content)
 
     def delete(self, unique_id: str) -> None:
         self._reachable()
         stored = self.documents.get(unique_id)
         if stored is None:
-            raise _refused(f"Document introuvable dans le DMP : {unique_id}.")
+            raise _refused(404, f"Document introuvable dans le DMP : {unique_id}.")
         self._authored(stored.entry)
         del self.documents[unique_id]
 
-    def _entry(self, f: EntryFacts, document: bytes, visibility: tuple[Visibility, ...]) -> DocumentEntry:
-        return DocumentEntry(
-            unique_id=f.unique_id, set_id=f.set_id, version=f.version, patient_ins=f.patient_ins,
-            patient_ins_oid=f.patient_ins_oid, class_code=f.class_code, type_code=f.type_code, type_label=f.type_label,
-            format_code=f.format_code, confidentiality=rules.requested_confidentiality(f.confidentiality, visibility),
-            author_rpps=f.author_rpps, author_name=f.author_name, author_structure=f.author_structure,
-            healthcare_facility_type=f.healthcare_facility_type, creation_time=f.creation_time,
-            service_start=f.service_start, title=f.title, mime_type="text/xml", size=len(document),
-            hash=hashlib.sha1(document, usedforsecurity=False).hexdigest(), status="approved")
+    def _duplicate(self, known: _Stored, document: bytes) -> Receipt:
+        if known.content != document:
+            raise _refused(409, f"Un autre document porte déjà l'identifiant {known.entry.unique_id} dans le DMP.")
+        return Receipt(known.entry.unique_id, known.entry.set_id, known.entry.version, duplicate=True)
 
     def _replace(self, replaces: str, entry: DocumentEntry) -> DocumentEntry:
         old = self.documents.get(replaces)
         if old is None:
-            raise _refused(f"Document à remplacer introuvable dans le DMP : {replaces}.")
+            raise _refused(404, f"Document à remplacer introuvable dans le DMP : {replaces}.")
         self._authored(old.entry)
         if old.entry.status != "approved":
-            raise _refused("Ce document a déjà été remplacé par une version plus récente.")
+            raise _refused(409, "Ce document a déjà été remplacé par une version plus récente.")
         if old.entry.set_id != entry.set_id or old.entry.patient_ins != entry.patient_ins:
-            raise _refused("Une nouvelle version garde le setId et le patient du document qu'elle remplace.")
+            raise _refused(422, "Une nouvelle version garde le setId et le patient du document qu'elle remplace.")
         old.entry = replace(old.entry, status="deprecated")
         return replace(entry, version=old.entry.version + 1)
 
     def _authored(self, entry: DocumentEntry) -> None:
         if not rules.is_author(entry.author_rpps, entry.author_structure, rpps=self.rpps, structure=self.structure):
-            raise _refused(rules.NOT_AUTHOR)
+            raise _refused(403, rules.NOT_AUTHOR)
 
     def _sees(self, entry: DocumentEntry) -> bool:
-        return (rules.visible(entry.confidentiality, Reader.PROFESSIONAL, author_rpps=entry.author_rpps,
-                              rpps=self.rpps) and rules.readable_type(self.profession, entry.type_code))
+        return rules.visible(entry.confidentiality, Reader.PROFESSIONAL, author_rpps=entry.author_rpps, rpps=self.rpps)
 
     def _may_read(self, ins: str) -> None:
         self._reachable()
+        if ins not in rules.referential():
+            raise _refused(404, rules.NO_DMP.format(ins=ins))
         if ins in self.closed:
-            raise _refused(rules.CLOSED)
+            raise _refused(403, rules.CLOSED)
         if self._blocked(ins):
-            raise _refused(rules.BLOCKED)
+            raise _refused(403, rules.BLOCKED)
 
     def _blocked(self, ins: str) -> bool:
         return bool(self.blocked.get(ins, set()) & {self.rpps, self.structure})
@@ -209,5 +212,16 @@ class FakeDmp:
             raise ExternalServiceError("Le service DMP est injoignable (réseau).", permanent=False)
 
 
-def _refused(reason: str) -> ExternalServiceError:
-    return ExternalServiceError(f"Le service DMP a refusé la demande : {reason}", permanent=True)
+def _entry(f: EntryFacts, document: bytes, visibility: tuple[Visibility, ...]) -> DocumentEntry:
+    return DocumentEntry(
+        unique_id=f.unique_id, set_id=f.set_id, version=f.version, patient_ins=f.patient_ins,
+        patient_ins_oid=f.patient_ins_oid, class_code=f.class_code, type_code=f.type_code, type_label=f.type_label,
+        format_code=f.format_code, confidentiality=rules.requested_confidentiality(f.confidentiality, visibility),
+        author_rpps=f.author_rpps, author_name=f.author_name, author_structure=f.author_structure,
+        healthcare_facility_type=f.healthcare_facility_type, creation_time=f.creation_time,
+        service_start=f.service_start, title=f.title, mime_type="text/xml", size=len(document),
+        hash=hashlib.sha1(document, usedforsecurity=False).hexdigest(), status="approved")
+
+
+def _refused(status: int, reason: str) -> ExternalServiceError:
+    return ExternalServiceError(f"Le service DMP a refusé la demande (HTTP {status}) : {reason}", permanent=True)

@@ -31,6 +31,16 @@ class FakeSharingRepository:
     def not_sent(self, *, limit: int = 500) -> list[SharedDocument]:
         return [d for d in self.documents if d.status in (NOT_SENT, REFUSED)][:limit]
 
+    def move_patient(self, from_id: int, to_id: int) -> int:
+        moved = [d for d in self.documents if d.patient_id == from_id]
+        for document in moved:
+            document.patient_id = to_id
+        merged = self.choices.pop(from_id, None)
+        if merged is not None and merged.feeding_opposed:
+            self.choices[to_id] = DmpChoice(patient_id=to_id, feeding_opposed=True, changed_at=merged.changed_at,
+                                            changed_by=merged.changed_by)
+        return len(moved)
+
     def choice(self, patient_id: int) -> DmpChoice | None:
         return self.choices.get(patient_id)
 

@@ -20,6 +20,9 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from comptoir.domain.operators import Role
+from comptoir.national.credentials import demo_pharmacy
+from comptoir.national.dmp.emulator import create_emulator as create_dmp_emulator
+from comptoir.national.dmp.storage import PatientCredential
 from comptoir.national.eprescription.emulator import create_emulator as create_on_emulator
 from comptoir.national.ins.emulator import create_emulator as create_insi_emulator
 from comptoir.services.platform.runtime import Runtime
@@ -74,6 +77,14 @@ def on_base_schema(tmp_path: Path) -> schemathesis.BaseSchema:
     return loaded("/openapi.json", create_on_emulator(tmp_path / "ordonnance-numerique.db", slow_s=0))
 
 
+@pytest.fixture
+def dmp_schema(tmp_path: Path) -> schemathesis.BaseSchema:
+    """The DMP emulator with a pharmacy's and a patient's tokens, so that generated cases reach its rules."""
+    return loaded("/openapi.json", create_dmp_emulator(
+        tmp_path / "dmp.db", credentials=[demo_pharmacy("jeton-fuzz-pharmacie")],
+        patients=[PatientCredential("jeton-fuzz-patient", "166023155504769")]))
+
+
 def failures_of(schema: schemathesis.BaseSchema, headers: Callable[[str], dict[str, str]]) -> list[str]:
     """Runs each operation's generated cases; the operations that failed, with their first failure."""
     failures = []
@@ -113,5 +124,15 @@ def test_the_insi_emulator_never_fails_and_keeps_to_its_schema(insi_schema: sche
 
 def test_the_on_base_emulator_never_fails_and_keeps_to_its_schema(on_base_schema: schemathesis.BaseSchema) -> None:
     failures = failures_of(on_base_schema, lambda _: {})
+
+    assert not failures, "\n\n".join(failures)
+
+
+def test_the_dmp_emulator_never_fails_and_keeps_to_its_schema(dmp_schema: schemathesis.BaseSchema) -> None:
+    def bearer(path: str) -> dict[str, str]:
+        token = "jeton-fuzz-patient" if path.startswith("/espace-sante") else "jeton-fuzz-pharmacie"
+        return {"Authorization": f"Bearer {token}"}
+
+    failures = failures_of(dmp_schema, bearer)
 
     assert not failures, "\n\n".join(failures)

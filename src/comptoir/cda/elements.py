@@ -32,14 +32,21 @@ def root(tag: str) -> Element:
 
 def add(parent: Element, tag: str, text: str | None = None, **attributes: str | None) -> Element:
     """A child in the HL7 namespace (`pharm:x` in IHE's pharmacy one); attributes left None are not written."""
-    prefix, _, local = tag.rpartition(":")
-    element: Element = etree.SubElement(parent, f"{{{PHARM if prefix == 'pharm' else HL7}}}{local}")
-    for name, value in attributes.items():
-        if value is not None:
-            element.set(XSI_TYPE if name == "xsi_type" else name, value)
+    written = {_ATTRIBUTES.get(name, name): value for name, value in attributes.items() if value is not None}
+    element: Element = etree.SubElement(parent, _TAGS.get(tag) or _clark(tag), written)
     if text is not None:
         element.text = text
     return element
+
+
+_TAGS: dict[str, str] = {}
+_ATTRIBUTES = {"xsi_type": XSI_TYPE}
+
+
+def _clark(tag: str) -> str:
+    prefix, _, local = tag.rpartition(":")
+    _TAGS[tag] = f"{{{PHARM if prefix == 'pharm' else HL7}}}{local}"
+    return _TAGS[tag]
 
 
 def instant(at: datetime) -> str:

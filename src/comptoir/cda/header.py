@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 from comptoir.cda.elements import (
     G15,
-    HL7,
     LOINC,
     PS_ID,
     STRUCTURE_ID,
@@ -64,7 +63,7 @@ class DocumentKind:
     """What tells one model from another in the header."""
 
     templates: tuple[str, ...]
-    """Template ids after HL7 France and CI-SIS: (root,) or (root, extension) pairs written in order."""
+    """Template roots written after HL7 France's and the CI-SIS's (IHE profiles), before the model's."""
     code: str
     display: str
     title: str
@@ -217,5 +216,5 @@ def body(document: Element) -> Element:
     return add(add(document, "component"), "structuredBody")
 
 
-__all__ = ["HL7", "DocumentKind", "body", "encounter", "organisation", "professional_identity", "ps_id",
+__all__ = ["DocumentKind", "body", "encounter", "organisation", "professional_identity", "ps_id",
            "service_event", "start", "structure_id"]

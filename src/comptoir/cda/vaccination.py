@@ -85,8 +85,9 @@ def build_vaccination(v: Vaccination) -> bytes:
 
 
 def _narrative(section: Element, v: Vaccination) -> None:
-    rows = table(add(section, "text"), ("Date", "Vaccin", "Lot n°", "Péremption", "Rang", "Voie d'administration",
-                                        "Région d'administration", "Vaccinateur"))
+    text = add(section, "text")
+    rows = table(text, ("Date", "Vaccin", "Lot n°", "Péremption", "Rang", "Voie d'administration",
+                        "Région d'administration", "Vaccinateur"))
     row = add(rows, "tr")
     route = route_of(v.route)
     pharmacist = v.header.author
@@ -99,8 +100,7 @@ def _narrative(section: Element, v: Vaccination) -> None:
     cell(row, v.site, content_id="vaccine-site" if v.site else None)
     cell(row, f"{pharmacist.first_name} {pharmacist.last_name}, pharmacien".strip())
     if v.prescriber is not None:
-        prescriber = add(section.find("{urn:hl7-org:v3}text"), "paragraph")
-        prescriber.text = f"Prescrit par {v.prescriber.first_name} {v.prescriber.last_name}".strip()
+        add(text, "paragraph", f"Prescrit par {v.prescriber.first_name} {v.prescriber.last_name}")
 
 
 def _immunization(entry: Element, v: Vaccination) -> None:

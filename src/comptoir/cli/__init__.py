@@ -46,6 +46,8 @@ COMMANDS = {
     "gs1": LazyCommand("comptoir.cli.gs1:gs1_app", "DataMatrix GS1 des boîtes de médicaments."),
     "read": LazyCommand("comptoir.cli.reading:read_app",
                         "Lecture d'une ordonnance papier (photo, scan ou PDF) par OCR."),
+    "dmp": LazyCommand("comptoir.cli.dmp:dmp_app",
+                       "Documents CDA R2 envoyés au DMP (dispensation, vaccination, compte rendu)."),
     "posology": LazyCommand("comptoir.cli.reading:posology_app",
                             "Posologies : texte du prescripteur → champs structurés."),
 }

@@ -1,9 +1,10 @@
-"""`comptoir emulate insi|eprescription --port N`: a national-service emulator on its own, with its own database.
+"""`comptoir emulate insi|eprescription|dmp --port N`: a national-service emulator on its own, with its own database.
 
 Each one accepts the credentials of the demo pharmacy (and, for the ON base, of the demo prescriber): the tokens
 of the settings (`COMPTOIR_INSI_TOKEN`, `COMPTOIR_EPRESCRIPTION_TOKEN`, `COMPTOIR_EPRESCRIPTION_PRESCRIBER_TOKEN`,
-or their `_FILE`), by default the deployment's demo tokens, derived from its secret key, so a `comptoir serve`
-of the same deployment pointed at it (`COMPTOIR_INSI_URL`…) presents them without more ado. It prints them.
+`COMPTOIR_DMP_TOKEN`, or their `_FILE`), by default the deployment's demo tokens, derived from its secret key, so a
+`comptoir serve` of the same deployment pointed at it (`COMPTOIR_INSI_URL`…) presents them without more ado. It
+prints them; the DMP also opens Mon espace santé for a demo patient, with a token of the run.
 """
 
 from __future__ import annotations
@@ -70,3 +71,26 @@ def emulate_eprescription(
     _announce(credentials)
     uvicorn.run(create_emulator(database, credentials=[c for _, c in credentials]), host=host, port=port,
                 log_level="info")
+
+
+@emulate_app.command("dmp")
+def emulate_dmp(
+    ctx: typer.Context, port: Annotated[int, typer.Option(min=1, max=65535, help="Port d'écoute")] = 8104,
+    host: Annotated[str, typer.Option(help="Adresse d'écoute")] = "127.0.0.1",
+) -> None:
+    """Lance l'émulateur du DMP (Mon espace santé) : alimentation, recherche, consultation, côté patient."""
+    import uvicorn
+
+    from comptoir.national.dmp.emulator import DEMO_PATIENT_INS, create_emulator
+    from comptoir.national.dmp.storage import PatientCredential
+
+    settings = state_of(ctx).settings
+    database = settings.emulators_dir / "dmp.db"
+    credentials = [("COMPTOIR_DMP_TOKEN", demo_pharmacy(_token(settings.dmp_token)))]
+    patient = PatientCredential(secrets.token_urlsafe(24), DEMO_PATIENT_INS)
+    err.print(f"Émulateur du DMP sur http://{host}:{port} (base : {database})")
+    _announce(credentials)
+    err.print(f"  Mon espace santé du patient de démonstration (INS {patient.ins}), /espace-sante : "
+              f"Bearer {patient.token}", soft_wrap=True, highlight=False)
+    uvicorn.run(create_emulator(database, credentials=[c for _, c in credentials], patients=[patient]), host=host,
+                port=port, log_level="info")

@@ -31,6 +31,8 @@ of that thread, so a reading taken on a busy machine still tells what the code c
 - posology_accuracy: not a timing; the share of cases fully right and per field of the posology reader
   on the development corpus and on the blind set (`null` while tests/data/blind/posology_blind.jsonl
   does not exist), as `comptoir posology eval --json` gives them [same].
+- cda_edisp_build_p95_ms: building one eDISP-MED_2024.01 document of 8 lines, the DMP's copy of a
+  dispensation (`cda_edisp_build` gives its p50 too): see `bench_cda` (300 documents [100]).
 - refdata_import_s: a full import of the reference into a scratch SQLite database (it includes the
   thesaurus-name mapping that the unit tests used to time) [same].
 - server_rss_mb: resident memory of a real `comptoir serve` process on that scratch database after it has
@@ -66,6 +68,7 @@ from typing import Any
 from comptoir.analysis.case import Case, HistoryItem, PrescribedLine
 from comptoir.analysis.engine import analyse
 from comptoir.analysis.reference import AnalysisReference
+from comptoir.devtools.bench_cda import bench_cda_dispensation
 from comptoir.devtools.bench_counter import counter_benchmarks
 from comptoir.devtools.bench_patients import patient
 from comptoir.devtools.bench_scan import bench_scan_to_screen
@@ -99,10 +102,11 @@ class Sizes:
     analysis_cases: int
     scans: int
     dispensations: int
+    cda_documents: int
 
 
-FULL = Sizes(search_every=1, codes=120, analysis_cases=300, scans=60, dispensations=100_000)
-QUICK = Sizes(search_every=3, codes=40, analysis_cases=100, scans=15, dispensations=10_000)
+FULL = Sizes(search_every=1, codes=120, analysis_cases=300, scans=60, dispensations=100_000, cda_documents=300)
+QUICK = Sizes(search_every=3, codes=40, analysis_cases=100, scans=15, dispensations=10_000, cda_documents=100)
 
 
 def run_benchmarks(runtime: Runtime, *, log: Log, quick: bool = False) -> dict[str, Any]:
@@ -120,6 +124,8 @@ def run_benchmarks(runtime: Runtime, *, log: Log, quick: bool = False) -> dict[s
     log(f"Contrôle différé de {sizes.dispensations:,} délivrances…".replace(",", " "))
     report |= bench_deferred_check(reference, count=sizes.dispensations)
     report["posology_parse"] = bench_posology()
+    report["cda_edisp_build"] = bench_cda_dispensation(reference, documents=sizes.cda_documents)
+    report["cda_edisp_build_p95_ms"] = report["cda_edisp_build"]["p95_ms"]
     report["posology_accuracy"] = posology_accuracy()
     log("Import complet du référentiel, puis mémoire du serveur…")
     source = find_source(runtime)

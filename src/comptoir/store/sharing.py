@@ -11,14 +11,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, LargeBinary, String, Text, select
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, LargeBinary, String, Text, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from comptoir.store.models import Base
 
-TO_SEND, SENT, NOT_SENT, REFUSED, TO_DELETE, DELETED = (
-    "a_envoyer", "envoye", "non_envoye", "refuse", "a_supprimer", "supprime")
-STATUS_LABELS = {TO_SEND: "À envoyer", SENT: "Envoyé", NOT_SENT: "Non envoyé", REFUSED: "Refusé par le DMP",
+TO_SEND, SENT, NOT_SENT, OPPOSED, REFUSED, TO_DELETE, DELETED = (
+    "a_envoyer", "envoye", "non_envoye", "opposition", "refuse", "a_supprimer", "supprime")
+STATUS_LABELS = {TO_SEND: "À envoyer", SENT: "Envoyé", NOT_SENT: "Non envoyé",
+                 OPPOSED: "Non envoyé (opposition du patient)", REFUSED: "Refusé par le DMP",
                  TO_DELETE: "Suppression demandée", DELETED: "Supprimé"}
 
 
@@ -92,6 +93,18 @@ class SharingRepository:
         return list(self.session.scalars(select(SharedDocument)
                                          .where(SharedDocument.status.in_((NOT_SENT, REFUSED)))
                                          .order_by(SharedDocument.act_at, SharedDocument.id).limit(limit)))
+
+    def move_patient(self, from_id: int, to_id: int) -> int:
+        """A merge: the documents go to the kept record, and an opposition of either record holds for it."""
+        moved = self.session.execute(update(SharedDocument).where(SharedDocument.patient_id == from_id)
+                                     .values(patient_id=to_id))
+        merged, kept = self.choice(from_id), self.choice(to_id)
+        if merged is not None:
+            if merged.feeding_opposed and (kept is None or not kept.feeding_opposed):
+                self.set_choice(to_id, opposed=True, at=merged.changed_at, by=merged.changed_by)
+            self.session.delete(merged)
+            self.session.flush()
+        return int(getattr(moved, "rowcount", 0) or 0)
 
     def choice(self, patient_id: int) -> DmpChoice | None:
         return self.session.get(DmpChoice, patient_id)

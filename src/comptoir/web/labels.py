@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from comptoir.analysis.findings import LEVEL_LABELS
 from comptoir.domain.eprescription.prescription import SUBSTITUTION_CODES, Status
 from comptoir.domain.identity.status import COLLECTION_LABELS, STATUS_LABELS
+from comptoir.services.dmp.sharing import DOCUMENT, SUPPRESSION
 from comptoir.services.eprescription.messages import BILLING, EXECUTION
 from comptoir.services.identity.identitovigilance import DISMISSED, MERGED, PENDING
 from comptoir.services.platform import outbox
@@ -30,7 +31,8 @@ SUBSTITUTIONS = {"G": "générique", **{code: label for code, label in SUBSTITUT
 IDENTITY_STATUSES = {status.value: label for status, label in STATUS_LABELS.items()}
 COLLECTION_METHODS = {method.value: label for method, label in COLLECTION_LABELS.items()}
 OUTBOX_KINDS = {EXECUTION: "Ordonnance numérique : exécution",
-                BILLING: "Ordonnance numérique : complément de facturation"}
+                BILLING: "Ordonnance numérique : complément de facturation",
+                DOCUMENT: "DMP : document", SUPPRESSION: "DMP : suppression d'un document"}
 OUTBOX_STATUSES = dict(outbox.STATUS_LABELS)
 CHECK_STATUSES = {"a_revoir": "À revoir", "a_controler": "À contrôler", "controlee": "Contrôlée"}
 """The deferred double check's queues (services/analysis/deferred_check.py)."""
@@ -48,6 +50,7 @@ AUDIT_OBJECTS = {
     "backup": "sauvegarde", "restore": "restauration", "reference": "référentiel", "refdata": "référentiel",
     "outbox": "envois", "patient": "dossier patient", "patient_list": "liste de patients",
     "patient_search": "recherche de patients", "prescription_reading": "lecture d'ordonnance papier",
+    "dmp": "DMP du patient", "dmp_document": "document pour le DMP",
 }
 FIELDS = {
     "today": "Date", "birth_date": "Naissance", "sex": "Sexe", "pregnant": "Enceinte",

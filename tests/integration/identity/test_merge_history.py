@@ -80,4 +80,5 @@ def test_a_merge_brings_the_history_and_the_latest_weight_to_the_kept_record(run
                                                                       ["pénicilline"])
     assert entry.patient_name == "LEMAIRE Anne"
     assert merge.merged_snapshot["moved"] == {"dispensations": 1, "baskets": 1, "register_entries": 1,
-                                              "consulted_prescriptions": 1, "issued_prescriptions": 1, "consents": 1}
+                                              "consulted_prescriptions": 1, "issued_prescriptions": 1, "consents": 1,
+                                              "dmp_documents": 0}

@@ -97,7 +97,8 @@ def test_the_patients_opposition_stops_the_feeding() -> None:
 
     messages, _ = validated(uow, row)
 
-    assert messages == [] and uow.outbox.messages == [] and uow.sharing.documents == []
+    assert messages == [] and uow.outbox.messages == []
+    assert [(d.status, d.content) for d in uow.sharing.documents] == [(s.OPPOSED, b"")]
     assert "opposition alimentation DMP=oui" in uow.audit.entries[-1].detail
 
 
@@ -139,3 +140,15 @@ def test_a_cancelled_dispensation_whose_document_was_never_sent_only_marks_it_de
     messages = feed.DmpFeed(KitBuilder()).cancelled(uow, act, "erreur")
 
     assert messages == [] and uow.sharing.documents[0].status == s.DELETED
+
+
+def test_a_merge_moves_the_documents_and_keeps_either_records_opposition() -> None:
+    uow = world()
+    kept, merged = patient(uow), patient(uow, status="PROV")
+    validated(uow, merged)
+    feed.set_opposition(merged.id, True, uow=uow, operator=PHARMACIST, now=NOW)
+
+    moved = uow.sharing.move_patient(merged.id, kept.id)
+
+    assert moved == 1 and uow.sharing.documents[0].patient_id == kept.id
+    assert sharing.opposed(uow, kept.id) and uow.sharing.choice(merged.id) is None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from comptoir.errors import ExternalServiceError, NotFound, PermissionDenied
+from comptoir.errors import ExternalServiceError, NotFound, PermissionDenied, RuleViolation
 from comptoir.services.dmp import reading
 from tests.fakes.dmp import GENE, NIA_PATIENT, FakeDmp, kit_document
 from tests.unit.services_dmp.world import NOW, PHARMACIST, PREPARER, STUDENT, patient, world
@@ -60,13 +60,12 @@ def test_the_patients_opposition_shows_nothing_but_the_reason() -> None:
     assert read.entries == [] and "opposé" in read.problem
 
 
-def test_a_document_opened_is_rendered_and_audited(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(reading, "render_html", lambda content: f"<p>{len(content)} octets</p>")
+def test_a_document_opened_is_rendered_and_audited() -> None:
     uow, (dmp, unique_id) = world(), fed_dmp()
 
     opened = reading.open_document(patient(uow).id, unique_id, uow=uow, operator=PHARMACIST, dmp=dmp, now=NOW)
 
-    assert opened.html.endswith("octets</p>") and not opened.has_pdf
+    assert "Médicaments délivrés" in opened.html and not opened.has_pdf
     assert uow.audit.entries[-1].detail.startswith(f"ouverture document DMP {unique_id}")
 
 
@@ -86,3 +85,21 @@ def test_opening_while_the_dmp_is_down_is_a_french_error() -> None:
 
     with pytest.raises(ExternalServiceError, match="ne répond pas"):
         reading.open_document(patient(uow).id, unique_id, uow=uow, operator=PHARMACIST, dmp=dmp, now=NOW)
+
+
+def test_a_niveau_1_document_offers_its_pdf() -> None:
+    uow, dmp = world(), FakeDmp()
+    unique_id = dmp.submit(kit_document("DOC_NON_STRUCTURE_CDA-R2-N1.xml", patient=GENE)).unique_id
+    row = patient(uow)
+
+    opened = reading.open_document(row.id, unique_id, uow=uow, operator=PHARMACIST, dmp=dmp, now=NOW)
+    pdf = reading.document_pdf(row.id, unique_id, uow=uow, operator=PHARMACIST, dmp=dmp, now=NOW)
+
+    assert opened.has_pdf and pdf.startswith(b"%PDF")
+
+
+def test_a_structured_document_has_no_pdf() -> None:
+    uow, (dmp, unique_id) = world(), fed_dmp()
+
+    with pytest.raises(RuleViolation, match="pas de PDF"):
+        reading.document_pdf(patient(uow).id, unique_id, uow=uow, operator=PHARMACIST, dmp=dmp, now=NOW)

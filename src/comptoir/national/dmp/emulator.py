@@ -62,6 +62,8 @@ from comptoir.national.dmp.storage import (
 from comptoir.national.refusals import answer_refusals
 
 SERVICE = "dmp"
+DEMO_PATIENT_INS = "166023155504769"
+"""GENE Alain, a demo patient (devtools/demo.py) whose Mon espace santé `comptoir emulate dmp` opens."""
 
 
 class Journal:
@@ -171,8 +173,9 @@ class Registry:
         with self.store.reading() as session:
             rows = session.scalars(select(Access).where(Access.ins == holder.ins).order_by(Access.id.desc())
                                    .limit(500))
-            return [wire.Acces(date=r.at, qui=r.who, action=r.action, uniqueId=r.unique_id, resultat=r.outcome)
-                    for r in rows]
+            # SQLite gives the time back without its zone: it was written in UTC.
+            return [wire.Acces(date=r.at.replace(tzinfo=r.at.tzinfo or UTC), qui=r.who, action=r.action,
+                               uniqueId=r.unique_id, resultat=r.outcome) for r in rows]
 
     def block(self, holder: Holder, demand: wire.Blocage) -> None:
         who = demand.rpps or demand.structure

@@ -3,18 +3,20 @@
 its author. Registered in the dispensations' fan-out (services/dispensing/fanout.py), so it runs inside the
 validation's (or the cancellation's) unit of work.
 
-Nothing is sent for a dispensation with no patient, nor for a patient who opposed the feeding of his DMP (a choice
-recorded locally at the counter, `set_opposition`). [U] The eDISP-MED describes the act as dispensed: each line's
-product as the drug reference names it (name, CIS, form, units per box), its boxes, posology, substitution; the
-ordonnance numérique and its prescriber when the act executes one (the ON base's answer kept at the scan). A paper
-prescription carries no id nor issue date in the dispensation, so none is written (the lines stay the act).
+Nothing is sent for a dispensation with no patient, nor for a patient who opposed the feeding of his DMP (a
+choice recorded locally at the counter, `set_opposition`; the document is then only recorded, « opposition »).
+
+[U] The eDISP-MED describes the act as dispensed: each line's product as the drug reference names it (name, CIS,
+form, units per box), its boxes, posology, substitution; the ordonnance numérique and its prescriber when the act
+executes one (the ON base's answer kept at the scan). A paper prescription carries no id nor issue date in the
+dispensation, so none is written (the lines stay the act).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from comptoir.cda import model
 from comptoir.cda.dispensation import build_dispensation
@@ -25,16 +27,35 @@ from comptoir.national.eprescription import mapping, wire
 from comptoir.services.dmp import sharing
 from comptoir.services.platform.audit_log import Actor, audit
 from comptoir.services.platform.operators import CurrentOperator
+from comptoir.store import models as m
 from comptoir.store.dispensing import Dispensation, DispensedLine
 from comptoir.store.outbox import OutboxMessage
 from comptoir.store.sharing import SharedDocument
 
 if TYPE_CHECKING:
-    from comptoir.services.dispensing.fanout import DispensationAct
     from comptoir.services.platform.unit_of_work import UnitOfWork
 
 KIND = "dispensation"
 BuildDispensation = Callable[[model.Dispensation], bytes]
+
+
+class DispensationAct(Protocol):
+    """What the fan-out tells (services/dispensing/fanout.DispensationAct; named here, the fan-out imports us)."""
+
+    @property
+    def dispensation(self) -> Dispensation: ...
+
+    @property
+    def lines(self) -> tuple[DispensedLine, ...]: ...
+
+    @property
+    def patient(self) -> m.Patient | None: ...
+
+    @property
+    def operator(self) -> CurrentOperator: ...
+
+    @property
+    def now(self) -> datetime: ...
 
 
 def source_ref(dispensation_id: int) -> str:
@@ -51,7 +72,7 @@ class DmpFeed:
 
     def validated(self, uow: UnitOfWork, act: DispensationAct) -> list[OutboxMessage]:
         patient = act.patient
-        if patient is None or not act.lines or opposed(uow, patient.id):
+        if patient is None or not act.lines:
             return []
         row = act.dispensation
         _, message = sharing.share_enqueued(
@@ -121,11 +142,6 @@ def prescription_of(uow: UnitOfWork, row: Dispensation) -> model.Prescription | 
     return model.Prescription(id=on.id, issued_on=on.issued_on, prescriber=prescriber)
 
 
-def opposed(uow: UnitOfWork, patient_id: int) -> bool:
-    choice = uow.sharing.choice(patient_id)
-    return choice is not None and choice.feeding_opposed
-
-
 def set_opposition(patient_id: int, opposed_: bool, *, uow: UnitOfWork, operator: CurrentOperator,
                    now: datetime) -> bool:
     """Record the patient's opposition to the feeding of his DMP by the pharmacy (or its withdrawal)."""
@@ -144,7 +160,7 @@ def set_opposition(patient_id: int, opposed_: bool, *, uow: UnitOfWork, operator
 def is_opposed(patient_id: int, *, uow: UnitOfWork, operator: CurrentOperator) -> bool:
     operator.require(Permission.READ_PATIENTS)
     with uow:
-        return opposed(uow, patient_id)
+        return sharing.opposed(uow, patient_id)
 
 
 FEED = DmpFeed()

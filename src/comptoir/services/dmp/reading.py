@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from comptoir.cda.render import html_of, pdf_of
 from comptoir.domain.operators import Permission
 from comptoir.errors import ExternalServiceError, NotFound, RuleViolation
 from comptoir.national.dmp.port import Dmp, DmpStatus, DocumentEntry
@@ -22,7 +23,6 @@ from comptoir.services.platform.operators import CurrentOperator
 if TYPE_CHECKING:
     from comptoir.services.platform.unit_of_work import UnitOfWork
 
-PDF_FORMAT = "urn:ihe:iti:xds-sd:pdf:2008"
 DOWN = "Le DMP ne répond pas : réessayez dans quelques minutes."
 NOT_QUALIFIED = "Identité non qualifiée : le DMP ne se consulte qu'avec l'INS qualifié du patient (qualifiez-le)."
 
@@ -39,6 +39,7 @@ class PatientDmp:
 class OpenedDocument:
     entry: DocumentEntry
     html: str
+    """A fragment comptoir.cda.render made from the CDA: every text of the document escaped."""
     has_pdf: bool
 
 
@@ -63,16 +64,17 @@ def open_document(patient_id: int, unique_id: str, *, uow: UnitOfWork, operator:
                   now: datetime) -> OpenedDocument:
     """One document of the patient's DMP, as a page; refused when it is not this patient's."""
     entry, content = _retrieve(patient_id, unique_id, uow=uow, operator=operator, dmp=dmp, now=now)
-    return OpenedDocument(entry, render_html(content), entry.format_code == PDF_FORMAT)
+    return OpenedDocument(entry, html_of(content), pdf_of(content) is not None)
 
 
 def document_pdf(patient_id: int, unique_id: str, *, uow: UnitOfWork, operator: CurrentOperator, dmp: Dmp,
                  now: datetime) -> bytes:
     """The PDF a niveau 1 document carries."""
-    entry, content = _retrieve(patient_id, unique_id, uow=uow, operator=operator, dmp=dmp, now=now)
-    if entry.format_code != PDF_FORMAT:
+    _, content = _retrieve(patient_id, unique_id, uow=uow, operator=operator, dmp=dmp, now=now)
+    pdf = pdf_of(content)
+    if pdf is None:
         raise RuleViolation("Ce document est structuré : il n'a pas de PDF, lisez-le à l'écran.")
-    return render_pdf(content)
+    return pdf
 
 
 def _retrieve(patient_id: int, unique_id: str, *, uow: UnitOfWork, operator: CurrentOperator, dmp: Dmp,
@@ -113,18 +115,3 @@ def _audit(uow: UnitOfWork, operator: CurrentOperator, patient_id: int, detail: 
         audit(uow, Actor(operator.code, operator.workstation), action="read", object_type="dmp",
               object_id=str(patient_id), detail=detail, now=now)
         uow.commit()
-
-
-def render_html(content: bytes) -> str:
-    """A CDA as a readable page (comptoir.cda's rendering)."""
-    from comptoir.cda.render import html_of  # type: ignore[import-not-found,unused-ignore]
-
-    html: str = html_of(content)
-    return html
-
-
-def render_pdf(content: bytes) -> bytes:
-    from comptoir.cda.render import pdf_of  # type: ignore[import-not-found,unused-ignore]
-
-    pdf: bytes = pdf_of(content)
-    return pdf

@@ -41,6 +41,7 @@ KINDS = {"dispensation": "Dispensation", "vaccination": "Note de vaccination", "
 TYPE_CODES = {"dispensation": "60593-1", "vaccination": "87273-9"}
 """LOINC typeCode of SPEC §5.1 by kind; a report names its own (bilan médicamenteux, CR d'entretien…)."""
 UNQUALIFIED = "identité non qualifiée"
+OPPOSITION = "le patient s'oppose à l'alimentation de son DMP"
 QUALIFIED = "QUAL"
 
 Build = Callable[[model.Header], bytes]
@@ -73,7 +74,8 @@ def share_enqueued(uow: UnitOfWork, *, patient: m.Patient, kind: str, build: Bui
                    visibility: tuple[Visibility, ...], operator: CurrentOperator, now: datetime, source_ref: str,
                    type_code: str = "", act_at: datetime | None = None
                    ) -> tuple[SharedDocument, OutboxMessage | None]:
-    """`share`, also returning the message enqueued (None when the identity is not qualified)."""
+    """`share`, also returning the message enqueued (None when the identity is not qualified or the patient opposed
+    the feeding of his DMP: the document is then only recorded, with why)."""
     record = SharedDocument(
         kind=kind, patient_id=patient.id, document_id=new_document_id(), version=1, title=title,
         type_code=type_code or TYPE_CODES.get(kind, ""), visibility=[v.value for v in visibility], content=b"",
@@ -81,10 +83,19 @@ def share_enqueued(uow: UnitOfWork, *, patient: m.Patient, kind: str, build: Bui
         author_rpps=rpps_of(uow, operator) or "", author_name=operator.display_name, source_ref=source_ref)
     record.set_id = record.document_id
     uow.sharing.add(record)
+    if opposed(uow, patient.id):
+        record.status, record.reason = s.OPPOSED, OPPOSITION
+        return record, None
     if not feedable(patient):
         record.reason = UNQUALIFIED
         return record, None
     return record, _build_and_enqueue(uow, record, patient, build, now)
+
+
+def opposed(uow: UnitOfWork, patient_id: int) -> bool:
+    """The patient opposed the feeding of his DMP by the pharmacy (recorded at the counter)."""
+    choice = uow.sharing.choice(patient_id)
+    return choice is not None and choice.feeding_opposed
 
 
 def feedable(patient: m.Patient) -> bool:
@@ -150,6 +161,8 @@ def send_again(uow: UnitOfWork, record: SharedDocument, *, now: datetime) -> Out
         raise NotFound("Patient du document introuvable.")
     if record.status not in (s.NOT_SENT, s.REFUSED):
         raise RuleViolation("Ce document n'est pas en attente d'envoi.")
+    if opposed(uow, patient.id):
+        raise RuleViolation("Le patient s'oppose à l'alimentation de son DMP : le document n'est pas envoyé.")
     rebuild = _REBUILDERS.get(record.kind)
     if rebuild is None:
         raise RuleViolation(f"Les documents « {KINDS.get(record.kind, record.kind)} » ne peuvent pas être "

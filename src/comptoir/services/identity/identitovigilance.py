@@ -210,7 +210,8 @@ def _join_profiles(uow: UnitOfWork, operator: CurrentOperator, kept: m.Patient, 
 
 _MOVED = {"dispensations": "délivrance(s)", "baskets": "panier(s)", "register_entries": "entrée(s) d'ordonnancier",
           "consulted_prescriptions": "ordonnance(s) numérique(s) consultée(s)",
-          "issued_prescriptions": "ordonnance(s) numérique(s) émise(s)", "consents": "consentement(s)"}
+          "issued_prescriptions": "ordonnance(s) numérique(s) émise(s)", "consents": "consentement(s)",
+          "dmp_documents": "document(s) pour le DMP"}
 
 
 def _move_records(uow: UnitOfWork, from_id: int, to_id: int) -> dict[str, int]:
@@ -220,7 +221,8 @@ def _move_records(uow: UnitOfWork, from_id: int, to_id: int) -> dict[str, int]:
             "register_entries": uow.registers.move_patient(from_id, to_id),
             "consulted_prescriptions": uow.eprescriptions.move_patient(from_id, to_id),
             "issued_prescriptions": uow.prescribers.move_issued(from_id, to_id),
-            "consents": _move_consents(uow, from_id, to_id)}
+            "consents": _move_consents(uow, from_id, to_id),
+            "dmp_documents": uow.sharing.move_patient(from_id, to_id)}
 
 
 def _move_consents(uow: UnitOfWork, from_id: int, to_id: int) -> int:

@@ -102,6 +102,8 @@ NOTICES = {
     "piece-a-redemander": "Pièce d'identité à redemander (aucune pièce présentée la dernière fois)",
     "dossiers-fusionnes": "Dossiers fusionnés",
     "profil-enregistre": "Profil enregistré",
+    "dmp-opposition": "Opposition à l'alimentation du DMP enregistrée",
+    "dmp-levee": "Opposition à l'alimentation du DMP levée",
 }
 """The only messages `?info=` can show on the patient page: a code in the address, never the text itself
 (a crafted link must not print its own words as comptoir's). Unknown codes show nothing."""

@@ -189,7 +189,7 @@ def test_a_merge_brings_the_merged_records_history_to_the_kept_one() -> None:
     assert [(c.patient_id, c.granted) for c in uow.prescribers.consents] == [(kept.id, True)]
     assert uow.identitovigilance.merges[0].merged_snapshot["moved"] == {
         "dispensations": 1, "baskets": 1, "register_entries": 1, "consulted_prescriptions": 1,
-        "issued_prescriptions": 1, "consents": 1}
+        "issued_prescriptions": 1, "consents": 1, "dmp_documents": 0}
     assert any(e.detail.startswith(f"fusion du dossier n° {typo.id} : 1 délivrance(s), 1 panier(s)")
                for e in uow.audit.entries)
 
