@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from comptoir.cda.dispensation import build_dispensation
-from comptoir.cda.model import Confidentiality, DispensedLine, Product
+from comptoir.cda.model import Confidentiality, DispensedLine, Patient, Product
 from tests.unit.cda import builders as b
 from tests.unit.cda.kit import Kit
 
@@ -100,10 +100,15 @@ lines = st.builds(DispensedLine, product=products, boxes=st.integers(1, 12), pos
                   note=st.one_of(st.just(""), names))
 
 
+patients = st.builds(b.patient, last_name=names, birth_name=names, first_names=st.lists(names, max_size=3).map(tuple),
+                     sex=st.sampled_from(["M", "F", "U"]), birth_date=st.dates(date(1900, 1, 1), date(2026, 2, 1)))
+
+
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(lines=st.lists(lines, min_size=1, max_size=8), with_prescription=st.booleans(), last_name=names)
+@given(lines=st.lists(lines, min_size=1, max_size=8), with_prescription=st.booleans(), patient=patients,
+       masks=st.lists(st.sampled_from(list(Confidentiality)), unique=True).map(tuple))
 def test_every_generated_dispensation_conforms(kit: Kit, lines: list[DispensedLine], with_prescription: bool,
-                                               last_name: str) -> None:
-    d = b.dispensation(*lines, with_prescription=with_prescription, patient=b.patient(last_name=last_name))
+                                               patient: Patient, masks: tuple[Confidentiality, ...]) -> None:
+    d = b.dispensation(*lines, with_prescription=with_prescription, patient=patient, masks=masks)
 
     assert kit.failures(build_dispensation(d), MODEL) == []
