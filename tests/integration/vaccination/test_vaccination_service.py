@@ -16,7 +16,7 @@ from comptoir.services.platform.runtime import Runtime
 from comptoir.services.vaccination.record import Recorded, record_vaccination
 from comptoir.store import models as m
 from comptoir.store.outbox import OutboxMessage
-from comptoir.store.sharing import SharedDocument
+from comptoir.store.sharing import SharedDocument, SharingRepository
 from comptoir.store.vaccination import Vaccination
 from tests.integration.vaccination.builders import FLU, LIVE, PAINKILLER, form, operator, vaccination_pharmacy
 
@@ -142,3 +142,15 @@ def test_a_note_kept_unsent_is_built_from_the_act_and_enqueued_once_the_identity
         note = session.scalars(select(SharedDocument)).one()
         assert note.status == "a_envoyer" and b"VX2611A" in note.content
         assert session.scalars(select(OutboxMessage.kind)).all() == ["dmp.document"]
+
+
+def test_a_patient_who_opposed_the_feeding_of_his_dmp_gets_his_vaccination_but_no_note_sent(
+        runtime: Runtime) -> None:
+    patient_id = vaccination_pharmacy(runtime)
+    with runtime.session_factory.begin() as session:
+        SharingRepository(session).set_choice(patient_id, opposed=True, at=runtime.clock(), by="PH01")
+
+    done = record(runtime, patient_id, form())
+
+    assert "opposition du patient" in done.dmp_status
+    assert counts(runtime)[:3] == [1, 1, 0]
