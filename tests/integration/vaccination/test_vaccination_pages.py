@@ -8,8 +8,10 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from comptoir.services.platform.runtime import Runtime
+from comptoir.store import models as m
 from comptoir.web.app import create_app
 from tests.conftest import open_session
 from tests.integration.vaccination.builders import FLU, SCAN, form, vaccination_pharmacy
@@ -44,13 +46,17 @@ def test_the_page_lists_the_flu_vaccine_as_possible_and_defaults_to_im_in_the_de
     assert '<option value="deltoïde gauche" selected>' in page.text
 
 
-def test_the_scan_fills_cip13_lot_and_expiry_and_names_the_vaccine(client: TestClient, patient_id: int) -> None:
+def test_the_scan_fills_cip13_lot_and_expiry_names_the_vaccine_and_is_audited(client: TestClient, patient_id: int,
+                                                                             runtime: Runtime) -> None:
     answer = client.post(f"/patients/{patient_id}/vaccination/lire", data={"code": SCAN},
                          headers={"HX-Request": "true"})
 
     assert answer.status_code == 200
     assert f'value="{FLU}"' in answer.text and 'value="VX2611A"' in answer.text and 'value="2026-06-30"' in answer.text
     assert "VAXIGRIP" in answer.text and "Grippe saisonnière" in answer.text
+    with runtime.session_factory() as session:
+        details = session.scalars(select(m.AuditEntry.detail).where(m.AuditEntry.object_id == str(patient_id)))
+        assert f"vaccination : vaccin scanné {FLU} (possible)" in list(details)
 
 
 def test_an_unreadable_scan_is_said_beside_the_scan_box(client: TestClient, patient_id: int) -> None:

@@ -150,3 +150,12 @@ def test_answers_no_everywhere_let_the_vaccination_go_with_no_warning() -> None:
     assessment = assess(dict.fromkeys(("allergy", "fever", "pregnancy", "bleeding"), False), vaccine())
 
     assert assessment.allowed and not assessment.warnings
+
+
+def test_hpv_takes_two_doses_before_15_and_three_after() -> None:
+    young = next_dose_due(VaccineKind.HPV, dose="1", birth_date=date(2013, 6, 1), given_on=date(2026, 11, 20))
+    older = next_dose_due(VaccineKind.HPV, dose="2", birth_date=date(2005, 6, 1), given_on=date(2026, 11, 20))
+
+    assert young == date(2027, 5, 20)
+    assert older == date(2027, 3, 20)
+    assert next_dose_due(VaccineKind.HPV, dose="2", birth_date=date(2013, 6, 1), given_on=date(2026, 11, 20)) is None

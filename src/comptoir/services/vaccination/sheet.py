@@ -147,4 +147,7 @@ def scanned_pack(patient_id: int, form: Mapping[str, str], *, uow: UnitOfWork, o
         except RuleViolation as refused:
             raise FieldErrors({"code": str(refused)}) from refused
         refusal = vaccine_refusal(vaccine, person_of(patient, form), local(now).date())
+        audit(uow, actor_of(operator), action="read", object_type="patient", object_id=str(patient_id),
+              detail=f"vaccination : vaccin scanné {vaccine.cip13} ({'refusé' if refusal else 'possible'})", now=now)
+        uow.commit()
     return ScannedPack(typed.values(), vaccine.name, vaccine.kind.label, refusal)
