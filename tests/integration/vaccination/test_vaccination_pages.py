@@ -101,3 +101,11 @@ def test_the_patient_page_offers_vacciner_to_a_pharmacist(client: TestClient, pa
     page = client.get(f"/patients/{patient_id}")
 
     assert f'href="/patients/{patient_id}/vaccination">Vacciner</a>' in page.text
+
+
+def test_without_javascript_the_scan_answers_the_whole_page_with_the_pack_filled(client: TestClient,
+                                                                                patient_id: int) -> None:
+    answer = client.post(f"/patients/{patient_id}/vaccination/lire", data={"code": SCAN})
+
+    assert answer.status_code == 200
+    assert "Questions avant la vaccination" in answer.text and 'value="VX2611A"' in answer.text

@@ -62,15 +62,15 @@ def read_pack(request: Request, patient_id: RecordId, runtime: RuntimeDep, uow: 
     """The scan box: the pack's fields filled from its DataMatrix (HTMX: the pack part of the form only)."""
     template = "_vaccination_pack.html" if is_htmx(request) else "vaccination.html"
 
+    def context(typed: dict[str, str]) -> dict[str, Any]:
+        return {} if is_htmx(request) else _sheet_context(patient_id, typed, runtime, uow, operator)
+
     def filled(scanned: ScannedPack) -> Response:
         merged = values | scanned.values | {"code": ""}
-        context = {} if is_htmx(request) else _sheet_context(patient_id, merged, runtime, uow, operator)
-        return show_form(request, template, values=merged, scanned=scanned, patient_id=patient_id, **context)
+        return show_form(request, template, values=merged, scanned=scanned, patient_id=patient_id, **context(merged))
 
     return submit(lambda: scanned_pack(patient_id, values, uow=uow, operator=operator, now=runtime.clock()),
-                  filled, request, template, values, patient_id=patient_id,
-                  context_of=lambda: {} if is_htmx(request) else _sheet_context(patient_id, values, runtime, uow,
-                                                                                operator))
+                  filled, request, template, values, patient_id=patient_id, context_of=lambda: context(values))
 
 
 @router.post("/patients/{patient_id}/vaccination", response_model=None)
