@@ -33,17 +33,23 @@ class Effect(StrEnum):
 class Question:
     code: str
     text: str
+    if_yes: str
+    """What a « oui » does, shown beside the question before the act (the exact outcome depends on the vaccine)."""
 
 
 QUESTIONS = (
     Question("allergy", "Réaction allergique grave (anaphylaxie) après une dose de ce vaccin ou à l'un de ses "
-                        "composants ?"),
-    Question("fever", "Fièvre ou infection aiguë aujourd'hui ?"),
-    Question("pregnancy", "Grossesse en cours ou possible ?"),
-    Question("immunodepression", "Immunodépression (maladie ou traitement immunosuppresseur) ?"),
-    Question("bleeding", "Trouble de la coagulation ou traitement anticoagulant ?"),
-    Question("recent_vaccine", "Autre vaccin reçu au cours des 4 dernières semaines ?"),
-    Question("fainting", "Malaise lors d'une injection précédente ?"),
+                        "composants ?", "oui : ne pas vacciner"),
+    Question("fever", "Fièvre ou infection aiguë aujourd'hui ?", "oui : reporter"),
+    Question("pregnancy", "Grossesse en cours ou possible ?",
+             "oui : grippe, Covid, dTcaP possibles ; HPV et vaccins vivants non"),
+    Question("immunodepression", "Immunodépression (maladie ou traitement immunosuppresseur) ?",
+             "oui : vaccins vivants non ; réponse parfois diminuée"),
+    Question("bleeding", "Trouble de la coagulation ou traitement anticoagulant ?",
+             "oui : voie sous-cutanée si le vaccin le permet, sinon aiguille fine et compression 2 minutes"),
+    Question("recent_vaccine", "Autre vaccin reçu au cours des 4 dernières semaines ?",
+             "oui : 4 semaines entre deux vaccins vivants"),
+    Question("fainting", "Malaise lors d'une injection précédente ?", "oui : vacciner assis ou allongé, surveiller"),
 )
 QUESTION_CODES = tuple(q.code for q in QUESTIONS)
 _SAFE_IN_PREGNANCY = (VaccineKind.FLU, VaccineKind.COVID, VaccineKind.DTCAP_POLIO)
