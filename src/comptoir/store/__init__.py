@@ -1,5 +1,16 @@
 """Storage: SQLAlchemy models (one module per capability, one `Base`), repositories, migrations."""
 
-from comptoir.store import counter, dispensing, documents, eprescription, models, outbox, registers, sharing
+from comptoir.store import (
+           counter,
+           dispensing,
+           documents,
+           eprescription,
+           models,
+           outbox,
+           registers,
+           sharing,
+           vaccination,
+)
 
-__all__ = ["counter", "dispensing", "documents", "eprescription", "models", "outbox", "registers", "sharing"]
+__all__ = ["counter", "dispensing", "documents", "eprescription", "models", "outbox", "registers", "sharing",
+           "vaccination"]

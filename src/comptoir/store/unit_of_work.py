@@ -26,6 +26,7 @@ from comptoir.store.platform import AuditRepository, OperatorRepository
 from comptoir.store.refdata import ReferenceRepository
 from comptoir.store.registers import RegisterRepository
 from comptoir.store.sharing import SharingRepository
+from comptoir.store.vaccination import VaccinationRepository
 
 
 class SqlUnitOfWork:
@@ -63,6 +64,7 @@ class SqlUnitOfWork:
         self.registers = RegisterRepository(session)
         self.documents = DocumentRepository(session)
         self.sharing = SharingRepository(session)
+        self.vaccinations = VaccinationRepository(session)
 
     def __enter__(self) -> Self:
         self.session  # noqa: B018 (opens the session and its repositories)

@@ -41,6 +41,7 @@ from comptoir.web.refdata import api as refdata_api
 from comptoir.web.refdata import pages as refdata_pages
 from comptoir.web.rendering import render, status_of
 from comptoir.web.security import BodyLimit, FiniteJson, SameOrigin, SecurityHeaders, keep_queries_out_of_access_log
+from comptoir.web.vaccination import pages as vaccination_pages
 
 log = logging.getLogger("comptoir")
 
@@ -74,6 +75,7 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
     app.include_router(dispensing_register.router)
     app.include_router(dispensing_documents.router)
     app.include_router(dmp_pages.router)
+    app.include_router(vaccination_pages.router)
     mount_emulators(app, settings)
     app.mount("/static", StaticFiles(directory=PACKAGE_DIR / "web" / "static"), name="static")
     keep_queries_out_of_access_log()

@@ -20,6 +20,7 @@ from comptoir.store.platform import AuditRepository, OperatorRepository
 from comptoir.store.refdata import ReferenceRepository
 from comptoir.store.registers import RegisterRepository
 from comptoir.store.sharing import SharingRepository
+from comptoir.store.vaccination import VaccinationRepository
 
 
 class UnitOfWork(Protocol):
@@ -37,6 +38,7 @@ class UnitOfWork(Protocol):
     registers: RegisterRepository
     documents: DocumentRepository
     sharing: SharingRepository
+    vaccinations: VaccinationRepository
 
     def __enter__(self) -> Self: ...
 
