@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
+from comptoir.services.dp import messages as dp_messages
 from comptoir.services.eprescription import messages as on_messages
 from comptoir.services.platform.chores import Chore
 from comptoir.services.platform.outbox import Handler, OutboxWorker
@@ -17,6 +18,7 @@ from comptoir.services.platform.runtime import Runtime
 
 SENDERS: tuple[Callable[[Runtime], dict[str, Handler]], ...] = (
     on_messages.senders,
+    dp_messages.senders,
 )
 
 

@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from comptoir.domain.eprescription import prescription as rx
+from comptoir.services.dp.feed import DpFeed
 from comptoir.services.eprescription.dispense import previous_execution
 from comptoir.services.eprescription.messages import enqueue_cancellation, enqueue_execution
 from comptoir.services.eprescription.scan import pharmacy_of, rpps_of
@@ -118,5 +119,5 @@ def _execution(uow: UnitOfWork, act: DispensationAct, delivered: list[DispensedL
                         pharmacist_rpps=rpps_of(uow, act.operator) or "", lines=lines)
 
 
-FAN_OUT = FanOut([OnExecution()])
+FAN_OUT = FanOut([OnExecution(), DpFeed()])
 """The handlers of this deployment; each issue's handler registers here."""
