@@ -29,6 +29,7 @@ from comptoir.web.dispensing import ordonnancier as dispensing_register
 from comptoir.web.dispensing import pages as dispensing_pages
 from comptoir.web.dispensing import paper as dispensing_paper
 from comptoir.web.dispensing import qr_photo as dispensing_qr_photo
+from comptoir.web.dp import pages as dp_pages
 from comptoir.web.emulators import mount_emulators
 from comptoir.web.eprescription.routes import include as include_eprescription
 from comptoir.web.forms import field_errors_detail
@@ -72,6 +73,7 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
     app.include_router(dispensing_qr_photo.router)
     app.include_router(dispensing_register.router)
     app.include_router(dispensing_documents.router)
+    app.include_router(dp_pages.router)
     mount_emulators(app, settings)
     app.mount("/static", StaticFiles(directory=PACKAGE_DIR / "web" / "static"), name="static")
     keep_queries_out_of_access_log()

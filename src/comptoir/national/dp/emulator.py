@@ -87,7 +87,7 @@ class EmulatedLine(_Base):
     line_number: Mapped[int] = mapped_column(Integer)
     dispensed_on: Mapped[date] = mapped_column(Date)
     cip13: Mapped[str] = mapped_column(String(13))
-    label: Mapped[str] = mapped_column(String(200))
+    label: Mapped[str] = mapped_column(String(wire.LABEL_MAX))
     quantity: Mapped[int] = mapped_column(Integer)
     category: Mapped[str] = mapped_column(String(12))
     pharmacy_name: Mapped[str] = mapped_column(String(200))

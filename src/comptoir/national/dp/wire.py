@@ -17,6 +17,8 @@ from comptoir.domain.bounds import NAME_MAX
 Categorie = Literal["ordinaire", "vaccin", "biologique"]
 Statut = Literal["ouvert", "ferme", "absent"]
 KEY_MAX = 80
+LABEL_MAX = 300
+"""A product's label as the BDPM names it (name, strength, form) may be long."""
 
 
 class _Message(BaseModel):
@@ -50,7 +52,7 @@ class DemandeConsultation(_Message):
 class LigneDp(_Message):
     dateDispensation: date
     cip13: str = Field(min_length=13, max_length=13)
-    libelle: str = Field(max_length=NAME_MAX)
+    libelle: str = Field(max_length=LABEL_MAX)
     quantite: int = Field(ge=1, le=999)
     categorie: Categorie
     finess: str = Field(min_length=9, max_length=9)
@@ -65,7 +67,7 @@ class ReponseConsultation(_Message):
 class LigneEnvoyee(_Message):
     numeroLigne: int = Field(ge=1, le=999)
     cip13: str = Field(min_length=13, max_length=13, pattern=r"^[0-9]{13}$")
-    libelle: str = Field(min_length=1, max_length=NAME_MAX)
+    libelle: str = Field(min_length=1, max_length=LABEL_MAX)
     quantite: int = Field(ge=1, le=999)
     categorie: Categorie
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from comptoir.national.dp.port import FedLine, Feed
+from comptoir.national.dp.wire import LABEL_MAX
 from comptoir.services.dp import messages
 from comptoir.services.dp.category import category_of
 from comptoir.services.dp.record import FEEDING, beneficiary_of
@@ -49,7 +50,7 @@ class DpFeed:
     @staticmethod
     def _line(uow: UnitOfWork, line: DispensedLine) -> FedLine:
         specialty = uow.reference.specialty(line.cis) if line.cis else None
-        return FedLine(line.position, line.cip13 or "", line.drug[:200], max(line.boxes, 1),
+        return FedLine(line.position + 1, line.cip13 or "", line.drug[:LABEL_MAX], min(max(line.boxes, 1), 999),
                        category_of(specialty.atc_code if specialty else None))
 
 

@@ -102,10 +102,12 @@ def handlers(dp: DossierPharmaceutique) -> dict[str, Handler]:
             CONSULTATION_REFUSAL: refuse_consultation, CLOSURE: close}
 
 
-def dp_client(runtime: Runtime) -> DpClient:
+def dp_client(runtime: Runtime, *, retries: int = 1) -> DpClient:
+    """The pharmacy's DP client; the counter's asks once (`retries=0`): a slow DP must not double its wait."""
     settings = runtime.settings
-    return DpClient.at(settings.dp_url, HttpPolicy(timeout_s=settings.dp_timeout_s, connect_timeout_s=1.0),
-                       token=settings.dp_token)
+    policy = HttpPolicy(timeout_s=settings.dp_timeout_s, connect_timeout_s=min(1.0, settings.dp_timeout_s),
+                        retries=retries)
+    return DpClient.at(settings.dp_url, policy, token=settings.dp_token)
 
 
 def senders(runtime: Runtime) -> dict[str, Handler]:

@@ -167,7 +167,7 @@ def _kept(line: PanelLine) -> dict[str, object]:
             "quantity": line.quantity, "category": line.category, "pharmacy": line.pharmacy_name}
 
 
-def kept_panel(patient_id: int, *, uow: UnitOfWork, operator: CurrentOperator) -> DpPanel:
+def kept_panel(patient_id: int, *, uow: UnitOfWork, operator: CurrentOperator, now: datetime) -> DpPanel:
     """The panel from what the pharmacy kept (no call to the DP): after an act, before the next consultation."""
     operator.require(Permission.READ_PATIENTS)
     with uow:
@@ -179,7 +179,8 @@ def kept_panel(patient_id: int, *, uow: UnitOfWork, operator: CurrentOperator) -
                                 int(x["quantity"]), str(x["category"]), str(x["pharmacy"]), False)
                       for x in record.lines)
         return DpPanel(patient_id, record.status, lines, record.window_months,
-                       reachable=beneficiary_of(patient) is not None)
+                       reachable=beneficiary_of(patient) is not None,
+                       refused_today=record.consultation_refused_on == now.date())
 
 
 # --- the patient's acts -------------------------------------------------------------------------------------
@@ -289,3 +290,4 @@ def _label(uow: UnitOfWork, patient_id: int, what: str) -> str:
 def aware(moment: datetime) -> datetime:
     """SQLite hands back naive UTC datetimes, PostgreSQL aware ones."""
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
