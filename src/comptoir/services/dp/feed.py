@@ -8,7 +8,8 @@ typed by hand) are not sent: the DP records presentations.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
 
 from comptoir.national.dp.port import FedLine, Feed
 from comptoir.national.dp.wire import LABEL_MAX
@@ -16,12 +17,25 @@ from comptoir.services.dp import messages
 from comptoir.services.dp.category import category_of
 from comptoir.services.dp.record import FEEDING, beneficiary_of
 from comptoir.services.eprescription.scan import pharmacy_of
-from comptoir.store.dispensing import DispensedLine
+from comptoir.store import models as m
+from comptoir.store.dispensing import Dispensation, DispensedLine
 from comptoir.store.outbox import OutboxMessage
 
 if TYPE_CHECKING:
-    from comptoir.services.dispensing.fanout import DispensationAct
     from comptoir.services.platform.unit_of_work import UnitOfWork
+
+
+class DispensationAct(Protocol):
+    """What the fan-out tells a handler (services/dispensing/fanout.DispensationAct), as this handler reads it."""
+
+    @property
+    def dispensation(self) -> Dispensation: ...
+    @property
+    def lines(self) -> tuple[DispensedLine, ...]: ...
+    @property
+    def patient(self) -> m.Patient | None: ...
+    @property
+    def now(self) -> datetime: ...
 
 
 class DpFeed:
