@@ -46,7 +46,18 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import Depends, FastAPI, HTTPException
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, UniqueConstraint, create_engine, delete, select
+from sqlalchemy import (
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+    create_engine,
+    delete,
+    event,
+    select,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from comptoir.errors import RuleViolation
@@ -146,6 +157,7 @@ class _Store:
 def _open(database: Path, credentials: Sequence[Credential]) -> sessionmaker[Session]:
     database.parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(f"sqlite:///{database}", connect_args={"check_same_thread": False})
+    event.listen(engine, "connect", _journal_in_wal)
     _Base.metadata.create_all(engine)
     factory = sessionmaker(engine, expire_on_commit=False)
     with factory.begin() as session:
@@ -153,6 +165,15 @@ def _open(database: Path, credentials: Sequence[Credential]) -> sessionmaker[Ses
             session.merge(EmulatedCredential(digest=digest(credential.token), structure=credential.structure,
                                              rpps=credential.rpps, profession=credential.profession.value))
     return factory
+
+
+def _journal_in_wal(connection: Any, _: object) -> None:
+    # Every consultation writes to the access history: WAL with NORMAL sync keeps that write off the counter's
+    # round trip (one fsync per checkpoint, not per commit), and readers never wait for it.
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
 
 
 def months_before(day: date, months: int) -> date:
