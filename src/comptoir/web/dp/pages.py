@@ -19,6 +19,7 @@ from comptoir.services.dp.record import DpPanel
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.web.bounds import FormShortText, RecordId, RecordIdQuery
 from comptoir.web.deps import RuntimeDep, UowDep, require
+from comptoir.web.forms import HEADER as FIELD_ERRORS
 from comptoir.web.rendering import is_htmx, render, status_of
 
 router = APIRouter(include_in_schema=False)
@@ -77,8 +78,10 @@ def _act(request: Request, patient_id: int, view: str, basket_id: int | None, ac
     except FieldErrors as exc:
         panel = record.kept_panel(patient_id, uow=uow, operator=operator, now=runtime.clock())
         refusable = record.refusable(patient_id, uow=uow, operator=operator, now=runtime.clock())
-        return _panel(request, view, panel, status_of(exc), basket_id=basket_id, errors=exc.errors, typed=typed,
-                      refusable=refusable)
+        response = _panel(request, view, panel, status_of(exc), basket_id=basket_id, errors=exc.errors, typed=typed,
+                          refusable=refusable)
+        response.headers[FIELD_ERRORS] = str(len(exc.errors))  # HTMX swaps it in (static/field-errors.js)
+        return response
     if not is_htmx(request):
         return RedirectResponse(f"/comptoir/{basket_id}" if view == "comptoir" and basket_id
                                 else f"/patients/{patient_id}", status_code=303)
