@@ -136,14 +136,18 @@ def test_the_patient_page_shows_the_window_asked_prints_and_closes(world: World)
     assert "DP fermé" in closed
 
 
-def test_a_refused_consultation_is_not_asked_again_today(world: World) -> None:
+def test_a_refused_consultation_is_not_asked_again_today_and_leaves_the_analysis(world: World) -> None:
     client, runtime, url = world
     market_dispensed_ibuprofen(url)
     dark = patient(runtime, "DARK")
-    ok(client.get(f"/patients/{dark}/dp/comptoir"))
+    basket = eliquis_basket(client, dark)
+    ok(client.get(f"/patients/{dark}/dp/comptoir?panier={basket}"))
 
-    ok(client.post(f"/patients/{dark}/dp/refus-consultation", data={"vue": "comptoir"},
-                   headers={"HX-Request": "true"}))
+    refused = ok(client.post(f"/patients/{dark}/dp/refus-consultation", data={"vue": "comptoir", "panier": basket},
+                             headers={"HX-Request": "true"})).text
     again = ok(client.get(f"/patients/{dark}/dp/comptoir")).text
+    alerts = client.get(f"/api/comptoir/paniers/{basket}").json()["alerts"]
 
+    assert f'hx-get="/comptoir/{basket}"' in refused  # the work area analysed again
     assert "refusé sa consultation" in again and "IBUPROFENE" not in again
+    assert not [a for a in alerts if a["kind"] == "interaction"]
