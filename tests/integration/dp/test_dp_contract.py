@@ -11,7 +11,7 @@ import pytest
 
 from comptoir.errors import ExternalServiceError
 from comptoir.national.dp.client import DpClient
-from comptoir.national.dp.emulator import PANNE_NIR
+from comptoir.national.dp.emulator import LENTEUR_NIR, PANNE_NIR
 from comptoir.national.dp.port import Beneficiary, Category, DpStatus
 from tests.integration.dp.dpsite import (
     DOCTOR_TOKEN,
@@ -201,10 +201,12 @@ def test_without_a_token_or_as_a_doctor_the_dp_refuses(site: Site, patient: Bene
     assert httpx.post(f"{site[0]}/dossiers/consultation", json={}).json()["detail"].startswith("Authentification")
 
 
-def test_a_dp_that_is_down_or_unreachable_is_not_a_permanent_refusal(site: Site, us: DpClient) -> None:
+def test_a_dp_that_is_down_slow_or_unreachable_is_not_a_permanent_refusal(site: Site, us: DpClient) -> None:
     with pytest.raises(ExternalServiceError, match="indisponible") as down:
         us.consult(someone(nir=PANNE_NIR))
+    with pytest.raises(ExternalServiceError, match="n'a pas répondu dans le délai") as slow:
+        us.consult(someone(nir=LENTEUR_NIR))
     with pytest.raises(ExternalServiceError) as unreachable:
         dp_client("http://127.0.0.1:9").consult(someone())
 
-    assert not down.value.permanent and not unreachable.value.permanent
+    assert not down.value.permanent and not slow.value.permanent and not unreachable.value.permanent
