@@ -5,7 +5,7 @@ goes back to the page it came from; a refusal comes back beside its field, as ty
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -24,7 +24,6 @@ from comptoir.web.rendering import is_htmx, render, status_of
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[CurrentOperator, Depends(require(Permission.READ_PATIENTS))]
-View = Literal["comptoir", "patient"]
 TEMPLATES = {"comptoir": "_dp_counter.html", "patient": "_dp_patient.html"}
 Months = Annotated[int, Query(ge=1, le=MAX_WINDOW_MONTHS)]
 
