@@ -73,6 +73,10 @@ class Settings(BaseSettings):
     """Base URL of the DMP (Mon espace santé); by default the emulator mounted in this server."""
     dmp_timeout_s: float = 10.0
     """A feed carries a whole CDA (a level-1 one embeds its PDF): a little more time than a search."""
+    dp_url: str = Field(default_factory=lambda data: f"http://{data['host']}:{data['port']}/emulateurs/dp")
+    """Base URL of the Dossier Pharmaceutique; by default the emulator mounted in this server."""
+    dp_timeout_s: float = 1.5
+    """Short: the counter consults the DP when it opens a patient, and a DP that is slow must delay nothing."""
     mount_emulators: bool | None = None
     """Serve the INSi and ON base emulators under /emulateurs; default: yes in development and test, no in
     production (there it takes COMPTOIR_MOUNT_EMULATORS=true)."""
@@ -84,6 +88,8 @@ class Settings(BaseSettings):
     """The prescriber module's credential for the ON base (the demo prescriber's until Pro Santé Connect)."""
     dmp_token: str = ""
     """The pharmacy's credential for the DMP, used by the outbox worker that feeds it and by the counter's reads."""
+    dp_token: str = ""
+    """The pharmacy's credential for the DP, used by the counter and the outbox worker."""
     outbox_worker: bool = True
     """`comptoir serve` sends the outbox itself; false when `comptoir worker` runs apart."""
     outbox_poll_s: float = 1.0
@@ -118,7 +124,7 @@ class Settings(BaseSettings):
     def _derive_credentials(self) -> None:
         if self.mount_emulators is None:
             self.mount_emulators = self.environment != "production"
-        for name in ("insi_token", "eprescription_token", "eprescription_prescriber_token", "dmp_token"):
+        for name in ("insi_token", "eprescription_token", "eprescription_prescriber_token", "dp_token", "dmp_token"):
             value = _secret_from_file(name.upper()) or getattr(self, name)
             # Outside production, or with the emulators served here, a missing token is the demo's: derived
             # from the secret key, so every process of one deployment agrees without storing it anywhere.

@@ -12,6 +12,7 @@ from typing import Self
 from comptoir.domain.audit import AuditKeys
 from tests.fakes.analysis import FakeDispensationRepository
 from tests.fakes.counter import FakeBasketRepository
+from tests.fakes.dp import FakeDpRepository
 from tests.fakes.eprescription import FakeEPrescriptionRepository, FakePrescriberRepository
 from tests.fakes.identity import FakeIdentitovigilanceRepository, FakePatientRepository
 from tests.fakes.platform import FakeAuditRepository, FakeOperatorRepository, FakeOutboxRepository
@@ -38,6 +39,7 @@ class FakeUnitOfWork:
         self.registers = FakeRegisterRepository()
         self.documents = FakeDocumentRepository()
         self.sharing = FakeSharingRepository()
+        self.dp = FakeDpRepository()
         self.committed = 0
         self.rolled_back = 0
 

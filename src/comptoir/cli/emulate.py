@@ -1,4 +1,5 @@
-"""`comptoir emulate insi|eprescription|dmp --port N`: a national-service emulator on its own, with its own database.
+"""`comptoir emulate insi|eprescription|dp|dmp --port N`: a national-service emulator on its own, with its own
+database.
 
 Each one accepts the credentials of the demo pharmacy (and, for the ON base, of the demo prescriber): the tokens
 of the settings (`COMPTOIR_INSI_TOKEN`, `COMPTOIR_EPRESCRIPTION_TOKEN`, `COMPTOIR_EPRESCRIPTION_PRESCRIBER_TOKEN`,
@@ -94,3 +95,22 @@ def emulate_dmp(
               f"Bearer {patient.token}", soft_wrap=True, highlight=False)
     uvicorn.run(create_emulator(database, credentials=[c for _, c in credentials], patients=[patient]), host=host,
                 port=port, log_level="info")
+
+
+@emulate_app.command("dp")
+def emulate_dp(
+    ctx: typer.Context, port: Annotated[int, typer.Option(min=1, max=65535, help="Port d'écoute")] = 8103,
+    host: Annotated[str, typer.Option(help="Adresse d'écoute")] = "127.0.0.1",
+) -> None:
+    """Lance l'émulateur du Dossier Pharmaceutique (scénarios : NIR de panne et de lenteur)."""
+    import uvicorn
+
+    from comptoir.national.dp.emulator import create_emulator
+
+    settings = state_of(ctx).settings
+    database = settings.emulators_dir / "dp.db"
+    credentials = [("COMPTOIR_DP_TOKEN", demo_pharmacy(_token(settings.dp_token)))]
+    err.print(f"Émulateur du Dossier Pharmaceutique sur http://{host}:{port} (base : {database})")
+    _announce(credentials)
+    uvicorn.run(create_emulator(database, credentials=[c for _, c in credentials]), host=host, port=port,
+                log_level="info")

@@ -20,6 +20,9 @@ of that thread, so a reading taken on a busy machine still tells what the code c
 - scan_to_screen: distinct e-prescriptions, each QR code photographed (perspective, blur, low light,
   JPEG), decoded, the ON fetched from the base emulator over HTTP, the counter's plan and the analysis
   built, with the memo of resolved lines emptied before each scan: see `bench_scan` (60 [15]).
+- dp_consultation: the counter's DP consultation round trip when it opens a patient (the pharmacy's client, one
+  try, against a scratch DP emulator over HTTP, 20 lines from other pharmacies per DP): see `bench_dp`
+  (60 patients [15]).
 - deferred_check_100k_s: the deferred double check of 100,000 synthetic dispensations (5,000 patients,
   a year, one patient in five with a declared allergy) in a scratch SQLite; `deferred_check.cpu_s` is
   the CPU time of the bench and its forked workers during the check. With `--quick`, 10,000
@@ -70,6 +73,7 @@ from comptoir.analysis.engine import analyse
 from comptoir.analysis.reference import AnalysisReference
 from comptoir.devtools.bench_cda import bench_cda_dispensation
 from comptoir.devtools.bench_counter import counter_benchmarks
+from comptoir.devtools.bench_dp import bench_dp_consultation
 from comptoir.devtools.bench_patients import patient
 from comptoir.devtools.bench_scan import bench_scan_to_screen
 from comptoir.devtools.bench_server import server_memory
@@ -121,6 +125,8 @@ def run_benchmarks(runtime: Runtime, *, log: Log, quick: bool = False) -> dict[s
     log("Du scan à l'écran (QR photographiés, ordonnances distinctes)…")
     with runtime.session_factory() as session:
         report["scan_to_screen"] = bench_scan_to_screen(session, reference, scans=sizes.scans)
+    log("Consultation du DP à l'ouverture du patient (aller-retour HTTP)…")
+    report["dp_consultation"] = bench_dp_consultation(patients=sizes.scans)
     log(f"Contrôle différé de {sizes.dispensations:,} délivrances…".replace(",", " "))
     report |= bench_deferred_check(reference, count=sizes.dispensations)
     report["posology_parse"] = bench_posology()

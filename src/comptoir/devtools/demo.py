@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from comptoir.devtools.demo_counter import PRESCRIBER_RPPS, load_demo_counter
 from comptoir.devtools.demo_dispensations import load_demo_dispensations
+from comptoir.devtools.demo_dp import load_demo_dp
 from comptoir.devtools.demo_vaccination import load_demo_vaccination
 from comptoir.domain.operators import Role
 from comptoir.services.platform.operators import NewOperator, operator_account
@@ -59,7 +60,7 @@ def load_demo_pharmacy(runtime: Runtime, *, with_dispensations: bool) -> dict[st
         added["delivrances"] = load_demo_dispensations(session) if with_dispensations else 0
     at_the_counter = load_demo_counter(runtime)
     at_the_counter["delivrances"] += added["delivrances"]
-    return added | at_the_counter | load_demo_vaccination(runtime)
+    return added | at_the_counter | load_demo_vaccination(runtime) | load_demo_dp(runtime)
 
 
 def load_demo(session: Session, *, now: datetime) -> dict[str, int]:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from comptoir.services.dmp import messages as dmp_messages
+from comptoir.services.dp import messages as dp_messages
 from comptoir.services.eprescription import messages as on_messages
 from comptoir.services.platform.chores import Chore
 from comptoir.services.platform.outbox import Handler, OutboxWorker
@@ -19,6 +20,7 @@ from comptoir.services.platform.runtime import Runtime
 SENDERS: tuple[Callable[[Runtime], dict[str, Handler]], ...] = (
     on_messages.senders,
     dmp_messages.senders,
+    dp_messages.senders,
 )
 
 

@@ -19,6 +19,7 @@ from comptoir.domain.audit import AuditKeys
 from comptoir.store.counter import BasketRepository
 from comptoir.store.dispensing import DispensationRepository
 from comptoir.store.documents import DocumentRepository
+from comptoir.store.dp import DpRepository
 from comptoir.store.eprescription import EPrescriptionRepository, PrescriberRepository
 from comptoir.store.identity import IdentitovigilanceRepository, PatientRepository
 from comptoir.store.outbox import OutboxRepository
@@ -65,6 +66,7 @@ class SqlUnitOfWork:
         self.documents = DocumentRepository(session)
         self.sharing = SharingRepository(session)
         self.vaccinations = VaccinationRepository(session)
+        self.dp = DpRepository(session)
 
     def __enter__(self) -> Self:
         self.session  # noqa: B018 (opens the session and its repositories)

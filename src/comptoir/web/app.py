@@ -30,6 +30,7 @@ from comptoir.web.dispensing import pages as dispensing_pages
 from comptoir.web.dispensing import paper as dispensing_paper
 from comptoir.web.dispensing import qr_photo as dispensing_qr_photo
 from comptoir.web.dmp import pages as dmp_pages
+from comptoir.web.dp import pages as dp_pages
 from comptoir.web.emulators import mount_emulators
 from comptoir.web.eprescription.routes import include as include_eprescription
 from comptoir.web.forms import field_errors_detail
@@ -76,6 +77,7 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
     app.include_router(dispensing_documents.router)
     app.include_router(dmp_pages.router)
     app.include_router(vaccination_pages.router)
+    app.include_router(dp_pages.router)
     mount_emulators(app, settings)
     app.mount("/static", StaticFiles(directory=PACKAGE_DIR / "web" / "static"), name="static")
     keep_queries_out_of_access_log()

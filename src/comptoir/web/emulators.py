@@ -17,6 +17,7 @@ def mount_emulators(app: FastAPI, settings: Settings) -> None:
     if not settings.mount_emulators:
         return
     from comptoir.national.dmp.emulator import create_emulator as dmp_emulator
+    from comptoir.national.dp.emulator import create_emulator as dp_emulator
     from comptoir.national.eprescription.emulator import create_emulator as eprescription_emulator
     from comptoir.national.ins.emulator import create_emulator as insi_emulator
 
@@ -28,3 +29,4 @@ def mount_emulators(app: FastAPI, settings: Settings) -> None:
         credentials=[demo_pharmacy(settings.eprescription_token),
                      demo_prescriber(settings.eprescription_prescriber_token)]))
     app.mount("/emulateurs/dmp", dmp_emulator(directory / "dmp.db", credentials=[demo_pharmacy(settings.dmp_token)]))
+    app.mount("/emulateurs/dp", dp_emulator(directory / "dp.db", credentials=[demo_pharmacy(settings.dp_token)]))

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from comptoir.domain.eprescription import prescription as rx
 from comptoir.services.dmp.feed import DmpFeed
+from comptoir.services.dp.feed import DpFeed
 from comptoir.services.eprescription.dispense import previous_execution
 from comptoir.services.eprescription.messages import enqueue_cancellation, enqueue_execution
 from comptoir.services.eprescription.scan import pharmacy_of, rpps_of
@@ -119,5 +120,5 @@ def _execution(uow: UnitOfWork, act: DispensationAct, delivered: list[DispensedL
                         pharmacist_rpps=rpps_of(uow, act.operator) or "", lines=lines)
 
 
-FAN_OUT = FanOut([OnExecution(), DmpFeed()])
+FAN_OUT = FanOut([OnExecution(), DpFeed(), DmpFeed()])
 """The handlers of this deployment; each issue's handler registers here."""

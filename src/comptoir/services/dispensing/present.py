@@ -27,6 +27,7 @@ from comptoir.services.dispensing.views import (
     ScannedPack,
     Totals,
 )
+from comptoir.services.dp.history import dp_history
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.store import models as m
 from comptoir.store.counter import Basket, BasketDecision, BasketLine
@@ -59,6 +60,7 @@ def assess(uow: UnitOfWork, basket: Basket, reference: AnalysisReference, now: d
     patient = uow.dispensations.patient(basket.patient_id) if basket.patient_id else None
     history = uow.dispensations.history_lines(patient.id, since=now - timedelta(days=alerts.HISTORY_DAYS),
                                               limit=alerts.HISTORY_LINES) if patient else []
+    history += dp_history(uow, patient.id, now=now) if patient else []  # other pharmacies' lines (the DP)
     case = alerts.basket_case(lines, history, alerts.patient_profile(patient, now.date()),
                               prescriber_rpps=basket.prescriber_rpps, today=now.date())
     analysis = alerts.run(case, reference)

@@ -13,6 +13,7 @@ from comptoir.domain.audit import AuditKeys
 from comptoir.store.counter import BasketRepository
 from comptoir.store.dispensing import DispensationRepository
 from comptoir.store.documents import DocumentRepository
+from comptoir.store.dp import DpRepository
 from comptoir.store.eprescription import EPrescriptionRepository, PrescriberRepository
 from comptoir.store.identity import IdentitovigilanceRepository, PatientRepository
 from comptoir.store.outbox import OutboxRepository
@@ -39,6 +40,7 @@ class UnitOfWork(Protocol):
     documents: DocumentRepository
     sharing: SharingRepository
     vaccinations: VaccinationRepository
+    dp: DpRepository
 
     def __enter__(self) -> Self: ...
 

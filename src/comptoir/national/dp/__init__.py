@@ -1,0 +1,1 @@
+"""The Dossier Pharmaceutique (CNOP): port, wire messages, client, emulator (SPEC §6)."""
