@@ -57,15 +57,20 @@ class References:
         return self.reference
 
 
+STRENGTH_MG = {"simvastatine": 20.0}
+"""The strength the products' names say, where it is not 500 mg (the dose checks read it)."""
+
+
 def _product(cis: str, name: str, substance: str, atc: str, conditions: tuple[str, ...]) -> Product:
-    component = Component(f"S{cis}", substance, 500.0, frozenset({fold(substance)}))
+    component = Component(f"S{cis}", substance, STRENGTH_MG.get(substance, 500.0), frozenset({fold(substance)}))
     return Product(cis=cis, name=name, form="comprimé", routes=("orale",), atc=atc, components=(component,),
                    conditions=conditions, min_box_price=2.5, pack_sizes=(8,))
 
 
 def reference(products: tuple[Drug, ...] = PRODUCTS) -> AnalysisReference:
     records = [DrugRecord(cis=cis, name=name, substances=(substance,), cip13=(BOXES[cis][0],), cip7=(BOXES[cis][1],),
-                          marketed=True, strengths_mg=(500.0,)) for cis, name, substance, _, _ in products]
+                          marketed=True, strengths_mg=(STRENGTH_MG.get(substance, 500.0),))
+               for cis, name, substance, _, _ in products]
     # The thesaurus prints each pair under both of its protagonists.
     entries = [InteractionEntry(a, b, "CI", ("CI",), "Risque majoré de rhabdomyolyse.", "Contre-indication.", 42)
                for a, b in (("CLARITHROMYCINE", "SIMVASTATINE"), ("SIMVASTATINE", "CLARITHROMYCINE"))]
