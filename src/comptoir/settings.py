@@ -69,6 +69,11 @@ class Settings(BaseSettings):
         default_factory=lambda data: f"http://{data['host']}:{data['port']}/emulateurs/ordonnance-numerique")
     """Base URL of the ordonnance numérique base; by default the emulator mounted in this server."""
     eprescription_timeout_s: float = 5.0
+    asafo_url: str = Field(default_factory=lambda data: f"http://{data['host']}:{data['port']}/emulateurs/asafo")
+    """Base URL of ASAFO (fake-prescription alerts); by default the emulator mounted in this server."""
+    asafo_timeout_s: float = 5.0
+    asafo_token: str = ""
+    """The pharmacy's credential for ASAFO (the titulaire's, or a CPE's with a delegation: SPEC §11.2)."""
     mount_emulators: bool | None = None
     """Serve the INSi and ON base emulators under /emulateurs; default: yes in development and test, no in
     production (there it takes COMPTOIR_MOUNT_EMULATORS=true)."""
@@ -112,7 +117,7 @@ class Settings(BaseSettings):
     def _derive_credentials(self) -> None:
         if self.mount_emulators is None:
             self.mount_emulators = self.environment != "production"
-        for name in ("insi_token", "eprescription_token", "eprescription_prescriber_token"):
+        for name in ("insi_token", "eprescription_token", "eprescription_prescriber_token", "asafo_token"):
             value = _secret_from_file(name.upper()) or getattr(self, name)
             # Outside production, or with the emulators served here, a missing token is the demo's: derived
             # from the secret key, so every process of one deployment agrees without storing it anywhere.

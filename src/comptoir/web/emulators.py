@@ -16,6 +16,7 @@ from comptoir.settings import Settings
 def mount_emulators(app: FastAPI, settings: Settings) -> None:
     if not settings.mount_emulators:
         return
+    from comptoir.national.asafo.emulator import create_emulator as asafo_emulator
     from comptoir.national.eprescription.emulator import create_emulator as eprescription_emulator
     from comptoir.national.ins.emulator import create_emulator as insi_emulator
 
@@ -26,3 +27,5 @@ def mount_emulators(app: FastAPI, settings: Settings) -> None:
         directory / "ordonnance-numerique.db",
         credentials=[demo_pharmacy(settings.eprescription_token),
                      demo_prescriber(settings.eprescription_prescriber_token)]))
+    app.mount("/emulateurs/asafo",
+              asafo_emulator(directory / "asafo.db", credentials=[demo_pharmacy(settings.asafo_token)]))
