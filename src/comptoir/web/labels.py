@@ -30,7 +30,8 @@ SUBSTITUTIONS = {"G": "générique", **{code: label for code, label in SUBSTITUT
 IDENTITY_STATUSES = {status.value: label for status, label in STATUS_LABELS.items()}
 COLLECTION_METHODS = {method.value: label for method, label in COLLECTION_LABELS.items()}
 OUTBOX_KINDS = {EXECUTION: "Ordonnance numérique : exécution",
-                BILLING: "Ordonnance numérique : complément de facturation"}
+                BILLING: "Ordonnance numérique : complément de facturation",
+                "asafo.signalement": "ASAFO : signalement de fausse ordonnance"}
 OUTBOX_STATUSES = dict(outbox.STATUS_LABELS)
 CHECK_STATUSES = {"a_revoir": "À revoir", "a_controler": "À contrôler", "controlee": "Contrôlée"}
 """The deferred double check's queues (services/analysis/deferred_check.py)."""
@@ -40,6 +41,7 @@ REVIEW_STATES = {PENDING: "à revoir", DISMISSED: "écartée (deux personnes)", 
 AUDIT_ACTIONS = {"read": "lecture", "write": "écriture", "create": "création", "confirm": "confirmation",
                  "deactivate": "désactivation"}
 AUDIT_OBJECTS = {
+    "asafo_alert": "alertes ASAFO", "asafo_declaration": "signalements ASAFO",
     "analysis": "analyse d'ordonnance", "analysis_decision": "décision pharmaceutique", "audit_log": "journal d'audit",
     "audit_checkpoint": "point de contrôle du journal", "check_queue": "file du contrôle différé",
     "consent": "consentement", "dispensation": "délivrance", "eprescription": "ordonnance numérique",

@@ -9,12 +9,16 @@ import logging
 from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from comptoir.domain.operators import Permission
 from comptoir.errors import ExternalServiceError
 from comptoir.national.asafo.port import Alert, AsafoService, DeclarationStatus, FeedQuery
+from comptoir.services.asafo.check import ANOMALIES, CURRENT_DAYS, status_of
+from comptoir.services.platform.audit_log import Actor, audit
 from comptoir.services.platform.chores import Chore
+from comptoir.services.platform.operators import CurrentOperator
 from comptoir.store.asafo import AsafoAlert
 
 if TYPE_CHECKING:
@@ -82,3 +86,70 @@ def _outcome(uow: UnitOfWork, status: DeclarationStatus) -> bool:
 def feed_chores(unit_of_work: Callable[[], UnitOfWork], service: Callable[[], AsafoService]) -> tuple[Chore, ...]:
     """What the worker does for ASAFO besides sending the declarations (services/platform/chores.py)."""
     return (Chore("liste ASAFO", EVERY, lambda now: refresh(unit_of_work, service(), now=now)),)
+
+
+# --- the list as the pharmacist reads it ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ListingQuery:
+    region: str | None = None
+    """None: the national list."""
+    nir: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AlertRow:
+    alert_id: str
+    anomaly: str
+    review_ended_on: date
+    prescribed_on: date | None
+    prescriber: str
+    patient: str
+    drug_class: str
+    products: str
+    region: str
+    created_at: datetime
+    new: bool
+    """Created since the operator's last visit (shown in bold, SPEC §15.6)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    rows: tuple[AlertRow, ...]
+    regions: tuple[str, ...]
+    last_visit: datetime | None
+    status: str
+
+
+def listing(operator: CurrentOperator, query: ListingQuery, *, uow: UnitOfWork, now: datetime) -> Listing:
+    """The current alerts (a year, `check.CURRENT_DAYS`) of the region or the nation, or those naming a NIR; the
+    visit is remembered. They name patients: audited."""
+    operator.require(Permission.READ_PATIENTS)
+    with uow:
+        every = uow.asafo.alerts_since(now - timedelta(days=CURRENT_DAYS))
+        visit = uow.asafo.last_visit(operator.code)
+        last = visit.visited_at if visit else None
+        rows = tuple(_alert_row(a, last) for a in every if _wanted(a, query))
+        uow.asafo.visit(operator.code, now)
+        audit(uow, Actor(operator.code, operator.workstation), action="read", object_type="asafo_alert",
+              object_id=f"{len(rows)} alerte(s)", detail=f"région={query.region or 'national'} "
+                                                        f"nir={'oui' if query.nir else 'non'}", now=now)
+        status = status_of(uow, now)
+        uow.commit()
+    return Listing(rows, tuple(sorted({a.region for a in every})), last, status)
+
+
+def _wanted(alert: AsafoAlert, query: ListingQuery) -> bool:
+    return (not query.region or alert.region == query.region) and (not query.nir or alert.patient_nir == query.nir)
+
+
+def _alert_row(alert: AsafoAlert, last_visit: datetime | None) -> AlertRow:
+    prescriber = " ".join(x for x in (alert.prescriber_name, f"RPPS {alert.prescriber_rpps}" if alert.prescriber_rpps
+                                      else "", f"n° {alert.prescriber_structure}" if alert.prescriber_structure
+                                      else "") if x)
+    patient = " ".join(x for x in (alert.patient_name, f"NIR {alert.patient_nir}" if alert.patient_nir else "") if x)
+    return AlertRow(alert.alert_id, ANOMALIES.get(alert.anomaly, alert.anomaly), alert.review_ended_on,
+                    alert.prescribed_on, prescriber, patient, alert.drug_class,
+                    ", ".join(p.get("brand", "") for p in alert.products), alert.region, alert.created_at,
+                    new=last_visit is None or alert.created_at > last_visit)

@@ -93,3 +93,9 @@ def keep_with(uow: UnitOfWork, basket_id: int, dispensation_id: int, operator: C
 def of_dispensation(uow: UnitOfWork, dispensation_id: int) -> CheckDone | None:
     row = uow.asafo.expensive_check_of_dispensation(dispensation_id)
     return done_view(row) if row else None
+
+
+def check_of(dispensation_id: int, *, uow: UnitOfWork) -> CheckDone | None:
+    """The reinforced check kept with a dispensation, for its documents (whose reading the caller audits)."""
+    with uow:
+        return of_dispensation(uow, dispensation_id)
