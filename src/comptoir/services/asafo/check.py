@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from comptoir.analysis.findings import Finding, Level
@@ -78,10 +78,15 @@ def status_of(uow: UnitOfWork, now: datetime) -> str:
     sync = uow.asafo.last_sync()
     if sync is None or sync.last_success_at is None:
         return "ASAFO indisponible : la liste des fausses ordonnances n'a pas encore pu être lue."
-    if now - sync.last_success_at > STALE_AFTER:
-        return (f"ASAFO indisponible : liste des fausses ordonnances à jour du "
-                f"{sync.last_success_at:%d/%m/%Y à %H:%M} (UTC).")
+    fresh = utc(sync.last_success_at)
+    if now - fresh > STALE_AFTER:
+        return f"ASAFO indisponible : liste des fausses ordonnances à jour du {fresh:%d/%m/%Y à %H:%M} (UTC)."
     return ""
+
+
+def utc(value: datetime) -> datetime:
+    """A time read back from SQLite comes without its zone; every time stored is UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _named_finding(alert: AsafoAlert, presented: Presented) -> Finding:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from comptoir.domain.operators import Permission
 from comptoir.errors import ExternalServiceError
 from comptoir.national.asafo.port import Alert, AsafoService, DeclarationStatus, FeedQuery
-from comptoir.services.asafo.check import ANOMALIES, CURRENT_DAYS, status_of
+from comptoir.services.asafo.check import ANOMALIES, CURRENT_DAYS, status_of, utc
 from comptoir.services.platform.audit_log import Actor, audit
 from comptoir.services.platform.chores import Chore
 from comptoir.services.platform.operators import CurrentOperator
@@ -39,7 +39,8 @@ class Refreshed:
 
 def refresh(unit_of_work: Callable[[], UnitOfWork], service: AsafoService, *, now: datetime) -> Refreshed:
     with closing(unit_of_work()) as uow, uow:
-        since = uow.asafo.newest_alert_at()
+        newest = uow.asafo.newest_alert_at()
+    since = utc(newest) if newest else None
     try:
         alerts = service.alerts(FeedQuery(since=since))
         statuses = service.declarations()
