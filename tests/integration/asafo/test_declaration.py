@@ -96,7 +96,7 @@ def test_a_declaration_is_sent_by_the_worker_and_its_outcome_comes_back(place: P
     assert rule(asafo_url, sent.remote_id or "", "CONFIRMEE").status_code == 200
     feed.refresh(runtime.unit_of_work, report.asafo_client(runtime), now=runtime.clock())
     with closing(runtime.unit_of_work()) as uow:
-        mine = report.my_declarations(place.pharmacist, uow=uow, now=runtime.clock())
+        mine = report.my_declarations(uow=uow, operator=place.pharmacist, now=runtime.clock())
     assert mine[0].status_label == "Confirmée fausse par la CPAM" and mine[0].authenticated_by_prescriber
 
     again = place.basket(rpps=UNKNOWN_RPPS, codes=(TOPALGIC,))

@@ -123,7 +123,7 @@ class Listing:
     status: str
 
 
-def listing(operator: CurrentOperator, query: ListingQuery, *, uow: UnitOfWork, now: datetime) -> Listing:
+def listing(query: ListingQuery, *, uow: UnitOfWork, operator: CurrentOperator, now: datetime) -> Listing:
     """The current alerts (a year, `check.CURRENT_DAYS`) of the region or the nation, or those naming a NIR; the
     visit is remembered. They name patients: audited."""
     operator.require(Permission.READ_PATIENTS)

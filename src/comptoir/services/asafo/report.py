@@ -72,7 +72,7 @@ def senders(runtime: Runtime) -> dict[str, Handler]:
     return handlers(asafo_client(runtime), runtime.unit_of_work)
 
 
-def my_declarations(operator: CurrentOperator, *, uow: UnitOfWork, now: datetime) -> list[DeclarationView]:
+def my_declarations(*, uow: UnitOfWork, operator: CurrentOperator, now: datetime) -> list[DeclarationView]:
     """The pharmacy's declarations, newest first, with their outcome; they name patients: audited."""
     operator.require(Permission.READ_PATIENTS)
     with uow:

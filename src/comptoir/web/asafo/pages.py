@@ -78,7 +78,7 @@ def _client(request: Request, runtime: RuntimeDep) -> AsafoClient:
 def my_declarations(request: Request, counter: CounterDep) -> HTMLResponse:
     """« Mes signalements » and their outcome, refreshed from ASAFO when it answers."""
     refreshed = feed.refresh(counter.runtime.unit_of_work, _client(request, counter.runtime), now=counter.now)
-    found = report.my_declarations(counter.operator, **counter.reading())
+    found = report.my_declarations(**counter.reading())
     return render(request, "asafo_declarations.html", declarations=found, refresh_error=refreshed.error)
 
 
@@ -89,7 +89,6 @@ def alert_list(request: Request, counter: CounterDep,
     """The confirmed fake prescriptions (the region's or the national list, by NIR), new since the last visit
     in bold."""
     refreshed = feed.refresh(counter.runtime.unit_of_work, _client(request, counter.runtime), now=counter.now)
-    listing = feed.listing(counter.operator, feed.ListingQuery(region or None, nir.strip().upper() or None),
-                           **counter.reading())
+    listing = feed.listing(feed.ListingQuery(region or None, nir.strip().upper() or None), **counter.reading())
     return render(request, "asafo_alerts.html", listing=listing, region=region, nir=nir,
                   refresh_error=refreshed.error, outcomes=OUTCOMES)
