@@ -11,6 +11,7 @@ from typing import Self
 
 from comptoir.domain.audit import AuditKeys
 from tests.fakes.analysis import FakeDispensationRepository
+from tests.fakes.asafo import FakeAsafoRepository
 from tests.fakes.counter import FakeBasketRepository
 from tests.fakes.eprescription import FakeEPrescriptionRepository, FakePrescriberRepository
 from tests.fakes.identity import FakeIdentitovigilanceRepository, FakePatientRepository
@@ -36,6 +37,7 @@ class FakeUnitOfWork:
         self.outbox = FakeOutboxRepository()
         self.registers = FakeRegisterRepository()
         self.documents = FakeDocumentRepository()
+        self.asafo = FakeAsafoRepository(self.dispensations)
         self.committed = 0
         self.rolled_back = 0
 
