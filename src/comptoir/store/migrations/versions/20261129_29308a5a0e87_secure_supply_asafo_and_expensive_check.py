@@ -17,6 +17,9 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    # "Is this prescriber known to the pharmacy?" is asked at every change of a basket (services/asafo/trust.py).
+    with op.batch_alter_table('dispensation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_dispensation_prescriber_rpps'), ['prescriber_rpps'], unique=False)
     op.create_table('asafo_alert',
     sa.Column('alert_id', sa.String(length=40), nullable=False),
     sa.Column('anomaly', sa.String(length=20), nullable=False),
@@ -122,3 +125,5 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_asafo_alert_created_at'))
 
     op.drop_table('asafo_alert')
+    with op.batch_alter_table('dispensation', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_dispensation_prescriber_rpps'))
