@@ -77,6 +77,11 @@ class Settings(BaseSettings):
     """Base URL of the Dossier Pharmaceutique; by default the emulator mounted in this server."""
     dp_timeout_s: float = 1.5
     """Short: the counter consults the DP when it opens a patient, and a DP that is slow must delay nothing."""
+    asafo_url: str = Field(default_factory=lambda data: f"http://{data['host']}:{data['port']}/emulateurs/asafo")
+    """Base URL of ASAFO (fake-prescription alerts); by default the emulator mounted in this server."""
+    asafo_timeout_s: float = 5.0
+    asafo_token: str = ""
+    """The pharmacy's credential for ASAFO (the titulaire's, or a CPE's with a delegation: SPEC §11.2)."""
     mount_emulators: bool | None = None
     """Serve the INSi and ON base emulators under /emulateurs; default: yes in development and test, no in
     production (there it takes COMPTOIR_MOUNT_EMULATORS=true)."""
@@ -124,7 +129,8 @@ class Settings(BaseSettings):
     def _derive_credentials(self) -> None:
         if self.mount_emulators is None:
             self.mount_emulators = self.environment != "production"
-        for name in ("insi_token", "eprescription_token", "eprescription_prescriber_token", "dp_token", "dmp_token"):
+        for name in ("insi_token", "eprescription_token", "eprescription_prescriber_token", "dp_token", "dmp_token",
+                     "asafo_token"):
             value = _secret_from_file(name.upper()) or getattr(self, name)
             # Outside production, or with the emulators served here, a missing token is the demo's: derived
             # from the secret key, so every process of one deployment agrees without storing it anywhere.

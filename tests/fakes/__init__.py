@@ -11,6 +11,7 @@ from typing import Self
 
 from comptoir.domain.audit import AuditKeys
 from tests.fakes.analysis import FakeDispensationRepository
+from tests.fakes.asafo import FakeAsafoRepository
 from tests.fakes.counter import FakeBasketRepository
 from tests.fakes.dp import FakeDpRepository
 from tests.fakes.eprescription import FakeEPrescriptionRepository, FakePrescriberRepository
@@ -40,6 +41,7 @@ class FakeUnitOfWork:
         self.documents = FakeDocumentRepository()
         self.sharing = FakeSharingRepository()
         self.dp = FakeDpRepository()
+        self.asafo = FakeAsafoRepository(self.dispensations)
         self.committed = 0
         self.rolled_back = 0
 

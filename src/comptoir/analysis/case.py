@@ -43,6 +43,8 @@ class HistoryItem:
 @dataclass(frozen=True, slots=True)
 class Prescriber:
     rpps: str | None = None
+    known: bool | None = None
+    """Whether this pharmacy delivered an earlier prescription of this prescriber (None: not said)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,3 +55,12 @@ class Case:
     history: tuple[HistoryItem, ...] = ()
     prescriber: Prescriber = field(default_factory=Prescriber)
     history_window_days: int = 365
+    patient_known: bool | None = None
+    """Whether the patient has a history in this pharmacy (None: not said, as for `comptoir analyse`)."""
+    authenticated: bool = False
+    """The prescription was read from the ON base (QR code or identifier): its authenticity is proven (SPEC §11.1)."""
+
+    @property
+    def first_presentation(self) -> bool:
+        """Unknown patient, unknown prescriber, a prescription not authenticated by the ON base (SPEC §11.1)."""
+        return not self.authenticated and self.patient_known is False and self.prescriber.known is False

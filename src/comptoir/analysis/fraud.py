@@ -28,31 +28,52 @@ EARLY_MARGIN_DAYS = RENEWAL_TOLERANCE_DAYS
 renewals, domain/dispensing/renewals.py, CSP R.5132-14)."""
 
 
-def cost_findings(items: list[Item]) -> list[Finding]:
+def cost_findings(items: list[Item], case: Case | None = None) -> list[Finding]:
+    """An expensive medicine: a reminder of the reinforced check; a fraud signal when it is the first presentation
+    of an unknown patient with an unknown prescriber on a prescription the ON base did not authenticate (SPEC §11.1,
+    the pattern the FSPF describes for the trafficked anticancer and anti-TNF drugs)."""
+    suspicious = case is not None and case.first_presentation
     return [line_finding(item, item.product.components[0], Level.PE,
-                             f"Médicament onéreux ({item.product.min_box_price:.2f} € la boîte) : vérifier "
-                             "l'authenticité de l'ordonnance (prescripteur, patient) avant de délivrer.",
-                             COST_SOURCE, kind="cost")
+                         _cost_message(item.product.min_box_price or 0, suspicious), COST_SOURCE,
+                         kind="fraud" if suspicious else "cost")
             for item in items
             if not item.is_history and item.product and item.product.components
             and (item.product.min_box_price or 0) > EXPENSIVE_EUR]
 
 
-def targeted_findings(items: list[Item], history: list[Item]) -> list[Finding]:
-    """A targeted product new to this patient (not in the history): check the prescription's authenticity."""
+def _cost_message(price: float, suspicious: bool) -> str:
+    if suspicious:
+        return (f"Médicament onéreux ({price:.2f} € la boîte) prescrit par un prescripteur inconnu de la pharmacie "
+                "à un patient inconnu, sans ordonnance numérique : schéma des fausses ordonnances de produits "
+                "revendus ; contrôle renforcé avant toute délivrance (prescripteur, original, identité).")
+    return (f"Médicament onéreux ({price:.2f} € la boîte) : vérifier l'authenticité de l'ordonnance "
+            "(prescripteur, patient) avant de délivrer.")
+
+
+def targeted_findings(items: list[Item], history: list[Item], case: Case | None = None) -> list[Finding]:
+    """A targeted product new to this patient (not in the history), or prescribed by a prescriber this pharmacy
+    does not know on a prescription the ON base did not authenticate (SPEC §11.2: analgesics, pregabalin,
+    diabetes products are the most forged): check the prescription's authenticity."""
     known = {c.code for h in history if h.product for c in h.product.components}
+    stranger = case is not None and case.prescriber.known is False and not case.authenticated
     findings = []
     for item in items:
         if item.is_history or item.product is None:
             continue
         for component in item.product.components:
-            if component.code not in known and fold(component.name).startswith(TARGETED):
-                findings.append(line_finding(
-                    item, component, Level.APEC, f"{component.name} : produit souvent visé par les fausses "
-                    "ordonnances et nouveau pour ce patient ; vérifier l'ordonnance (ASAFO).", TARGETED_SOURCE,
-                    kind="fraud"))
+            new = component.code not in known
+            if (new or stranger) and fold(component.name).startswith(TARGETED):
+                findings.append(line_finding(item, component, Level.APEC, _targeted_message(component.name, new,
+                                                                                            stranger),
+                                             TARGETED_SOURCE, kind="fraud"))
                 break
     return findings
+
+
+def _targeted_message(name: str, new: bool, stranger: bool) -> str:
+    why = " et ".join((["nouveau pour ce patient"] if new else [])
+                      + (["prescrit par un prescripteur inconnu de la pharmacie"] if stranger else []))
+    return f"{name} : produit souvent visé par les fausses ordonnances, {why} ; vérifier l'ordonnance (ASAFO)."
 
 
 def prescriber_findings(case: Case) -> list[Finding]:

@@ -1,4 +1,4 @@
-"""`comptoir emulate insi|eprescription|dp|dmp --port N`: a national-service emulator on its own, with its own
+"""`comptoir emulate insi|eprescription|dp|dmp|asafo --port N`: a national-service emulator on its own, with its own
 database.
 
 Each one accepts the credentials of the demo pharmacy (and, for the ON base, of the demo prescriber): the tokens
@@ -114,3 +114,25 @@ def emulate_dp(
     _announce(credentials)
     uvicorn.run(create_emulator(database, credentials=[c for _, c in credentials]), host=host, port=port,
                 log_level="info")
+
+
+@emulate_app.command("asafo")
+def emulate_asafo(
+    ctx: typer.Context, port: Annotated[int, typer.Option(min=1, max=65535, help="Port d'écoute")] = 8105,
+    host: Annotated[str, typer.Option(help="Adresse d'écoute")] = "127.0.0.1",
+) -> None:
+    """Lance l'émulateur ASAFO (fausses ordonnances confirmées, signalements ; scénario « panne »)."""
+    import uvicorn
+
+    from comptoir.national.asafo.emulator import create_emulator
+
+    settings = state_of(ctx).settings
+    database = settings.emulators_dir / "asafo.db"
+    credentials = [("COMPTOIR_ASAFO_TOKEN", demo_pharmacy(_token(settings.asafo_token)))]
+    cpam_token = secrets.token_urlsafe(24)
+    err.print(f"Émulateur ASAFO sur http://{host}:{port} (base : {database})")
+    _announce(credentials)
+    err.print(f"  CPAM (instruction des signalements, POST /instruction/signalements/ID) : jeton {cpam_token}",
+              soft_wrap=True, highlight=False)
+    uvicorn.run(create_emulator(database, credentials=[c for _, c in credentials], cpam_token=cpam_token), host=host,
+                port=port, log_level="info")

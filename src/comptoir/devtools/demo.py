@@ -13,6 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from comptoir.devtools.demo_asafo import load_demo_asafo
 from comptoir.devtools.demo_counter import PRESCRIBER_RPPS, load_demo_counter
 from comptoir.devtools.demo_dispensations import load_demo_dispensations
 from comptoir.devtools.demo_dp import load_demo_dp
@@ -60,7 +61,7 @@ def load_demo_pharmacy(runtime: Runtime, *, with_dispensations: bool) -> dict[st
         added["delivrances"] = load_demo_dispensations(session) if with_dispensations else 0
     at_the_counter = load_demo_counter(runtime)
     at_the_counter["delivrances"] += added["delivrances"]
-    return added | at_the_counter | load_demo_vaccination(runtime) | load_demo_dp(runtime)
+    return added | at_the_counter | load_demo_vaccination(runtime) | load_demo_dp(runtime) | load_demo_asafo(runtime)
 
 
 def load_demo(session: Session, *, now: datetime) -> dict[str, int]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
+from comptoir.services.asafo import feed as asafo_feed
+from comptoir.services.asafo import report as asafo_report
 from comptoir.services.dmp import messages as dmp_messages
 from comptoir.services.dp import messages as dp_messages
 from comptoir.services.eprescription import messages as on_messages
@@ -21,6 +23,7 @@ SENDERS: tuple[Callable[[Runtime], dict[str, Handler]], ...] = (
     on_messages.senders,
     dmp_messages.senders,
     dp_messages.senders,
+    asafo_report.senders,
 )
 
 
@@ -32,7 +35,13 @@ def all_senders(runtime: Runtime) -> dict[str, Handler]:
 
 
 def worker_for(runtime: Runtime, *, chores: tuple[Chore, ...] = ()) -> OutboxWorker:
-    """The outbox worker of this deployment, sending to the services named by the settings, and doing `chores`."""
+    """The outbox worker of this deployment, sending to the services named by the settings, and doing `chores` and
+    the services' own (the refresh of the ASAFO list)."""
     return OutboxWorker(runtime.unit_of_work, all_senders(runtime), runtime.clock,
                         lease=timedelta(seconds=runtime.settings.outbox_lease_s),
-                        max_attempts=runtime.settings.outbox_max_attempts, chores=chores)
+                        max_attempts=runtime.settings.outbox_max_attempts, chores=chores + service_chores(runtime))
+
+
+def service_chores(runtime: Runtime) -> tuple[Chore, ...]:
+    client = asafo_report.asafo_client(runtime)
+    return asafo_feed.feed_chores(runtime.unit_of_work, lambda: client)

@@ -1,6 +1,7 @@
 """Storage: SQLAlchemy models (one module per capability, one `Base`), repositories, migrations."""
 
 from comptoir.store import (
+    asafo,
     counter,
     dispensing,
     documents,
@@ -13,5 +14,5 @@ from comptoir.store import (
     vaccination,
 )
 
-__all__ = ["counter", "dispensing", "documents", "dp", "eprescription", "models", "outbox", "registers", "sharing",
-           "vaccination"]
+__all__ = ["asafo", "counter", "dispensing", "documents", "dp", "eprescription", "models", "outbox", "registers",
+           "sharing", "vaccination"]

@@ -65,7 +65,7 @@ class Dispensation(Base):
     operator_code: Mapped[str] = mapped_column(String(40))
     workstation: Mapped[str] = mapped_column(String(80), default="")
     kind: Mapped[str] = mapped_column(String(20), default="ordonnance")
-    prescriber_rpps: Mapped[str | None] = mapped_column(String(11))
+    prescriber_rpps: Mapped[str | None] = mapped_column(String(11), index=True)
     check_status: Mapped[str] = mapped_column(String(12), default="a_controler", index=True)
     check_level: Mapped[str | None] = mapped_column(String(5))
     """The most severe level the last analysis found (None: nothing found)."""

@@ -16,6 +16,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
 from comptoir.domain.audit import AuditKeys
+from comptoir.store.asafo import AsafoRepository
 from comptoir.store.counter import BasketRepository
 from comptoir.store.dispensing import DispensationRepository
 from comptoir.store.documents import DocumentRepository
@@ -67,6 +68,7 @@ class SqlUnitOfWork:
         self.sharing = SharingRepository(session)
         self.vaccinations = VaccinationRepository(session)
         self.dp = DpRepository(session)
+        self.asafo = AsafoRepository(session)
 
     def __enter__(self) -> Self:
         self.session  # noqa: B018 (opens the session and its repositories)

@@ -21,6 +21,7 @@ from comptoir.services.platform.runtime import Runtime, open_runtime
 from comptoir.settings import PACKAGE_DIR, Settings
 from comptoir.web.analysis import api as analysis_api
 from comptoir.web.analysis import pages as analysis_pages
+from comptoir.web.asafo import pages as asafo_pages
 from comptoir.web.csrf import check_csrf
 from comptoir.web.deps import LoginRequired
 from comptoir.web.dispensing import api as dispensing_api
@@ -78,6 +79,7 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
     app.include_router(dmp_pages.router)
     app.include_router(vaccination_pages.router)
     app.include_router(dp_pages.router)
+    app.include_router(asafo_pages.router)
     mount_emulators(app, settings)
     app.mount("/static", StaticFiles(directory=PACKAGE_DIR / "web" / "static"), name="static")
     keep_queries_out_of_access_log()

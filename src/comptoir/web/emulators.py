@@ -16,6 +16,7 @@ from comptoir.settings import Settings
 def mount_emulators(app: FastAPI, settings: Settings) -> None:
     if not settings.mount_emulators:
         return
+    from comptoir.national.asafo.emulator import create_emulator as asafo_emulator
     from comptoir.national.dmp.emulator import create_emulator as dmp_emulator
     from comptoir.national.dp.emulator import create_emulator as dp_emulator
     from comptoir.national.eprescription.emulator import create_emulator as eprescription_emulator
@@ -30,3 +31,5 @@ def mount_emulators(app: FastAPI, settings: Settings) -> None:
                      demo_prescriber(settings.eprescription_prescriber_token)]))
     app.mount("/emulateurs/dmp", dmp_emulator(directory / "dmp.db", credentials=[demo_pharmacy(settings.dmp_token)]))
     app.mount("/emulateurs/dp", dp_emulator(directory / "dp.db", credentials=[demo_pharmacy(settings.dp_token)]))
+    app.mount("/emulateurs/asafo",
+              asafo_emulator(directory / "asafo.db", credentials=[demo_pharmacy(settings.asafo_token)]))

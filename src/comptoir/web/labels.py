@@ -32,7 +32,8 @@ IDENTITY_STATUSES = {status.value: label for status, label in STATUS_LABELS.item
 COLLECTION_METHODS = {method.value: label for method, label in COLLECTION_LABELS.items()}
 OUTBOX_KINDS = {EXECUTION: "Ordonnance numérique : exécution",
                 BILLING: "Ordonnance numérique : complément de facturation",
-                DOCUMENT: "DMP : document", SUPPRESSION: "DMP : suppression d'un document"}
+                DOCUMENT: "DMP : document", SUPPRESSION: "DMP : suppression d'un document",
+                "asafo.signalement": "ASAFO : signalement de fausse ordonnance"}
 OUTBOX_STATUSES = dict(outbox.STATUS_LABELS)
 CHECK_STATUSES = {"a_revoir": "À revoir", "a_controler": "À contrôler", "controlee": "Contrôlée"}
 """The deferred double check's queues (services/analysis/deferred_check.py)."""
@@ -42,6 +43,7 @@ REVIEW_STATES = {PENDING: "à revoir", DISMISSED: "écartée (deux personnes)", 
 AUDIT_ACTIONS = {"read": "lecture", "write": "écriture", "create": "création", "confirm": "confirmation",
                  "deactivate": "désactivation"}
 AUDIT_OBJECTS = {
+    "asafo_alert": "alertes ASAFO", "asafo_declaration": "signalements ASAFO",
     "analysis": "analyse d'ordonnance", "analysis_decision": "décision pharmaceutique", "audit_log": "journal d'audit",
     "audit_checkpoint": "point de contrôle du journal", "check_queue": "file du contrôle différé",
     "consent": "consentement", "dispensation": "délivrance", "eprescription": "ordonnance numérique",

@@ -24,6 +24,7 @@ from comptoir.analysis.case import Case, HistoryItem, PatientProfile, Prescribed
 from comptoir.analysis.engine import Analysis, analyse
 from comptoir.analysis.findings import Finding, Level
 from comptoir.analysis.reference import AnalysisReference
+from comptoir.services.asafo.trust import UNSAID, Trust
 from comptoir.services.dispensing.views import AlertView, DecisionView, ProductName
 from comptoir.services.identity.profile import analysis_profile
 from comptoir.store import models as m
@@ -85,11 +86,12 @@ def history_code(entry: HistoryLine) -> str:
 
 
 def basket_case(lines: Sequence[BasketLine], history: Iterable[HistoryLine], profile: PatientProfile, *,
-                prescriber_rpps: str | None, today: date) -> Case:
+                prescriber_rpps: str | None, today: date, trust: Trust = UNSAID) -> Case:
     return Case(today=today, patient=profile,
                 lines=tuple(PrescribedLine(line_code(line), line.posology) for line in lines),
                 history=tuple(HistoryItem(history_code(h), h.dispensed_at.date(), h.duration_days) for h in history),
-                prescriber=Prescriber(rpps=prescriber_rpps), history_window_days=HISTORY_DAYS)
+                prescriber=Prescriber(rpps=prescriber_rpps, known=trust.prescriber_known),
+                history_window_days=HISTORY_DAYS, patient_known=trust.patient_known, authenticated=trust.authenticated)
 
 
 def run(case: Case, reference: AnalysisReference) -> Analysis:

@@ -16,6 +16,9 @@ from comptoir.domain.dispensing.packs import pack_size, parse_pack
 from comptoir.domain.eprescription.identifiers import check_rpps
 from comptoir.domain.operators import Permission
 from comptoir.reading.posology import parse_posology
+from comptoir.services.asafo import check as asafo_check
+from comptoir.services.asafo.panel import secure_supply
+from comptoir.services.asafo.trust import Trust, trust_of
 from comptoir.services.dispensing import alerts, products
 from comptoir.services.dispensing.alerts import Naming
 from comptoir.services.dispensing.overlap import NO_OVERLAP, Overlaps, overlaps
@@ -53,6 +56,7 @@ class Assessment:
     alerts: tuple[AlertView, ...]
     naming: Naming
     overlaps: Overlaps = NO_OVERLAP
+    asafo: asafo_check.AsafoCheck = asafo_check.NOT_CHECKED
 
 
 def assess(uow: UnitOfWork, basket: Basket, reference: AnalysisReference, now: datetime) -> Assessment:
@@ -61,12 +65,25 @@ def assess(uow: UnitOfWork, basket: Basket, reference: AnalysisReference, now: d
     history = uow.dispensations.history_lines(patient.id, since=now - timedelta(days=alerts.HISTORY_DAYS),
                                               limit=alerts.HISTORY_LINES) if patient else []
     history += dp_history(uow, patient.id, now=now) if patient else []  # other pharmacies' lines (the DP)
+    trust = trust_of(uow, basket, patient, history, now)
     case = alerts.basket_case(lines, history, alerts.patient_profile(patient, now.date()),
-                              prescriber_rpps=basket.prescriber_rpps, today=now.date())
+                              prescriber_rpps=basket.prescriber_rpps, today=now.date(), trust=trust)
     analysis = alerts.run(case, reference)
+    asafo = _asafo(uow, basket, patient, analysis, trust, now)
+    analysis = replace(analysis, findings=[*asafo.findings, *analysis.findings])
     naming = alerts.naming_of(lines, history, reference)
     found = overlaps(uow, basket, lines, reference, now)
-    return redecided(Assessment(basket, lines, [], patient, history, analysis, (), naming, found), uow)
+    return redecided(Assessment(basket, lines, [], patient, history, analysis, (), naming, found, asafo), uow)
+
+
+def _asafo(uow: UnitOfWork, basket: Basket, patient: m.Patient | None, analysis: Analysis, trust: Trust,
+           now: datetime) -> asafo_check.AsafoCheck:
+    """The prescription against the ASAFO list (a sale without prescription is not checked)."""
+    if basket.kind == "sans_ordonnance":
+        return asafo_check.NOT_CHECKED
+    presented = asafo_check.Presented(basket.prescriber_rpps, patient.nir if patient else None,
+                                      [item for item in analysis.items if not item.is_history], trust)
+    return asafo_check.check(uow, presented, now)
 
 
 def redecided(assessment: Assessment, uow: UnitOfWork) -> Assessment:
@@ -82,7 +99,8 @@ def view_of(uow: UnitOfWork, assessment: Assessment, operator: CurrentOperator, 
     boxes = uow.eprescriptions.presentations_among([line.cip13 for line in assessment.lines if line.cip13])
     lines = tuple(line_view(boxes.get(line.cip13 or ""), reference, line, basket.kind, today, assessment.overlaps)
                   for line in assessment.lines)
-    blocking = blocking_reasons(assessment, lines)
+    secure = secure_supply(uow, basket, assessment.asafo, lines)
+    blocking = blocking_reasons(assessment, lines) + secure.blocking
     pharmacist = operator.can(Permission.PHARMACIST_ACT)
     patient = assessment.patient
     return BasketView(
@@ -93,7 +111,7 @@ def view_of(uow: UnitOfWork, assessment: Assessment, operator: CurrentOperator, 
         totals=totals(lines, reimbursed=basket.kind != "sans_ordonnance"),
         patient_name=f"{patient.last_name} {patient.first_name}" if patient else "",
         advice=alerts.advice_of(assessment.analysis, assessment.naming), created_by=basket.created_by,
-        handed_over_by=basket.handed_over_by, dispensation_id=basket.dispensation_id)
+        handed_over_by=basket.handed_over_by, dispensation_id=basket.dispensation_id, secure=secure)
 
 
 def prescription_view(basket: Basket) -> PrescriptionView | None:

@@ -24,7 +24,7 @@ from comptoir.domain.eprescription import prescription as rx
 from comptoir.domain.operators import Permission
 from comptoir.errors import Conflict, NotFound, RuleViolation
 from comptoir.reading.posology import parse_posology
-from comptoir.services.dispensing import present, products
+from comptoir.services.dispensing import expensive, present, products
 from comptoir.services.dispensing.basket import References, touch
 from comptoir.services.dispensing.fanout import FAN_OUT, DispensationAct, FanOut
 from comptoir.services.dispensing.ordonnancier import (
@@ -64,6 +64,7 @@ def validate(basket_id: int, expected_version: int, *, uow: UnitOfWork, operator
             raise Blocked(view.blocking)
         dispensation, lines = _record(uow, assessment, view.lines, operator, analysis_reference, now)
         _keep_decisions(uow, assessment, dispensation)
+        expensive.keep_with(uow, row.id, dispensation.id, operator, now)
         numbers = _ordonnancier(uow, assessment, dispensation, lines, now)
         act = DispensationAct(dispensation, tuple(lines), assessment.patient, operator, now)
         messages = fan_out.validated(uow, act)

@@ -6,12 +6,13 @@ Every text a user sees is French; products are named by name and DCI, never by a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
 from comptoir.errors import FieldErrors
+from comptoir.services.asafo.supply import SecureSupplyView
 
 BasketKind = Literal["ordonnance_numerique", "ordonnance_papier", "sans_ordonnance"]
 BasketStatus = Literal["ouvert", "en_attente", "valide", "abandonne"]
@@ -201,6 +202,8 @@ class BasketView:
     created_by: str = ""
     handed_over_by: str | None = None
     dispensation_id: int | None = None
+    secure: SecureSupplyView = field(default_factory=SecureSupplyView)
+    """ASAFO and the reinforced check of medicines over 300 € (services/asafo/panel.py)."""
 
     @property
     def status_label(self) -> str:

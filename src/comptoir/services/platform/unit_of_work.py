@@ -10,6 +10,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from comptoir.domain.audit import AuditKeys
+from comptoir.store.asafo import AsafoRepository
 from comptoir.store.counter import BasketRepository
 from comptoir.store.dispensing import DispensationRepository
 from comptoir.store.documents import DocumentRepository
@@ -41,6 +42,7 @@ class UnitOfWork(Protocol):
     sharing: SharingRepository
     vaccinations: VaccinationRepository
     dp: DpRepository
+    asafo: AsafoRepository
 
     def __enter__(self) -> Self: ...
 

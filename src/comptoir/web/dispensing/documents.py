@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, File, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
 from comptoir.domain.operators import Permission
-from comptoir.services.dispensing import avis, scans
+from comptoir.services.dispensing import avis, expensive, scans
 from comptoir.services.dispensing.cancel import cancel_dispensation
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.web.bounds import MAX_ID, RecordId, read_upload
@@ -42,7 +42,8 @@ def dispensation_documents(request: Request, dispensation_id: RecordId, runtime:
                            operator: Reader) -> HTMLResponse:
     found = scans.documents_of(dispensation_id, uow=uow, operator=operator, now=runtime.clock())
     template = "_dispensation_documents.html" if is_htmx(request) else "dispensation_documents.html"
-    return render(request, template, dispensation_id=dispensation_id, documents=found, values={}, errors={})
+    return render(request, template, dispensation_id=dispensation_id, documents=found, values={}, errors={},
+                  expensive_check=expensive.check_of(dispensation_id, uow=uow))
 
 
 @router.post("/delivrances/{dispensation_id}/documents", response_model=None, include_in_schema=False)
@@ -51,7 +52,8 @@ def cancel_from_documents(request: Request, dispensation_id: RecordId, runtime: 
     """"Annuler la délivrance" (same day only): the reason is required; a refusal comes back beside it."""
     def documents() -> dict[str, object]:
         return {"dispensation_id": dispensation_id,
-                "documents": scans.documents_of(dispensation_id, uow=uow, operator=operator, now=runtime.clock())}
+                "documents": scans.documents_of(dispensation_id, uow=uow, operator=operator, now=runtime.clock()),
+                "expensive_check": expensive.check_of(dispensation_id, uow=uow)}
 
     return submit(lambda: cancel_dispensation(dispensation_id, values.get("reason", ""), uow=uow,
                                               operator=operator, now=runtime.clock()),

@@ -1,0 +1,1 @@
+"""ASAFO (Alerte sécurisée aux fausses ordonnances): the port, the messages, the client and the emulator."""
