@@ -11,12 +11,14 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from comptoir.services.eprescription import messages as on_messages
+from comptoir.services.nmvs import messages as nmvs_messages
 from comptoir.services.platform.chores import Chore
 from comptoir.services.platform.outbox import Handler, OutboxWorker
 from comptoir.services.platform.runtime import Runtime
 
 SENDERS: tuple[Callable[[Runtime], dict[str, Handler]], ...] = (
     on_messages.senders,
+    nmvs_messages.senders,
 )
 
 

@@ -18,6 +18,7 @@ def mount_emulators(app: FastAPI, settings: Settings) -> None:
         return
     from comptoir.national.eprescription.emulator import create_emulator as eprescription_emulator
     from comptoir.national.ins.emulator import create_emulator as insi_emulator
+    from comptoir.national.nmvs.emulator import create_emulator as nmvs_emulator
 
     directory = settings.emulators_dir
     app.mount("/emulateurs/insi",
@@ -26,3 +27,5 @@ def mount_emulators(app: FastAPI, settings: Settings) -> None:
         directory / "ordonnance-numerique.db",
         credentials=[demo_pharmacy(settings.eprescription_token),
                      demo_prescriber(settings.eprescription_prescriber_token)]))
+    app.mount("/emulateurs/nmvs",
+              nmvs_emulator(directory / "nmvs.db", credentials=[demo_pharmacy(settings.nmvs_token)]))

@@ -1,0 +1,70 @@
+"""Each pack scanned at the counter is verified at once against the medicines-verification system (SPEC §9.4):
+a pack the system does not know, or whose data do not match (lot, expiry), or that is no longer active
+(supplied, recalled, stolen, expired…) is refused at the scan, in French with the NMVS code, and nothing changes.
+The system down or slow does not stop the counter: the pack is taken « vérification en attente », and its
+decommissioning at validation (through the outbox, services/nmvs/messages.py) checks it again — a refusal then
+shows as a failed message.
+
+    verify_at_scan(pack, system) -> Verified        # called with no transaction open (an HTTP round trip)
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+
+from comptoir.errors import ExternalServiceError, FieldErrors
+from comptoir.national.nmvs.port import MedicinesVerification, NmvsRefusal, PackId, PackState, PackStatus
+from comptoir.reading.gs1 import PackCode
+
+log = logging.getLogger("comptoir.nmvs")
+VERIFIED, PENDING = "verifiee", "en_attente"
+LABELS = {VERIFIED: "vérifiée (NMVS)", PENDING: "vérification en attente"}
+
+
+@dataclass(frozen=True, slots=True)
+class Verified:
+    """The outcome kept on the pack's record: `verifiee`, or `en_attente` with why."""
+
+    status: str
+    reason: str = ""
+
+
+def pack_id(pack: PackCode) -> PackId:
+    if not pack.serial:
+        raise FieldErrors({"text": "DataMatrix sans numéro de série (AI 21) : la boîte ne peut pas être vérifiée. "
+                                   "Scannez le DataMatrix de la boîte, pas un autre code."})
+    return PackId(pack.gtin, pack.serial, pack.lot, date.fromisoformat(pack.expiry) if pack.expiry else None)
+
+
+def verify_at_scan(pack: PackCode, system: MedicinesVerification | None) -> Verified:
+    """The system's word on the pack; raises FieldErrors when it refuses it (nothing is added)."""
+    identified = pack_id(pack)
+    if system is None:
+        return Verified(PENDING, "système NMVS non configuré")
+    try:
+        status = system.verify(identified)
+    except NmvsRefusal as refused:
+        raise FieldErrors({"text": _refused_message(refused.label, refused.code)}) from refused
+    except ExternalServiceError as failure:
+        log.warning("Vérification NMVS en attente : %s", failure)
+        return Verified(PENDING, str(failure))
+    if not status.deliverable:
+        raise FieldErrors({"text": refusal(status)})
+    return Verified(VERIFIED)
+
+
+def refusal(status: PackStatus) -> str:
+    """The French sentence said beside the basket for a pack the system refuses."""
+    if status.alerts:
+        first = status.alerts[0]
+        return _refused_message(first.label, first.code, status.state)
+    state = status.state.label if status.state else "inconnue"
+    return f"Boîte refusée par le système de vérification (NMVS) : état « {state} ». Ne la délivrez pas."
+
+
+def _refused_message(label: str, code: str, state: PackState | None = None) -> str:
+    said = f" — boîte {state.label}" if state is not None and state is not PackState.ACTIVE else ""
+    return (f"Boîte refusée par le système de vérification (NMVS){said} : {label} (code {code}). "
+            "Ne la délivrez pas : mettez-la de côté.")
