@@ -3,7 +3,8 @@
 Each one accepts the credentials of the demo pharmacy (and, for the ON base, of the demo prescriber): the tokens
 of the settings (`COMPTOIR_INSI_TOKEN`, `COMPTOIR_EPRESCRIPTION_TOKEN`, `COMPTOIR_EPRESCRIPTION_PRESCRIBER_TOKEN`,
 `COMPTOIR_NMVS_TOKEN`, or their `_FILE`), by default the deployment's demo tokens, derived from its secret key,
-so a `comptoir serve` of the same deployment pointed at it (`COMPTOIR_INSI_URL`…) presents them without more ado. It prints them.
+so a `comptoir serve` of the same deployment pointed at it (`COMPTOIR_INSI_URL`…) presents them without more
+ado. It prints them.
 """
 
 from __future__ import annotations

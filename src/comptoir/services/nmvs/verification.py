@@ -38,11 +38,9 @@ def pack_id(pack: PackCode) -> PackId:
     return PackId(pack.gtin, pack.serial, pack.lot, date.fromisoformat(pack.expiry) if pack.expiry else None)
 
 
-def verify_at_scan(pack: PackCode, system: MedicinesVerification | None) -> Verified:
+def verify_at_scan(pack: PackCode, system: MedicinesVerification) -> Verified:
     """The system's word on the pack; raises FieldErrors when it refuses it (nothing is added)."""
     identified = pack_id(pack)
-    if system is None:
-        return Verified(PENDING, "système NMVS non configuré")
     try:
         status = system.verify(identified)
     except NmvsRefusal as refused:
