@@ -3,7 +3,7 @@ another pharmacy's (another FINESS: another NMVS location)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -44,7 +44,7 @@ class Clock:
 
 
 @contextmanager
-def nmvs_emulator(directory: Path, clock: Clock | None = None) -> Iterator[str]:
+def nmvs_emulator(directory: Path, clock: Callable[[], datetime] | None = None) -> Iterator[str]:
     app = create_emulator(directory / "nmvs.db", credentials=CREDENTIALS, slow_s=SLOW_S,
                           **({"clock": clock} if clock else {}))
     with serving(app) as url:
