@@ -6,14 +6,32 @@ validation's (or cancellation's) own unit of work."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
 
 from comptoir.services.nmvs.messages import enqueue_decommission, enqueue_undo
+from comptoir.store import models as m
+from comptoir.store.dispensing import Dispensation, DispensedLine
 
 if TYPE_CHECKING:
-    from comptoir.services.dispensing.fanout import DispensationAct
     from comptoir.services.platform.unit_of_work import UnitOfWork
     from comptoir.store.outbox import OutboxMessage
+
+
+class DispensationAct(Protocol):
+    """What fanout.DispensationAct tells a handler, as far as the NMVS reads it (fanout imports this module)."""
+
+    @property
+    def dispensation(self) -> Dispensation: ...
+
+    @property
+    def lines(self) -> tuple[DispensedLine, ...]: ...
+
+    @property
+    def patient(self) -> m.Patient | None: ...
+
+    @property
+    def now(self) -> datetime: ...
 
 
 class PackDecommissioning:
