@@ -20,6 +20,9 @@ of that thread, so a reading taken on a busy machine still tells what the code c
 - scan_to_screen: distinct e-prescriptions, each QR code photographed (perspective, blur, low light,
   JPEG), decoded, the ON fetched from the base emulator over HTTP, the counter's plan and the analysis
   built, with the memo of resolved lines emptied before each scan: see `bench_scan` (60 [15]).
+- nmvs_verify_p95_ms (and `nmvs_verify`): a scanned pack's DataMatrix read and verified with the NMVS, the
+  emulator's round trip over HTTP included — a live uvicorn on a local socket, as `comptoir serve` reaches its
+  mounted emulator; distinct seeded packs, the counter's client policy: see `bench_nmvs` (200 [40]).
 - deferred_check_100k_s: the deferred double check of 100,000 synthetic dispensations (5,000 patients,
   a year, one patient in five with a declared allergy) in a scratch SQLite; `deferred_check.cpu_s` is
   the CPU time of the bench and its forked workers during the check. With `--quick`, 10,000
@@ -67,6 +70,7 @@ from comptoir.analysis.case import Case, HistoryItem, PrescribedLine
 from comptoir.analysis.engine import analyse
 from comptoir.analysis.reference import AnalysisReference
 from comptoir.devtools.bench_counter import counter_benchmarks
+from comptoir.devtools.bench_nmvs import bench_nmvs_verify
 from comptoir.devtools.bench_patients import patient
 from comptoir.devtools.bench_scan import bench_scan_to_screen
 from comptoir.devtools.bench_server import server_memory
@@ -99,10 +103,11 @@ class Sizes:
     analysis_cases: int
     scans: int
     dispensations: int
+    nmvs_packs: int
 
 
-FULL = Sizes(search_every=1, codes=120, analysis_cases=300, scans=60, dispensations=100_000)
-QUICK = Sizes(search_every=3, codes=40, analysis_cases=100, scans=15, dispensations=10_000)
+FULL = Sizes(search_every=1, codes=120, analysis_cases=300, scans=60, dispensations=100_000, nmvs_packs=200)
+QUICK = Sizes(search_every=3, codes=40, analysis_cases=100, scans=15, dispensations=10_000, nmvs_packs=40)
 
 
 def run_benchmarks(runtime: Runtime, *, log: Log, quick: bool = False) -> dict[str, Any]:
@@ -117,6 +122,9 @@ def run_benchmarks(runtime: Runtime, *, log: Log, quick: bool = False) -> dict[s
     log("Du scan à l'écran (QR photographiés, ordonnances distinctes)…")
     with runtime.session_factory() as session:
         report["scan_to_screen"] = bench_scan_to_screen(session, reference, scans=sizes.scans)
+    log("Vérification NMVS d'une boîte scannée (émulateur sur socket)…")
+    report["nmvs_verify"] = bench_nmvs_verify(packs=sizes.nmvs_packs, timeout_s=runtime.settings.nmvs_timeout_s)
+    report["nmvs_verify_p95_ms"] = report["nmvs_verify"]["p95_ms"]
     log(f"Contrôle différé de {sizes.dispensations:,} délivrances…".replace(",", " "))
     report |= bench_deferred_check(reference, count=sizes.dispensations)
     report["posology_parse"] = bench_posology()
