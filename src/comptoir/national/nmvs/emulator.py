@@ -227,7 +227,7 @@ class Registry:
             alerts = data_alerts(session, row, boite)
             state = effective_state(row, self.clock().date()) if row else None
         if state is not None and state is not PackState.ACTIVE and not alerts:
-            alerts = [_alert(AlertCode.ALREADY_INACTIVE, state.label)]
+            alerts = [_alert(AlertCode.ALREADY_INACTIVE)]  # the state itself is in `etat`
         return wire.ReponseBoite(boite=boite, etat=state.value if state else None, alertes=alerts)
 
     def decommission(self, demand: wire.Decommission, caller: Caller) -> wire.ReponseChangement:
@@ -258,9 +258,9 @@ class Registry:
                       caller: Caller) -> list[wire.Alerte]:
         state, target = effective_state(row, self.clock().date()), PackState(demand.etatCible)
         if state is target:
-            return [_alert(AlertCode.ALREADY_SET, state.label)]
+            return [_alert(AlertCode.ALREADY_SET, f"état : {state.label}")]
         if state is not PackState.ACTIVE:
-            return [_alert(AlertCode.ALREADY_INACTIVE, state.label)]
+            return [_alert(AlertCode.ALREADY_INACTIVE, f"état : {state.label}")]
         self._move(session, row, target, caller, demand.idTransaction)
         return []
 

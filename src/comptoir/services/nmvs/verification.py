@@ -44,7 +44,7 @@ def verify_at_scan(pack: PackCode, system: MedicinesVerification) -> Verified:
     try:
         status = system.verify(identified)
     except NmvsRefusal as refused:
-        raise FieldErrors({"text": _refused_message(refused.label, refused.code)}) from refused
+        raise FieldErrors({"text": _refused_message(f"{refused.label} (code {refused.code})")}) from refused
     except ExternalServiceError as failure:
         log.warning("Vérification NMVS en attente : %s", failure)
         return Verified(PENDING, str(failure))
@@ -54,15 +54,13 @@ def verify_at_scan(pack: PackCode, system: MedicinesVerification) -> Verified:
 
 
 def refusal(status: PackStatus) -> str:
-    """The French sentence said beside the basket for a pack the system refuses."""
-    if status.alerts:
-        first = status.alerts[0]
-        return _refused_message(first.label, first.code, status.state)
-    state = status.state.label if status.state else "inconnue"
-    return f"Boîte refusée par le système de vérification (NMVS) : état « {state} ». Ne la délivrez pas."
+    """The French sentence said beside the basket for a pack the system refuses: its state when it is no longer
+    active, then the system's alert and its code."""
+    state = status.state
+    said = [f"boîte {state.label}"] if state is not None and state is not PackState.ACTIVE else []
+    said += [f"{alert.label} (code {alert.code})" for alert in status.alerts[:1]]
+    return _refused_message(" — ".join(said) or "état inconnu")
 
 
-def _refused_message(label: str, code: str, state: PackState | None = None) -> str:
-    said = f" — boîte {state.label}" if state is not None and state is not PackState.ACTIVE else ""
-    return (f"Boîte refusée par le système de vérification (NMVS){said} : {label} (code {code}). "
-            "Ne la délivrez pas : mettez-la de côté.")
+def _refused_message(what: str) -> str:
+    return f"Boîte refusée par le système de vérification (NMVS) : {what}. Ne la délivrez pas : mettez-la de côté."
