@@ -29,10 +29,14 @@ def demo_datamatrix(case: str) -> str:
 
 
 def write_demo_packs(var_dir: Path) -> int:
-    """`var/boites-demo-nmvs.txt`: each demo pack's case and the text to scan (or paste) at the counter."""
+    """`var/boites-demo-nmvs.txt`: each demo pack's case and the text to scan (or paste) at the counter; how many
+    packs it lists when it wrote it, 0 when it was already there (a second run changes nothing)."""
     seeded = _seeded()
     lines = ["Boîtes de démonstration du système de vérification (NMVS) : scannez ou collez le code au comptoir.", ""]
     lines += [f"{seeded[serial]['cas']} :\n    {demo_datamatrix(case)}" for case, serial in CASES.items()]
+    text, path = "\n".join(lines) + "\n", var_dir / PACKS_FILE
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return 0
     var_dir.mkdir(parents=True, exist_ok=True)
-    (var_dir / PACKS_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     return len(CASES)
