@@ -139,7 +139,7 @@ def test_a_cancelled_dispensation_puts_its_packs_back(place: Counter) -> None:
     place.worker().run_once()
 
     assert [(m.kind, m.status) for m in place.messages()] == [("nmvs.decommission", "envoye"),
-                                                              ("nmvs.annulation", "envoye")]
+                                                              ("nmvs.undo", "envoye")]
     assert place.transitions(SOUND) == [("actif", "delivre"), ("delivre", "actif")]
     assert place.nmvs.verify(SOUND).deliverable
 

@@ -63,3 +63,14 @@ def test_an_unreadable_answer_is_a_permanent_failure() -> None:
         client(lambda _: httpx.Response(200, json={"etat": "inconnu"})).verify(PACK)
 
     assert caught.value.permanent
+
+
+def test_the_settings_name_the_mounted_emulator_and_derive_the_demo_credential() -> None:
+    from comptoir.settings import Settings
+
+    development = Settings(environment="development", port=8123, nmvs_token="")
+    production = Settings(environment="production", secret_key="x" * 40, mount_emulators=False, nmvs_token="")
+
+    assert development.nmvs_url == "http://127.0.0.1:8123/emulateurs/nmvs"
+    assert development.nmvs_token.startswith("demo-") and development.nmvs_token != development.insi_token
+    assert production.nmvs_token == ""

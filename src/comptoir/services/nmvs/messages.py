@@ -27,7 +27,7 @@ from comptoir.store.outbox import OutboxMessage
 if TYPE_CHECKING:
     from comptoir.services.platform.unit_of_work import UnitOfWork
 
-DECOMMISSION, UNDO = "nmvs.decommission", "nmvs.annulation"
+DECOMMISSION, UNDO = "nmvs.decommission", "nmvs.undo"
 
 
 def decommission_key(dispensation_id: int, pack: dict[str, Any]) -> str:

@@ -20,15 +20,13 @@ from comptoir.reading.gs1 import PackCode
 
 log = logging.getLogger("comptoir.nmvs")
 VERIFIED, PENDING = "verifiee", "en_attente"
-LABELS = {VERIFIED: "vérifiée (NMVS)", PENDING: "vérification en attente"}
 
 
 @dataclass(frozen=True, slots=True)
 class Verified:
-    """The outcome kept on the pack's record: `verifiee`, or `en_attente` with why."""
+    """The outcome kept on the pack's record: `verifiee`, or `en_attente` (why is logged)."""
 
     status: str
-    reason: str = ""
 
 
 def pack_id(pack: PackCode) -> PackId:
@@ -47,7 +45,7 @@ def verify_at_scan(pack: PackCode, system: MedicinesVerification) -> Verified:
         raise FieldErrors({"text": _refused_message(f"{refused.label} (code {refused.code})")}) from refused
     except ExternalServiceError as failure:
         log.warning("Vérification NMVS en attente : %s", failure)
-        return Verified(PENDING, str(failure))
+        return Verified(PENDING)
     if not status.deliverable:
         raise FieldErrors({"text": refusal(status)})
     return Verified(VERIFIED)
