@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -157,12 +158,22 @@ def test_two_counters_supplying_the_same_pack_one_succeeds_the_other_is_told(pla
     assert place.transitions(SOUND) == [("actif", "delivre")]
 
 
+class Killed(BaseException):
+    """The process gone (SIGKILL): nothing after the send runs, not even the worker's own error handling."""
+
+
 def test_a_worker_killed_after_sending_leaves_the_pack_decommissioned_once(place: Counter, clock: Clock) -> None:
     place.validate(place.scan(place.basket(), SOUND))
-    killed = place.worker()
-    for _, kind, payload in killed._claim():  # claimed and sent, then killed before recording anything
-        killed.handlers[kind](payload)
+    send = handlers(place.nmvs)["nmvs.decommission"]
 
+    def sent_then_killed(payload: dict[str, Any]) -> dict[str, Any]:
+        send(payload)
+        raise Killed
+
+    with pytest.raises(Killed):
+        OutboxWorker(place.runtime.unit_of_work, {"nmvs.decommission": sent_then_killed}, place.runtime.clock,
+                     lease=LEASE).run_once()
+    assert place.messages()[0].status == "a_envoyer", "claimed (leased), never acknowledged"
     clock.advance(seconds=LEASE.total_seconds() + 1)
     place.worker().run_once()
 
