@@ -12,7 +12,7 @@ import statistics
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -20,8 +20,8 @@ from typing import Any
 from comptoir.devtools.bench_server import free_port
 from comptoir.national.http import HttpPolicy
 from comptoir.national.nmvs.client import NmvsClient
-from comptoir.reading.gs1 import parse_pack_code
-from comptoir.services.nmvs.verification import verify_at_scan
+from comptoir.reading.gs1 import looks_like_pack_code, parse_pack_code
+from comptoir.services.nmvs.verification import pack_id, verify_at_scan
 
 TRANSPORT = "uvicorn en direct, socket local (comme le serveur joint son émulateur monté)"
 
@@ -76,3 +76,12 @@ def _datamatrix_codes(seed: Path) -> list[str]:
     spec = json.loads(seed.read_text(encoding="utf-8"))["generees"]
     packs = sorted(generated_packs(spec), key=lambda p: (p.serial[-5:], p.gtin))
     return [f"01{p.gtin}17{p.expiry:%y%m%d}10{p.lot}\x1d21{p.serial}" for p in packs]
+
+
+def upload_scanned_packs(var_dir: Path, texts: Iterable[str]) -> int:
+    """The packs a bench will scan at the counter of a server on `var_dir`, uploaded to its mounted NMVS emulator
+    (var/emulateurs/nmvs.db) as the manufacturer would: the server verifies them as it verifies any pack."""
+    from comptoir.national.nmvs.emulator import upload_packs
+
+    codes = [parse_pack_code(text) for text in texts if looks_like_pack_code(text)]
+    return upload_packs(var_dir / "emulateurs" / "nmvs.db", [pack_id(code) for code in codes if code.serial])

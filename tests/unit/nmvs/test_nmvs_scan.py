@@ -11,11 +11,13 @@ from decimal import Decimal
 
 import pytest
 
+from comptoir.domain.eprescription.prescription import Prescription, validity_end
 from comptoir.errors import ExternalServiceError, FieldErrors
 from comptoir.national.nmvs.port import Alert, Change, Outcome, PackId, PackState, PackStatus
 from comptoir.services.dispensing.basket import add_paper_lines, basket, open_basket, scan_or_type
 from comptoir.services.dispensing.views import BasketView, PaperLine
 from comptoir.store import models as m
+from tests.eprescription_builders import ADEMIS, GENE, line
 from tests.fakes import FakeUnitOfWork
 from tests.unit.services.dispensing.world import (
     AMOXICILLINE,
@@ -30,6 +32,7 @@ from tests.unit.services.dispensing.world import (
 
 REFERENCES = References()
 
+ON_ID = "202602190930000042"
 SIMVASTATINE_BOX, AMOXICILLINE_BOX = "3400930001035", "3400930002032"
 """Boxes of the world's listed products with a valid check digit (a DataMatrix's GTIN is checked)."""
 AMOXICILLINE_PACK = f"010{AMOXICILLINE_BOX}17281231" + "10AMX1\x1d21AMX0001"
@@ -80,6 +83,22 @@ def stocked() -> FakeUnitOfWork:
             status="Présentation active", marketing_state="Déclaration de commercialisation",
             collectivities="oui", reimbursement_rate="65%", price_eur=Decimal("4.50"))
     return uow
+
+
+class Base:
+    """The ON base: one prescription of simvastatin."""
+
+    def consult(self, prescription_id: str, *, rpps: str, finess: str) -> Prescription:
+        lines = (line(1, "SIMVASTATINE ARROW 20 mg, comprimé", cis=SIMVASTATINE[0], posology="1 cp le soir",
+                      duration=30, quantity=1),)
+        return Prescription(ON_ID, date(2026, 2, 18), validity_end(date(2026, 2, 18), lines), ADEMIS, GENE, lines,
+                            consent=True)
+
+
+def on_basket(uow: FakeUnitOfWork) -> BasketView:
+    view = opened(uow, "ordonnance_numerique")
+    return scan_or_type(view.id, ON_ID, uow=uow, operator=PREPARER, now=NOW, reference=REFERENCES,
+                        base=Base())  # type: ignore[arg-type]
 
 
 def opened(uow: FakeUnitOfWork, kind: str = "ordonnance_papier") -> BasketView:
@@ -152,24 +171,30 @@ def test_a_datamatrix_without_serial_cannot_be_verified_and_is_refused() -> None
     assert "numéro de série" in refusal(uow, view, "010340093351639017271231" + "10LOT42", FakeNmvs())
 
 
-def test_a_listed_pack_of_another_product_than_the_prescription_is_refused() -> None:
+def test_a_listed_pack_of_another_product_than_the_ons_lines_is_refused() -> None:
     uow, nmvs = stocked(), FakeNmvs()
-    view = add_paper_lines(opened(uow).id, [PaperLine("SIMVASTATINE ARROW 20 mg", "1 cp le soir", 30)], None, None,
-                           uow=uow, operator=PREPARER, now=NOW, reference=REFERENCES)
 
-    message = refusal(uow, view, AMOXICILLINE_PACK, nmvs)
+    message = refusal(uow, on_basket(uow), AMOXICILLINE_PACK, nmvs)
 
     assert "AMOXICILLINE" in message and "ligne 1" in message
 
 
-def test_the_prescribed_pack_joins_its_line() -> None:
+def test_the_prescribed_pack_joins_its_on_line() -> None:
+    uow, nmvs = stocked(), FakeNmvs()
+
+    (line,) = scanned(uow, on_basket(uow), SIMVASTATINE_PACK, nmvs).lines
+
+    assert (line.prescription_line, line.cip13, line.scanned) == (1, SIMVASTATINE_BOX, 1)
+
+
+def test_on_a_paper_prescription_a_scanned_product_is_a_new_line_of_it() -> None:
     uow, nmvs = stocked(), FakeNmvs()
     view = add_paper_lines(opened(uow).id, [PaperLine("SIMVASTATINE ARROW 20 mg", "1 cp le soir", 30)], None, None,
                            uow=uow, operator=PREPARER, now=NOW, reference=REFERENCES)
 
-    (line,) = scanned(uow, view, SIMVASTATINE_PACK, nmvs).lines
+    lines = scanned(uow, view, AMOXICILLINE_PACK, nmvs).lines
 
-    assert (line.cip13, line.scanned) == (SIMVASTATINE_BOX, 1)
+    assert [line.cip13 for line in lines][1:] == [AMOXICILLINE_BOX]
 
 
 def test_a_pack_expiring_before_the_end_of_the_treatment_is_said() -> None:

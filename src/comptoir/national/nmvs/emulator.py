@@ -47,10 +47,12 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 
 from comptoir.national.credentials import Caller, Credential, Profession, authenticator, digest, forbid
 from comptoir.national.nmvs import wire
-from comptoir.national.nmvs.port import AlertCode, PackState
+from comptoir.national.nmvs.port import AlertCode, PackId, PackState
 from comptoir.national.refusals import answer_refusals
 
 SEED_FILE = Path(__file__).with_name("boites.json")
+SEEDED = "__graine__"
+"""The mark, among the transactions, that the seed was loaded (packs uploaded before it do not stand for it)."""
 SLOW_S = 20.0
 UNDO_DAYS = 10
 NEVER_UNDONE = frozenset({PackState.STOLEN, PackState.DESTROYED, PackState.EXPIRED, PackState.RECALLED,
@@ -149,8 +151,9 @@ def _autocommit_off(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _provision(session: Session, credentials: Sequence[Credential]) -> None:
-    if session.scalar(select(StoredPack.gtin).limit(1)) is None:
+    if session.scalar(select(Transaction.id).where(Transaction.id == SEEDED)) is None:
         _seed(session)
+        session.add(Transaction(id=SEEDED, answer={}))
     for credential in credentials:
         session.merge(StoredCredential(digest=digest(credential.token), structure=credential.structure,
                                        rpps=credential.rpps, profession=credential.profession.value))
@@ -166,6 +169,21 @@ def _seed(session: Session) -> None:
                                    to_state=item["etat"], at=datetime(2026, 1, 5, tzinfo=UTC),
                                    location=item.get("lieu", "fabricant"), rpps="", transaction="seed"))
     session.add_all(generated_packs(data["generees"]))
+
+
+def upload_packs(database: Path, packs: Sequence[PackId]) -> int:
+    """The manufacturer's upload (through the EU Hub in real life, never a pharmacy's act, so no route here):
+    `packs` active in the emulator's own database (created and seeded if need be); those it knew are left as
+    they are. How many were new. A bench or a demo uses it to scan packs of its own making."""
+    factory = _open(database)
+    with factory.begin() as session:
+        _provision(session, ())
+        new = [p for p in {(p.gtin, p.serial): p for p in packs}.values()
+               if p.expiry is not None and session.get(StoredPack, (p.gtin, p.serial)) is None]
+        session.add_all(StoredPack(gtin=p.gtin, serial=p.serial, lot=p.lot or "", expiry=p.expiry,
+                                   state=PackState.ACTIVE.value, case="téléversée") for p in new)
+    factory.kw["bind"].dispose()
+    return len(new)
 
 
 def generated_packs(spec: dict[str, Any]) -> list[StoredPack]:

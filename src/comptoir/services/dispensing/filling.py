@@ -85,10 +85,11 @@ def add_entry(change: Change, entry: Entry, verified: Verified | None = None) ->
 def refuse_unprescribed_pack(change: Change, cis: str, cip13: str | None) -> None:
     """A pack goes to the prescribed line of its presentation, or to a line still without a scanned box whose
     product it is or — substitution allowed — a generic of its prescribed product (the BDPM group, CSP
-    L.5125-23): `_waiting_line`. A pack that fits no line of a prescription, of a product only a prescription
-    delivers (listed), is another product than the prescribed one: refused, nothing added. A product without
-    listing may still join the basket beside the prescription (a sale on advice)."""
-    prescribed = [line for line in change.lines() if line.prescription_line is not None or line.prescribed_cis]
+    L.5125-23): `_waiting_line`. On an ordonnance numérique, whose lines the base gives, a pack that fits none of
+    them, of a product only a prescription delivers (listed), is another product than the prescribed one:
+    refused, nothing added. A product without listing may still join the basket (a sale on advice). A paper
+    prescription's lines are what the counter enters, a scan among them: there a new product makes a new line."""
+    prescribed = [line for line in change.lines() if line.prescription_line is not None]
     if not prescribed or not products.listing_label(change.reference.products.get(cis)):
         return
     waiting = ", ".join(f"ligne {line.position} ({line.text}, CIP13 {line.cip13 or '?'})" for line in prescribed)
