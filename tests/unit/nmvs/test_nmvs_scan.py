@@ -212,3 +212,11 @@ def test_an_expired_pack_is_refused_at_the_counter_even_when_the_system_says_act
     view = opened(uow)
 
     assert "périmée" in refusal(uow, view, DOLIPRANE_PACK.replace("271231", "260131"), FakeNmvs())
+
+
+def test_a_serial_the_system_could_not_carry_is_refused_in_french() -> None:
+    from comptoir.reading.gs1 import PackCode
+    from comptoir.services.nmvs.verification import pack_id
+
+    with pytest.raises(FieldErrors, match="20 caractères au plus"):
+        pack_id(PackCode("03400933516390", "3400933516390", "SÉRIE 1", "LOT42", "2027-12-31"))

@@ -11,6 +11,7 @@ shows as a failed message.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -19,6 +20,8 @@ from comptoir.national.nmvs.port import MedicinesVerification, NmvsRefusal, Pack
 from comptoir.reading.gs1 import PackCode
 
 log = logging.getLogger("comptoir.nmvs")
+GS1_TEXT = re.compile(r"[\x21-\x7e]{1,20}")
+"""AI 10 and 21 (SPEC §9.2): at most 20 printable characters, what the system's messages carry."""
 VERIFIED, PENDING = "verifiee", "en_attente"
 
 
@@ -33,6 +36,9 @@ def pack_id(pack: PackCode) -> PackId:
     if not pack.serial:
         raise FieldErrors({"text": "DataMatrix sans numéro de série (AI 21) : la boîte ne peut pas être vérifiée. "
                                    "Scannez le DataMatrix de la boîte, pas un autre code."})
+    if not all(GS1_TEXT.fullmatch(value) for value in (pack.serial, pack.lot or "x")):
+        raise FieldErrors({"text": "DataMatrix illisible : le lot et le numéro de série ont 20 caractères au plus, "
+                                   "sans espace ni accent (GS1). Scannez la boîte de nouveau."})
     return PackId(pack.gtin, pack.serial, pack.lot, date.fromisoformat(pack.expiry) if pack.expiry else None)
 
 
