@@ -82,6 +82,12 @@ class Settings(BaseSettings):
     asafo_timeout_s: float = 5.0
     asafo_token: str = ""
     """The pharmacy's credential for ASAFO (the titulaire's, or a CPE's with a delegation: SPEC §11.2)."""
+    nmvs_url: str = Field(default_factory=lambda data: f"http://{data['host']}:{data['port']}/emulateurs/nmvs")
+    """Base URL of the medicines-verification system (France MVS); by default the emulator mounted here."""
+    nmvs_timeout_s: float = 2.0
+    """A pack is verified while the pharmacist waits at the scan: past this, it is taken « en attente »."""
+    nmvs_token: str = ""
+    """The pharmacy's credential for the NMVS (its FINESS is the location of every act)."""
     mount_emulators: bool | None = None
     """Serve the INSi and ON base emulators under /emulateurs; default: yes in development and test, no in
     production (there it takes COMPTOIR_MOUNT_EMULATORS=true)."""
@@ -130,7 +136,7 @@ class Settings(BaseSettings):
         if self.mount_emulators is None:
             self.mount_emulators = self.environment != "production"
         for name in ("insi_token", "eprescription_token", "eprescription_prescriber_token", "dp_token", "dmp_token",
-                     "asafo_token"):
+                     "asafo_token", "nmvs_token"):
             value = _secret_from_file(name.upper()) or getattr(self, name)
             # Outside production, or with the emulators served here, a missing token is the demo's: derived
             # from the secret key, so every process of one deployment agrees without storing it anywhere.

@@ -23,6 +23,9 @@ of that thread, so a reading taken on a busy machine still tells what the code c
 - dp_consultation: the counter's DP consultation round trip when it opens a patient (the pharmacy's client, one
   try, against a scratch DP emulator over HTTP, 20 lines from other pharmacies per DP): see `bench_dp`
   (60 patients [15]).
+- nmvs_verify_p95_ms (and `nmvs_verify`): a scanned pack's DataMatrix read and verified with the NMVS, the
+  emulator's round trip over HTTP included — a live uvicorn on a local socket, as `comptoir serve` reaches its
+  mounted emulator; distinct seeded packs, the counter's client policy: see `bench_nmvs` (200 [40]).
 - deferred_check_100k_s: the deferred double check of 100,000 synthetic dispensations (5,000 patients,
   a year, one patient in five with a declared allergy) in a scratch SQLite; `deferred_check.cpu_s` is
   the CPU time of the bench and its forked workers during the check. With `--quick`, 10,000
@@ -74,6 +77,7 @@ from comptoir.analysis.reference import AnalysisReference
 from comptoir.devtools.bench_cda import bench_cda_dispensation
 from comptoir.devtools.bench_counter import counter_benchmarks
 from comptoir.devtools.bench_dp import bench_dp_consultation
+from comptoir.devtools.bench_nmvs import bench_nmvs_verify
 from comptoir.devtools.bench_patients import patient
 from comptoir.devtools.bench_scan import bench_scan_to_screen
 from comptoir.devtools.bench_server import server_memory
@@ -107,10 +111,13 @@ class Sizes:
     scans: int
     dispensations: int
     cda_documents: int
+    nmvs_packs: int
 
 
-FULL = Sizes(search_every=1, codes=120, analysis_cases=300, scans=60, dispensations=100_000, cda_documents=300)
-QUICK = Sizes(search_every=3, codes=40, analysis_cases=100, scans=15, dispensations=10_000, cda_documents=100)
+FULL = Sizes(search_every=1, codes=120, analysis_cases=300, scans=60, dispensations=100_000, cda_documents=300,
+             nmvs_packs=200)
+QUICK = Sizes(search_every=3, codes=40, analysis_cases=100, scans=15, dispensations=10_000, cda_documents=100,
+              nmvs_packs=40)
 
 
 def run_benchmarks(runtime: Runtime, *, log: Log, quick: bool = False) -> dict[str, Any]:
@@ -127,6 +134,9 @@ def run_benchmarks(runtime: Runtime, *, log: Log, quick: bool = False) -> dict[s
         report["scan_to_screen"] = bench_scan_to_screen(session, reference, scans=sizes.scans)
     log("Consultation du DP à l'ouverture du patient (aller-retour HTTP)…")
     report["dp_consultation"] = bench_dp_consultation(patients=sizes.scans)
+    log("Vérification NMVS d'une boîte scannée (émulateur sur socket)…")
+    report["nmvs_verify"] = bench_nmvs_verify(packs=sizes.nmvs_packs, timeout_s=runtime.settings.nmvs_timeout_s)
+    report["nmvs_verify_p95_ms"] = report["nmvs_verify"]["p95_ms"]
     log(f"Contrôle différé de {sizes.dispensations:,} délivrances…".replace(",", " "))
     report |= bench_deferred_check(reference, count=sizes.dispensations)
     report["posology_parse"] = bench_posology()

@@ -27,8 +27,10 @@ the machine's load when the run ends. Sizes: 24 patients × 3 cycles (12 changes
 
 The validation timed is the whole transaction as the counter has it: the dispensation and its lines, the
 decisions, the ordonnancier's entries for the listed lines (`register_entries` counts them), the audit entry,
-and the fan-out's outbox messages (today the ON's execution only, so none for a paper prescription: the DP and
-DMP handlers, when they are registered, will weigh on this figure with no change here).
+and the fan-out's outbox messages (the ON's execution, none for a paper prescription; one NMVS decommission per
+box scanned by its DataMatrix: the DP and DMP handlers, when they are registered, will weigh on this figure with
+no change here). Each DataMatrix scanned is verified by the server with its mounted NMVS emulator, to which the
+bench first uploads its boxes (bench_nmvs.upload_scanned_packs), as the manufacturer would.
 
 PostgreSQL: the server named by COMPTOIR_BENCH_POSTGRES_URL (default the test server,
 postgresql://postgres@127.0.0.1:5432/test; "off" leaves it out). The bench creates a database of its own there,
@@ -64,6 +66,7 @@ from comptoir.devtools.bench_counter_pharmacy import (
     Visit,
     prepare_pharmacy,
 )
+from comptoir.devtools.bench_nmvs import upload_scanned_packs
 from comptoir.devtools.bench_server import api_client, running_server, wait_until_up
 from comptoir.errors import ComptoirError
 from comptoir.refdata.sources import RefdataSource
@@ -124,6 +127,7 @@ def bench_counter(database_url: str, reference: AnalysisReference, sizes: Counte
 
 def _served(database_url: str, var_dir: Path, visits: list[Visit]) -> Counter:
     """The visits served at the counter of a server started for them."""
+    upload_scanned_packs(var_dir, (entry.text for visit in visits for entry in visit.entries))
     with running_server(database_url, var_dir) as (pid, base):
         if not wait_until_up(base, timeout_s=180):
             log = (var_dir / "serve.log").read_text(errors="replace")[-2000:]

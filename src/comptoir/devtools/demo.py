@@ -17,6 +17,7 @@ from comptoir.devtools.demo_asafo import load_demo_asafo
 from comptoir.devtools.demo_counter import PRESCRIBER_RPPS, load_demo_counter
 from comptoir.devtools.demo_dispensations import load_demo_dispensations
 from comptoir.devtools.demo_dp import load_demo_dp
+from comptoir.devtools.demo_nmvs import write_demo_packs
 from comptoir.devtools.demo_vaccination import load_demo_vaccination
 from comptoir.domain.operators import Role
 from comptoir.services.platform.operators import NewOperator, operator_account
@@ -60,6 +61,7 @@ def load_demo_pharmacy(runtime: Runtime, *, with_dispensations: bool) -> dict[st
         added = load_demo(session, now=runtime.clock())
         added["delivrances"] = load_demo_dispensations(session) if with_dispensations else 0
     at_the_counter = load_demo_counter(runtime)
+    added["boites_nmvs"] = write_demo_packs(runtime.settings.var_dir)
     at_the_counter["delivrances"] += added["delivrances"]
     return added | at_the_counter | load_demo_vaccination(runtime) | load_demo_dp(runtime) | load_demo_asafo(runtime)
 

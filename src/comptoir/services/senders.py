@@ -15,6 +15,7 @@ from comptoir.services.asafo import report as asafo_report
 from comptoir.services.dmp import messages as dmp_messages
 from comptoir.services.dp import messages as dp_messages
 from comptoir.services.eprescription import messages as on_messages
+from comptoir.services.nmvs import messages as nmvs_messages
 from comptoir.services.platform.chores import Chore
 from comptoir.services.platform.outbox import Handler, OutboxWorker
 from comptoir.services.platform.runtime import Runtime
@@ -24,6 +25,7 @@ SENDERS: tuple[Callable[[Runtime], dict[str, Handler]], ...] = (
     dmp_messages.senders,
     dp_messages.senders,
     asafo_report.senders,
+    nmvs_messages.senders,
 )
 
 

@@ -21,6 +21,7 @@ def mount_emulators(app: FastAPI, settings: Settings) -> None:
     from comptoir.national.dp.emulator import create_emulator as dp_emulator
     from comptoir.national.eprescription.emulator import create_emulator as eprescription_emulator
     from comptoir.national.ins.emulator import create_emulator as insi_emulator
+    from comptoir.national.nmvs.emulator import create_emulator as nmvs_emulator
 
     directory = settings.emulators_dir
     app.mount("/emulateurs/insi",
@@ -33,3 +34,5 @@ def mount_emulators(app: FastAPI, settings: Settings) -> None:
     app.mount("/emulateurs/dp", dp_emulator(directory / "dp.db", credentials=[demo_pharmacy(settings.dp_token)]))
     app.mount("/emulateurs/asafo",
               asafo_emulator(directory / "asafo.db", credentials=[demo_pharmacy(settings.asafo_token)]))
+    app.mount("/emulateurs/nmvs",
+              nmvs_emulator(directory / "nmvs.db", credentials=[demo_pharmacy(settings.nmvs_token)]))

@@ -89,7 +89,7 @@ def test_validation_writes_the_dispensation_its_pack_the_period_the_audit_and_th
         line = session.scalars(select(DispensedLine)).one()
         period = session.scalars(select(LineDelivery)
                                  .where(LineDelivery.prescription_id == place.prescription.id)).one()
-        message = session.scalars(select(OutboxMessage)).one()
+        message = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "on.execution")).one()
         basket = session.get(Basket, view.id)
         audited = session.scalars(select(m.AuditEntry.object_id)
                                   .where(m.AuditEntry.object_type == "dispensation")).all()
@@ -98,7 +98,8 @@ def test_validation_writes_the_dispensation_its_pack_the_period_the_audit_and_th
         CIP13, "SN0001", "L2026A", date(2028, 11, 30), 65)
     assert period.closed and period.boxes == 1
     assert (message.kind, message.idempotency_key) == ("on.execution", dispensation.execution_key)
-    assert [(o.kind, o.key) for o in done.outbox_messages] == [("on.execution", dispensation.execution_key)]
+    assert [(o.kind, o.key) for o in done.outbox_messages] == [
+        ("on.execution", dispensation.execution_key), ("nmvs.decommission", f"nmvs-{dispensation.id}-{CIP13}-SN0001")]
     assert basket is not None and (basket.status, basket.dispensation_id) == ("valide", dispensation.id)
     assert audited == [str(dispensation.id)]
 

@@ -11,7 +11,9 @@ with `get(uow.reference) -> AnalysisReference`) — and returns the `BasketView`
     scan_or_type(basket_id, text, *, ..., base: EPrescriptionBase | None) -> BasketView
         one input box: an ON QR payload or its 18 characters (loads the lines of the first period still
         to deliver; needs `base`), a pack's GS1 DataMatrix in any scanner form (serial, lot, expiry kept on the
-        line), a CIP13, a CIP7, a CIS, a name or DCI (the best product, or raises Ambiguous(candidates))
+        line), a CIP13, a CIP7, a CIS, a name or DCI (the best product, or raises Ambiguous(candidates));
+        `nmvs`: a pack is verified with the medicines-verification system first (services/nmvs/verification.py:
+        refused with its NMVS code, or taken « vérification en attente » when the system does not answer)
     set_prescription(basket_id, PrescriptionInput) -> BasketView   # paper header, or the ON's renewal
     set_patient(basket_id, patient_id) -> BasketView
     add_paper_lines(basket_id, lines: list[PaperLine], scan: bytes | None, content_type: str | None)
@@ -45,6 +47,7 @@ from comptoir.domain.eprescription.identifiers import check_rpps
 from comptoir.domain.operators import Permission
 from comptoir.errors import FieldErrors, NotFound, RuleViolation
 from comptoir.national.eprescription.port import EPrescriptionBase
+from comptoir.national.nmvs.port import MedicinesVerification
 from comptoir.services.dispensing import editing, filling, present
 from comptoir.services.dispensing.entry import recognise
 from comptoir.services.dispensing.filling import Change
@@ -59,6 +62,7 @@ from comptoir.services.dispensing.views import (
     basket_ref,
 )
 from comptoir.services.eprescription import scan as scanning
+from comptoir.services.nmvs.verification import verify_at_scan
 from comptoir.services.platform.audit_log import Actor, audit, audit_patient_list
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.store import models as m
@@ -113,15 +117,18 @@ def basket(basket_id: int, *, uow: UnitOfWork, operator: CurrentOperator, now: d
 
 
 def scan_or_type(basket_id: int, text: str, *, uow: UnitOfWork, operator: CurrentOperator, now: datetime,
-                 reference: References, base: EPrescriptionBase | None = None) -> BasketView:
+                 reference: References, base: EPrescriptionBase | None = None,
+                 nmvs: MedicinesVerification | None = None) -> BasketView:
     if len(text) > bounds.SCANNED_TEXT_MAX:
         raise FieldErrors({"text": "Texte trop long pour un code scanné."})
     entry = recognise(text)
     if entry.kind == "on":
         return _scan_prescription(basket_id, entry.text, uow=uow, operator=operator, now=now, reference=reference,
                                   base=base)
-    return change_basket(basket_id, lambda change: filling.add_entry(change, entry), uow=uow, operator=operator,
-                         now=now, reference=reference)
+    # A pack is verified with the NMVS before the basket is locked (an HTTP round trip, SPEC §9.4).
+    verified = verify_at_scan(entry.pack, nmvs) if entry.pack is not None and nmvs is not None else None
+    return change_basket(basket_id, lambda change: filling.add_entry(change, entry, verified), uow=uow,
+                         operator=operator, now=now, reference=reference)
 
 
 def set_prescription(basket_id: int, given: PrescriptionInput, *, uow: UnitOfWork, operator: CurrentOperator,

@@ -27,6 +27,7 @@ from comptoir.services.dp.feed import DpFeed
 from comptoir.services.eprescription.dispense import previous_execution
 from comptoir.services.eprescription.messages import enqueue_cancellation, enqueue_execution
 from comptoir.services.eprescription.scan import pharmacy_of, rpps_of
+from comptoir.services.nmvs.decommissioning import PackDecommissioning
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.store import models as m
 from comptoir.store.dispensing import Dispensation, DispensedLine
@@ -121,4 +122,5 @@ def _execution(uow: UnitOfWork, act: DispensationAct, delivered: list[DispensedL
 
 
 FAN_OUT = FanOut([OnExecution(), DpFeed(), DmpFeed()])
+FAN_OUT.register(PackDecommissioning())
 """The handlers of this deployment; each issue's handler registers here."""

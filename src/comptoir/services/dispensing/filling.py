@@ -29,6 +29,7 @@ from comptoir.services.dispensing.views import Ambiguous, Candidate, PaperLine
 from comptoir.services.eprescription.counter import PlannedLine, plan
 from comptoir.services.eprescription.dispense import needed_boxes
 from comptoir.services.eprescription.lines import generic_group_of
+from comptoir.services.nmvs.verification import Verified
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.store.counter import Basket, BasketLine
 
@@ -59,8 +60,9 @@ class Change:
 # --- one product scanned or typed ---------------------------------------------------------------------
 
 
-def add_entry(change: Change, entry: Entry) -> str:
-    """The product the entry names, on the line waiting for it or on a new one; returns the audit detail."""
+def add_entry(change: Change, entry: Entry, verified: Verified | None = None) -> str:
+    """The product the entry names, on the line waiting for it or on a new one; returns the audit detail.
+    `verified`: what the NMVS said of the scanned pack (services/nmvs/verification.py), kept on its record."""
     found = _find(change, entry)
     refuse_without_prescription(change, found.cis)
     cis, cip13 = (found.cis, found.cip13) if found.cip13 else _typed_box(change, found.cis)
@@ -68,13 +70,32 @@ def add_entry(change: Change, entry: Entry) -> str:
     if pack is not None:
         _check_pack(change, pack)
     line = _waiting_line(change, cis, cip13)
+    if line is None and pack is not None:
+        refuse_unprescribed_pack(change, cis, cip13)
+    record = _pack_record(cip13, pack, verified) if pack else None
     if line is None:
         substituted = {"prescribed_cis": found.cis} if cis != found.cis else {}
         line = new_line(change, text=_name(change, cis), cis=cis, cip13=cip13, **substituted)
-        line.packs = [_pack_record(cip13, pack)] if pack else []
+        line.packs = [record] if record else []
     else:
-        _add_to(line, cis, cip13, pack)
+        _add_to(line, cis, cip13, record)
     return f"ligne {line.position} : {'boîte scannée' if pack else 'produit'} {cip13 or cis}"
+
+
+def refuse_unprescribed_pack(change: Change, cis: str, cip13: str | None) -> None:
+    """A pack goes to the prescribed line of its presentation, or to a line still without a scanned box whose
+    product it is or — substitution allowed — a generic of its prescribed product (the BDPM group, CSP
+    L.5125-23): `_waiting_line`. On an ordonnance numérique, whose lines the base gives, a pack that fits none of
+    them, of a product only a prescription delivers (listed), is another product than the prescribed one:
+    refused, nothing added. A product without listing may still join the basket (a sale on advice). A paper
+    prescription's lines are what the counter enters, a scan among them: there a new product makes a new line."""
+    prescribed = [line for line in change.lines() if line.prescription_line is not None]
+    if not prescribed or not products.listing_label(change.reference.products.get(cis)):
+        return
+    waiting = ", ".join(f"ligne {line.position} ({line.text}, CIP13 {line.cip13 or '?'})" for line in prescribed)
+    raise FieldErrors({"text": f"Boîte de {_name(change, cis)} (CIP13 {cip13 or '?'}) refusée : ce n'est pas le "
+                               f"produit prescrit ni un générique permis de ses lignes — {waiting}. Scannez une "
+                               "boîte du produit prescrit."})
 
 
 def _typed_box(change: Change, cis: str) -> tuple[str, str | None]:
@@ -181,21 +202,22 @@ def _may_take(change: Change, line: BasketLine, cis: str) -> bool:
                 and cis in generic_group_of(change.uow.eprescriptions, prescribed))
 
 
-def _add_to(line: BasketLine, cis: str, cip13: str | None, pack: PackCode | None) -> None:
+def _add_to(line: BasketLine, cis: str, cip13: str | None, record: dict[str, Any] | None) -> None:
     prescribed = line.prescription_line is not None or line.prescribed_cis is not None
     line.cis, line.cip13, line.reason = cis, cip13, ""
-    if pack is not None:
+    if record is not None:
         if len(line.packs) >= line.boxes:
             line.boxes += 1
-        line.packs = [*line.packs, _pack_record(cip13, pack)]
+        line.packs = [*line.packs, record]
     elif not prescribed:
         line.boxes += 1
     if line.boxes > bounds.BOXES_MAX:
         raise FieldErrors({"text": f"{bounds.BOXES_MAX} boîtes au plus sur une ligne."})
 
 
-def _pack_record(cip13: str | None, pack: PackCode) -> dict[str, Any]:
-    return {"cip13": cip13, "serial": pack.serial, "lot": pack.lot, "expiry": pack.expiry}
+def _pack_record(cip13: str | None, pack: PackCode, verified: Verified | None) -> dict[str, Any]:
+    record = {"cip13": cip13, "serial": pack.serial, "lot": pack.lot, "expiry": pack.expiry}
+    return record | ({"nmvs": verified.status} if verified else {})
 
 
 def new_line(change: Change, *, text: str, cis: str | None, cip13: str | None, **values: Any) -> BasketLine:

@@ -149,7 +149,8 @@ def line_view(presentation: m.Presentation | None, reference: AnalysisReference,
 
 def scanned_pack(pack: dict[str, Any]) -> ScannedPack:
     expiry = pack.get("expiry")
-    return ScannedPack(pack.get("lot"), date.fromisoformat(expiry) if expiry else None, pack.get("serial"))
+    return ScannedPack(pack.get("lot"), date.fromisoformat(expiry) if expiry else None, pack.get("serial"),
+                       pack.get("nmvs", ""))
 
 
 def line_problem(line: BasketLine, known: bool, kind: str) -> str:
@@ -167,6 +168,8 @@ def line_warnings(line: BasketLine, product: Product | None, today: date) -> tup
         expiry = date.fromisoformat(pack["expiry"]) if pack.get("expiry") else None
         if expiry and expiry < today:
             found.append(f"Boîte périmée (lot {pack.get('lot') or '?'}, {expiry:%d/%m/%Y}).")
+        elif expiry and line.duration_days and expiry < today + timedelta(days=line.duration_days):
+            found.append(expires_during_treatment(pack.get("lot"), expiry, today + timedelta(days=line.duration_days)))
     if conditions.hospital_only:
         found.append("Réservé à l'usage hospitalier : ne se délivre pas en officine.")
     if conditions.narcotic:
@@ -177,6 +180,12 @@ def line_warnings(line: BasketLine, product: Product | None, today: date) -> tup
     if line.prescribed_boxes and line.boxes > line.prescribed_boxes:
         found.append(f"{line.boxes} boîtes pour {line.prescribed_boxes} prescrite(s).")
     return tuple(found)
+
+
+def expires_during_treatment(lot: str | None, expiry: date, treatment_end: date) -> str:
+    """Said, not blocking: the pharmacist judges whether the box will be used up before (the patient may stop)."""
+    return (f"Péremption avant la fin du traitement : boîte du lot {lot or '?'} périmée le {expiry:%d/%m/%Y}, "
+            f"traitement jusqu'au {treatment_end:%d/%m/%Y}. Donnez une boîte de plus longue date.")
 
 
 def _oversupply(line: BasketLine, presentation: m.Presentation | None, product: Product | None) -> tuple[str, ...]:

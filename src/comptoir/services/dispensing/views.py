@@ -131,6 +131,8 @@ class ScannedPack:
     lot: str | None
     expiry: date | None
     serial: str | None
+    verification: str = ""
+    """What the NMVS said at the scan: "verifiee", "en_attente" (the system did not answer), "" (not asked)."""
 
 
 @dataclass(frozen=True, slots=True)

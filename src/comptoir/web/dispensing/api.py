@@ -45,6 +45,7 @@ from comptoir.web.bounds import (
     ShortText,
 )
 from comptoir.web.deps import RuntimeDep, UowDep, require
+from comptoir.web.dispensing.nmvs import NmvsDep
 from comptoir.web.eprescription.api import BaseDep
 
 router = APIRouter(prefix="/api", tags=["comptoir"])
@@ -142,10 +143,11 @@ def get_basket(basket_id: RecordId, runtime: RuntimeDep, uow: UowDep, operator: 
 
 @router.post(BASKET + "/saisie", response_model=BasketView)
 def scan_or_type(basket_id: RecordId, body: EntryIn, runtime: RuntimeDep, uow: UowDep, operator: Reader,
-                 base: BaseDep) -> BasketView:
-    """Ce que la douchette ou le clavier a saisi : ordonnance numérique, boîte, code ou nom."""
+                 base: BaseDep, nmvs: NmvsDep) -> BasketView:
+    """Ce que la douchette ou le clavier a saisi : ordonnance numérique, boîte (vérifiée auprès du NMVS), code ou
+    nom."""
     return counter.scan_or_type(basket_id, body.text, uow=uow, operator=operator, now=runtime.clock(),
-                                reference=runtime.analysis_reference, base=base)
+                                reference=runtime.analysis_reference, base=base, nmvs=nmvs)
 
 
 @router.post(BASKET + "/ordonnance", response_model=BasketView)

@@ -23,6 +23,7 @@ from comptoir.services.dispensing.views import BasketView, Blocked, DecisionInpu
 from comptoir.services.identity import patients
 from comptoir.web.bounds import FormNote, FormScannedText, FormShortText, RecordId, RecordIdQuery
 from comptoir.web.dispensing import forms, screen
+from comptoir.web.dispensing.nmvs import NmvsDep
 from comptoir.web.dispensing.work import (
     CounterDep,
     PharmacistCounterDep,
@@ -108,12 +109,13 @@ def _go(request: Request, path: str) -> Response:
 
 
 @router.post("/comptoir/{basket_id}/scan", response_model=None)
-def scan(request: Request, basket_id: RecordId, counter: CounterDep, base: BaseDep, text: FormScannedText = "",
-         choice: FormShortText = "") -> Response:
-    """Synchronous: an ON is read from the base over HTTP, which may be this very server (its emulator)."""
+def scan(request: Request, basket_id: RecordId, counter: CounterDep, base: BaseDep, nmvs: NmvsDep,
+         text: FormScannedText = "", choice: FormShortText = "") -> Response:
+    """Synchronous: an ON is read from the base, a pack verified with the NMVS, over HTTP — which may be this very
+    server (its emulators)."""
     typed = choice or text
     return change(request, counter, basket_id,
-                  lambda: baskets.scan_or_type(basket_id, typed, base=base, **counter.tools()),
+                  lambda: baskets.scan_or_type(basket_id, typed, base=base, nmvs=nmvs, **counter.tools()),
                   lambda exc: Shown(errors=exc.errors, scan_text=text))
 
 

@@ -1,0 +1,1 @@
+"""The medicines-verification system (France MVS / NMVS, SPEC §9): port, wire, client, emulator."""
