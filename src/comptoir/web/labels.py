@@ -33,7 +33,13 @@ COLLECTION_METHODS = {method.value: label for method, label in COLLECTION_LABELS
 OUTBOX_KINDS = {EXECUTION: "Ordonnance numérique : exécution",
                 BILLING: "Ordonnance numérique : complément de facturation",
                 DOCUMENT: "DMP : document", SUPPRESSION: "DMP : suppression d'un document",
-                "asafo.signalement": "ASAFO : signalement de fausse ordonnance"}
+                "asafo.signalement": "ASAFO : signalement de fausse ordonnance",
+                "on.annulation": "Ordonnance numérique : annulation d'une exécution",
+                "dp.ouverture": "DP : ouverture", "dp.lignes": "DP : lignes délivrées",
+                "dp.annulation": "DP : annulation d'une délivrance", "dp.fermeture": "DP : fermeture",
+                "dp.refus_alimentation": "DP : refus d'alimentation",
+                "dp.refus_consultation": "DP : refus de consultation",
+                "nmvs.decommission": "NMVS : désactivation d'une boîte", "nmvs.undo": "NMVS : réactivation d'une boîte"}
 OUTBOX_STATUSES = dict(outbox.STATUS_LABELS)
 CHECK_STATUSES = {"a_revoir": "À revoir", "a_controler": "À contrôler", "controlee": "Contrôlée"}
 """The deferred double check's queues (services/analysis/deferred_check.py)."""
