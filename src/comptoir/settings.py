@@ -73,6 +73,15 @@ class Settings(BaseSettings):
     """Base URL of the DMP (Mon espace santé); by default the emulator mounted in this server."""
     dmp_timeout_s: float = 10.0
     """A feed carries a whole CDA (a level-1 one embeds its PDF): a little more time than a search."""
+    annuaire_url: str = Field(default_factory=lambda data: "" if data["environment"] == "test" else
+                              f"http://{data['host']}:{data['port']}/emulateurs/annuaire")
+    """Base URL of the Annuaire Santé (its FHIR API is under `/fhir`); by default the emulator mounted in this server.
+    Empty: the counter does not check prescribers (the default of the test environment, so that a test of another
+    area sees no Annuaire finding; the Annuaire's own tests name one)."""
+    annuaire_timeout_s: float = 2.0
+    """Short: the counter waits for the Annuaire while it shows the basket; a slow one says "non vérifié"."""
+    annuaire_cache_s: float = 300.0
+    """How long the counter keeps an Annuaire answer in memory (a failure: a tenth of it)."""
     mount_emulators: bool | None = None
     """Serve the INSi and ON base emulators under /emulateurs; default: yes in development and test, no in
     production (there it takes COMPTOIR_MOUNT_EMULATORS=true)."""
@@ -83,6 +92,8 @@ class Settings(BaseSettings):
     eprescription_prescriber_token: str = ""
     """The prescriber module's credential for the ON base (the demo prescriber's until Pro Santé Connect)."""
     dmp_token: str = ""
+    annuaire_token: str = ""
+    """The pharmacy's API key for the Annuaire Santé (sent as `ESANTE-API-KEY`; `COMPTOIR_ANNUAIRE_TOKEN_FILE` too)."""
     """The pharmacy's credential for the DMP, used by the outbox worker that feeds it and by the counter's reads."""
     outbox_worker: bool = True
     """`comptoir serve` sends the outbox itself; false when `comptoir worker` runs apart."""
@@ -118,7 +129,8 @@ class Settings(BaseSettings):
     def _derive_credentials(self) -> None:
         if self.mount_emulators is None:
             self.mount_emulators = self.environment != "production"
-        for name in ("insi_token", "eprescription_token", "eprescription_prescriber_token", "dmp_token"):
+        for name in ("insi_token", "eprescription_token", "eprescription_prescriber_token", "dmp_token",
+                     "annuaire_token"):
             value = _secret_from_file(name.upper()) or getattr(self, name)
             # Outside production, or with the emulators served here, a missing token is the demo's: derived
             # from the secret key, so every process of one deployment agrees without storing it anywhere.

@@ -16,6 +16,7 @@ from comptoir.settings import Settings
 def mount_emulators(app: FastAPI, settings: Settings) -> None:
     if not settings.mount_emulators:
         return
+    from comptoir.national.annuaire.emulator import create_emulator as annuaire_emulator
     from comptoir.national.dmp.emulator import create_emulator as dmp_emulator
     from comptoir.national.eprescription.emulator import create_emulator as eprescription_emulator
     from comptoir.national.ins.emulator import create_emulator as insi_emulator
@@ -28,3 +29,6 @@ def mount_emulators(app: FastAPI, settings: Settings) -> None:
         credentials=[demo_pharmacy(settings.eprescription_token),
                      demo_prescriber(settings.eprescription_prescriber_token)]))
     app.mount("/emulateurs/dmp", dmp_emulator(directory / "dmp.db", credentials=[demo_pharmacy(settings.dmp_token)]))
+    # One API key per deployment, as the ANS gives one per software: the counter and the prescriber module share it.
+    app.mount("/emulateurs/annuaire", annuaire_emulator(directory / "annuaire.db",
+                                                        credentials=[demo_pharmacy(settings.annuaire_token)]))

@@ -147,7 +147,8 @@ def _structure_condition(value: str) -> ColumnElement[bool]:
     system, code = _token(value)
     o = StoredOrganization
     if system == wire.IDNAT_STRUCT:
-        return o.finess == code[1:] if code.startswith("1") else (o.siret == code[1:] if code.startswith("3") else false())
+        kinds = {"1": o.finess, "3": o.siret}
+        return kinds[code[0]] == code[1:] if code[:1] in kinds else false()
     if system == wire.FINESS:
         return o.finess == code
     if system == wire.SIRET:
@@ -161,7 +162,7 @@ def _ids(value: str, prefix: str) -> list[str]:
     return [part.strip().removeprefix(prefix) for part in value.split(",") if part.strip()]
 
 
-def practitioner_filter(values: dict[str, str]) -> Select[tuple[StoredPractitioner]]:
+def practitioner_filter(values: dict[str, str]) -> Select[Any]:
     p = StoredPractitioner
     query = select(p)
     for name, value in values.items():
@@ -176,12 +177,12 @@ def practitioner_filter(values: dict[str, str]) -> Select[tuple[StoredPractition
         elif name == "active":
             query = query.where(p.active == _active(value))
         elif name == "address-city":
-            town = select(StoredRole.rpps).join(StoredOrganization).where(_starts(StoredOrganization.city_folded, value))
-            query = query.where(p.rpps.in_(town))
+            town = _starts(StoredOrganization.city_folded, value)
+            query = query.where(p.rpps.in_(select(StoredRole.rpps).join(StoredOrganization).where(town)))
     return query.order_by(p.family_folded, p.given_folded, p.rpps)
 
 
-def role_filter(values: dict[str, str]) -> Select[tuple[StoredRole]]:
+def role_filter(values: dict[str, str]) -> Select[Any]:
     r = StoredRole
     query = select(r).join(StoredPractitioner)
     for name, value in values.items():
@@ -199,7 +200,7 @@ def role_filter(values: dict[str, str]) -> Select[tuple[StoredRole]]:
     return query.order_by(r.id)
 
 
-def organization_filter(values: dict[str, str]) -> Select[tuple[StoredOrganization]]:
+def organization_filter(values: dict[str, str]) -> Select[Any]:
     o = StoredOrganization
     query = select(o)
     for name, value in values.items():
@@ -236,7 +237,7 @@ class Page:
             links.append({"relation": "next", "url": f"{base}?{self._next_query()}"})
         entries = [{"fullUrl": f"{root}/{kind}/{r.id}", "resource": r, "search": {"mode": mode}}
                    for mode, group in (("match", matches), ("include", included)) for kind, r in group]
-        return Bundle(type="searchset", total=total, link=links, entry=entries or None)
+        return Bundle.model_validate({"type": "searchset", "total": total, "link": links, "entry": entries or None})
 
     def _next_query(self) -> str:
         items = [(k, v) for k, v in self.request.query_params.multi_items() if k != "_offset"]
@@ -244,7 +245,8 @@ class Page:
 
 
 def _organizations(session: Session, ids: set[str]) -> dict[str, Any]:
-    rows = session.scalars(select(StoredOrganization).where(StoredOrganization.id.in_(ids))) if ids else []
+    rows: Sequence[StoredOrganization] = (
+        session.scalars(select(StoredOrganization).where(StoredOrganization.id.in_(ids))).all() if ids else ())
     return {row.id: organization_of(row) for row in rows}
 
 
@@ -255,7 +257,7 @@ def search_practitioners(page: Page) -> Bundle:
 
 def search_roles(page: Page) -> Bundle:
     rows, total = page.rows(role_filter(page.query.values))
-    people = {row.rpps: practitioner_of(page.session.get(StoredPractitioner, row.rpps)) for row in rows}  # type: ignore[arg-type]
+    people = {row.rpps: practitioner_of(page.session.get_one(StoredPractitioner, row.rpps)) for row in rows}
     places = _organizations(page.session, {row.organization_id for row in rows if row.organization_id})
     matches = [("PractitionerRole", wire.role_resource(people[row.rpps], int(row.id.rsplit("-", 1)[1]),
                                                         role_of(row, places))) for row in rows]
@@ -277,10 +279,12 @@ def capability() -> CapabilityStatement:
                   "searchParam": [{"name": name, "type": _param_type(name)} for name in sorted(names - {"_include"})],
                   **({"searchInclude": sorted(INCLUDES)} if kind == "PractitionerRole" else {})}
                  for kind, names in PARAMETERS.items()]
-    return CapabilityStatement(
-        status="active", date="2026-11-29", kind="instance", fhirVersion="4.0.1", format=[wire.FHIR_JSON],
-        publisher="comptoir (émulateur)", description="Émulateur de l'API FHIR de l'Annuaire Santé",
-        rest=[{"mode": "server", "resource": resources}], implementation={"description": "Annuaire Santé (émulé)"})
+    return CapabilityStatement.model_validate({
+        "status": "active", "date": "2026-11-29", "kind": "instance", "fhirVersion": "4.0.1",
+        "format": [wire.FHIR_JSON], "publisher": "comptoir (émulateur)",
+        "description": "Émulateur de l'API FHIR de l'Annuaire Santé",
+        "rest": [{"mode": "server", "resource": resources}],
+        "implementation": {"description": "Annuaire Santé (émulé)"}})
 
 
 def _param_type(name: str) -> str:
@@ -335,7 +339,7 @@ def create_emulator(database: Path, *, credentials: Sequence[Credential] = ()) -
         route.__doc__ = f"Recherche de {kind} (Bundle searchset)."
         return route
 
-    app.get(f"/fhir/Practitioner", name="Practitioner")(search("Practitioner", search_practitioners))
+    app.get("/fhir/Practitioner", name="Practitioner")(search("Practitioner", search_practitioners))
     app.get("/fhir/PractitionerRole", name="PractitionerRole")(search("PractitionerRole", search_roles))
     app.get("/fhir/Organization", name="Organization")(search("Organization", search_organizations))
 
@@ -362,6 +366,6 @@ def _resource(session: Session, row: Any) -> Resource:
         return wire.practitioner_resource(practitioner_of(row))
     if isinstance(row, StoredOrganization):
         return wire.organization_resource(organization_of(row))
-    person = practitioner_of(session.get(StoredPractitioner, row.rpps))
+    person = practitioner_of(session.get_one(StoredPractitioner, row.rpps))
     places = _organizations(session, {row.organization_id} if row.organization_id else set())
     return wire.role_resource(person, int(row.id.rsplit("-", 1)[1]), role_of(row, places))

@@ -107,6 +107,7 @@ TOWNS = (("75015", "Paris"), ("75018", "Paris"), ("69007", "Lyon"), ("13005", "M
 STREETS = ("rue de la République", "avenue Jean Jaurès", "rue Victor Hugo", "boulevard Gambetta", "rue Pasteur",
            "place de la Mairie", "rue des Écoles", "avenue de la Gare", "rue du Général de Gaulle", "rue Nationale",
            "rue de la Paix", "boulevard Voltaire", "rue Émile Zola", "rue des Lilas", "chemin des Vignes")
+PHARMACY_NAMES = ("du Centre", "de la Gare", "des Halles", "du Marché", "Principale", "de l'Église")
 PROFESSION_MIX = (("10", 60), ("21", 10), ("60", 9), ("40", 6), ("50", 5), ("70", 5), ("91", 3), ("81", 2))
 DOMAINS = {"10": "medecin.mssante.fr", "21": "pharmacien.mssante.fr", "60": "infirmier.mssante.fr",
            "40": "chirurgien-dentiste.mssante.fr", "50": "sage-femme.mssante.fr",
@@ -151,7 +152,7 @@ class _Generator:
         n = len(self.organizations) + 1
         if profession == "21":
             finess = _finess(_department(postal), n)
-            found = Organization(f"1{finess}", f"Pharmacie {self.rng.choice(('du Centre', 'de la Gare', 'des Halles', 'du Marché', 'Principale'))} ({city})",
+            found = Organization(f"1{finess}", f"Pharmacie {self.rng.choice(PHARMACY_NAMES)} ({city})",
                                  finess=finess, sector="SA33", address_lines=(self.street(),), postal_code=postal,
                                  city=city, mailboxes=(self.box(f"pharmacie.{n}", "pharmacien.mssante.fr"),))
         elif self.rng.random() < 0.2 and profession == "10":

@@ -22,17 +22,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from fhir.resources.R4B.address import Address
 from fhir.resources.R4B.codeableconcept import CodeableConcept
 from fhir.resources.R4B.contactpoint import ContactPoint
-from fhir.resources.R4B.extension import Extension
 from fhir.resources.R4B.identifier import Identifier
 from fhir.resources.R4B.operationoutcome import OperationOutcome
 from fhir.resources.R4B.organization import Organization as FhirOrganization
 from fhir.resources.R4B.practitioner import Practitioner as FhirPractitioner
-from fhir.resources.R4B.practitioner import PractitionerQualification
 from fhir.resources.R4B.practitionerrole import PractitionerRole as FhirRole
-from fhir.resources.R4B.reference import Reference
 
 from comptoir.national.annuaire.port import PROFESSIONS, SPECIALTIES, Organization, Practitioner, Role
 
@@ -61,60 +57,63 @@ def organization_id(organization: Organization) -> str:
     return organization.id
 
 
-def _coding(system: str, code: str, display: str = "") -> CodeableConcept:
-    return CodeableConcept(coding=[{"system": system, "code": code, **({"display": display} if display else {})}])
+def _coding(system: str, code: str, display: str = "") -> dict[str, Any]:
+    return {"coding": [{"system": system, "code": code, **({"display": display} if display else {})}]}
 
 
-def mailbox(address: str) -> ContactPoint:
-    return ContactPoint(system="email", use="work", value=address, extension=[
-        Extension(url=MAILBOX_MSS, valueCoding={"system": R256, "code": "MSSANTE", "display": "Messagerie MSSanté"})])
+def mailbox(address: str) -> dict[str, Any]:
+    return {"system": "email", "use": "work", "value": address, "extension": [
+        {"url": MAILBOX_MSS, "valueCoding": {"system": R256, "code": "MSSANTE", "display": "Messagerie MSSanté"}}]}
+
+
+def _some(items: list[Any]) -> list[Any] | None:
+    return items or None
 
 
 def practitioner_resource(found: Practitioner) -> FhirPractitioner:
-    qualification = [PractitionerQualification(code=_coding(G15, found.profession, PROFESSIONS.get(found.profession,
-                                                                                                   "")))]
+    qualification = [{"code": _coding(G15, found.profession, PROFESSIONS.get(found.profession, ""))}]
     if found.specialty:
-        qualification.append(PractitionerQualification(
-            code=_coding(R38, found.specialty, SPECIALTIES.get(found.specialty, ""))))
-    return FhirPractitioner(
-        id=practitioner_id(found.rpps), active=found.active,
-        identifier=[Identifier(use="official", system=IDNAT_PS, value=f"8{found.rpps}"),
-                    Identifier(use="official", system=RPPS, value=found.rpps)],
-        name=[{"use": "official", "family": found.family_name, "given": [found.given_name],
-               **({"prefix": ["DR"]} if found.profession == "10" else {})}],
-        telecom=[mailbox(box) for box in found.mailboxes] or None, qualification=qualification)
+        qualification.append({"code": _coding(R38, found.specialty, SPECIALTIES.get(found.specialty, ""))})
+    return FhirPractitioner.model_validate({
+        "id": practitioner_id(found.rpps), "active": found.active,
+        "identifier": [{"use": "official", "system": IDNAT_PS, "value": f"8{found.rpps}"},
+                       {"use": "official", "system": RPPS, "value": found.rpps}],
+        "name": [{"use": "official", "family": found.family_name, "given": [found.given_name],
+                  **({"prefix": ["DR"]} if found.profession == "10" else {})}],
+        "telecom": _some([mailbox(box) for box in found.mailboxes]), "qualification": qualification})
 
 
 def role_resource(found: Practitioner, index: int, role: Role) -> FhirRole:
     organization = role.organization
-    return FhirRole(
-        id=role_id(found.rpps, index), active=role.active and found.active,
-        practitioner=Reference(reference=f"Practitioner/{practitioner_id(found.rpps)}"),
-        organization=Reference(reference=f"Organization/{organization.id}") if organization else None,
-        code=[_coding(G15, found.profession, PROFESSIONS.get(found.profession, ""))],
-        specialty=[_coding(R38, found.specialty, SPECIALTIES.get(found.specialty, ""))] if found.specialty else None,
-        telecom=[mailbox(box) for box in role.mailboxes] or None)
+    return FhirRole.model_validate({
+        "id": role_id(found.rpps, index), "active": role.active and found.active,
+        "practitioner": {"reference": f"Practitioner/{practitioner_id(found.rpps)}"},
+        "organization": {"reference": f"Organization/{organization.id}"} if organization else None,
+        "code": [_coding(G15, found.profession, PROFESSIONS.get(found.profession, ""))],
+        "specialty": [_coding(R38, found.specialty, SPECIALTIES.get(found.specialty, ""))] if found.specialty else None,
+        "telecom": _some([mailbox(box) for box in role.mailboxes])})
 
 
 def organization_resource(found: Organization) -> FhirOrganization:
     identifiers = []
     if found.finess:
-        identifiers += [Identifier(use="official", system=IDNAT_STRUCT, value=f"1{found.finess}"),
-                        Identifier(use="official", system=FINESS, value=found.finess)]
+        identifiers += [{"use": "official", "system": IDNAT_STRUCT, "value": f"1{found.finess}"},
+                        {"use": "official", "system": FINESS, "value": found.finess}]
     if found.siret:
-        identifiers.append(Identifier(use="official", system=SIRET, value=found.siret))
+        identifiers.append({"use": "official", "system": SIRET, "value": found.siret})
     telecom = [mailbox(box) for box in found.mailboxes]
-    telecom += [ContactPoint(system="phone", use="work", value=found.phone)] if found.phone else []
-    return FhirOrganization(
-        id=found.id, active=found.active, identifier=identifiers or None, name=found.name,
-        type=[_coding(R02, found.sector)] if found.sector else None, telecom=telecom or None,
-        address=[Address(use="work", line=list(found.address_lines) or None, postalCode=found.postal_code or None,
-                         city=found.city or None, country="FR")])
+    telecom += [{"system": "phone", "use": "work", "value": found.phone}] if found.phone else []
+    address = {"use": "work", "line": list(found.address_lines) or None, "postalCode": found.postal_code or None,
+               "city": found.city or None, "country": "FR"}
+    return FhirOrganization.model_validate({
+        "id": found.id, "active": found.active, "identifier": _some(identifiers), "name": found.name,
+        "type": [_coding(R02, found.sector)] if found.sector else None, "telecom": _some(telecom),
+        "address": [address]})
 
 
 def outcome(message: str, code: str = "invalid") -> OperationOutcome:
     """A refusal as FHIR says it, the diagnostics in French."""
-    return OperationOutcome(issue=[{"severity": "error", "code": code, "diagnostics": message}])
+    return OperationOutcome.model_validate({"issue": [{"severity": "error", "code": code, "diagnostics": message}]})
 
 
 # Reading: the client's side.
@@ -136,13 +135,13 @@ def mailboxes_of(telecom: Iterable[ContactPoint] | None) -> tuple[str, ...]:
 
 
 def read_organization(resource: FhirOrganization) -> Organization:
-    address = (resource.address or [None])[0]
+    address = resource.address[0] if resource.address else None
     phones = [p.value for p in resource.telecom or () if p.system == "phone" and p.value]
     sector = _codes(resource.type, R02)
     return Organization(
         id=resource.id or "", name=resource.name or "", finess=_identifier(resource.identifier, FINESS),
         siret=_identifier(resource.identifier, SIRET), sector=sector[0][0] if sector else "",
-        address_lines=tuple(address.line or ()) if address else (),
+        address_lines=tuple(line for line in address.line or () if line) if address else (),
         postal_code=(address.postalCode or "") if address else "", city=(address.city or "") if address else "",
         phone=phones[0] if phones else "", mailboxes=mailboxes_of(resource.telecom),
         active=resource.active is not False)
@@ -153,10 +152,11 @@ def read_practitioner(resource: FhirPractitioner, roles: Iterable[FhirRole] = ()
     """`organizations`: the structures read beside it, by `Organization/<id>`."""
     qualifications = [q.code for q in resource.qualification or ()]
     profession, specialty = _codes(qualifications, G15), _codes(qualifications, R38)
-    name = (resource.name or [None])[0]
+    name = resource.name[0] if resource.name else None
     rpps = _identifier(resource.identifier, RPPS) or (_identifier(resource.identifier, IDNAT_PS) or "8")[1:]
     return Practitioner(
-        rpps=rpps, family_name=(name.family or "") if name else "", given_name=" ".join(name.given or ()) if name else "",
+        rpps=rpps, family_name=(name.family or "") if name else "",
+        given_name=" ".join(g for g in name.given or () if g) if name else "",
         profession=profession[0][0] if profession else "", profession_label=profession[0][1] if profession else "",
         specialty=specialty[0][0] if specialty else "", specialty_label=specialty[0][1] if specialty else "",
         active=resource.active is not False, mailboxes=mailboxes_of(resource.telecom),
@@ -168,6 +168,3 @@ def _role(resource: FhirRole, organizations: Mapping[str, Organization]) -> Role
     return Role(organizations.get(reference or ""), mailboxes_of(resource.telecom),
                 active=resource.active is not False)
 
-
-def search_params(**given: Any) -> dict[str, str]:
-    return {key.replace("_dash_", "-"): str(value) for key, value in given.items() if value not in (None, "")}
