@@ -16,6 +16,7 @@ from comptoir.domain.dispensing.packs import pack_size, parse_pack
 from comptoir.domain.eprescription.identifiers import check_rpps
 from comptoir.domain.operators import Permission
 from comptoir.reading.posology import parse_posology
+from comptoir.services.annuaire.check import with_prescriber_check
 from comptoir.services.dispensing import alerts, products
 from comptoir.services.dispensing.alerts import Naming
 from comptoir.services.dispensing.overlap import NO_OVERLAP, Overlaps, overlaps
@@ -61,7 +62,7 @@ def assess(uow: UnitOfWork, basket: Basket, reference: AnalysisReference, now: d
                                               limit=alerts.HISTORY_LINES) if patient else []
     case = alerts.basket_case(lines, history, alerts.patient_profile(patient, now.date()),
                               prescriber_rpps=basket.prescriber_rpps, today=now.date())
-    analysis = alerts.run(case, reference)
+    analysis = with_prescriber_check(alerts.run(case, reference), basket.prescriber_rpps)
     naming = alerts.naming_of(lines, history, reference)
     found = overlaps(uow, basket, lines, reference, now)
     return redecided(Assessment(basket, lines, [], patient, history, analysis, (), naming, found), uow)
