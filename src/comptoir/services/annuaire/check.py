@@ -69,8 +69,8 @@ def with_prescriber_check(analysis: Analysis, rpps: str | None) -> Analysis:
 
 def mssante_addresses(rpps: str) -> tuple[str, ...]:
     """The professional's personal MSSanté addresses (those of the Practitioner, then of each active place of
-    practice); none when the Annuaire does not know him, has him struck off, or is not configured. Raises `ExternalServiceError`
-    when the Annuaire cannot be asked (the caller says so, rather than sending nowhere)."""
+    practice); none when the Annuaire does not know him, has him struck off, or is not configured. Raises
+    `ExternalServiceError` when the Annuaire cannot be asked (the caller says so, rather than sending nowhere)."""
     directory = installed()
     if directory is None:
         return ()
