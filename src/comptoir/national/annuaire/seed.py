@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import random
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from stdnum import luhn
 
@@ -208,7 +208,3 @@ def generated(count: int = GENERATED, seed: int = 14) -> tuple[list[Practitioner
                        {box for p in demo for box in p.all_mailboxes}, list(DEMO_ORGANIZATIONS))
     people = demo + [maker.practitioner(i) for i in range(count)]
     return people, maker.organizations
-
-
-def without_roles(practitioner: Practitioner) -> Practitioner:
-    return replace(practitioner, roles=())

@@ -6,7 +6,6 @@ import threading
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import JSON, Boolean, ForeignKey, String, create_engine, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
@@ -147,7 +146,3 @@ def practitioner_of(row: StoredPractitioner) -> Practitioner:
 
 def role_of(row: StoredRole, organizations: dict[str, Organization]) -> Role:
     return Role(organizations.get(row.organization_id or ""), tuple(row.mailboxes), active=row.active)
-
-
-def as_dict(row: Any) -> dict[str, Any]:
-    return {column.key: getattr(row, column.key) for column in row.__table__.columns}

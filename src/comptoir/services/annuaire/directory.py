@@ -3,7 +3,8 @@
 The counter asks about the same prescriber at each change of a basket: an answer (found or unknown) is kept
 `annuaire_cache_s` seconds (5 minutes by default), a failure a tenth of it, so a service down costs one timeout
 now and then, not one per click. [U] The ANS gives no rule on caching its directory; a radiation takes effect
-in the counter within those minutes.
+in the counter within those minutes. The counter asks while it assesses a basket, inside its unit of work: the
+short timeout (`annuaire_timeout_s`, no retry) bounds what a first, uncached question adds to it.
 
 The process's directory is installed by the application (`install_from(settings)`, web/app.py); an empty
 `annuaire_url` installs none and the counter checks no prescriber (the test environment's default).
