@@ -88,6 +88,15 @@ class Settings(BaseSettings):
     """A pack is verified while the pharmacist waits at the scan: past this, it is taken « en attente »."""
     nmvs_token: str = ""
     """The pharmacy's credential for the NMVS (its FINESS is the location of every act)."""
+    annuaire_url: str = Field(default_factory=lambda data: "" if data["environment"] == "test" else
+                              f"http://{data['host']}:{data['port']}/emulateurs/annuaire")
+    """Base URL of the Annuaire Santé (its FHIR API is under `/fhir`); by default the emulator mounted in this server.
+    Empty: the counter does not check prescribers (the default of the test environment, so that a test of another
+    area sees no Annuaire finding; the Annuaire's own tests name one)."""
+    annuaire_timeout_s: float = 2.0
+    """Short: the counter waits for the Annuaire while it shows the basket; a slow one says "non vérifié"."""
+    annuaire_cache_s: float = 300.0
+    """How long the counter keeps an Annuaire answer in memory (a failure: a tenth of it)."""
     mount_emulators: bool | None = None
     """Serve the INSi and ON base emulators under /emulateurs; default: yes in development and test, no in
     production (there it takes COMPTOIR_MOUNT_EMULATORS=true)."""
@@ -98,6 +107,8 @@ class Settings(BaseSettings):
     eprescription_prescriber_token: str = ""
     """The prescriber module's credential for the ON base (the demo prescriber's until Pro Santé Connect)."""
     dmp_token: str = ""
+    annuaire_token: str = ""
+    """The pharmacy's API key for the Annuaire Santé (sent as `ESANTE-API-KEY`; `COMPTOIR_ANNUAIRE_TOKEN_FILE` too)."""
     """The pharmacy's credential for the DMP, used by the outbox worker that feeds it and by the counter's reads."""
     dp_token: str = ""
     """The pharmacy's credential for the DP, used by the counter and the outbox worker."""
@@ -136,7 +147,7 @@ class Settings(BaseSettings):
         if self.mount_emulators is None:
             self.mount_emulators = self.environment != "production"
         for name in ("insi_token", "eprescription_token", "eprescription_prescriber_token", "dp_token", "dmp_token",
-                     "asafo_token", "nmvs_token"):
+                     "asafo_token", "nmvs_token", "annuaire_token"):
             value = _secret_from_file(name.upper()) or getattr(self, name)
             # Outside production, or with the emulators served here, a missing token is the demo's: derived
             # from the secret key, so every process of one deployment agrees without storing it anywhere.

@@ -1,12 +1,12 @@
-"""`comptoir emulate insi|eprescription|dp|dmp|asafo|nmvs --port N`: a national-service emulator on its own, with
-its own database.
+"""`comptoir emulate insi|eprescription|dp|dmp|asafo|nmvs|annuaire --port N`: a national-service emulator on its
+own, with its own database.
 
 Each one accepts the credentials of the demo pharmacy (and, for the ON base, of the demo prescriber): the tokens
 of the settings (`COMPTOIR_INSI_TOKEN`, `COMPTOIR_EPRESCRIPTION_TOKEN`, `COMPTOIR_EPRESCRIPTION_PRESCRIBER_TOKEN`,
-`COMPTOIR_DP_TOKEN`, `COMPTOIR_DMP_TOKEN`, `COMPTOIR_ASAFO_TOKEN`, `COMPTOIR_NMVS_TOKEN`, or their `_FILE`), by
-default the deployment's demo tokens, derived from its secret key, so a `comptoir serve` of the same deployment
-pointed at it (`COMPTOIR_INSI_URL`…) presents them without more ado. It prints them; the DMP also opens Mon espace
-santé for a demo patient, with a token of the run.
+`COMPTOIR_DP_TOKEN`, `COMPTOIR_DMP_TOKEN`, `COMPTOIR_ASAFO_TOKEN`, `COMPTOIR_NMVS_TOKEN`, `COMPTOIR_ANNUAIRE_TOKEN`
+— the Annuaire's API key —, or their `_FILE`), by default the deployment's demo tokens, derived from its secret
+key, so a `comptoir serve` of the same deployment pointed at it (`COMPTOIR_INSI_URL`…) presents them without more
+ado. It prints them; the DMP also opens Mon espace santé for a demo patient, with a token of the run.
 """
 
 from __future__ import annotations
@@ -157,3 +157,22 @@ def emulate_nmvs(
     _announce(credentials)
     uvicorn.run(create_emulator(database, credentials=[c for _, c in credentials]), host=host, port=port,
                 log_level="info")
+
+
+@emulate_app.command("annuaire")
+def emulate_annuaire(
+    ctx: typer.Context, port: Annotated[int, typer.Option(min=1, max=65535, help="Port d'écoute")] = 8107,
+    host: Annotated[str, typer.Option(help="Adresse d'écoute")] = "127.0.0.1",
+) -> None:
+    """Lance l'émulateur de l'Annuaire Santé (API FHIR : Practitioner, PractitionerRole, Organization)."""
+    import uvicorn
+
+    from comptoir.national.annuaire.emulator import create_emulator
+
+    settings = state_of(ctx).settings
+    database = settings.emulators_dir / "annuaire.db"
+    key = _token(settings.annuaire_token)
+    err.print(f"Émulateur de l'Annuaire Santé sur http://{host}:{port}/fhir (base : {database})")
+    err.print(f"Clé d'API acceptée (en-tête « ESANTE-API-KEY ») : COMPTOIR_ANNUAIRE_TOKEN={key}", soft_wrap=True,
+              highlight=False)
+    uvicorn.run(create_emulator(database, credentials=[demo_pharmacy(key)]), host=host, port=port, log_level="info")

@@ -244,6 +244,9 @@ class PrescriberRepository:
     def profile(self, operator_code: str) -> PrescriberProfile | None:
         return self.session.get(PrescriberProfile, operator_code)
 
+    def add_profile(self, profile: PrescriberProfile) -> None:
+        self.session.add(profile)
+
     def address_of(self, rpps: str) -> str:
         """The address on the profile of the prescriber with this RPPS ("" when none is known here)."""
         found = self.session.scalar(select(PrescriberProfile.address).where(PrescriberProfile.rpps == rpps).limit(1))

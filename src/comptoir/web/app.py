@@ -17,6 +17,7 @@ from comptoir.errors import (
     TooManyAttempts,
 )
 from comptoir.national.refusals import answer_invalid_requests
+from comptoir.services.annuaire.directory import install_from as install_annuaire
 from comptoir.services.platform.runtime import Runtime, open_runtime
 from comptoir.settings import PACKAGE_DIR, Settings
 from comptoir.web.analysis import api as analysis_api
@@ -81,6 +82,7 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
     app.include_router(dp_pages.router)
     app.include_router(asafo_pages.router)
     mount_emulators(app, settings)
+    install_annuaire(settings)
     app.mount("/static", StaticFiles(directory=PACKAGE_DIR / "web" / "static"), name="static")
     keep_queries_out_of_access_log()
     app.add_middleware(FiniteJson)

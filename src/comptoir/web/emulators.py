@@ -16,6 +16,7 @@ from comptoir.settings import Settings
 def mount_emulators(app: FastAPI, settings: Settings) -> None:
     if not settings.mount_emulators:
         return
+    from comptoir.national.annuaire.emulator import create_emulator as annuaire_emulator
     from comptoir.national.asafo.emulator import create_emulator as asafo_emulator
     from comptoir.national.dmp.emulator import create_emulator as dmp_emulator
     from comptoir.national.dp.emulator import create_emulator as dp_emulator
@@ -36,3 +37,6 @@ def mount_emulators(app: FastAPI, settings: Settings) -> None:
               asafo_emulator(directory / "asafo.db", credentials=[demo_pharmacy(settings.asafo_token)]))
     app.mount("/emulateurs/nmvs",
               nmvs_emulator(directory / "nmvs.db", credentials=[demo_pharmacy(settings.nmvs_token)]))
+    # One API key per deployment, as the ANS gives one per software: the counter and the prescriber module share it.
+    app.mount("/emulateurs/annuaire", annuaire_emulator(directory / "annuaire.db",
+                                                        credentials=[demo_pharmacy(settings.annuaire_token)]))

@@ -16,6 +16,7 @@ from comptoir.domain.dispensing.packs import pack_size, parse_pack
 from comptoir.domain.eprescription.identifiers import check_rpps
 from comptoir.domain.operators import Permission
 from comptoir.reading.posology import parse_posology
+from comptoir.services.annuaire.check import with_prescriber_check
 from comptoir.services.asafo import check as asafo_check
 from comptoir.services.asafo.panel import secure_supply
 from comptoir.services.asafo.trust import Trust, trust_of
@@ -68,7 +69,7 @@ def assess(uow: UnitOfWork, basket: Basket, reference: AnalysisReference, now: d
     trust = trust_of(uow, basket, patient, history, now)
     case = alerts.basket_case(lines, history, alerts.patient_profile(patient, now.date()),
                               prescriber_rpps=basket.prescriber_rpps, today=now.date(), trust=trust)
-    analysis = alerts.run(case, reference)
+    analysis = with_prescriber_check(alerts.run(case, reference), basket.prescriber_rpps)
     asafo = _asafo(uow, basket, patient, analysis, trust, now)
     analysis = replace(analysis, findings=[*asafo.findings, *analysis.findings])
     naming = alerts.naming_of(lines, history, reference)

@@ -14,6 +14,7 @@ from comptoir.domain.eprescription.prescribing import LinesRefused
 from comptoir.domain.eprescription.prescription import NON_SUBSTITUTION_REASONS, LineKind
 from comptoir.domain.operators import Permission
 from comptoir.errors import ExternalServiceError, FieldErrors, RuleViolation
+from comptoir.services.annuaire import profile as prescriber_profile
 from comptoir.services.eprescription import prescriber as prescribing
 from comptoir.services.eprescription.document import qr_png
 from comptoir.services.eprescription.prescriber import LineInput, NewPatient, PrescriptionForm
@@ -182,3 +183,37 @@ def issued_qr(issued_id: RecordId, runtime: RuntimeDep, uow: UowDep, operator: P
     issued = prescribing.issued_one(issued_id, uow=uow, operator=operator, now=runtime.clock())
     return Response(qr_png(issued.qr_payload), media_type="image/png") if issued.qr_payload else Response(
         status_code=404)
+
+
+ANNUAIRE = "annuaire"
+
+
+@router.get("/prescripteur/profil", response_class=HTMLResponse)
+def profile_page(request: Request, uow: UowDep, operator: Prescriber) -> HTMLResponse:
+    """The prescriber's own data, with « Remplir depuis l'Annuaire Santé »."""
+    return show_form(request, "prescriber_profile.html", values=prescriber_profile.profile_values(uow=uow,
+                                                                                                 operator=operator))
+
+
+@router.post("/prescripteur/profil", response_model=None)
+def profile_save(request: Request, runtime: RuntimeDep, uow: UowDep, operator: Prescriber, form: Fields) -> Response:
+    """« Remplir depuis l'Annuaire Santé » brings the form back filled (nothing saved); « Enregistrer » saves."""
+    typed = texts(form)
+    values = {name: typed.get(name, "") for name in prescriber_profile.FIELDS}
+    page = "prescriber_profile.html"
+    if typed.get("action") == ANNUAIRE:
+        try:
+            filled = prescriber_profile.fill_from_annuaire(values, operator=operator)
+        except FieldErrors as refused:
+            return show_form(request, page, values=values, errors=refused.errors)
+        except RuleViolation as exc:
+            return show_form(request, page, values=values, errors={FORM: str(exc)})
+        except ExternalServiceError as exc:
+            return show_form(request, page, values=values, errors={FORM: str(exc)}, status_code=503)
+        return show_form(request, page, values=filled.values, notice=filled.notice)
+    try:
+        prescriber_profile.save_profile(values, uow=uow, operator=operator, now=runtime.clock())
+    except FieldErrors as refused:
+        return show_form(request, page, values=values, errors=refused.errors)
+    return RedirectResponse("/prescripteur", status_code=303)
+
