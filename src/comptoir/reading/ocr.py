@@ -1,8 +1,10 @@
 """From a scan to words with their boxes: load (PNG, JPEG, scanned PDF), clean, read with Tesseract in French.
 
-Cleaning follows what a scanner's driver would do before an OCR engine: grey levels, an even
-background (phone photos have shadows), a median filter against speckles, the page put straight
-(Tesseract's line finder loses words beyond a degree or two of skew), then a global threshold.
+Cleaning follows what a scanner's driver would do before an OCR engine: grey levels; a photographed page
+cut from its surroundings, squared and flattened, or a fax cleaned of its streaks and dithering
+(`image_cleanup`); a low-resolution page enlarged; an even background (phone photos have shadows); the
+page put straight (Tesseract's line finder loses words beyond a degree or two of skew), then a global
+threshold.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import pytesseract
 from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 
 from comptoir.errors import RuleViolation
+from comptoir.reading.image_cleanup import clean_fax, flatten_photo, is_fax, otsu_threshold
 
 # Tesseract's OpenMP threads spin against each other as soon as the machine is busy: one thread per page
 # is 3 to 5 times faster at a counter where the server does other work. An operator may still override it.
@@ -41,6 +44,8 @@ MAX_PIXELS = 80_000_000
 """A 600 dpi A3 scan; larger is a decompression bomb, not a prescription."""
 # A4 width at 200 and 400 dpi: below, letters are too small for Tesseract's model; above, time is wasted.
 MIN_WIDTH, MAX_WIDTH = 1650, 3300
+FAX_WIDTH = 2480
+"""A fax (100 to 200 dpi, 1-bit) enlarged to 300 dpi: its smoothed strokes need the room to threshold cleanly."""
 SKEW_LIMIT_DEG = 8.0
 COLUMN_GAP = 3.0
 TESSERACT_CONFIG = "--psm 3 -c tessedit_do_invert=0"
@@ -177,7 +182,10 @@ def _loaded(path: Path) -> Image.Image:
 def prepare(image: Image.Image) -> tuple[Image.Image, float]:
     """A clean, straight, black-on-white page ready for Tesseract, and the skew that was corrected."""
     gray = _grey(image)
-    gray = _working_scale(gray)
+    if is_fax(image):
+        gray = _working_scale(clean_fax(gray), minimum=FAX_WIDTH)
+    else:
+        gray = _working_scale(flatten_photo(gray))
     gray = _even_background(gray).filter(ImageFilter.GaussianBlur(0.6))
     ink = _ink_mask(gray)
     angle = skew_angle(ink)
@@ -195,9 +203,9 @@ def _grey(image: Image.Image) -> Image.Image:
     return ImageOps.grayscale(image)
 
 
-def _working_scale(gray: Image.Image) -> Image.Image:
+def _working_scale(gray: Image.Image, minimum: int = MIN_WIDTH) -> Image.Image:
     width = gray.width
-    target = MIN_WIDTH if width < MIN_WIDTH else MAX_WIDTH if width > MAX_WIDTH else width
+    target = minimum if width < minimum else MAX_WIDTH if width > MAX_WIDTH else width
     if target == width:
         return gray
     return gray.resize((target, round(gray.height * target / width)), Image.Resampling.LANCZOS)
@@ -213,16 +221,7 @@ def _even_background(gray: Image.Image) -> Image.Image:
 
 
 def _otsu_threshold(gray: Image.Image) -> int:
-    histogram = np.asarray(gray.histogram()[:256], dtype=np.float64)
-    total = histogram.sum()
-    levels = np.arange(256, dtype=np.float64)
-    weight = np.cumsum(histogram)
-    mean = np.cumsum(histogram * levels)
-    split = (weight > 0) & (weight < total)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        between = np.where(split, (mean[-1] * weight / total - mean) ** 2 / (weight * (total - weight)), 0.0)
-    # A page of one grey (blank, or all black) has no ink/paper split: nothing is ink.
-    return int(np.argmax(between)) + 1 if between.max() > 0 else 0
+    return otsu_threshold(gray)
 
 
 def _ink_mask(gray: Image.Image) -> npt.NDArray[np.bool_]:
