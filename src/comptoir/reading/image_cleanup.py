@@ -26,6 +26,7 @@ MIN_SURROUND_DARK = 0.6
 """The share of the photo's outer border darker than the page: a page on a table has it, a scan not."""
 CURL_MIN_PX = 2.0
 """A bow of the edges under this (on the search copy) is noise of the edge, not a curl."""
+FAX_BLUR_AT_200_DPI, A4_WIDTH_AT_200_DPI = 1.2, 1654
 STREAK_INK = 0.6
 """A row of a fax this black across the page is a streak of the machine, not text."""
 
@@ -159,9 +160,11 @@ def clean_fax(gray: Image.Image) -> Image.Image:
     ink = pixels < 128
     pixels[ink.mean(axis=1) > STREAK_INK, :] = 255
     pixels[:, ink.mean(axis=0) > STREAK_INK] = 255
-    # A blur rather than a median: at 100 dpi a median eats the strokes with the dots; blurred, a lone dot
-    # turns light grey and the threshold drops it, while dithered strokes merge into solid grey.
-    return Image.fromarray(pixels).filter(ImageFilter.GaussianBlur(0.8))
+    # A blur rather than a median: at 100 dpi a median eats the strokes with the dots. Blurred over about a
+    # stroke's width, dithered strokes merge into solid grey while lone dots fade to light grey; the blur
+    # follows the resolution (an A4 fax is 827 px wide at 100 dpi, 1654 at 200).
+    sigma = max(0.6, FAX_BLUR_AT_200_DPI * gray.width / A4_WIDTH_AT_200_DPI)
+    return Image.fromarray(pixels).filter(ImageFilter.GaussianBlur(sigma))
 
 
 def otsu_threshold(gray: Image.Image) -> int:

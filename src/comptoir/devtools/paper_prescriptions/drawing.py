@@ -322,7 +322,7 @@ def fax(image: Image.Image, rng: random.Random, dpi: int) -> Image.Image:
         (round(image.width * target / dpi), round(image.height * target / dpi)), Image.Resampling.BOX)
     pixels = np.asarray(small.rotate(rng.uniform(-1.5, 1.5), fillcolor=255, resample=Image.Resampling.BILINEAR),
                         dtype=np.float32)
-    pixels = pixels + np.random.default_rng(rng.randrange(2**32)).normal(0, 18, pixels.shape)
+    pixels = pixels + np.random.default_rng(rng.randrange(2**32)).normal(0, 9, pixels.shape)
     binary = np.asarray(Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).convert("1"), dtype=np.uint8) * 255
     speckles = np.random.default_rng(rng.randrange(2**32)).random(binary.shape)
     binary[speckles < 0.002] = 0
