@@ -20,11 +20,10 @@ from stdnum import luhn
 
 from comptoir.reading.line_matcher import describe, looks_like_a_product, repair, split_line, strip_marker
 from comptoir.reading.ocr import OcrLine
-from comptoir.reading.prescription_forms import ALD_ZONE_CUES, OTHER_ZONE_CUES
+from comptoir.reading.prescription_forms import ALD_ZONE_CUES, FRENCH_MONTHS, OTHER_ZONE_CUES
 from comptoir.refdata.search import fold
 
-MONTHS = {"janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "aout": 8,
-          "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12}
+MONTHS = {fold(name): number for number, name in enumerate(FRENCH_MONTHS, start=1)}
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})\s?[/.-]\s?(\d{1,2})\s?[/.-]\s?(\d{4}|\d{2})\b")
 _WORDED_DATE = re.compile(r"\b(\d{1,2})(?:er)?\s+(" + "|".join(MONTHS) + r")\s+(\d{4})\b")
 _RPPS = re.compile(r"\b(?:rpps|rpp5|n\W?\s*rpps)\W{0,6}((?:\d\s?){11})")

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from comptoir.reading.prescription_forms import ALD_ZONE_HEADING, OTHER_ZONE_HEADING
+from comptoir.reading.prescription_forms import ALD_ZONE_HEADING, FRENCH_MONTHS, OTHER_ZONE_HEADING
 
 if TYPE_CHECKING:
     from comptoir.devtools.paper_prescriptions.truth import PageTruth, Patient, Prescriber, TruthLine
@@ -37,8 +37,7 @@ FOOTERS = ("En cas d'urgence, composez le 15", "Membre d'une association de gest
            "Consultations sur rendez-vous du lundi au vendredi", "")
 NOISE_LEVELS = ("clean", "mild", "heavy", "photo", "fax")
 """photo and fax are DEVELOPMENT degradations (a phone over a curled page on a table; a 1-bit fax), tuned against."""
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-          "novembre", "décembre")
+MONTHS = FRENCH_MONTHS
 _POSTCODE = re.compile(r"\s(?=\d{5}\s)")
 
 
