@@ -142,7 +142,7 @@ def _edge(paper: npt.NDArray[np.bool_], *, from_top: bool) -> npt.NDArray[np.flo
         kept = inside & (np.abs(found - fitted) <= 3)
         if kept.sum() < paper.shape[1] // 2:
             return np.full(paper.shape[1], 0.0 if from_top else height - 1.0)
-    return fitted if from_top else height - 1 - fitted
+    return np.asarray(fitted if from_top else height - 1 - fitted, dtype=np.float64)
 
 
 def is_fax(image: Image.Image) -> bool:

@@ -82,8 +82,8 @@ class EvalReport:
     def as_json(self) -> dict[str, object]:
         return {"pages": len(self.pages), "lines": int(self._sum("expected")), "recall": round(self.recall, 4),
                 "precision": round(self.precision, 4), "product_recall": round(self.product_recall, 4),
-                "product_precision": round(self.product_precision, 4), "posology_accuracy": round(self.posology_accuracy, 4),
-                "uncertain_rate": round(self.uncertain_rate, 4),
+                "product_precision": round(self.product_precision, 4),
+                "posology_accuracy": round(self.posology_accuracy, 4), "uncertain_rate": round(self.uncertain_rate, 4),
                 "seconds_per_page": round(self.seconds_per_page, 3)}
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from comptoir.reading.prescription_forms import ALD_ZONE_HEADING, FRENCH_MONTHS, OTHER_ZONE_HEADING
@@ -302,7 +303,7 @@ def _homography(source: list[tuple[float, float]], target: list[tuple[float, flo
     return tuple(float(c) for c in np.linalg.solve(np.array(rows), np.array(values)))
 
 
-def _shadow(pixels: np.ndarray, rng: random.Random) -> np.ndarray:
+def _shadow(pixels: npt.NDArray[np.float32], rng: random.Random) -> npt.NDArray[np.float32]:
     """Light falling off towards one side, and a soft shadow (the phone, a hand) over a part of the page."""
     height, width = pixels.shape
     angle = rng.uniform(0, 2 * np.pi)
@@ -311,7 +312,7 @@ def _shadow(pixels: np.ndarray, rng: random.Random) -> np.ndarray:
     light = 1.0 - rng.uniform(0.3, 0.5) * (ramp - ramp.min()) / max(1e-6, float(np.ptp(ramp)))
     cx, cy, radius = rng.uniform(0, width), rng.uniform(0, height), rng.uniform(0.2, 0.4) * width
     light *= 1.0 - rng.uniform(0.2, 0.4) * np.exp(-(((xs - cx) ** 2 + (ys - cy) ** 2) / radius**2))
-    return pixels * light
+    return np.asarray(pixels * light, dtype=np.float32)
 
 
 def fax(image: Image.Image, rng: random.Random, dpi: int) -> Image.Image:
@@ -321,8 +322,8 @@ def fax(image: Image.Image, rng: random.Random, dpi: int) -> Image.Image:
         (round(image.width * target / dpi), round(image.height * target / dpi)), Image.Resampling.BOX)
     pixels = np.asarray(small.rotate(rng.uniform(-1.5, 1.5), fillcolor=255, resample=Image.Resampling.BILINEAR),
                         dtype=np.float32)
-    pixels = pixels + np.random.default_rng(rng.randrange(2**32)).normal(0, 9, pixels.shape)
-    binary = np.asarray(Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).convert("1"), dtype=np.uint8) * 255
+    noisy = pixels + np.random.default_rng(rng.randrange(2**32)).normal(0, 9, pixels.shape)
+    binary = np.asarray(Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8)).convert("1"), dtype=np.uint8) * 255
     speckles = np.random.default_rng(rng.randrange(2**32)).random(binary.shape)
     binary[speckles < 0.002] = 0
     for _ in range(rng.randrange(1, 4)):
