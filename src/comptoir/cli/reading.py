@@ -132,7 +132,11 @@ def read_eval(
         return
     figures = report.as_json()
     out.print(f"{figures['pages']} pages, {figures['lines']} lignes prescrites\n"
-              f"Rappel des lignes : {_percent(report.recall)}\nPrécision des lignes : {_percent(report.precision)}\n"
+              f"Rappel des lignes (substances) : {_percent(report.recall)}\n"
+              f"Précision des lignes (substances) : {_percent(report.precision)}\n"
+              f"Rappel des lignes (produit nommé) : {_percent(report.product_recall)}\n"
+              f"Précision des lignes (produit nommé) : {_percent(report.product_precision)}\n"
+              f"Zone ALD juste : {_percent(report.ald_accuracy)}\n"
               f"Posologies exactes (tous champs) : {_percent(report.posology_accuracy)}\n"
               f"Lignes laissées à vérifier : {_percent(report.uncertain_rate)}\n"
               f"Secondes par page : {_decimal(report.seconds_per_page)}")

@@ -8,7 +8,8 @@ must be the one named on the line — the same brand when the prescriber wrote a
 "amoxicilline 1 g" may be any amoxicilline), the same strengths, and the same form (a gélule is not a
 comprimé, a solution not a suspension). Precision counts the lines the reader asserts (not
 uncertain); the uncertain ones are handed to the pharmacist and reported apart. Posology accuracy is
-over the lines found by substances: all seven fields equal to the corpus annotation.
+over the lines found by substances: all seven fields equal to the corpus annotation; the ALD accuracy
+over the same lines: marked `ald` exactly when the page wrote them in the ALD zone.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ class PageScore:
     uncertain: int = 0
     posology_right: int = 0
     product_found: int = 0
+    ald_right: int = 0
     seconds: float = 0.0
     missed: list[str] = field(default_factory=list)
     product_missed: list[str] = field(default_factory=list)
@@ -68,6 +70,11 @@ class EvalReport:
         return self._sum("product_found") / max(1.0, self._sum("asserted"))
 
     @property
+    def ald_accuracy(self) -> float:
+        """Over the found lines: the ALD mark (bizone prescriptions) as the page has it."""
+        return self._sum("ald_right") / max(1.0, self._sum("found"))
+
+    @property
     def posology_accuracy(self) -> float:
         return self._sum("posology_right") / max(1.0, self._sum("found"))
 
@@ -83,7 +90,8 @@ class EvalReport:
         return {"pages": len(self.pages), "lines": int(self._sum("expected")), "recall": round(self.recall, 4),
                 "precision": round(self.precision, 4), "product_recall": round(self.product_recall, 4),
                 "product_precision": round(self.product_precision, 4),
-                "posology_accuracy": round(self.posology_accuracy, 4), "uncertain_rate": round(self.uncertain_rate, 4),
+                "ald_accuracy": round(self.ald_accuracy, 4), "posology_accuracy": round(self.posology_accuracy, 4),
+                "uncertain_rate": round(self.uncertain_rate, 4),
                 "seconds_per_page": round(self.seconds_per_page, 3)}
 
 
@@ -122,6 +130,7 @@ def score_page(image: str, truth: dict[str, object], result: ReadResult, by_cis:
             continue
         unused.remove(proposed)
         score.found += 1
+        score.ald_right += proposed.ald == bool(line.get("ald"))
         if _same_posology(proposed.posology.contract(), line.get("expected_posology")):
             score.posology_right += 1
         else:
