@@ -93,7 +93,7 @@ def read_generate(
     directory: Annotated[Path, typer.Argument(help="Dossier où écrire les ordonnances et leur vérité terrain")],
     count: Annotated[int, typer.Option("--count", min=1, max=10_000, help="Nombre de pages")] = 40,
     seed: Annotated[int, typer.Option("--seed", help="Graine : la même graine donne les mêmes pages")] = 1,
-    noise: Annotated[str, typer.Option("--bruit", help="clean, mild ou heavy")] = "mild",
+    noise: Annotated[str, typer.Option("--bruit", help="clean, mild, heavy ; photo ou fax (développement)")] = "mild",
     corpus: Annotated[Path, typer.Option("--posologies", help="Corpus annoté des posologies (JSONL)")] =
         DEFAULT_POSOLOGY_CORPUS,
 ) -> None:
@@ -102,7 +102,7 @@ def read_generate(
     from comptoir.devtools.paper_prescriptions.drawing import NOISE_LEVELS
 
     if noise not in NOISE_LEVELS:
-        raise ComptoirError(f"--bruit : « {noise} » inconnu (clean, mild ou heavy).")
+        raise ComptoirError(f"--bruit : « {noise} » inconnu (clean, mild, heavy, photo ou fax).")
     state = state_of(ctx)
     ensure_reference(state)
     with progress_steps(2, f"Fabrication de {count} ordonnances") as step:
@@ -132,7 +132,11 @@ def read_eval(
         return
     figures = report.as_json()
     out.print(f"{figures['pages']} pages, {figures['lines']} lignes prescrites\n"
-              f"Rappel des lignes : {_percent(report.recall)}\nPrécision des lignes : {_percent(report.precision)}\n"
+              f"Rappel des lignes (substances) : {_percent(report.recall)}\n"
+              f"Précision des lignes (substances) : {_percent(report.precision)}\n"
+              f"Rappel des lignes (produit nommé) : {_percent(report.product_recall)}\n"
+              f"Précision des lignes (produit nommé) : {_percent(report.product_precision)}\n"
+              f"Zone ALD juste : {_percent(report.ald_accuracy)}\n"
               f"Posologies exactes (tous champs) : {_percent(report.posology_accuracy)}\n"
               f"Lignes laissées à vérifier : {_percent(report.uncertain_rate)}\n"
               f"Secondes par page : {_decimal(report.seconds_per_page)}")

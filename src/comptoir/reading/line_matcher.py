@@ -127,6 +127,8 @@ class MatchedLine:
     designation: str
     posology: Posology
     match: DrugMatch
+    ald: bool = False
+    """Read in the ALD zone of a bizone prescription."""
 
     def contract(self) -> dict[str, object]:
         chosen = None if self.match.uncertain else self.match.record
@@ -134,7 +136,7 @@ class MatchedLine:
             "text": self.text, "drug": self.designation,
             "substances": list(chosen.substances) if chosen else [],
             "cis": chosen.cis if chosen else None, "name": chosen.name if chosen else None,
-            "confidence": round(self.match.confidence, 3), "uncertain": self.match.uncertain,
+            "confidence": round(self.match.confidence, 3), "uncertain": self.match.uncertain, "ald": self.ald,
             "candidates": [{"cis": c.cis, "name": c.name, "confidence": round(c.confidence, 3)}
                            for c in self.match.candidates],
             "posology": {**self.posology.contract(), "text": self.posology.text,
@@ -274,13 +276,13 @@ class LineMatcher:
         return found.record is not None and found.confidence >= needed and _identity_written(described.words,
                                                                                              found.record)
 
-    def read(self, text: str, *, ocr_confidence: float = 1.0, posology: str = "") -> MatchedLine:
+    def read(self, text: str, *, ocr_confidence: float = 1.0, posology: str = "", ald: bool = False) -> MatchedLine:
         clean, _ = strip_marker(repair(text))
         designation, rest = split_line(clean)
         posology_text = spaced(" ".join(part for part in (rest, repair(posology)) if part))
         match = self.match(designation, ocr_confidence=ocr_confidence)
         return MatchedLine(text=" ".join(p for p in (text, posology) if p), designation=designation,
-                           posology=parse_posology(posology_text), match=match)
+                           posology=parse_posology(posology_text), match=match, ald=ald)
 
     def match(self, designation: str, *, ocr_confidence: float = 1.0) -> DrugMatch:
         described = describe(designation)

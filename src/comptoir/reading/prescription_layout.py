@@ -5,7 +5,8 @@ digits with a Luhn key; the Assurance Maladie number or the FINESS of an establi
 the date, the patient (name, and for a child the age and weight), then the prescribed lines.
 Prescribers number their lines or not, put the posology on the line or below it, and add advice
 ("Conseils : ...") or items outside the ordonnance numérique that are not for the pharmacist to
-deliver: those are kept apart, never counted as prescription lines.
+deliver: those are kept apart, never counted as prescription lines. On a bizone ALD prescription the
+lines under the upper heading are marked `ald` (see `prescription_forms`).
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ from stdnum import luhn
 
 from comptoir.reading.line_matcher import describe, looks_like_a_product, repair, split_line, strip_marker
 from comptoir.reading.ocr import OcrLine
+from comptoir.reading.prescription_forms import ALD_ZONE_CUES, FRENCH_MONTHS, OTHER_ZONE_CUES
 from comptoir.refdata.search import fold
 
-MONTHS = {"janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "aout": 8,
-          "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12}
+MONTHS = {fold(name): number for number, name in enumerate(FRENCH_MONTHS, start=1)}
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})\s?[/.-]\s?(\d{1,2})\s?[/.-]\s?(\d{4}|\d{2})\b")
 _WORDED_DATE = re.compile(r"\b(\d{1,2})(?:er)?\s+(" + "|".join(MONTHS) + r")\s+(\d{4})\b")
 _RPPS = re.compile(r"\b(?:rpps|rpp5|n\W?\s*rpps)\W{0,6}((?:\d\s?){11})")
@@ -84,6 +85,8 @@ class Item:
     text: str
     confidence: float
     continued: list[str] = field(default_factory=list)
+    ald: bool = False
+    """Written in the upper zone of a bizone prescription (the affection de longue durée's treatment)."""
 
     @property
     def posology(self) -> str:
@@ -98,6 +101,9 @@ class PrescriptionLayout:
     items: list[Item] = field(default_factory=list)
     advice: list[str] = field(default_factory=list)
     other: list[str] = field(default_factory=list)
+    in_ald_zone: bool = False
+    field_confidence: dict[str, float] = field(default_factory=dict)
+    """For each header field read ("prescriber.rpps", "date"...), the OCR confidence of its least sure word."""
 
 
 DrugNamer = Callable[[str, float], bool]
@@ -109,9 +115,20 @@ def lay_out(lines: Sequence[OcrLine], *, names_drug: DrugNamer) -> PrescriptionL
     layout = PrescriptionLayout()
     for line in lines:
         text = repair(line.text).strip()
+        before = _header_fields(layout)
         if text and not _take_header(layout, text) and not _take_aside(layout, text):
             _take_body(layout, text, line.confidence, names_drug)
+        surest = min((word.confidence for word in line.words), default=0.0)
+        for name, value in _header_fields(layout).items():
+            if value != before[name]:
+                layout.field_confidence[name] = surest
     return layout
+
+
+def _header_fields(layout: PrescriptionLayout) -> dict[str, object]:
+    fields: dict[str, object] = {f"prescriber.{k}": v for k, v in layout.prescriber.contract().items()}
+    fields |= {f"patient.{k}": v for k, v in layout.patient.contract().items()}
+    return fields | {"date": layout.date}
 
 
 def _take_header(layout: PrescriptionLayout, text: str) -> bool:
@@ -197,9 +214,19 @@ def _take_aside(layout: PrescriptionLayout, text: str) -> bool:
         layout.advice.append(content)
         return True
     if _HEADING.search(folded) or _FURNITURE.match(folded):
+        _enter_zone(layout, folded)
         layout.other.append(text)
         return True
     return False
+
+
+def _enter_zone(layout: PrescriptionLayout, folded: str) -> None:
+    """A bizone heading opens its zone: the lines below it, up to the other heading, belong to it."""
+    plain = folded.replace("’", "'")
+    if any(cue in plain for cue in OTHER_ZONE_CUES):
+        layout.in_ald_zone = False
+    elif any(cue in plain for cue in ALD_ZONE_CUES):
+        layout.in_ald_zone = True
 
 
 def _take_body(layout: PrescriptionLayout, text: str, confidence: float, names_drug: DrugNamer) -> None:
@@ -207,7 +234,7 @@ def _take_body(layout: PrescriptionLayout, text: str, confidence: float, names_d
     designation, _ = split_line(content)
     opens = (marked and describe(designation).words) or looks_like_a_product(designation)
     if opens or (designation and names_drug(designation, confidence)):
-        layout.items.append(Item(text, confidence))
+        layout.items.append(Item(text, confidence, ald=layout.in_ald_zone))
     elif layout.items:
         layout.items[-1].continued.append(text)
     else:

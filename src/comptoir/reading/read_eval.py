@@ -1,11 +1,15 @@
 """Measures the reader on generated prescriptions (`synthetic.generate_pages`): line recall and precision,
 posology accuracy, seconds per page.
 
-A prescribed line is found when the reader proposes, without marking it uncertain, its product or
-an interchangeable one (same substances and strengths: the DCI line "amoxicilline 1 g" may be
-any amoxicilline 1 g). Precision counts the lines the reader asserts (not uncertain); the uncertain
-ones are handed to the pharmacist and reported apart. Posology accuracy is over the found lines:
-all seven fields equal to the corpus annotation.
+Two figures for the lines. By substances (`recall`, `precision`, the historical figure): a line is
+found when the reader proposes, without marking it uncertain, its product or one with the same
+substances and strengths. By product (`product_recall`, `product_precision`): the product proposed
+must be the one named on the line — the same brand when the prescriber wrote a brand (a DCI line
+"amoxicilline 1 g" may be any amoxicilline), the same strengths, and the same form (a gélule is not a
+comprimé, a solution not a suspension). Precision counts the lines the reader asserts (not
+uncertain); the uncertain ones are handed to the pharmacist and reported apart. Posology accuracy is
+over the lines found by substances: all seven fields equal to the corpus annotation; the ALD accuracy
+over the same lines: marked `ald` exactly when the page wrote them in the ALD zone.
 """
 
 from __future__ import annotations
@@ -16,10 +20,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from comptoir.reading.line_matcher import MatchedLine, strength_signature
+from comptoir.reading.line_matcher import MatchedLine, describe, form_of, name_head, strength_signature, substance_key
 from comptoir.reading.posology import CONTRACT_FIELDS
 from comptoir.reading.prescription_reader import ReadResult, read_prescription
-from comptoir.refdata.search import DrugIndex, DrugRecord
+from comptoir.refdata.search import DrugIndex, DrugRecord, fold, tokens
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".pdf")
 
@@ -33,8 +37,11 @@ class PageScore:
     correct: int = 0
     uncertain: int = 0
     posology_right: int = 0
+    product_found: int = 0
+    ald_right: int = 0
     seconds: float = 0.0
     missed: list[str] = field(default_factory=list)
+    product_missed: list[str] = field(default_factory=list)
     wrong: list[str] = field(default_factory=list)
     posology_wrong: list[str] = field(default_factory=list)
 
@@ -55,6 +62,19 @@ class EvalReport:
         return self._sum("correct") / max(1.0, self._sum("asserted"))
 
     @property
+    def product_recall(self) -> float:
+        return self._sum("product_found") / max(1.0, self._sum("expected"))
+
+    @property
+    def product_precision(self) -> float:
+        return self._sum("product_found") / max(1.0, self._sum("asserted"))
+
+    @property
+    def ald_accuracy(self) -> float:
+        """Over the found lines: the ALD mark (bizone prescriptions) as the page has it."""
+        return self._sum("ald_right") / max(1.0, self._sum("found"))
+
+    @property
     def posology_accuracy(self) -> float:
         return self._sum("posology_right") / max(1.0, self._sum("found"))
 
@@ -68,7 +88,9 @@ class EvalReport:
 
     def as_json(self) -> dict[str, object]:
         return {"pages": len(self.pages), "lines": int(self._sum("expected")), "recall": round(self.recall, 4),
-                "precision": round(self.precision, 4), "posology_accuracy": round(self.posology_accuracy, 4),
+                "precision": round(self.precision, 4), "product_recall": round(self.product_recall, 4),
+                "product_precision": round(self.product_precision, 4),
+                "ald_accuracy": round(self.ald_accuracy, 4), "posology_accuracy": round(self.posology_accuracy, 4),
                 "uncertain_rate": round(self.uncertain_rate, 4),
                 "seconds_per_page": round(self.seconds_per_page, 3)}
 
@@ -108,13 +130,72 @@ def score_page(image: str, truth: dict[str, object], result: ReadResult, by_cis:
             continue
         unused.remove(proposed)
         score.found += 1
+        score.ald_right += proposed.ald == bool(line.get("ald"))
         if _same_posology(proposed.posology.contract(), line.get("expected_posology")):
             score.posology_right += 1
         else:
             score.posology_wrong.append(f"{line['posology']} → {proposed.posology.contract()}")
     score.correct = score.found
     score.wrong = [p.text for p in unused]
+    _score_products(score, expected, asserted, by_cis)
     return score
+
+
+def _score_products(score: PageScore, expected: list[dict[str, object]], asserted: list[MatchedLine],
+                    by_cis: dict[str, DrugRecord]) -> None:
+    unused = list(asserted)
+    for line in expected:
+        proposed = next((p for p in unused if _same_named_product(p, line, by_cis)), None)
+        if proposed is None:
+            score.product_missed.append(str(line["drug"]))
+        else:
+            unused.remove(proposed)
+            score.product_found += 1
+
+
+def _same_named_product(line: MatchedLine, truth: dict[str, object], by_cis: dict[str, DrugRecord]) -> bool:
+    """The product proposed is the one written: brand (or DCI), strengths and form."""
+    proposed, expected = line.match.record, by_cis.get(str(truth.get("cis")))
+    if proposed is None:
+        return False
+    if proposed.cis == truth.get("cis"):
+        return True
+    name = str(truth.get("name") or (expected.name if expected else ""))
+    substances = truth.get("substances") or (expected.substances if expected else ())
+    if not name or not isinstance(substances, list | tuple):
+        return False
+    same_named = (_molecules(proposed.substances) == _molecules(substances) if truth.get("written_as") == "dci"
+                  else _brand(proposed.name) == _brand(name))
+    return same_named and _strengths(proposed.name) == _strengths(name) and _form(proposed.name) == _form(name)
+
+
+def _molecules(substances: Iterable[object]) -> frozenset[str]:
+    return frozenset(substance_key(str(s)) for s in substances)
+
+
+def _brand(name: str) -> str:
+    words = [w for w in tokens(name_head(_as_record(name))) if not w[0].isdigit()]
+    return words[0] if words else ""
+
+
+def _strengths(name: str) -> tuple[float, ...]:
+    return tuple(sorted(describe(name_head(_as_record(name))).strengths))
+
+
+def _form(name: str) -> str:
+    """The form's first word ("comprimé pelliculé sécable" → "comprime"), and its route for liquids and
+    powders, whose first word says too little ("solution buvable" vs "solution injectable")."""
+    words = fold(form_of(_as_record(name))).split()
+    route = next((w for w in words if w in _ROUTES), "")
+    return f"{words[0]} {route}".strip() if words else ""
+
+
+_ROUTES = frozenset({"buvable", "injectable", "inhalation", "nasale", "ophtalmique", "auriculaire", "cutanee",
+                     "rectale", "vaginale", "transdermique"})
+
+
+def _as_record(name: str) -> DrugRecord:
+    return DrugRecord("", name, (), (), (), True, ())
 
 
 def _truth_lines(truth: dict[str, object]) -> list[dict[str, object]]:

@@ -120,3 +120,36 @@ def test_dates_are_read_in_the_ways_prescribers_write_them() -> None:
     assert found_date("Lyon, le 1er mars 2026") == "2026-03-01"
     assert found_date("le 05/01/26") == "2026-01-05"
     assert found_date("Tél. 01.99.34.12.30") is None
+
+
+BIZONE = page(
+    "Dr Jean MARTIN",
+    "Prescriptions relatives au traitement de l'affection de longue durée reconnue (liste ou",
+    "hors liste)",
+    "1. KARDEGIC 75 mg sachet : 1 sachet par jour",
+    "2. DOLIPRANE 1000 mg cp : 1 cp 3 fois par jour",
+    "Prescriptions SANS RAPPORT avec l'affection de longue durée (maladies",
+    "intercurrentes)",
+    "3. AMOXICILLINE 1 g : 1 cp matin et soir pendant 6 jours",
+)
+
+
+def test_the_lines_of_the_ald_zone_are_marked_and_the_others_not() -> None:
+    items = lay_out(BIZONE, names_drug=names_drug).items
+
+    assert [(item.text.split()[1], item.ald) for item in items] == [("KARDEGIC", True), ("DOLIPRANE", True),
+                                                                    ("AMOXICILLINE", False)]
+
+
+def test_a_prescription_without_zones_has_no_ald_line() -> None:
+    assert not any(item.ald for item in lay_out(page("1. KARDEGIC 75 mg sachet"), names_drug=names_drug).items)
+
+
+def test_a_header_field_keeps_the_confidence_of_its_least_sure_word() -> None:
+    lines = page("Dr Jean MARTIN", "RPPS : 10001234565")
+    blurred = OcrLine(tuple(OcrWord(w.text, 0.4 if w.text[0].isdigit() else 0.95, w.box) for w in lines[1].words), 1)
+
+    layout = lay_out([lines[0], blurred], names_drug=names_drug)
+
+    assert layout.field_confidence["prescriber.rpps"] == 0.4
+    assert layout.field_confidence["prescriber.name"] == 0.95

@@ -62,3 +62,56 @@ def test_the_report_sums_the_pages() -> None:
     assert report.recall == 2 / 3
     assert report.precision == 1.0
     assert report.as_json()["lines"] == 3
+
+
+DOLIPRANE_CAPSULE = DrugRecord("61000003", "DOLIPRANE 1000 mg, gélule", ("paracétamol",), ("4",), (), True, (1000.0,))
+BY_CIS_FORMS = {**BY_CIS, DOLIPRANE_CAPSULE.cis: DOLIPRANE_CAPSULE}
+
+
+def written(record: DrugRecord, written_as: str, drug: str) -> dict[str, object]:
+    return {"lines": [{"cis": record.cis, "drug": drug, "name": record.name, "substances": list(record.substances),
+                       "written_as": written_as, "posology": "1 cp 3 fois par jour",
+                       "expected_posology": EXPECTED_POSOLOGY}]}
+
+
+def test_the_right_substance_at_another_strength_is_wrong_by_product_too() -> None:
+    page = written(DOLIPRANE, "brand", "DOLIPRANE 1000 mg cp")
+
+    score = score_page("p.png", page, ReadResult(lines=(read_line(OTHER, 0.9),)), BY_CIS)
+
+    assert (score.found, score.product_found) == (0, 0)
+
+
+def test_another_form_counts_by_substances_but_not_by_product() -> None:
+    page = written(DOLIPRANE, "brand", "DOLIPRANE 1000 mg cp")
+
+    score = score_page("p.png", page, ReadResult(lines=(read_line(DOLIPRANE_CAPSULE, 0.9),)), BY_CIS_FORMS)
+
+    assert (score.found, score.product_found) == (1, 0)
+    assert score.product_missed == ["DOLIPRANE 1000 mg cp"]
+
+
+def test_a_brand_line_read_as_a_generic_is_not_the_product_named() -> None:
+    page = written(DOLIPRANE, "brand", "DOLIPRANE 1000 mg cp")
+
+    score = score_page("p.png", page, ReadResult(lines=(read_line(GENERIC, 0.9),)), BY_CIS)
+
+    assert (score.found, score.product_found) == (1, 0)
+
+
+def test_a_dci_line_may_be_any_product_of_that_substance_strength_and_form() -> None:
+    page = written(DOLIPRANE, "dci", "paracétamol 1 g cp")
+
+    score = score_page("p.png", page, ReadResult(lines=(read_line(GENERIC, 0.9),)), BY_CIS)
+
+    assert (score.found, score.product_found) == (1, 1)
+
+
+def test_the_report_gives_both_figures() -> None:
+    page = written(DOLIPRANE, "brand", "DOLIPRANE 1000 mg cp")
+    report = EvalReport((score_page("p", page, ReadResult(lines=(read_line(DOLIPRANE_CAPSULE, 0.9),)), BY_CIS_FORMS),))
+
+    figures = report.as_json()
+
+    assert (figures["recall"], figures["product_recall"]) == (1.0, 0.0)
+    assert figures["product_precision"] == 0.0

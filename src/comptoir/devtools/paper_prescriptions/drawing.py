@@ -16,7 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+from comptoir.reading.prescription_forms import ALD_ZONE_HEADING, FRENCH_MONTHS, OTHER_ZONE_HEADING
 
 if TYPE_CHECKING:
     from comptoir.devtools.paper_prescriptions.truth import PageTruth, Patient, Prescriber, TruthLine
@@ -30,13 +33,12 @@ FAMILIES = (
     ("LiberationSerif-Regular.ttf", "LiberationSerif-Bold.ttf", "LiberationSerif-Italic.ttf"),
     ("LiberationSansNarrow-Regular.ttf", "LiberationSansNarrow-Bold.ttf", "LiberationSansNarrow-Italic.ttf"),
 )
-ALD_HEADING = "Prescriptions relatives au traitement de l'affection de longue durée reconnue (liste ou hors liste)"
-NON_ALD_HEADING = "Prescriptions SANS RAPPORT avec l'affection de longue durée (maladies intercurrentes)"
+ALD_HEADING, NON_ALD_HEADING = ALD_ZONE_HEADING, OTHER_ZONE_HEADING
 FOOTERS = ("En cas d'urgence, composez le 15", "Membre d'une association de gestion agréée",
            "Consultations sur rendez-vous du lundi au vendredi", "")
-NOISE_LEVELS = ("clean", "mild", "heavy")
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-          "novembre", "décembre")
+NOISE_LEVELS = ("clean", "mild", "heavy", "photo", "fax")
+"""photo and fax are DEVELOPMENT degradations (a phone over a curled page on a table; a 1-bit fax), tuned against."""
+MONTHS = FRENCH_MONTHS
 _POSTCODE = re.compile(r"\s(?=\d{5}\s)")
 
 
@@ -191,11 +193,11 @@ def _draw_patient(sheet: Sheet, patient: Patient, rng: random.Random) -> None:
 
 
 def _draw_lines(sheet: Sheet, truth: PageTruth, rng: random.Random) -> None:
-    split = rng.randrange(1, len(truth.lines)) if truth.chronic_zones else -1
     for number, line in enumerate(truth.lines, start=1):
-        if number == 1 and split > 0:
+        if truth.chronic_zones and number == 1:
             _draw_heading(sheet, ALD_HEADING)
-        if number == split + 1:
+        if truth.chronic_zones and not line.ald and (number == 1 or truth.lines[number - 2].ald):
+            sheet.rule()
             _draw_heading(sheet, NON_ALD_HEADING)
         _draw_item(sheet, line, sheet.style.marker.format(n=number))
         sheet.skip(rng.uniform(0.3, 0.8))
@@ -232,10 +234,14 @@ def _draw_footer(sheet: Sheet, rng: random.Random) -> None:
         sheet.write(footer, align="centre", scale=0.75)
 
 
-def soil(image: Image.Image, rng: random.Random, level: str) -> Image.Image:
+def soil(image: Image.Image, rng: random.Random, level: str, dpi: int = 300) -> Image.Image:
     """What a scanner or a phone does to a page: tilt, blur, grain, uneven light."""
     if level == "clean":
         return image
+    if level == "photo":
+        return photograph(image, rng)
+    if level == "fax":
+        return fax(image, rng, dpi)
     heavy = level == "heavy"
     paper = rng.randrange(215, 250)
     page = image.point(lambda v: round(v * paper / 255))
@@ -248,11 +254,90 @@ def soil(image: Image.Image, rng: random.Random, level: str) -> Image.Image:
     return Image.fromarray(np.clip(pixels * gradient + noise, 0, 255).astype(np.uint8))
 
 
+def photograph(image: Image.Image, rng: random.Random) -> Image.Image:
+    """A phone above a curled page lying on a table: the table around it, the page bowed, seen at an angle,
+    a shadow across it."""
+    paper = rng.randrange(205, 245)
+    page = image.point(lambda v: round(v * paper / 255))
+    depth = rng.uniform(0.012, 0.03) * page.height
+    margin = round(page.width * rng.uniform(0.04, 0.09) + depth)  # the whole page in the frame, as one shoots it
+    table = Image.new("L", (page.width + 2 * margin, page.height + 2 * margin), rng.randrange(30, 90))
+    table.paste(page, (margin, margin))
+    bowed = _curl(table, depth, rng.random() < 0.5)
+    seen = _perspective(bowed, rng, rng.uniform(0.06, 0.12))
+    shadowed = _shadow(np.asarray(seen, dtype=np.float32), rng)
+    noise = np.random.default_rng(rng.randrange(2**32)).normal(0, 5, shadowed.shape)
+    photo = Image.fromarray(np.clip(shadowed + noise, 0, 255).astype(np.uint8))
+    return photo.filter(ImageFilter.GaussianBlur(rng.uniform(0.4, 1.0)))
+
+
+def _curl(image: Image.Image, depth: float, upwards: bool) -> Image.Image:
+    """Each column moved up or down by a bow across the width: the text rows bend like the page."""
+    pixels = np.asarray(image)
+    height, width = pixels.shape
+    bow = np.round(depth * np.sin(np.pi * np.arange(width) / (width - 1)) * (-1 if upwards else 1)).astype(np.int64)
+    rows = np.arange(height)[:, None] - bow[None, :]
+    bent = pixels[np.clip(rows, 0, height - 1), np.arange(width)[None, :]]
+    bent[(rows < 0) | (rows >= height)] = pixels[0, 0]
+    return Image.fromarray(bent)
+
+
+def _perspective(image: Image.Image, rng: random.Random, amount: float) -> Image.Image:
+    """The corners pulled inwards by up to `amount` of the size, as a camera not square to the page."""
+    width, height = image.size
+    corners = [(0.0, 0.0), (width, 0.0), (width, height), (0.0, height)]
+    seen = [(x + (1 if x == 0 else -1) * rng.uniform(0, amount) * width,
+             y + (1 if y == 0 else -1) * rng.uniform(0, amount) * height) for x, y in corners]
+    return image.transform(image.size, Image.Transform.PERSPECTIVE, _homography(seen, corners),
+                           resample=Image.Resampling.BICUBIC, fillcolor=int(np.asarray(image)[0, 0]))
+
+
+def _homography(source: list[tuple[float, float]], target: list[tuple[float, float]]) -> tuple[float, ...]:
+    """Pillow's 8 perspective coefficients: for a pixel of the result (in `source`), where to take it from
+    (`target`). The photo's frame corners drawn from `seen` inward would crop the page: the map goes the
+    other way, the whole sheet shrunk into the quadrilateral."""
+    rows, values = [], []
+    for (x, y), (u, v) in zip(source, target, strict=True):
+        rows += [[x, y, 1, 0, 0, 0, -u * x, -u * y], [0, 0, 0, x, y, 1, -v * x, -v * y]]
+        values += [u, v]
+    return tuple(float(c) for c in np.linalg.solve(np.array(rows), np.array(values)))
+
+
+def _shadow(pixels: npt.NDArray[np.float32], rng: random.Random) -> npt.NDArray[np.float32]:
+    """Light falling off towards one side, and a soft shadow (the phone, a hand) over a part of the page."""
+    height, width = pixels.shape
+    angle = rng.uniform(0, 2 * np.pi)
+    ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
+    ramp = (xs / width - 0.5) * np.cos(angle) + (ys / height - 0.5) * np.sin(angle)
+    light = 1.0 - rng.uniform(0.3, 0.5) * (ramp - ramp.min()) / max(1e-6, float(np.ptp(ramp)))
+    cx, cy, radius = rng.uniform(0, width), rng.uniform(0, height), rng.uniform(0.2, 0.4) * width
+    light *= 1.0 - rng.uniform(0.2, 0.4) * np.exp(-(((xs - cx) ** 2 + (ys - cy) ** 2) / radius**2))
+    return np.asarray(pixels * light, dtype=np.float32)
+
+
+def fax(image: Image.Image, rng: random.Random, dpi: int) -> Image.Image:
+    """A fax: 100 to 200 dpi, black and white with dithering, dropped dots and streaks along the paper."""
+    target = rng.choice((100, 150, 200))
+    small = image.filter(ImageFilter.GaussianBlur(dpi / target * 0.4)).resize(
+        (round(image.width * target / dpi), round(image.height * target / dpi)), Image.Resampling.BOX)
+    pixels = np.asarray(small.rotate(rng.uniform(-1.5, 1.5), fillcolor=255, resample=Image.Resampling.BILINEAR),
+                        dtype=np.float32)
+    noisy = pixels + np.random.default_rng(rng.randrange(2**32)).normal(0, 9, pixels.shape)
+    binary = np.asarray(Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8)).convert("1"), dtype=np.uint8) * 255
+    speckles = np.random.default_rng(rng.randrange(2**32)).random(binary.shape)
+    binary[speckles < 0.002] = 0
+    for _ in range(rng.randrange(1, 4)):
+        row = rng.randrange(binary.shape[0])
+        binary[row:row + rng.randrange(1, 3), :] = 0
+    return Image.fromarray(binary).convert("1")
+
+
 def encode(image: Image.Image, rng: random.Random, level: str) -> tuple[bytes, str]:
-    """PNG, or JPEG with its block artefacts at a quality a cheap scanner picks."""
+    """PNG, or JPEG with its block artefacts at a quality a cheap scanner picks (a phone: always JPEG)."""
     buffer = io.BytesIO()
-    if level != "clean" and rng.random() < 0.6:
-        image.save(buffer, format="JPEG", quality=rng.randrange(35 if level == "heavy" else 55, 90))
+    if level == "photo" or (level in ("mild", "heavy") and rng.random() < 0.6):
+        low = {"heavy": 35, "photo": 30}.get(level, 55)
+        image.save(buffer, format="JPEG", quality=rng.randrange(low, 90 if level != "photo" else 60))
         return buffer.getvalue(), "jpg"
     image.save(buffer, format="PNG", optimize=False)
     return buffer.getvalue(), "png"

@@ -13,7 +13,7 @@ import json
 import random
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -162,9 +162,14 @@ def make_page(rng: random.Random, products: Sequence[Prescribable], samples: Seq
     count = min(rng.choice((1, 2, 2, 3, 3, 3, 4, 4, 5, 6, 7, 8)), len(products))
     chosen = rng.sample(list(products), count)
     advice = tuple(rng.sample(ADVICE, rng.choice((0, 0, 1, 1, 2))))
-    return PageTruth(prescriber=make_prescriber(rng), patient=make_patient(rng, today), date=today.isoformat(),
-                     lines=tuple(make_line(rng, p, samples) for p in chosen), advice=advice,
-                     chronic_zones=count >= 2 and rng.random() < 0.25)
+    prescriber, patient = make_prescriber(rng), make_patient(rng, today)
+    lines = tuple(make_line(rng, p, samples) for p in chosen)
+    bizone = count >= 2 and rng.random() < 0.25
+    if bizone:  # the split drawn from the page's own content: the rng sequence of every other page is unchanged
+        in_ald = 1 + sum(map(ord, lines[0].cis)) % (count - 1)
+        lines = tuple(replace(line, ald=i < in_ald) for i, line in enumerate(lines))
+    return PageTruth(prescriber=prescriber, patient=patient, date=today.isoformat(), lines=lines, advice=advice,
+                     chronic_zones=bizone)
 
 
 def load_posology_samples(path: Path) -> list[PosologySample]:
@@ -196,7 +201,7 @@ def write_page(directory: Path, number: int, *, products: Sequence[Prescribable]
     rng = random.Random(seed * 1_000_003 + number)
     truth = make_page(rng, products, samples)
     style = drawing.pick_style(rng)
-    image = drawing.soil(drawing.draw_page(truth, style, rng), rng, noise)
+    image = drawing.soil(drawing.draw_page(truth, style, rng), rng, noise, style.dpi)
     data, extension = drawing.encode(image, rng, noise)
     path = directory / f"ordonnance-{number:04d}.{extension}"
     path.write_bytes(data)

@@ -42,6 +42,8 @@ class TruthLine:
     written_as: str
     """"brand" or "dci"."""
     expected_posology: dict[str, object]
+    ald: bool = False
+    """Written in the ALD zone of a bizone prescription."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +54,7 @@ class PageTruth:
     lines: tuple[TruthLine, ...]
     advice: tuple[str, ...]
     chronic_zones: bool
-    """Bizone (ALD) layout: the first lines are under the ALD heading."""
+    """Bizone (ALD) layout: the lines marked `ald` are under the ALD heading, the others under the second one."""
     style: dict[str, object] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, object]:

@@ -60,6 +60,8 @@ class PaperRow:
     drug: str
     posology: str
     uncertain: bool = False
+    ald: bool = False
+    """Read in the ALD zone of a bizone prescription."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,16 +74,21 @@ class PaperTable:
     rows: tuple[PaperRow, ...]
     seconds: float | None = None
     warning: str = ""
+    uncertain_fields: frozenset[str] = frozenset()
+    """The header fields read unsurely: "prescriber_name", "prescriber_rpps", "prescribed_on"."""
 
 
 def paper_table_read(reading: dict[str, Any]) -> PaperTable:
     """From the reader's contract (`comptoir read --json`)."""
     prescriber, day = reading["prescriber"], reading.get("date")
-    rows = tuple(PaperRow(line["text"], line["name"] or line["drug"], line["posology"]["text"], line["uncertain"])
-                 for line in reading["lines"])
+    rows = tuple(PaperRow(line["text"], line["name"] or line["drug"], line["posology"]["text"], line["uncertain"],
+                          bool(line.get("ald"))) for line in reading["lines"])
+    unsure = set(prescriber.get("uncertain") or ())
+    fields = {name for name, flagged in (("prescriber_name", "name" in unsure), ("prescriber_rpps", "rpps" in unsure),
+                                         ("prescribed_on", bool(reading.get("date_uncertain")))) if flagged}
     return PaperTable(prescriber.get("name") or "", prescriber.get("rpps") or "",
                       "/".join(reversed(day.split("-"))) if day else "", rows, reading.get("seconds"),
-                      reading.get("warning") or "")
+                      reading.get("warning") or "", frozenset(fields))
 
 
 def paper_table_typed(fields: dict[str, str], drugs: list[str], posologies: list[str]) -> PaperTable:
