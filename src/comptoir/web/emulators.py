@@ -10,7 +10,14 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from comptoir.national.credentials import demo_pharmacy, demo_prescriber
+from comptoir.national.psc.storage import ClientRegistration
 from comptoir.settings import Settings
+
+
+def psc_registration(settings: Settings) -> ClientRegistration:
+    """comptoir as the emulated PSC knows it: its client id, secret, callback and post-logout page."""
+    return ClientRegistration(settings.psc_client_id, settings.psc_client_secret, (settings.psc_redirect_url,),
+                              (settings.psc_post_logout_url,))
 
 
 def mount_emulators(app: FastAPI, settings: Settings) -> None:
@@ -19,6 +26,7 @@ def mount_emulators(app: FastAPI, settings: Settings) -> None:
     from comptoir.national.dmp.emulator import create_emulator as dmp_emulator
     from comptoir.national.eprescription.emulator import create_emulator as eprescription_emulator
     from comptoir.national.ins.emulator import create_emulator as insi_emulator
+    from comptoir.national.psc.emulator import create_emulator as psc_emulator
 
     directory = settings.emulators_dir
     app.mount("/emulateurs/insi",
@@ -28,3 +36,4 @@ def mount_emulators(app: FastAPI, settings: Settings) -> None:
         credentials=[demo_pharmacy(settings.eprescription_token),
                      demo_prescriber(settings.eprescription_prescriber_token)]))
     app.mount("/emulateurs/dmp", dmp_emulator(directory / "dmp.db", credentials=[demo_pharmacy(settings.dmp_token)]))
+    app.mount("/emulateurs/psc", psc_emulator(directory / "psc.db", clients=[psc_registration(settings)]))

@@ -30,12 +30,12 @@ from fastapi import FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from joserfc import jwt
+from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 from sqlalchemy import select, update
 
 from comptoir.national.psc.professionals import Professional, userinfo_claims
 from comptoir.national.psc.provider import (
-    TOKEN_LIFETIME_S,
     Authenticated,
     OidcRequest,
     OidcServer,
@@ -108,74 +108,89 @@ def _oauth(request: Request, query: str) -> OidcRequest:
     return OidcRequest("GET", f"{issuer}/auth?{query}", request.headers, dict(parse_qsl(query)), issuer)
 
 
-def _login_routes(app: FastAPI, store: PscStore, server: OidcServer) -> None:
-    def login_page(request: Request, query: str, status: int = 200, **values: Any) -> HTMLResponse:
-        with store.session() as session:
+class _LoginPages:
+    """The provider's own pages: the login page and its refusals, and the code sent back once authenticated."""
+
+    def __init__(self, store: PscStore, server: OidcServer) -> None:
+        self.store, self.server = store, server
+
+    def login_page(self, request: Request, query: str, status: int = 200, **values: Any) -> HTMLResponse:
+        with self.store.session() as session:
             cards = [row.professional() for row in session.scalars(select(StoredProfessional))]
         return _page("psc_emulator_login.html", status, base=issuer_of(request), query=query, cards=cards, **values)
 
-    def refusal(request: Request, query: str) -> HTMLResponse | None:
+    def refusal(self, request: Request, query: str) -> HTMLResponse | None:
+        """The error page for a request PSC would not serve (unknown client or redirect, no PKCE, other acr)."""
         values = dict(parse_qsl(query))
         if values.get("acr_values") and ACR_EIDAS1 not in values["acr_values"].split():
-            return _page("psc_emulator_error.html", 400, base=issuer_of(request),
-                         message=f"Niveau d'authentification « {values['acr_values']} » non pris en charge : "
-                                 f"seul {ACR_EIDAS1} l'est.")
+            return _error(request, f"Niveau d'authentification « {values['acr_values'][:40]} » non pris en charge : "
+                                   f"seul {ACR_EIDAS1} l'est.")
         try:
-            server.get_consent_grant(_oauth(request, query))
+            self.server.get_consent_grant(_oauth(request, query))
         except OAuth2Error as error:
-            return _page("psc_emulator_error.html", 400, base=issuer_of(request),
-                         message=f"Demande d'authentification refusée ({error.error}) : {error.description or ''}")
+            return _error(request, f"Demande d'authentification refusée ({error.error}) : {error.description or ''}")
         return None
 
-    def grant(request: Request, query: str, who: Authenticated) -> Response:
-        return server.create_authorization_response(_oauth(request, query), grant_user=who)  # type: ignore[no-any-return]
+    def grant(self, request: Request, query: str, who: Authenticated) -> Response:
+        return self.server.create_authorization_response(_oauth(request, query), grant_user=who)  # type: ignore[no-any-return]
 
-    @app.get("/auth", response_class=HTMLResponse)
-    def authorize(request: Request) -> HTMLResponse:
-        query = request.url.query
-        return refusal(request, query) or login_page(request, query)
-
-    @app.post("/auth/carte", response_model=None)
-    def card(request: Request, requete: Annotated[str, Form()], carte: Annotated[str, Form()],
-             pin: Annotated[str, Form()]) -> Response:
-        if (refused := refusal(request, requete)) is not None:
-            return refused
-        with store.session() as session:
-            row = session.get(StoredProfessional, carte)
+    def card(self, request: Request, query: str, rpps: str, pin: str) -> Response:
+        with self.store.session() as session:
+            row = session.get(StoredProfessional, rpps)
         if row is None or not (len(pin) == 4 and pin.isdigit() and same_digest(pin, row.pin_digest)):
-            return login_page(request, requete, 401, card_error="Code PIN incorrect ou carte inconnue.", carte=carte)
-        return grant(request, requete, Authenticated(row.professional(), "CPS"))
+            return self.login_page(request, query, 401, card_error="Code PIN incorrect ou carte inconnue.", carte=rpps)
+        return self.grant(request, query, Authenticated(row.professional(), "CPS"))
 
-    @app.post("/auth/ecps", response_class=HTMLResponse)
-    def ecps(request: Request, requete: Annotated[str, Form()], idnat: Annotated[str, Form()]) -> HTMLResponse:
-        if (refused := refusal(request, requete)) is not None:
-            return refused
-        typed = idnat.strip()
+    def ecps_request(self, request: Request, query: str, typed: str) -> HTMLResponse:
         rpps = rpps_of(typed) or (typed if len(typed) == 11 and typed.isdigit() else "")
-        with store.session() as session, session.begin():
+        with self.store.session() as session, session.begin():
             professional = professional_by_rpps(session, rpps) if rpps else None
             if professional is None:
-                return login_page(request, requete, 404, idnat=typed,
-                                  ecps_error=f"Aucune e-CPS activée pour l'identifiant « {typed[:20]} ».")
-            pending = StoredEcpsRequest(id=secrets.token_urlsafe(24), rpps=rpps, query=requete,
+                return self.login_page(request, query, 404, idnat=typed,
+                                       ecps_error=f"Aucune e-CPS activée pour l'identifiant « {typed[:20]} ».")
+            pending = StoredEcpsRequest(id=secrets.token_urlsafe(24), rpps=rpps, query=query,
                                         expires_at=time.time() + ECPS_WAIT_S)
             session.add(pending)
         return _page("psc_emulator_ecps.html", base=issuer_of(request), demande=pending.id, who=professional)
 
-    @app.post("/auth/ecps/valider", response_model=None)
-    def ecps_approved(request: Request, demande: Annotated[str, Form()],
-                      decision: Annotated[str, Form()] = "") -> Response:
-        with store.session() as session, session.begin():
+    def ecps_answer(self, request: Request, demande: str, accepted: bool) -> Response:
+        with self.store.session() as session, session.begin():
             pending = session.get(StoredEcpsRequest, demande)
             if pending is not None:
                 session.delete(pending)
             professional = professional_by_rpps(session, pending.rpps) if pending else None
         if pending is None or professional is None or pending.expires_at < time.time():
-            return _page("psc_emulator_error.html", 400, base=issuer_of(request),
-                         message="Demande e-CPS inconnue ou expirée : recommencez l'authentification.")
-        if decision != "accepter":
+            return _error(request, "Demande e-CPS inconnue ou expirée : recommencez l'authentification.")
+        if not accepted:
             return _denied(pending.query)
-        return grant(request, pending.query, Authenticated(professional, "e-CPS"))
+        return self.grant(request, pending.query, Authenticated(professional, "e-CPS"))
+
+
+def _error(request: Request, message: str) -> HTMLResponse:
+    return _page("psc_emulator_error.html", 400, base=issuer_of(request), message=message)
+
+
+def _login_routes(app: FastAPI, store: PscStore, server: OidcServer) -> None:
+    pages = _LoginPages(store, server)
+
+    @app.get("/auth", response_class=HTMLResponse)
+    def authorize(request: Request) -> HTMLResponse:
+        query = request.url.query
+        return pages.refusal(request, query) or pages.login_page(request, query)
+
+    @app.post("/auth/carte", response_model=None)
+    def card(request: Request, requete: Annotated[str, Form()], carte: Annotated[str, Form()],
+             pin: Annotated[str, Form()]) -> Response:
+        return pages.refusal(request, requete) or pages.card(request, requete, carte, pin)
+
+    @app.post("/auth/ecps", response_class=HTMLResponse)
+    def ecps(request: Request, requete: Annotated[str, Form()], idnat: Annotated[str, Form()]) -> HTMLResponse:
+        return pages.refusal(request, requete) or pages.ecps_request(request, requete, idnat.strip())
+
+    @app.post("/auth/ecps/valider", response_model=None)
+    def ecps_approved(request: Request, demande: Annotated[str, Form()],
+                      decision: Annotated[str, Form()] = "") -> Response:
+        return pages.ecps_answer(request, demande, decision == "accepter")
 
 
 def _denied(query: str) -> RedirectResponse:
@@ -211,7 +226,7 @@ def _token_routes(app: FastAPI, store: PscStore, server: OidcServer) -> None:
 
     @app.get(f"{TOKEN_PATH}/certs")
     def certs() -> dict[str, Any]:
-        return KeySet([store.signing_key()]).as_dict(private=False)
+        return dict(KeySet([store.signing_key()]).as_dict(private=False))
 
 
 def _holder(store: PscStore, token: str) -> tuple[Professional, str] | None:
@@ -245,7 +260,7 @@ def _hinted(store: PscStore, id_token: str) -> tuple[str, str] | None:
     """The professional (RPPS) and the client named by an id_token this provider signed, expired or not."""
     try:
         claims = jwt.decode(id_token, store.signing_key(), algorithms=["RS256"]).claims
-    except ValueError:
+    except JoseError:
         return None
     rpps, audience = rpps_of(str(claims.get("SubjectNameID", ""))), claims.get("aud")
     client_id = audience[0] if isinstance(audience, list) and audience else audience

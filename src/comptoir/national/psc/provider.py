@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from authlib.oauth2.rfc6749 import AuthorizationServer, OAuth2Request
-from authlib.oauth2.rfc6749.requests import BasicOAuth2Payload
 from authlib.oauth2.rfc6749.grants import AuthorizationCodeGrant
+from authlib.oauth2.rfc6749.requests import BasicOAuth2Payload
 from authlib.oauth2.rfc6750 import BearerTokenGenerator
 from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oidc.core.grants import OpenIDCode
@@ -49,7 +49,7 @@ class Authenticated:
     means: str
 
 
-class OidcRequest(OAuth2Request):
+class OidcRequest(OAuth2Request):  # type: ignore[misc]  # authlib has no type hints
     def __init__(self, method: str, uri: str, headers: Any, data: dict[str, str], issuer: str) -> None:
         super().__init__(method, uri, headers=headers)
         self.payload = BasicOAuth2Payload(data)
@@ -118,7 +118,7 @@ class IssuedCode:
         return ["sc", "pin"] if self.row.means == "CPS" else ["mfa", "swk"]
 
 
-class CodeGrant(AuthorizationCodeGrant):
+class CodeGrant(AuthorizationCodeGrant):  # type: ignore[misc]  # authlib has no type hints
     TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]  # noqa: RUF012 (authlib's API)
     store: PscStore
 
@@ -152,7 +152,7 @@ class CodeGrant(AuthorizationCodeGrant):
         return Authenticated(professional, authorization_code.row.means) if professional else None
 
 
-class IdToken(OpenIDCode):
+class IdToken(OpenIDCode):  # type: ignore[misc]  # authlib has no type hints
     def __init__(self, store: PscStore) -> None:
         super().__init__(require_nonce=True)
         self.store = store
@@ -181,7 +181,7 @@ class IdToken(OpenIDCode):
         return userinfo_claims(user.professional, subject=subject_of(user.professional))
 
 
-class OidcServer(AuthorizationServer):
+class OidcServer(AuthorizationServer):  # type: ignore[misc]  # authlib has no type hints
     def __init__(self, store: PscStore) -> None:
         super().__init__(scopes_supported=list(SCOPES))
         self.store = store

@@ -80,7 +80,7 @@ class StoredEcpsRequest(_Base):
 class StoredKey(_Base):
     __tablename__ = "psc_cle"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    private_jwk: Mapped[dict[str, str]] = mapped_column(JSON)
+    private_jwk: Mapped[dict[str, str | list[str]]] = mapped_column(JSON)
 
 
 @dataclass(frozen=True, slots=True)
