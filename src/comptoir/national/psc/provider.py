@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from authlib.oauth2.rfc6749 import AuthorizationServer, OAuth2Request
+from authlib.oauth2.rfc6749.errors import InvalidRequestError
 from authlib.oauth2.rfc6749.grants import AuthorizationCodeGrant
 from authlib.oauth2.rfc6749.requests import BasicOAuth2Payload
 from authlib.oauth2.rfc6750 import BearerTokenGenerator
@@ -118,6 +119,18 @@ class IssuedCode:
         return ["sc", "pin"] if self.row.means == "CPS" else ["mfa", "swk"]
 
 
+class RequiredS256(CodeChallenge):  # type: ignore[misc]  # authlib has no type hints
+    """authlib's `required` only binds public clients at the token endpoint: here every request needs S256."""
+
+    SUPPORTED_CODE_CHALLENGE_METHOD = ["S256"]  # noqa: RUF012 (authlib's API)
+
+    def validate_code_challenge(self, grant: AuthorizationCodeGrant, redirect_uri: str) -> None:
+        data = grant.request.payload.data
+        if not data.get("code_challenge") or data.get("code_challenge_method") != "S256":
+            raise InvalidRequestError("PKCE obligatoire : code_challenge avec code_challenge_method=S256.")
+        super().validate_code_challenge(grant, redirect_uri)
+
+
 class CodeGrant(AuthorizationCodeGrant):  # type: ignore[misc]  # authlib has no type hints
     TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]  # noqa: RUF012 (authlib's API)
     store: PscStore
@@ -188,7 +201,7 @@ class OidcServer(AuthorizationServer):  # type: ignore[misc]  # authlib has no t
         self.register_token_generator("default", BearerTokenGenerator(
             lambda *args, **kwargs: secrets.token_urlsafe(32), expires_generator=lambda *_: TOKEN_LIFETIME_S))
         grant = type("StoredCodeGrant", (CodeGrant,), {"store": store})
-        self.register_grant(grant, [CodeChallenge(required=True), IdToken(store)])
+        self.register_grant(grant, [RequiredS256(required=True), IdToken(store)])
 
     def query_client(self, client_id: str) -> RegisteredClient | None:
         with self.store.session() as session:
