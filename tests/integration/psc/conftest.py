@@ -97,7 +97,8 @@ class Flow:
         return self.browser.post(f"{self.psc_url}/auth/carte", data={"requete": query, "carte": rpps, "pin": pin})
 
     def come_back(self, callback: str) -> httpx.Response:
-        return self.comptoir.get(callback.removeprefix(COMPTOIR))
+        answer: httpx.Response = self.comptoir.get(callback.removeprefix(COMPTOIR))
+        return answer
 
     def log_in_ecps(self, id_nat: str) -> httpx.Response:
         return self.come_back(self.ecps(self.leave(), id_nat))
