@@ -1,8 +1,8 @@
 """The national-service emulators mounted under /emulateurs, so that one server is the whole demo.
 
 Each keeps its own database under `settings.emulators_dir`, never the pharmacy's, and accepts the demo
-credentials of the settings (national/credentials.py). Not in production unless asked for
-(COMPTOIR_MOUNT_EMULATORS). Adding a service is one entry here; `comptoir emulate NAME` runs the same app alone.
+credentials of the settings (national/credentials.py); Pro Santé Connect knows comptoir as its OIDC client.
+Not in production unless asked for (COMPTOIR_MOUNT_EMULATORS). Adding a service is one entry here; `comptoir emulate NAME` runs the same app alone.
 """
 
 from __future__ import annotations
