@@ -2,7 +2,8 @@
 
 Each keeps its own database under `settings.emulators_dir`, never the pharmacy's, and accepts the demo
 credentials of the settings (national/credentials.py); Pro Santé Connect knows comptoir as its OIDC client.
-Not in production unless asked for (COMPTOIR_MOUNT_EMULATORS). Adding a service is one entry here; `comptoir emulate NAME` runs the same app alone.
+Not in production unless asked for (COMPTOIR_MOUNT_EMULATORS). Adding a service is one entry here;
+`comptoir emulate NAME` runs the same app alone.
 """
 
 from __future__ import annotations
