@@ -97,6 +97,14 @@ class Settings(BaseSettings):
     """Short: the counter waits for the Annuaire while it shows the basket; a slow one says "non vérifié"."""
     annuaire_cache_s: float = 300.0
     """How long the counter keeps an Annuaire answer in memory (a failure: a tenth of it)."""
+    psc_url: str = Field(default_factory=lambda data: f"http://{data['host']}:{data['port']}/emulateurs/psc")
+    """Pro Santé Connect's issuer (its discovery is `<url>/.well-known/openid-configuration`); by default the
+    emulator mounted in this server. Production: https://auth.esw.esante.gouv.fr/auth/realms/esante-wallet."""
+    psc_client_id: str = "comptoir"
+    psc_client_secret: str = ""
+    """comptoir's client secret at PSC (`COMPTOIR_PSC_CLIENT_SECRET_FILE` works too); the demo's is derived."""
+    psc_redirect_url: str = Field(default_factory=lambda data: f"http://{data['host']}:{data['port']}/psc/retour")
+    """Where PSC sends the browser back (registered at PSC); the login page after a PSC logout is beside it."""
     mount_emulators: bool | None = None
     """Serve the INSi and ON base emulators under /emulateurs; default: yes in development and test, no in
     production (there it takes COMPTOIR_MOUNT_EMULATORS=true)."""
@@ -147,13 +155,18 @@ class Settings(BaseSettings):
         if self.mount_emulators is None:
             self.mount_emulators = self.environment != "production"
         for name in ("insi_token", "eprescription_token", "eprescription_prescriber_token", "dp_token", "dmp_token",
-                     "asafo_token", "nmvs_token", "annuaire_token"):
+                     "asafo_token", "nmvs_token", "annuaire_token", "psc_client_secret"):
             value = _secret_from_file(name.upper()) or getattr(self, name)
             # Outside production, or with the emulators served here, a missing token is the demo's: derived
             # from the secret key, so every process of one deployment agrees without storing it anywhere.
             if not value and (self.environment != "production" or self.mount_emulators):
                 value = demo_token(self.secret_key, name)
             setattr(self, name, value)
+
+    @property
+    def psc_post_logout_url(self) -> str:
+        """Where PSC sends the browser after ending its session: comptoir's login page, beside the callback."""
+        return self.psc_redirect_url.rsplit("/psc/", 1)[0] + "/connexion"
 
     @property
     def known_workstations(self) -> list[str]:

@@ -64,4 +64,4 @@ def new_page(browser: Any, width: int = 1400, height: int = 900) -> Any:
 def log_in(page: Any, code: str) -> None:
     page.get_by_label("Code opérateur").fill(code)
     page.get_by_label("Mot de passe").fill(demo.DEMO_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("button", name="Se connecter", exact=True).click()

@@ -1,5 +1,5 @@
-"""`comptoir emulate insi|eprescription|dp|dmp|asafo|nmvs|annuaire --port N`: a national-service emulator on its
-own, with its own database.
+"""`comptoir emulate insi|eprescription|dp|dmp|asafo|nmvs|annuaire|psc --port N`: a national-service emulator on
+its own, with its own database.
 
 Each one accepts the credentials of the demo pharmacy (and, for the ON base, of the demo prescriber): the tokens
 of the settings (`COMPTOIR_INSI_TOKEN`, `COMPTOIR_EPRESCRIPTION_TOKEN`, `COMPTOIR_EPRESCRIPTION_PRESCRIBER_TOKEN`,
@@ -176,3 +176,23 @@ def emulate_annuaire(
     err.print(f"Clé d'API acceptée (en-tête « ESANTE-API-KEY ») : COMPTOIR_ANNUAIRE_TOKEN={key}", soft_wrap=True,
               highlight=False)
     uvicorn.run(create_emulator(database, credentials=[demo_pharmacy(key)]), host=host, port=port, log_level="info")
+@emulate_app.command("psc")
+def emulate_psc(
+    ctx: typer.Context, port: Annotated[int, typer.Option(min=1, max=65535, help="Port d'écoute")] = 8108,
+    host: Annotated[str, typer.Option(help="Adresse d'écoute")] = "127.0.0.1",
+) -> None:
+    """Lance l'émulateur de Pro Santé Connect (OpenID Connect : carte CPS ou e-CPS, PIN de test 1234)."""
+    import uvicorn
+
+    from comptoir.national.psc.emulator import create_emulator
+    from comptoir.national.psc.storage import ClientRegistration
+
+    settings = state_of(ctx).settings
+    database = settings.emulators_dir / "psc.db"
+    client = ClientRegistration(settings.psc_client_id, _token(settings.psc_client_secret),
+                                (settings.psc_redirect_url,), (settings.psc_post_logout_url,))
+    err.print(f"Émulateur de Pro Santé Connect sur http://{host}:{port} (base : {database})")
+    err.print(f"  Client accepté : COMPTOIR_PSC_CLIENT_ID={client.client_id} "
+              f"COMPTOIR_PSC_CLIENT_SECRET={client.secret}, retour {client.redirect_uris[0]} ; pour comptoir : COMPTOIR_PSC_URL=http://{host}:{port}",
+              soft_wrap=True, highlight=False)
+    uvicorn.run(create_emulator(database, clients=[client]), host=host, port=port, log_level="info")

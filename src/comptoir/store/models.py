@@ -226,6 +226,15 @@ class OperatorSession(Base):
     workstation: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Opened by Pro Santé Connect: who PSC says the operator is, and the access token national services check
+    # (sealed with a key drawn from the session token, which only the operator's browser holds).
+    psc_id_nat: Mapped[str | None] = mapped_column(String(20))
+    psc_profession: Mapped[str | None] = mapped_column(String(4))
+    psc_structure: Mapped[str | None] = mapped_column(String(20))
+    psc_means: Mapped[str | None] = mapped_column(String(10))
+    psc_access_token: Mapped[str | None] = mapped_column(Text)
+    psc_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    psc_id_token: Mapped[str | None] = mapped_column(Text)
 
 
 class LoginFailure(Base):

@@ -60,6 +60,12 @@ class OperatorRepository:
     def active_by_code(self, code: str) -> m.Operator | None:
         return self.session.scalars(select(m.Operator).where(m.Operator.code == code, m.Operator.active)).first()
 
+    def by_rpps(self, rpps: str) -> m.Operator | None:
+        return self.session.scalars(select(m.Operator).where(m.Operator.rpps == rpps)).first()
+
+    def active_by_rpps(self, rpps: str) -> m.Operator | None:
+        return self.session.scalars(select(m.Operator).where(m.Operator.rpps == rpps, m.Operator.active)).first()
+
     def add(self, operator: m.Operator) -> None:
         self.session.add(operator)
         self.session.flush()

@@ -38,7 +38,7 @@ from comptoir.web.eprescription.routes import include as include_eprescription
 from comptoir.web.forms import field_errors_detail
 from comptoir.web.identity import api as identity_api
 from comptoir.web.identity import pages as identity_pages
-from comptoir.web.platform import api, docs, pages
+from comptoir.web.platform import api, docs, pages, psc
 from comptoir.web.reading import pages as reading_pages
 from comptoir.web.refdata import api as refdata_api
 from comptoir.web.refdata import pages as refdata_pages
@@ -67,6 +67,7 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
     app.include_router(analysis_api.router)
     app.include_router(analysis_pages.router)
     app.include_router(pages.router)
+    app.include_router(psc.router)
     app.include_router(identity_api.router)
     app.include_router(identity_pages.router)
     include_eprescription(app)

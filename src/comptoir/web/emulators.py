@@ -1,8 +1,9 @@
 """The national-service emulators mounted under /emulateurs, so that one server is the whole demo.
 
 Each keeps its own database under `settings.emulators_dir`, never the pharmacy's, and accepts the demo
-credentials of the settings (national/credentials.py). Not in production unless asked for
-(COMPTOIR_MOUNT_EMULATORS). Adding a service is one entry here; `comptoir emulate NAME` runs the same app alone.
+credentials of the settings (national/credentials.py); Pro Santé Connect knows comptoir as its OIDC client.
+Not in production unless asked for (COMPTOIR_MOUNT_EMULATORS). Adding a service is one entry here;
+`comptoir emulate NAME` runs the same app alone.
 """
 
 from __future__ import annotations
@@ -10,7 +11,14 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from comptoir.national.credentials import demo_pharmacy, demo_prescriber
+from comptoir.national.psc.storage import ClientRegistration
 from comptoir.settings import Settings
+
+
+def psc_registration(settings: Settings) -> ClientRegistration:
+    """comptoir as the emulated PSC knows it: its client id, secret, callback and post-logout page."""
+    return ClientRegistration(settings.psc_client_id, settings.psc_client_secret, (settings.psc_redirect_url,),
+                              (settings.psc_post_logout_url,))
 
 
 def mount_emulators(app: FastAPI, settings: Settings) -> None:
@@ -23,6 +31,7 @@ def mount_emulators(app: FastAPI, settings: Settings) -> None:
     from comptoir.national.eprescription.emulator import create_emulator as eprescription_emulator
     from comptoir.national.ins.emulator import create_emulator as insi_emulator
     from comptoir.national.nmvs.emulator import create_emulator as nmvs_emulator
+    from comptoir.national.psc.emulator import create_emulator as psc_emulator
 
     directory = settings.emulators_dir
     app.mount("/emulateurs/insi",
@@ -40,3 +49,4 @@ def mount_emulators(app: FastAPI, settings: Settings) -> None:
     # One API key per deployment, as the ANS gives one per software: the counter and the prescriber module share it.
     app.mount("/emulateurs/annuaire", annuaire_emulator(directory / "annuaire.db",
                                                         credentials=[demo_pharmacy(settings.annuaire_token)]))
+    app.mount("/emulateurs/psc", psc_emulator(directory / "psc.db", clients=[psc_registration(settings)]))

@@ -47,7 +47,7 @@ CHECK_QUEUES = {"a_revoir": "À revoir", "a_controler": "À contrôler", "contro
 """The same queues as the tabs of the check page name them."""
 REVIEW_STATES = {PENDING: "à revoir", DISMISSED: "écartée (deux personnes)", MERGED: "fusionnée"}
 AUDIT_ACTIONS = {"read": "lecture", "write": "écriture", "create": "création", "confirm": "confirmation",
-                 "deactivate": "désactivation"}
+                 "deactivate": "désactivation", "refuse": "refus"}
 AUDIT_OBJECTS = {
     "asafo_alert": "alertes ASAFO", "asafo_declaration": "signalements ASAFO",
     "analysis": "analyse d'ordonnance", "analysis_decision": "décision pharmaceutique", "audit_log": "journal d'audit",

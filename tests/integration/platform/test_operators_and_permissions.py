@@ -16,7 +16,7 @@ from comptoir.web.app import create_app
 from tests.conftest import PASSWORD, Clock, add_operator
 
 OPEN_ROUTES = {("POST", "/api/session"), ("GET", "/api/health"), ("GET", "/connexion"), ("POST", "/connexion"),
-               ("POST", "/deconnexion")}
+               ("POST", "/deconnexion"), ("POST", "/psc/connexion"), ("GET", "/psc/retour")}
 
 
 @pytest.fixture

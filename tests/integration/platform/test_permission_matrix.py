@@ -20,7 +20,8 @@ from tests.conftest import PASSWORD, Clock, add_operator, make_settings
 
 # Routes that need no permission: logging in and out, the API's documentation, the health probe.
 OPEN_ROUTES = {("POST", "/api/session"), ("GET", "/api/health"), ("GET", "/api/docs"), ("GET", "/connexion"),
-               ("POST", "/connexion"), ("POST", "/deconnexion")}
+               ("POST", "/connexion"), ("POST", "/deconnexion"),
+               ("POST", "/psc/connexion"), ("GET", "/psc/retour")}
 # Called without a session of its own: it would close the session the other routes use.
 NOT_CALLED = {("DELETE", "/api/session")}
 CODES = {role: f"X{role.value[:4].upper()}" for role in Role}

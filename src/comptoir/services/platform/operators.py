@@ -190,6 +190,11 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def session_key(token: str) -> str:
+    """What the database keeps of a session token (its digest): other ways of opening a session use it too."""
+    return _token_hash(token)
+
+
 def log_in(credentials: Credentials, *, uow: UnitOfWork, now: datetime, free_failures: int,
            session_hours: int, workstations: Collection[str]) -> str:
     """Check the credentials and open a server session; returns the session token (for the cookie).

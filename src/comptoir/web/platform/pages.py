@@ -22,6 +22,7 @@ from comptoir.web.deps import (
     session_token,
     set_session_cookie,
 )
+from comptoir.web.platform import psc
 from comptoir.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -55,11 +56,11 @@ def _safe_next(target: str) -> str:
     return target if target.startswith("/") and not target.startswith("//") else "/"
 
 
-@router.post("/deconnexion")
-def logout(request: Request, uow: UowDep) -> RedirectResponse:
+@router.post("/deconnexion", response_model=None)
+def logout(request: Request, runtime: RuntimeDep, uow: UowDep) -> Response:
     token = session_token(request)
     if token:
-        operators.log_out(token, uow=uow)
+        return psc.log_out(request, runtime, uow, token)
     response = RedirectResponse("/connexion", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
