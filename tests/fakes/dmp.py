@@ -189,7 +189,7 @@ class FakeDmp:
         return replace(entry, version=old.entry.version + 1)
 
     def _authored(self, entry: DocumentEntry) -> None:
-        if not rules.is_author(entry.author_rpps, entry.author_structure, rpps=self.rpps, structure=self.structure):
+        if not rules.may_withdraw(entry.author_rpps, entry.author_structure, rpps=self.rpps, structure=self.structure):
             raise _refused(403, rules.NOT_AUTHOR)
 
     def _sees(self, entry: DocumentEntry) -> bool:
