@@ -65,6 +65,24 @@ def test_a_cancelled_dispensation_is_deleted_from_the_dmp(pharmacy: Pharmacy) ->
     assert [d.status for d in pharmacy.documents()] == [s.DELETED]
 
 
+def test_a_deletion_sent_again_after_the_dmp_deleted_ends_deleted(pharmacy: Pharmacy) -> None:
+    pharmacy.qualify()
+    dispensation_id = pharmacy.validate_counter_dispensation()
+    pharmacy.worker.run_once()
+    runtime = pharmacy.runtime
+    with closing(runtime.unit_of_work()) as uow:
+        cancel_dispensation(dispensation_id, "Erreur de patient au comptoir", uow=uow,
+                            operator=pharmacy.place.pharmacist, now=runtime.clock())
+    [record] = pharmacy.documents()
+    pharmacy.dmp.delete(record.document_id)  # done, then the worker died before writing it down
+
+    pharmacy.worker.run_once()
+
+    assert [(d.status, d.reason) for d in pharmacy.documents()] == [(s.DELETED, "")]
+    with closing(runtime.unit_of_work()) as uow, uow:
+        assert [m.kind for m in uow.outbox.waiting(limit=10) if m.kind.startswith("dmp.")] == []
+
+
 def test_a_dispensation_validated_by_the_adjoint_is_deleted_from_the_dmp_when_cancelled(pharmacy: Pharmacy) -> None:
     pharmacy.qualify()
     adjoint = pharmacy.adjoint()
