@@ -28,8 +28,8 @@ Reader = Annotated[CurrentOperator, Depends(require(Permission.READ_PATIENTS))]
 DmpReader = Annotated[CurrentOperator, Depends(require(Permission.READ_DMP))]
 Writer = Annotated[CurrentOperator, Depends(require(Permission.WRITE_PATIENTS))]
 Pharmacist = Annotated[CurrentOperator, Depends(require(Permission.PHARMACIST_ACT))]
-UniqueId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[0-9A-Za-z.\-]+$",
-                               description="Identifiant du document dans le DMP")]
+UniqueId = Annotated[str, Path(min_length=1, max_length=128, pattern=r"^[0-9A-Za-z.\-]+(\^[0-9A-Za-z.\-]+)?$",
+                               description="Identifiant du document dans le DMP : racine OID, ou racine^extension")]
 NOTICES = {"envoye": "Document mis en file d'envoi vers le DMP."}
 
 
