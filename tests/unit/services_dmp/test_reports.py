@@ -56,6 +56,19 @@ def test_a_report_for_a_patient_not_qualified_is_not_sent_then_sent_once_qualifi
     assert etree.fromstring(record.content).find("h:code", HL7).get("code") == "78601-2"  # type: ignore[union-attr]
 
 
+def test_a_report_the_dmp_refused_is_sent_again_with_its_pdf_under_a_new_id() -> None:
+    uow = world()
+    row = patient(uow)
+    record = shared(uow, row.id)
+    first_id, record.status = record.document_id, s.REFUSED
+
+    unsent.send_to_dmp(record.id, confirmed=True, uow=uow, operator=PHARMACIST, now=NOW)
+
+    document = etree.fromstring(record.content)
+    assert record.status == s.TO_SEND and record.document_id != first_id
+    assert base64.b64decode(document.findtext("h:component/h:nonXMLBody/h:text", namespaces=HL7) or "") == PDF
+
+
 def test_a_file_that_is_not_a_pdf_is_refused_beside_its_field_and_nothing_recorded() -> None:
     uow = world()
     row = patient(uow)

@@ -5,7 +5,8 @@ pharmaceutique », 78601-2), as a CDA R2 niveau 1 whose body is a PDF — the on
 It goes through services/dmp/sharing like every document of the pharmacy: recorded, sent only for a qualified
 identity the patient did not oppose, otherwise listed « non envoyé ». The report has no other home than that
 record: while not sent, the record's `content` keeps the report itself (JSON: type, text, PDF in base 64) so that
-it can be built again once the identity is qualified; it becomes the CDA when it is built.
+it can be built again once the identity is qualified; it becomes the CDA when it is built (a report the DMP
+refused is built again from the PDF that CDA holds).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import base64
 import json
 from datetime import datetime
 from typing import TYPE_CHECKING
+
+from lxml import etree
 
 from comptoir import cda
 from comptoir.cda import model
@@ -88,12 +91,20 @@ def _kept(type_code: str, text: str, pdf: bytes | None) -> bytes:
 
 
 def _rebuild(uow: UnitOfWork, document: SharedDocument) -> Build:
+    content = bytes(document.content)
+    if content.startswith(b"<"):  # refused by the DMP: built once, its PDF is the report
+        return builder(document.type_code, "", _embedded_pdf(content))
     try:
-        kept = json.loads(bytes(document.content))
+        kept = json.loads(content)
     except ValueError as exc:
         raise NotFound(f"Compte rendu introuvable pour le document {document.document_id}.") from exc
     pdf = base64.b64decode(kept["pdf"]) if kept.get("pdf") else None
     return builder(kept["type_code"], kept["text"], pdf)
+
+
+def _embedded_pdf(built: bytes) -> bytes:
+    body = etree.fromstring(built).findtext("h:component/h:nonXMLBody/h:text", namespaces={"h": "urn:hl7-org:v3"})
+    return base64.b64decode(body or "")
 
 
 register_rebuilder(KIND, _rebuild)
