@@ -36,18 +36,27 @@ NIA_PATIENT = rules.referential()["188059935001290"]
 def kit_document(name: str, *, patient: rules.Identity | None = None, document_id: str | None = None,
                  set_id: str | None = None, version: int | None = None, rpps: str | None = None,
                  structure: str | None = None) -> bytes:
-    """One of the kit's examples, its patient, ids or author changed when asked (the rest as the ANS wrote it)."""
+    """One of the kit's examples, its patient, ids (`root` or `root^extension`) or author changed when asked (the
+    rest as the ANS wrote it)."""
     root = etree.fromstring((KIT / "examples" / name).read_bytes())
     if patient is not None:
         _set_patient(root, patient)
     for path, value in (("h:id", document_id), ("h:setId", set_id)):
         if value is not None:
-            _one(root, path).attrib.clear()
-            _one(root, path).set("root", value)
+            _set_identifier(_one(root, path), value)
     if version is not None:
         _one(root, "h:versionNumber").set("value", str(version))
     _set_author(root, rpps, structure)
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+
+
+def _set_identifier(element: etree._Element, value: str) -> None:
+    """`root` or `root^extension`, as cda/metadata.py reads them back."""
+    element.attrib.clear()
+    oid, _, extension = value.partition("^")
+    element.set("root", oid)
+    if extension:
+        element.set("extension", extension)
 
 
 def _set_patient(root: etree._Element, patient: rules.Identity) -> None:
@@ -189,7 +198,7 @@ class FakeDmp:
         return replace(entry, version=old.entry.version + 1)
 
     def _authored(self, entry: DocumentEntry) -> None:
-        if not rules.is_author(entry.author_rpps, entry.author_structure, rpps=self.rpps, structure=self.structure):
+        if not rules.may_withdraw(entry.author_rpps, entry.author_structure, rpps=self.rpps, structure=self.structure):
             raise _refused(403, rules.NOT_AUTHOR)
 
     def _sees(self, entry: DocumentEntry) -> bool:

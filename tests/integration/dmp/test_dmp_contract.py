@@ -100,7 +100,7 @@ def test_a_new_version_replaces_the_old_one(pharmacy: Dmp) -> None:
     assert pharmacy.retrieve("1.2.250.1.999.1").entry.status == "deprecated"
 
 
-def test_only_its_author_deletes_a_document(pharmacy: Dmp, connect: Connect) -> None:
+def test_only_its_author_or_its_structure_deletes_a_document(pharmacy: Dmp, connect: Connect) -> None:
     pharmacy.submit(dispensation())
 
     refused = refusal(lambda: connect(OTHER_PHARMACY_TOKEN).delete("1.2.250.1.999.1"))

@@ -11,20 +11,24 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
+from comptoir.domain.operators import Role
 from comptoir.national.credentials import DEMO_PHARMACIST_RPPS, demo_pharmacy
 from comptoir.national.dmp.client import DmpClient
 from comptoir.national.dmp.emulator import create_emulator
 from comptoir.services.dispensing.validate import validate
 from comptoir.services.dmp import messages
+from comptoir.services.platform.operators import MACHINE_OWNER, CurrentOperator, NewOperator, create_operator
 from comptoir.services.platform.outbox import OutboxWorker
 from comptoir.services.platform.runtime import Runtime
 from comptoir.store import models as m
 from comptoir.store.sharing import SharedDocument
+from tests.conftest import PASSWORD
 from tests.emulators import FAST_POLICY, serving
 from tests.fakes.dmp import GENE, KIT
 from tests.integration.dispensing.counter_site import Site, on_basket, site
 
 TOKEN = "jeton-dmp-de-la-pharmacie"
+ADJOINT_RPPS = "10000001916"
 
 
 @pytest.fixture
@@ -54,12 +58,19 @@ class Pharmacy:
     def runtime(self) -> Runtime:
         return self.place.runtime
 
-    def validate_counter_dispensation(self) -> int:
+    def validate_counter_dispensation(self, by: CurrentOperator | None = None) -> int:
         runtime = self.runtime
         view = on_basket(self.place)
         with closing(runtime.unit_of_work()) as uow:
-            return validate(view.id, view.version, uow=uow, operator=self.place.pharmacist,
+            return validate(view.id, view.version, uow=uow, operator=by or self.place.pharmacist,
                             now=runtime.clock(), reference=runtime.analysis_reference).dispensation_id
+
+    def adjoint(self) -> CurrentOperator:
+        """PH02, an adjoint with his own RPPS: the DMP knows only the titulaire's, bound to the pharmacy's FINESS."""
+        with closing(self.runtime.unit_of_work()) as uow:
+            row = create_operator(NewOperator("PH02", "Paul MARTIN", Role.ADJOINT, PASSWORD, rpps=ADJOINT_RPPS),
+                                  by=MACHINE_OWNER, uow=uow, now=self.runtime.clock())
+        return CurrentOperator(row.id, "PH02", "Paul MARTIN", Role.ADJOINT, "poste-2")
 
     def qualify(self) -> None:
         with self.runtime.session_factory.begin() as session:
@@ -76,7 +87,7 @@ class Pharmacy:
 @pytest.fixture
 def pharmacy(runtime: Runtime, dmp: DmpClient) -> Pharmacy:
     place = site(runtime)
-    with runtime.session_factory.begin() as session:  # the DMP knows the demo pharmacy's titulaire
+    with runtime.session_factory.begin() as session:  # the DMP credential: the demo pharmacy, its titulaire
         session.execute(update(m.Operator).where(m.Operator.id == place.pharmacist.id)
                         .values(rpps=DEMO_PHARMACIST_RPPS))
     worker = OutboxWorker(runtime.unit_of_work, messages.handlers(dmp, runtime.unit_of_work, runtime.clock),

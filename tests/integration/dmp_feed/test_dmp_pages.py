@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterator
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -19,7 +20,7 @@ from comptoir.web.app import create_app
 from comptoir.web.dmp.pages import get_dmp
 from tests.conftest import add_operator, open_session
 from tests.emulators import free_port
-from tests.fakes.dmp import GENE
+from tests.fakes.dmp import GENE, kit_document
 from tests.integration.dmp_feed.conftest import TOKEN, Pharmacy
 
 
@@ -53,6 +54,20 @@ def test_the_patients_dmp_lists_the_dispensation_sent_and_opens_it(pharmacy: Pha
     assert f"/dmp/documents/{record.document_id}" in listed.text
     assert opened.status_code == 200 and "AMLODIPINE TEST 5 mg" in opened.text
     assert [code for code, _ in audited(pharmacy, "dmp")] == ["PR01", "PR01"]
+
+
+def test_a_document_whose_id_has_an_extension_is_listed_and_opened(pharmacy: Pharmacy, client: TestClient) -> None:
+    pharmacy.qualify()
+    unique_id = "1.2.250.1.213.1.1.1.54.2024.1.1^DISP-2024.7"
+    pharmacy.dmp.submit(kit_document("eDISP-MED_2024.01.xml", patient=GENE, document_id=unique_id))
+    open_session(client, "PR01")
+
+    listed = client.get(f"/patients/{pharmacy.place.patient_id}/dmp")
+    link = f"/patients/{pharmacy.place.patient_id}/dmp/documents/{quote(unique_id, safe='/')}"
+    opened = client.get(link)
+
+    assert f'href="{link}"' in listed.text
+    assert opened.status_code == 200 and "Dispensation" in opened.text
 
 
 def test_a_student_does_not_read_the_dmp(pharmacy: Pharmacy, client: TestClient) -> None:

@@ -16,7 +16,7 @@ from comptoir.services.platform.outbox import OutboxWorker
 from comptoir.store import sharing as s
 from tests.emulators import free_port
 from tests.fakes.dmp import GENE
-from tests.integration.dmp_feed.conftest import TOKEN, Pharmacy
+from tests.integration.dmp_feed.conftest import ADJOINT_RPPS, TOKEN, Pharmacy
 
 HL7 = {"h": "urn:hl7-org:v3"}
 
@@ -59,6 +59,42 @@ def test_a_cancelled_dispensation_is_deleted_from_the_dmp(pharmacy: Pharmacy) ->
     with closing(runtime.unit_of_work()) as uow:
         cancel_dispensation(dispensation_id, "Erreur de patient au comptoir", uow=uow,
                             operator=pharmacy.place.pharmacist, now=runtime.clock())
+    pharmacy.worker.run_once()
+
+    assert pharmacy.dmp.search(GENE.matricule) == []
+    assert [d.status for d in pharmacy.documents()] == [s.DELETED]
+
+
+def test_a_deletion_sent_again_after_the_dmp_deleted_ends_deleted(pharmacy: Pharmacy) -> None:
+    pharmacy.qualify()
+    dispensation_id = pharmacy.validate_counter_dispensation()
+    pharmacy.worker.run_once()
+    runtime = pharmacy.runtime
+    with closing(runtime.unit_of_work()) as uow:
+        cancel_dispensation(dispensation_id, "Erreur de patient au comptoir", uow=uow,
+                            operator=pharmacy.place.pharmacist, now=runtime.clock())
+    [record] = pharmacy.documents()
+    pharmacy.dmp.delete(record.document_id)  # done, then the worker died before writing it down
+
+    pharmacy.worker.run_once()
+
+    assert [(d.status, d.reason) for d in pharmacy.documents()] == [(s.DELETED, "")]
+    with closing(runtime.unit_of_work()) as uow, uow:
+        assert [m.kind for m in uow.outbox.waiting(limit=10) if m.kind.startswith("dmp.")] == []
+
+
+def test_a_dispensation_validated_by_the_adjoint_is_deleted_from_the_dmp_when_cancelled(pharmacy: Pharmacy) -> None:
+    pharmacy.qualify()
+    adjoint = pharmacy.adjoint()
+    dispensation_id = pharmacy.validate_counter_dispensation(by=adjoint)
+    pharmacy.worker.run_once()
+    [entry] = pharmacy.dmp.search(GENE.matricule)
+    assert entry.author_rpps == ADJOINT_RPPS
+    runtime = pharmacy.runtime
+
+    with closing(runtime.unit_of_work()) as uow:
+        cancel_dispensation(dispensation_id, "Erreur de patient au comptoir", uow=uow, operator=adjoint,
+                            now=runtime.clock())
     pharmacy.worker.run_once()
 
     assert pharmacy.dmp.search(GENE.matricule) == []

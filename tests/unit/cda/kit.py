@@ -19,12 +19,19 @@ COMMON = "profils/CI-SIS_ModelesDeContenusCDA.xsl"
 EXAMPLES = KIT / "examples"
 
 
+class SaxonMissing(RuntimeError):
+    pass
+
+
 def missing() -> str:
-    """Why the kit cannot run here, or ""."""
+    """Why the kit cannot run here (its directory is absent, as outside the team's machines), or "".
+
+    saxonche is a pinned dev dependency: without it the kit's tests fail rather than skip unnoticed in CI."""
     if not (KIT / "validate.py").is_file():
         return f"kit de conformité CDA absent : {KIT}"
     if importlib.util.find_spec("saxonche") is None:
-        return "saxonche absent : les schématrons du kit ne peuvent pas tourner"
+        raise SaxonMissing("saxonche absent (dépendance de développement épinglée) : les schématrons du kit ne "
+                           "peuvent pas tourner — installez les dépendances de développement.")
     return ""
 
 

@@ -82,6 +82,19 @@ def test_a_cancellation_deletes_the_document_from_the_dmp() -> None:
     assert dmp.search(GENE.matricule) == [] and uow.sharing.documents[0].status == s.DELETED
 
 
+def test_a_deletion_delivered_twice_is_acknowledged_the_second_time() -> None:
+    uow, dmp = world(), FakeDmp()
+    [message], act = validated(uow, patient(uow))
+    send(uow, dmp, message)
+    [deletion] = feed.DmpFeed(KitBuilder()).cancelled(uow, act, "erreur")
+    send(uow, dmp, deletion)
+
+    again = send(uow, dmp, deletion)
+
+    assert again["supprime"] is True
+    assert (uow.sharing.documents[0].status, uow.sharing.documents[0].reason) == (s.DELETED, "")
+
+
 def test_a_document_not_sent_is_listed_then_sent_once_the_identity_is_qualified(
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(feed.FEED, "build", KitBuilder())

@@ -277,7 +277,7 @@ def _professional_sees(entry: wire.Fiche, caller: Caller) -> bool:
 
 
 def _authored(entry: wire.Fiche, caller: Caller) -> None:
-    if not rules.is_author(entry.auteurRpps, entry.auteurStructure, rpps=caller.rpps, structure=caller.structure):
+    if not rules.may_withdraw(entry.auteurRpps, entry.auteurStructure, rpps=caller.rpps, structure=caller.structure):
         raise HTTPException(403, rules.NOT_AUTHOR)
 
 

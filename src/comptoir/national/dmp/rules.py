@@ -13,6 +13,12 @@ names) is the most plausible one.
 **Reading** (SPEC §5.3): `MASQUE_PS` hides a document from every professional but its author (same RPPS);
 `INVISIBLE_PATIENT` hides it from the patient; `INVISIBLE_REPRESENTANTS_LEGAUX` from the legal representatives.
 
+**Deleting, replacing.** A document may be deleted or replaced by its author (same RPPS) or by a caller of the
+author's structure (the FINESS, SIRET… of the CDA's representedOrganization); any other structure is refused.
+[U] The DMP's exact rule is not public; a pharmacy acts as a structure for its pharmacists — its DMP credential
+is the pharmacy's, bound to one pharmacist (the titulaire), while an adjoint may have validated the dispensation
+and be named its author — so the structure, not only the person, must be able to withdraw what it shared.
+
 **What a pharmacist may read.** SPEC §5.1 says only that the DMP restricts access by profession and document type
 (a matrix, not read) [V reference only]. [U] The matrix kept here is the most plausible rule: a pharmacist reads what
 serves the dispensing and the pharmaceutical follow-up — dispensations, prescriptions, vaccinations, the pharmacy's
@@ -53,7 +59,8 @@ CLOSED = "Le patient a fermé son DMP (Mon espace santé) : ni consultation ni a
 NO_DMP = "Aucun DMP pour l'INS {ins}."
 BLOCKED = "Le patient s'est opposé à l'accès de ce professionnel ou de cette structure à son DMP."
 NOT_READABLE = "Ce type de document ({label}) n'est pas accessible à un pharmacien."
-NOT_AUTHOR = "Seul l'auteur du document (même professionnel, même structure) peut le supprimer ou le remplacer."
+NOT_AUTHOR = ("Seul l'auteur du document ou un professionnel de sa structure peut le supprimer ou le "
+              "remplacer.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,5 +126,6 @@ def same_structure(written: str, structure: str) -> bool:
     return written == structure or (len(written) == len(structure) + 1 and written[1:] == structure)
 
 
-def is_author(author_rpps: str, author_structure: str, *, rpps: str, structure: str) -> bool:
-    return author_rpps == rpps and same_structure(author_structure, structure)
+def may_withdraw(author_rpps: str, author_structure: str, *, rpps: str, structure: str) -> bool:
+    """Whether the caller may delete or replace a document: its author, or anyone of the author's structure."""
+    return author_rpps == rpps or same_structure(author_structure, structure)

@@ -1,5 +1,6 @@
 """The DMP's messages in the outbox and the worker's senders: `dmp.document` feeds a document (ITI-41) with the
-visibility the patient asked for, `dmp.suppression` deletes one by its author. The outcome is written on the
+visibility the patient asked for, `dmp.suppression` deletes one by its author (a document the DMP no longer knows was
+already deleted: a deletion delivered twice is acknowledged). The outcome is written on the
 shared document's record: sent, or refused by the DMP with its reason (a refusal is for good: INS unknown,
 patient's opposition…); a DMP that is down raises a temporary error and the outbox tries again later.
 
@@ -58,7 +59,7 @@ def handlers(dmp: Dmp, unit_of_work: Callable[[], UnitOfWork], clock: Callable[[
     def delete(payload: dict[str, Any]) -> dict[str, Any]:
         document_id = payload["document_id"]
         try:
-            dmp.delete(document_id)
+            deleted_or_already(dmp, document_id)
         except ExternalServiceError as exc:
             if exc.permanent:
                 with record_of(document_id) as record:
@@ -69,6 +70,18 @@ def handlers(dmp: Dmp, unit_of_work: Callable[[], UnitOfWork], clock: Callable[[
         return {"uniqueId": document_id, "supprime": True}
 
     return {DOCUMENT: submit, SUPPRESSION: delete}
+
+
+def deleted_or_already(dmp: Dmp, document_id: str) -> None:
+    """A deletion answered « not found » was done before: the worker died after the DMP deleted, and tries again.
+
+    national/http.py names the HTTP status of a refusal in its message; a 404 is the only permanent refusal that
+    says the document is not there (SPEC §5: the DMP deletes a document by its uniqueId)."""
+    try:
+        dmp.delete(document_id)
+    except ExternalServiceError as exc:
+        if not (exc.permanent and "(HTTP 404)" in str(exc)):
+            raise
 
 
 def dmp_client(runtime: Runtime) -> DmpClient:

@@ -15,6 +15,7 @@ from comptoir.domain.operators import Permission
 from comptoir.errors import NotFound, RuleViolation
 from comptoir.national.dmp.port import Visibility
 from comptoir.services.dmp import feed as _feed  # noqa: F401 (registers the dispensations' rebuilder)
+from comptoir.services.dmp import reports as _reports  # noqa: F401 (registers the reports' rebuilder)
 from comptoir.services.dmp import sharing
 from comptoir.services.platform.audit_log import Actor, audit, audit_patient_list
 from comptoir.services.platform.operators import CurrentOperator
