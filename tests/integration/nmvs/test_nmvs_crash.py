@@ -1,7 +1,8 @@
 """The outbox worker (`comptoir worker`, its own process) killed (SIGKILL) while two counters validate a burst of
 dispensations against the NMVS emulator (`comptoir emulate nmvs`, its own process), then restarted: every pack of
 every validated dispensation is decommissioned exactly once (the outbox commits with the dispensation; the system
-does a transaction id once). On SQLite and PostgreSQL."""
+does a transaction id once). The kill falls where it hurts: a decommission sent, its record held back by a lock the
+test takes. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -21,11 +22,13 @@ from pathlib import Path
 import httpx
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from comptoir.national.nmvs.emulator import upload_packs
 from comptoir.national.nmvs.port import PackId, PackState
 from comptoir.services.dispensing import basket as counter
 from comptoir.services.dispensing.validate import validate
+from comptoir.services.nmvs.messages import DECOMMISSION
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.services.platform.runtime import Runtime, open_runtime
 from comptoir.store import models as m
@@ -104,33 +107,32 @@ def start_worker(runtime: Runtime, url: str, tmp_path: Path) -> subprocess.Popen
                             stderr=subprocess.PIPE)
 
 
-def dispense(runtime: Runtime, operator: CurrentOperator, patient_id: int, url: str,
-             packs: list[PackId]) -> list[PackId]:
-    """One counter: each dispensation's packs scanned (verified at once), then validated; the packs validated."""
-    nmvs, validated = nmvs_client(url), []
-    for start in range(0, len(packs), PACKS_EACH):
-        with closing(runtime.unit_of_work()) as uow:
-            view = counter.open_basket(patient_id, "ordonnance_papier", uow=uow, operator=operator,
-                                       now=runtime.clock(), reference=runtime.analysis_reference)
-        for pack in packs[start:start + PACKS_EACH]:
+def dispense(runtime: Runtime, operator: CurrentOperator, patient_id: int, url: str, packs: list[PackId],
+             validated: list[PackId]) -> None:
+    """One counter: each dispensation's packs scanned (verified at once), then validated; adds them to `validated`."""
+    with closing(nmvs_client(url)) as nmvs:
+        for start in range(0, len(packs), PACKS_EACH):
             with closing(runtime.unit_of_work()) as uow:
-                view = counter.scan_or_type(view.id, datamatrix(pack), uow=uow, operator=operator,
-                                            now=runtime.clock(), reference=runtime.analysis_reference, nmvs=nmvs)
-            assert [p.verification for line in view.lines for p in line.packs][-1] == "verifiee"
-        with closing(runtime.unit_of_work()) as uow:
-            validate(view.id, view.version, uow=uow, operator=operator, now=runtime.clock(),
-                     reference=runtime.analysis_reference)
-        validated.extend(packs[start:start + PACKS_EACH])
-    nmvs.close()
-    return validated
+                view = counter.open_basket(patient_id, "ordonnance_papier", uow=uow, operator=operator,
+                                           now=runtime.clock(), reference=runtime.analysis_reference)
+            for pack in packs[start:start + PACKS_EACH]:
+                with closing(runtime.unit_of_work()) as uow:
+                    view = counter.scan_or_type(view.id, datamatrix(pack), uow=uow, operator=operator,
+                                                now=runtime.clock(), reference=runtime.analysis_reference, nmvs=nmvs)
+            assert {p.verification for line in view.lines for p in line.packs} == {"verifiee"}
+            with closing(runtime.unit_of_work()) as uow:
+                validate(view.id, view.version, uow=uow, operator=operator, now=runtime.clock(),
+                         reference=runtime.analysis_reference)
+            validated.extend(packs[start:start + PACKS_EACH])
 
 
 def burst(runtime: Runtime, url: str) -> tuple[list[threading.Thread], list[PackId]]:
+    """The counters at work, each in its thread on its own packs; the packs validated so far."""
     operator, patient_id, _ = pharmacy_with_prescription(runtime)
-    packs, validated = crash_packs(), []
-    share = DISPENSATIONS * PACKS_EACH
-    threads = [threading.Thread(target=lambda mine=packs[n * share:(n + 1) * share]: validated.extend(
-        dispense(runtime, operator, patient_id, url, mine))) for n in range(COUNTERS)]
+    packs, share, validated = crash_packs(), DISPENSATIONS * PACKS_EACH, list[PackId]()
+    threads = [threading.Thread(target=dispense, args=(runtime, operator, patient_id, url,
+                                                       packs[n * share:(n + 1) * share], validated))
+               for n in range(COUNTERS)]
     for thread in threads:
         thread.start()
     return threads, validated
@@ -141,11 +143,7 @@ def test_every_pack_is_decommissioned_exactly_once_across_a_killed_worker(
     url, emulator_db = emulator
     worker = start_worker(crash_runtime, url, tmp_path)
     counters, validated = burst(crash_runtime, url)
-    deadline = time.monotonic() + 60
-    while len(supplied(emulator_db)) < KILL_AFTER and worker.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.01)
-    os.kill(worker.pid, signal.SIGKILL)
-    worker.wait(timeout=10)
+    kill_between_send_and_record(worker, crash_runtime, emulator_db)
     at_kill = len(supplied(emulator_db))
     for thread in counters:
         thread.join(timeout=60)
@@ -160,8 +158,42 @@ def test_every_pack_is_decommissioned_exactly_once_across_a_killed_worker(
     assert len(validated) == len(crash_packs()), "every dispensation of both counters validated"
     assert outbox(crash_runtime) == {"envoye": len(validated)}
     assert sorted(supplied(emulator_db)) == sorted((p.gtin, p.serial) for p in validated), "each supplied once"
+    assert resent_and_done_once(crash_runtime) >= 1, "the kill fell between a send and its record"
     with closing(nmvs_client(url)) as nmvs:
         assert {nmvs.verify(p).state for p in validated} == {PackState.SUPPLIED}
+
+
+def kill_between_send_and_record(worker: subprocess.Popen[bytes], runtime: Runtime, emulator_db: Path) -> None:
+    """Once `KILL_AFTER` packs are decommissioned: the claimed messages' rows locked (on SQLite the database's
+    write lock), so the worker, having sent the next one, waits to record it; SIGKILL then."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and worker.poll() is None:
+        if len(supplied(emulator_db)) >= KILL_AFTER:
+            with runtime.session_factory.begin() as session:
+                if sent_while_held(claimed_packs(session), emulator_db):
+                    os.kill(worker.pid, signal.SIGKILL)
+                    worker.wait(timeout=10)
+                    return
+        time.sleep(0.01)
+    worker.kill()
+    raise AssertionError("the worker was never caught between a send and its record")
+
+
+def claimed_packs(session: Session) -> set[tuple[str, str]]:
+    """The packs of the decommissions a worker claimed and has not recorded, their rows locked by `session`."""
+    rows = session.scalars(select(OutboxMessage).where(
+        OutboxMessage.kind == DECOMMISSION, OutboxMessage.status == "a_envoyer",
+        OutboxMessage.claimed_until.is_not(None)).with_for_update())
+    return {(row.payload["gtin"], row.payload["serial"]) for row in rows}
+
+
+def sent_while_held(claimed: set[tuple[str, str]], emulator_db: Path) -> bool:
+    deadline = time.monotonic() + 10
+    while claimed and time.monotonic() < deadline:
+        if claimed & set(supplied(emulator_db)):
+            return True
+        time.sleep(0.01)
+    return False
 
 
 def supplied(emulator_db: Path) -> list[tuple[str, str]]:
@@ -176,6 +208,14 @@ def outbox(runtime: Runtime) -> Mapping[str, int]:
         rows = session.execute(select(OutboxMessage.status, func.count()).where(OutboxMessage.kind.like("nmvs.%"))
                                .group_by(OutboxMessage.status))
         return {str(status): int(count) for status, count in rows}
+
+
+def resent_and_done_once(runtime: Runtime) -> int:
+    """The messages sent again after the restart that the system answered as already done."""
+    with runtime.session_factory() as session:
+        acknowledgements = session.scalars(select(OutboxMessage.acknowledgement)
+                                           .where(OutboxMessage.kind.like("nmvs.%")))
+        return sum(1 for answer in acknowledgements if (answer or {}).get("dejaTraitee"))
 
 
 def wait_until_drained(runtime: Runtime, *, timeout_s: float) -> None:
