@@ -22,8 +22,9 @@ from comptoir.national.nmvs.client import NmvsClient
 from comptoir.national.nmvs.port import MedicinesVerification, PackId
 from comptoir.services.dispensing import basket as counter
 from comptoir.services.dispensing.cancel import cancel_dispensation
+from comptoir.services.dispensing.decisions import decide
 from comptoir.services.dispensing.validate import validate
-from comptoir.services.dispensing.views import BasketView
+from comptoir.services.dispensing.views import AlertView, BasketView, DecisionInput, LineChanges
 from comptoir.services.nmvs.messages import handlers
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.services.platform.outbox import OutboxWorker
@@ -237,3 +238,41 @@ def test_a_pack_scanned_while_the_system_was_down_is_verified_at_validation(plac
     (message,) = place.messages()
     assert message.status == "echec" and "NMVS_NC_PCK_22" in message.last_error
     assert place.transitions(RECALLED) == [("actif", "rappele")]
+
+
+def listed_clopidogrel(place: Counter) -> None:
+    with place.runtime.session_factory.begin() as session:
+        session.add(m.PrescriptionCondition(cis=CLOPIDOGREL_CIS, condition="Liste I"))
+
+
+def two_boxes_one_scanned(place: Counter) -> BasketView:
+    view = place.scan(place.basket(), SOUND)
+    with closing(place.runtime.unit_of_work()) as uow:
+        return counter.update_line(view.id, view.lines[0].position, LineChanges(boxes=2), uow=uow,
+                                   operator=place.pharmacist, now=place.runtime.clock(),
+                                   reference=place.runtime.analysis_reference)
+
+
+def serialisation_alerts(view: BasketView) -> list[AlertView]:
+    return [alert for alert in view.alerts if alert.kind == "serialisation"]
+
+
+def test_a_listed_line_with_a_box_not_scanned_waits_for_the_pharmacists_decision(place: Counter) -> None:
+    listed_clopidogrel(place)
+    view = two_boxes_one_scanned(place)
+
+    (alert,) = serialisation_alerts(view)
+    assert "1 boîte(s) sans DataMatrix scanné : non vérifiée(s) ni désactivée(s)" in alert.message
+    assert alert.needs_decision and any("Sérialisation" in reason for reason in view.blocking)
+    with closing(place.runtime.unit_of_work()) as uow:
+        decided = decide(view.id, alert.key, DecisionInput("override", "boîte sans DataMatrix (ancien "
+                                                                       "conditionnement)"),
+                         uow=uow, operator=place.pharmacist, now=place.runtime.clock(),
+                         reference=place.runtime.analysis_reference)
+    assert not any("Sérialisation" in reason for reason in decided.blocking)
+
+
+def test_an_unlisted_line_with_a_box_not_scanned_needs_no_decision(place: Counter) -> None:
+    view = two_boxes_one_scanned(place)
+
+    assert serialisation_alerts(view) == [] and not any("Sérialisation" in r for r in view.blocking)
