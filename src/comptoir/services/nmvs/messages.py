@@ -46,6 +46,13 @@ def enqueue_decommission(uow: UnitOfWork, dispensation_id: int, pack: dict[str, 
     return enqueue(uow, kind=DECOMMISSION, key=key, payload=payload_of(pack, key), label=label, now=now)
 
 
+def enqueue_vaccine_decommission(uow: UnitOfWork, vaccination_id: int, pack: dict[str, Any], *, label: str,
+                                 now: datetime) -> OutboxMessage:
+    """The vaccine injected at the pharmacy: its pack decommissioned as supplied, like a dispensation's."""
+    key = f"nmvs-vaccination-{vaccination_id}-{pack.get('cip13')}-{pack.get('serial')}"
+    return enqueue(uow, kind=DECOMMISSION, key=key, payload=payload_of(pack, key), label=label, now=now)
+
+
 def enqueue_undo(uow: UnitOfWork, dispensation_id: int, pack: dict[str, Any], *, label: str,
                  now: datetime) -> OutboxMessage:
     """After its decommission: the system must have it to undo it."""
