@@ -29,6 +29,7 @@ class FakeDispensationRepository:
         self.lines: list[DispensedLine] = []
         self.patients: dict[int, m.Patient] = {}
         self.decisions: list[AnalysisDecision] = []
+        self.packs: dict[tuple[str, str], int] = {}
 
     def dispensed(self, dispensation: Dispensation, *drugs: str) -> Dispensation:
         """Arrange: a dispensation with one line per drug."""
@@ -36,6 +37,13 @@ class FakeDispensationRepository:
         self.lines += [DispensedLine(dispensation_id=dispensation.id, position=n, drug=drug, posology="")
                        for n, drug in enumerate(drugs)]
         return dispensation
+
+    def claim_pack(self, cip13: str, serial: str, dispensation_id: int) -> Dispensation | None:
+        holder = self.dispensations.get(self.packs.get((cip13, serial), 0))
+        if holder is not None and holder.cancelled_at is None:
+            return holder
+        self.packs[(cip13, serial)] = dispensation_id
+        return None
 
     def move_patient(self, from_id: int, to_id: int) -> int:
         moved = [d for d in self.dispensations.values() if d.patient_id == from_id]

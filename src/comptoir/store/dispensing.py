@@ -24,10 +24,12 @@ from sqlalchemy import (
     Row,
     String,
     Text,
+    UniqueConstraint,
     false,
     select,
     update,
 )
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from comptoir.store.models import Base, Patient
@@ -112,6 +114,20 @@ class DispensedLine(Base):
     """Percent (65, 100...); None: not reimbursed."""
     listing: Mapped[str | None] = mapped_column(String(12))
     """Liste I, liste II or stupéfiant (domain/dispensing/conditions.Listing), None when not listed."""
+
+
+class DispensedPack(Base):
+    """A serialised pack handed out here (SPEC §9.4). Its product code and serial are unique: two counters
+    validating the same pack at once end with one delivery and one refusal. The pack of a cancelled dispensation
+    may be handed out again: its row then names the new dispensation."""
+
+    __tablename__ = "dispensed_pack"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cip13: Mapped[str] = mapped_column(String(13))
+    serial: Mapped[str] = mapped_column(String(20))
+    dispensation_id: Mapped[int] = mapped_column(ForeignKey("dispensation.id"), index=True)
+
+    __table_args__ = (UniqueConstraint("cip13", "serial", name="uq_dispensed_pack"),)
 
 
 class AnalysisDecision(Base):
@@ -278,6 +294,25 @@ class DispensationRepository:
             line.dispensation_id = dispensation.id
         self.session.add_all(lines)
         self.session.flush()
+
+    def claim_pack(self, cip13: str, serial: str, dispensation_id: int) -> Dispensation | None:
+        """The pack given by this dispensation; the other dispensation, not cancelled, that already gave it (then
+        nothing is written). The second of two counters waits on the unique key, then sees the first's row."""
+        try:
+            with self.session.begin_nested():
+                self.session.add(DispensedPack(cip13=cip13, serial=serial, dispensation_id=dispensation_id))
+            return None
+        except IntegrityError:
+            pass
+        held = self.session.scalars(select(DispensedPack).where(DispensedPack.cip13 == cip13,
+                                                                DispensedPack.serial == serial)
+                                    .with_for_update().execution_options(populate_existing=True)).one()
+        holder = self.session.get(Dispensation, held.dispensation_id, populate_existing=True)
+        if holder is not None and holder.cancelled_at is None:
+            return holder
+        held.dispensation_id = dispensation_id
+        self.session.flush()
+        return None
 
     def of_prescription(self, prescription_id: str) -> list[Dispensation]:
         return list(self.session.scalars(select(Dispensation).where(Dispensation.prescription_id == prescription_id)

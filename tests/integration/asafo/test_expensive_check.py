@@ -15,7 +15,16 @@ from comptoir.services.dispensing import basket as counter
 from comptoir.services.dispensing.expensive import check_of
 from comptoir.services.dispensing.views import BasketView, Blocked, LineChanges
 from comptoir.services.platform.runtime import Runtime
-from tests.integration.asafo.counter_asafo import HUMIRA, KNOWN_RPPS, FakeAsafo, Pharmacy, pharmacy
+from tests.conftest import Clock
+from tests.integration.asafo.counter_asafo import (
+    AMLODIPINE,
+    HUMIRA,
+    KNOWN_RPPS,
+    UNKNOWN_RPPS,
+    FakeAsafo,
+    Pharmacy,
+    pharmacy,
+)
 
 ALL_CHECKED = {"prescriber_verified": True, "original_seen": True, "identity_checked": True,
                "specialty_coherent": True}
@@ -96,3 +105,29 @@ def test_a_basket_without_an_expensive_medicine_has_no_checklist(place: Pharmacy
     assert view.secure.checklist is None
     with pytest.raises(FieldErrors):
         checked(place, view, outcome="securisee", **ALL_CHECKED)
+
+
+def known_here(place: Pharmacy, clock: Clock) -> None:
+    """The patient and KNOWN_RPPS's prescriptions delivered here before (SPEC §11.1: not a first presentation)."""
+    place.validate(decided(place, place.basket(rpps=KNOWN_RPPS, codes=(AMLODIPINE,))))
+    clock.advance(seconds=3600)
+
+
+def test_a_known_patient_with_a_known_prescriber_is_offered_the_checklist_without_being_held(
+        place: Pharmacy, clock: Clock) -> None:
+    known_here(place, clock)
+
+    view = decided(place, place.basket(rpps=KNOWN_RPPS, codes=(HUMIRA,)))
+
+    assert view.secure.checklist is not None and not view.secure.checklist.required
+    assert not any("Contrôle renforcé" in reason for reason in view.blocking)
+    assert place.validate(view).dispensation_id
+
+
+def test_a_known_patient_with_an_unknown_prescriber_must_complete_the_checklist(place: Pharmacy, clock: Clock) -> None:
+    known_here(place, clock)
+
+    view = decided(place, place.basket(rpps=UNKNOWN_RPPS, codes=(HUMIRA,)))
+
+    assert view.secure.checklist is not None and view.secure.checklist.required
+    assert any("Contrôle renforcé requis" in reason for reason in view.blocking)

@@ -65,7 +65,7 @@ def test_a_preparer_hands_over_the_pharmacist_decides_and_validates(world: tuple
     preparer, pharmacist = as_(client, "PR01"), as_(client, "PH01")
     basket = paper_basket(client, runtime, preparer)
     path = f"/api/comptoir/paniers/{basket['id']}"
-    (alert,) = [a for a in basket["alerts"] if a["needs_decision"]]
+    (alert,) = [a for a in basket["alerts"] if a["needs_decision"] and a["kind"] != "serialisation"]
 
     refused = client.post(path + "/valider", json={"version": basket["version"]}, headers=preparer)
     forbidden = client.post(path + "/decisions", json={"alert_key": alert["key"], "kind": "override",
@@ -77,10 +77,15 @@ def test_a_preparer_hands_over_the_pharmacist_decides_and_validates(world: tuple
         "alert_key": alert["key"], "kind": "intervention", "intervention_code": "2", "outcome": "1",
         "reason": "Appel au prescripteur : la simvastatine est suspendue pendant l'antibiothérapie."},
         headers=pharmacist))
+    unscanned = [a for a in decided["alerts"] if a["kind"] == "serialisation"]
+    for packs in unscanned:  # typed lines: their boxes were not scanned (SPEC §9.3)
+        decided = ok(client.post(path + "/decisions", json={
+            "alert_key": packs["key"], "kind": "override", "reason": "boîte sans DataMatrix (ancien conditionnement)"},
+            headers=pharmacist))
     stale = client.post(path + "/valider", json={"version": handed["version"]}, headers=pharmacist)
     done = ok(client.post(path + "/valider", json={"version": decided["version"]}, headers=pharmacist), 201)
 
-    assert (alert["kind"], alert["level"]) == ("interaction", "CI")
+    assert (alert["kind"], alert["level"]) == ("interaction", "CI") and len(unscanned) == 2
     assert "3400" not in alert["message"] and all(p["dci"] for p in alert["products"])
     assert refused.status_code == forbidden.status_code == 403
     assert [w["id"] for w in waiting.json()] == [basket["id"]] and handed["status"] == "en_attente"
@@ -118,10 +123,11 @@ def test_an_on_scanned_at_the_counter_is_validated_and_its_execution_queued(worl
     path = f"/api/comptoir/paniers/{basket['id']}"
 
     loaded = ok(client.post(path + "/saisie", json={"text": created["qr_payload"]}, headers=who))
-    done = ok(client.post(path + "/valider", json={"version": loaded["version"]}, headers=who), 201)
+    done = validated(client, loaded, who)
 
     assert [line["prescription_line"] for line in loaded["lines"]] == [1] and loaded["lines"][0]["cip13"]
-    assert loaded["prescription"]["on_id"] == created["prescription_id"] and loaded["can_validate"]
+    assert loaded["prescription"]["on_id"] == created["prescription_id"]
+    assert [a["kind"] for a in loaded["alerts"] if a["needs_decision"]] == ["serialisation"], "AMLOR, no box scanned"
     with runtime.session_factory() as session:
         kinds = session.scalars(select(OutboxMessage.kind)).all()
     assert [o["kind"] for o in done["outbox_messages"]] == ["on.execution"] and kinds == ["on.execution"]

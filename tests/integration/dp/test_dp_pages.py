@@ -18,6 +18,7 @@ from comptoir.devtools import demo
 from comptoir.national.dp.port import Beneficiary
 from comptoir.services.platform.runtime import Runtime
 from comptoir.store import models as m
+from comptoir.store.outbox import OutboxMessage
 from comptoir.web.app import create_app
 from tests.conftest import open_session
 from tests.integration.dp.dpsite import OTHER_PHARMACY_TOKEN, MovableClock, dp_client, dp_emulator, feed, line
@@ -151,3 +152,18 @@ def test_a_refused_consultation_is_not_asked_again_today_and_leaves_the_analysis
     assert f'hx-get="/comptoir/{basket}"' in refused  # the work area analysed again
     assert "refusé sa consultation" in again and "IBUPROFENE" not in again
     assert not [a for a in alerts if a["kind"] == "interaction"]
+
+
+def test_a_student_may_neither_open_a_dp_nor_record_a_refusal(world: World) -> None:
+    client, runtime, _ = world
+    dark = patient(runtime, "DARK")
+    open_session(client, "ET01", demo.DEMO_PASSWORD)
+
+    opening = client.post(f"/patients/{dark}/dp/ouverture", data={"carte_vitale": "on", "consentement": "on"},
+                          headers={"HX-Request": "true"})
+    refusal = client.post(f"/patients/{dark}/dp/refus-consultation", headers={"HX-Request": "true"})
+
+    assert opening.status_code == refusal.status_code == 403
+    assert "Action réservée" in opening.text and "Étudiant" in opening.text
+    with runtime.session_factory() as session:
+        assert session.scalars(select(OutboxMessage).where(OutboxMessage.kind.like("dp.%"))).all() == []

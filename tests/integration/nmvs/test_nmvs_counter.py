@@ -5,6 +5,7 @@ outbox (two counters, a worker killed mid-way), the cancellation puts the packs 
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass
@@ -16,18 +17,21 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from comptoir.errors import FieldErrors
+from comptoir.errors import ComptoirError, Conflict, FieldErrors
 from comptoir.national.nmvs.client import NmvsClient
 from comptoir.national.nmvs.port import MedicinesVerification, PackId
 from comptoir.services.dispensing import basket as counter
 from comptoir.services.dispensing.cancel import cancel_dispensation
+from comptoir.services.dispensing.decisions import decide
 from comptoir.services.dispensing.validate import validate
-from comptoir.services.dispensing.views import BasketView
+from comptoir.services.dispensing.views import AlertView, BasketView, DecisionInput, LineChanges
 from comptoir.services.nmvs.messages import handlers
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.services.platform.outbox import OutboxWorker
 from comptoir.services.platform.runtime import Runtime
 from comptoir.store import models as m
+from comptoir.store.counter import Basket
+from comptoir.store.dispensing import Dispensation
 from comptoir.store.outbox import OutboxMessage
 from tests.conftest import Clock
 from tests.emulators import FAST_POLICY
@@ -80,6 +84,16 @@ class Counter:
         with self.runtime.session_factory() as session:
             return list(session.scalars(select(OutboxMessage).where(OutboxMessage.kind.like("nmvs.%"))
                                         .order_by(OutboxMessage.id)))
+
+    def dispensations(self) -> int:
+        with self.runtime.session_factory() as session:
+            return len(session.scalars(select(Dispensation.id)).all())
+
+    def basket_status(self, view: BasketView) -> str:
+        with self.runtime.session_factory() as session:
+            basket = session.get(Basket, view.id)
+            assert basket is not None
+            return basket.status
 
     def transitions(self, pack: PackId) -> list[tuple[str, str]]:
         with closing(sqlite3.connect(self.emulator_db)) as connection:
@@ -145,17 +159,49 @@ def test_a_cancelled_dispensation_puts_its_packs_back(place: Counter) -> None:
     assert place.nmvs.verify(SOUND).deliverable
 
 
-def test_two_counters_supplying_the_same_pack_one_succeeds_the_other_is_told(place: Counter) -> None:
+def test_a_pack_already_handed_out_is_refused_at_validation_and_nothing_changes(place: Counter) -> None:
     first, second = place.scan(place.basket(), SOUND), place.scan(place.basket(), SOUND)
-    place.validate(first)
+    dispensation_id = place.validate(first)
+
+    with pytest.raises(Conflict) as refused:
+        place.validate(second)
+
+    assert str(refused.value).startswith(f"Cette boîte (n° de série {SOUND.serial}) a déjà été délivrée au comptoir")
+    assert f"délivrance n° {dispensation_id}" in str(refused.value) and "scannez-en une autre" in str(refused.value)
+    assert place.dispensations() == 1 and len(place.messages()) == 1
+    assert place.basket_status(second) == "ouvert"
+
+
+def test_the_pack_of_a_cancelled_dispensation_may_be_handed_out_again(place: Counter) -> None:
+    first, second = place.scan(place.basket(), SOUND), place.scan(place.basket(), SOUND)
+    place.cancel(place.validate(first))
+
     place.validate(second)
 
-    place.worker().run_once()
+    assert place.dispensations() == 2
 
-    sent, failed = place.messages()
-    assert (sent.status, failed.status) == ("envoye", "echec")
-    assert "NMVS_NC_PCK_19" in failed.last_error and "déjà enregistré" in failed.last_error
-    assert place.transitions(SOUND) == [("actif", "delivre")]
+
+def test_two_counters_validating_the_same_pack_at_once_one_wins_the_other_is_told(place: Counter) -> None:
+    views = [place.scan(place.basket(), SOUND), place.scan(place.basket(), SOUND)]
+    outcomes: list[str] = []
+    start = threading.Barrier(2)
+
+    def counter_validates(view: BasketView) -> None:
+        start.wait()
+        try:
+            place.validate(view)
+            outcomes.append("ok")
+        except ComptoirError as exc:
+            outcomes.append(type(exc).__name__)
+
+    threads = [threading.Thread(target=counter_validates, args=(view,)) for view in views]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(outcomes) == ["Conflict", "ok"]
+    assert place.dispensations() == 1 and [m.kind for m in place.messages()] == ["nmvs.decommission"]
 
 
 class Killed(BaseException):
@@ -192,3 +238,41 @@ def test_a_pack_scanned_while_the_system_was_down_is_verified_at_validation(plac
     (message,) = place.messages()
     assert message.status == "echec" and "NMVS_NC_PCK_22" in message.last_error
     assert place.transitions(RECALLED) == [("actif", "rappele")]
+
+
+def listed_clopidogrel(place: Counter) -> None:
+    with place.runtime.session_factory.begin() as session:
+        session.add(m.PrescriptionCondition(cis=CLOPIDOGREL_CIS, condition="Liste I"))
+
+
+def two_boxes_one_scanned(place: Counter) -> BasketView:
+    view = place.scan(place.basket(), SOUND)
+    with closing(place.runtime.unit_of_work()) as uow:
+        return counter.update_line(view.id, view.lines[0].position, LineChanges(boxes=2), uow=uow,
+                                   operator=place.pharmacist, now=place.runtime.clock(),
+                                   reference=place.runtime.analysis_reference)
+
+
+def serialisation_alerts(view: BasketView) -> list[AlertView]:
+    return [alert for alert in view.alerts if alert.kind == "serialisation"]
+
+
+def test_a_listed_line_with_a_box_not_scanned_waits_for_the_pharmacists_decision(place: Counter) -> None:
+    listed_clopidogrel(place)
+    view = two_boxes_one_scanned(place)
+
+    (alert,) = serialisation_alerts(view)
+    assert "1 boîte(s) sans DataMatrix scanné : non vérifiée(s) ni désactivée(s)" in alert.message
+    assert alert.needs_decision and any("Sérialisation" in reason for reason in view.blocking)
+    with closing(place.runtime.unit_of_work()) as uow:
+        decided = decide(view.id, alert.key, DecisionInput("override", "boîte sans DataMatrix (ancien "
+                                                                       "conditionnement)"),
+                         uow=uow, operator=place.pharmacist, now=place.runtime.clock(),
+                         reference=place.runtime.analysis_reference)
+    assert not any("Sérialisation" in reason for reason in decided.blocking)
+
+
+def test_an_unlisted_line_with_a_box_not_scanned_needs_no_decision(place: Counter) -> None:
+    view = two_boxes_one_scanned(place)
+
+    assert serialisation_alerts(view) == [] and not any("Sérialisation" in r for r in view.blocking)

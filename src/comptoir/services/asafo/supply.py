@@ -38,6 +38,8 @@ class ChecklistView:
     done: CheckDone | None
     current: bool
     """The check done covers every expensive line of the basket as it is now."""
+    required: bool = True
+    """Required before validation (SPEC §11.1: a patient or a prescriber unknown); else offered, on request."""
 
 
 @dataclass(frozen=True, slots=True)

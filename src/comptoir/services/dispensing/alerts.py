@@ -25,6 +25,7 @@ from comptoir.analysis.engine import Analysis, analyse
 from comptoir.analysis.findings import Finding, Level
 from comptoir.analysis.reference import AnalysisReference
 from comptoir.services.asafo.trust import UNSAID, Trust
+from comptoir.services.dispensing import products
 from comptoir.services.dispensing.views import AlertView, DecisionView, ProductName
 from comptoir.services.identity.profile import analysis_profile
 from comptoir.store import models as m
@@ -34,11 +35,16 @@ from comptoir.store.dispensing import HistoryLine
 HISTORY_DAYS = 365
 HISTORY_LINES = 60
 DECISION_LABELS = {"intervention": "Intervention pharmaceutique", "override": "Délivrance maintenue"}
-_FIRST = {"allergy": 1, "fraud": 2}
+SERIALISATION = "serialisation"
+"""A listed line with fewer DataMatrix scanned than boxes delivered: those boxes are neither verified nor
+decommissioned (SPEC §9.3-9.4), so the pharmacist decides (an older pack without a DataMatrix, for instance)."""
+
+
+_FIRST = {"allergy": 1, "fraud": 2, SERIALISATION: 3}
 
 
 def needs_decision(finding: Finding) -> bool:
-    if finding.kind in ("allergy", "fraud"):
+    if finding.kind in ("allergy", "fraud", SERIALISATION):
         return True
     return finding.kind in ("interaction", "contraindication") and finding.level <= Level.ASDEC
 
@@ -47,6 +53,8 @@ def why_blocking(finding: Finding) -> str:
     """Why an alert holds the validation, in French: said at the end of its message."""
     if finding.kind == "fraud":
         what = "signal de fraude, l'ordonnance est à vérifier"
+    elif finding.kind == SERIALISATION:
+        what = "boîte non vérifiée auprès du NMVS"
     elif finding.kind == "allergy":
         what = "allergie déclarée par le patient"
     else:
@@ -92,6 +100,21 @@ def basket_case(lines: Sequence[BasketLine], history: Iterable[HistoryLine], pro
                 history=tuple(HistoryItem(history_code(h), h.dispensed_at.date(), h.duration_days) for h in history),
                 prescriber=Prescriber(rpps=prescriber_rpps, known=trust.prescriber_known),
                 history_window_days=HISTORY_DAYS, patient_known=trust.patient_known, authenticated=trust.authenticated)
+
+
+def unscanned_packs(lines: Sequence[BasketLine], reference: AnalysisReference) -> list[Finding]:
+    """Every line of a listed product (liste I, II, stupéfiant: prescription-only, hence serialised, SPEC §9.3)
+    with fewer packs scanned than boxes delivered: a finding naming how many boxes escape the NMVS. The decision
+    stays with the line's product while its count changes."""
+    found = []
+    for index, line in enumerate(lines):
+        missing = line.boxes - len(line.packs)
+        if missing <= 0 or not products.conditions(reference.products.get(line.cis or "")).listing:
+            continue
+        found.append(Finding(SERIALISATION, Level.PE, (line_code(line),), (), f"{line_code(line)} : {missing} "
+                             "boîte(s) sans DataMatrix scanné : non vérifiée(s) ni désactivée(s) (obligation de "
+                             "sérialisation).", "NMVS (directive 2011/62/UE)", (index,)))
+    return found
 
 
 def run(case: Case, reference: AnalysisReference) -> Analysis:
@@ -162,12 +185,14 @@ def _alert(finding: Finding, lines: Sequence[BasketLine], naming: Naming,
                      source=finding.source, positions=tuple(lines[i].position for i in finding.lines if i < len(lines)))
 
 
-FRAUD_LABEL = "Signal de fraude"
+FRAUD_LABEL, SERIALISATION_LABEL = "Signal de fraude", "Sérialisation"
 
 
 def level_label(finding: Finding) -> str:
     """The alert's label: a fraud signal (invalid RPPS, early renewal...) blocks, whatever interaction level it
     borrows to rank among the others."""
+    if finding.kind == SERIALISATION:
+        return SERIALISATION_LABEL
     return FRAUD_LABEL if finding.kind == "fraud" else finding.level.label
 
 

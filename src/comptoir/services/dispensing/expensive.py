@@ -6,10 +6,15 @@ call when in ville), original prescription seen, patient identity checked, speci
 and writes one of the three mentions: « Délivrance sécurisée », « Délivrance temporaire » (doubt: the smallest
 box only, BPD arrêté of 28 Nov 2016), « Refus de délivrance ».
 
-    checklist_of(uow, basket, line views) -> ChecklistView | None     what the counter shows
-    blocking(checklist, line views) -> reasons                          what holds the validation
+    checklist_of(uow, basket, line views, trust) -> ChecklistView | None   what the counter shows
+    blocking(checklist, line views) -> reasons                            what holds the validation
     keep_with(uow, basket_id, dispensation_id, ...)                     at validation
     (the pharmacist's act itself: services/asafo/counter.record_check)
+
+The check is required only by SPEC §11.1's rule — unit price over 300 €, not an ON read from the base, and the
+patient or the prescriber unknown to the pharmacy (services/asafo/trust.py; a prescription without an RPPS says
+nothing of its prescriber: unknown). A known patient with a known prescriber is offered the checklist on request:
+a pharmacist may still fill it, and a « Refus » or « Délivrance temporaire » chosen then still holds.
 
 Choices [U]: a « Délivrance sécurisée » needs the four checks ticked; a « Délivrance temporaire » needs at least
 the original seen and the identity checked, and one box per expensive line; a « Refus » holds the validation for
@@ -24,6 +29,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from comptoir.services.asafo.supply import CheckDone, ChecklistView
+from comptoir.services.asafo.trust import Trust
 from comptoir.services.dispensing.views import LineView
 from comptoir.services.platform.audit_log import Actor, audit
 from comptoir.services.platform.operators import CurrentOperator
@@ -50,14 +56,20 @@ def exempt(basket: Basket) -> bool:
     return basket.kind == "sans_ordonnance" or (basket.kind == "ordonnance_numerique" and bool(basket.prescription_id))
 
 
-def checklist_of(uow: UnitOfWork, basket: Basket, lines: tuple[LineView, ...]) -> ChecklistView | None:
+def required(trust: Trust) -> bool:
+    """SPEC §11.1: the patient or the prescriber unknown (None: nothing known of them, hence unknown)."""
+    return not (trust.patient_known and trust.prescriber_known)
+
+
+def checklist_of(uow: UnitOfWork, basket: Basket, lines: tuple[LineView, ...], trust: Trust) -> ChecklistView | None:
     expensive = expensive_lines(lines)
     if not expensive or exempt(basket):
         return None
     row = uow.asafo.expensive_check(basket.id)
     done = done_view(row) if row else None
     labels = tuple(line_label(line) for line in expensive)
-    return ChecklistView(labels, done, current=done is not None and set(labels) <= set(done.products))
+    return ChecklistView(labels, done, current=done is not None and set(labels) <= set(done.products),
+                         required=required(trust))
 
 
 def done_view(row: ExpensiveCheck) -> CheckDone:
@@ -69,6 +81,8 @@ def blocking(checklist: ChecklistView | None, lines: tuple[LineView, ...]) -> tu
     if checklist is None:
         return ()
     if not checklist.current or checklist.done is None:
+        if not checklist.required:
+            return ()
         return ("Contrôle renforcé requis (médicament de plus de 300 €) : complétez la liste de vérification et "
                 "choisissez la mention.",)
     if checklist.done.outcome == "refus":

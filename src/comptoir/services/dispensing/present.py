@@ -19,7 +19,7 @@ from comptoir.reading.posology import parse_posology
 from comptoir.services.annuaire.check import with_prescriber_check
 from comptoir.services.asafo import check as asafo_check
 from comptoir.services.asafo.panel import secure_supply
-from comptoir.services.asafo.trust import Trust, trust_of
+from comptoir.services.asafo.trust import UNSAID, Trust, trust_of
 from comptoir.services.dispensing import alerts, products
 from comptoir.services.dispensing.alerts import Naming
 from comptoir.services.dispensing.overlap import NO_OVERLAP, Overlaps, overlaps
@@ -58,6 +58,7 @@ class Assessment:
     naming: Naming
     overlaps: Overlaps = NO_OVERLAP
     asafo: asafo_check.AsafoCheck = asafo_check.NOT_CHECKED
+    trust: Trust = UNSAID
 
 
 def assess(uow: UnitOfWork, basket: Basket, reference: AnalysisReference, now: datetime) -> Assessment:
@@ -71,10 +72,11 @@ def assess(uow: UnitOfWork, basket: Basket, reference: AnalysisReference, now: d
                               prescriber_rpps=basket.prescriber_rpps, today=now.date(), trust=trust)
     analysis = with_prescriber_check(alerts.run(case, reference), basket.prescriber_rpps)
     asafo = _asafo(uow, basket, patient, analysis, trust, now)
-    analysis = replace(analysis, findings=[*asafo.findings, *analysis.findings])
+    analysis = replace(analysis, findings=[*asafo.findings, *analysis.findings,
+                                           *alerts.unscanned_packs(lines, reference)])
     naming = alerts.naming_of(lines, history, reference)
     found = overlaps(uow, basket, lines, reference, now)
-    return redecided(Assessment(basket, lines, [], patient, history, analysis, (), naming, found, asafo), uow)
+    return redecided(Assessment(basket, lines, [], patient, history, analysis, (), naming, found, asafo, trust), uow)
 
 
 def _asafo(uow: UnitOfWork, basket: Basket, patient: m.Patient | None, analysis: Analysis, trust: Trust,
@@ -100,7 +102,7 @@ def view_of(uow: UnitOfWork, assessment: Assessment, operator: CurrentOperator, 
     boxes = uow.eprescriptions.presentations_among([line.cip13 for line in assessment.lines if line.cip13])
     lines = tuple(line_view(boxes.get(line.cip13 or ""), reference, line, basket.kind, today, assessment.overlaps)
                   for line in assessment.lines)
-    secure = secure_supply(uow, basket, assessment.asafo, lines)
+    secure = secure_supply(uow, basket, assessment.asafo, lines, assessment.trust)
     blocking = blocking_reasons(assessment, lines) + secure.blocking
     pharmacist = operator.can(Permission.PHARMACIST_ACT)
     patient = assessment.patient

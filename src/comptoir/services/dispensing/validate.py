@@ -63,6 +63,7 @@ def validate(basket_id: int, expected_version: int, *, uow: UnitOfWork, operator
         if view.blocking:
             raise Blocked(view.blocking)
         dispensation, lines = _record(uow, assessment, view.lines, operator, analysis_reference, now)
+        _claim_packs(uow, dispensation, lines)
         _keep_decisions(uow, assessment, dispensation)
         expensive.keep_with(uow, row.id, dispensation.id, operator, now)
         numbers = _ordonnancier(uow, assessment, dispensation, lines, now)
@@ -126,6 +127,19 @@ def _record(uow: UnitOfWork, assessment: Assessment, shown: tuple[LineView, ...]
     lines = [_dispensed_line(n, b, v, reference) for n, (b, v) in enumerate(pairs)]
     uow.dispensations.add_with_lines(dispensation, lines)
     return dispensation, lines
+
+
+def _claim_packs(uow: UnitOfWork, dispensation: Dispensation, lines: list[DispensedLine]) -> None:
+    """Each serialised pack is handed out once: a pack another dispensation of this pharmacy (not cancelled) gave,
+    or that another counter's validation claimed first, is refused — the whole validation undone."""
+    for line in lines:
+        for pack in line.packs or []:
+            if not (pack.get("cip13") and pack.get("serial")):
+                continue
+            holder = uow.dispensations.claim_pack(pack["cip13"], pack["serial"], dispensation.id)
+            if holder is not None:
+                raise Conflict(f"Cette boîte (n° de série {pack['serial']}) a déjà été délivrée au comptoir le "
+                               f"{holder.dispensed_at:%d/%m/%Y} (délivrance n° {holder.id}) : scannez-en une autre.")
 
 
 def _on_request(basket: Basket, lines: list[BasketLine], shown_alerts: tuple[AlertView, ...]) -> DispenseRequest:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
-from comptoir.national.dp.port import FedLine, Feed
+from comptoir.national.dp.port import Category, FedLine, Feed
 from comptoir.national.dp.wire import LABEL_MAX
 from comptoir.services.dp import messages
 from comptoir.services.dp.category import category_of
@@ -66,6 +66,23 @@ class DpFeed:
         specialty = uow.reference.specialty(line.cis) if line.cis else None
         return FedLine(line.position + 1, line.cip13 or "", line.drug[:LABEL_MAX], min(max(line.boxes, 1), 999),
                        category_of(specialty.atc_code if specialty else None))
+
+
+def feed_vaccination(uow: UnitOfWork, patient: m.Patient, vaccination_id: int, cip13: str, name: str, *,
+                     now: datetime) -> OutboxMessage | None:
+    """The vaccine injected here, as one line of category « vaccin » (kept 21 years, SPEC §6) in the patient's DP,
+    when the pharmacy knows it open (or its opening waiting); None otherwise."""
+    beneficiary = beneficiary_of(patient)
+    record = uow.dp.get(patient.id)
+    if beneficiary is None or record is None or record.status not in FEEDING:
+        return None
+    pharmacy = pharmacy_of(uow)
+    feed = Feed(f"vaccination-{vaccination_id}", now.date(), pharmacy.finess, pharmacy.name,
+                (FedLine(1, cip13, name[:LABEL_MAX], 1, Category.VACCINE),))
+    after = record.opening_key if record.status == "a_ouvrir" else None
+    return messages.enqueue_feed(uow, beneficiary, feed, now=now, after=after,
+                                 label=f"DP — {patient.last_name} {patient.first_name} — vaccination n° "
+                                       f"{vaccination_id} — {name[:60]}")
 
 
 def _label(act: DispensationAct, what: str) -> str:

@@ -188,8 +188,13 @@ def kept_panel(patient_id: int, *, uow: UnitOfWork, operator: CurrentOperator, n
 
 def open_dp(patient_id: int, *, card_read: bool, consent: bool, uow: UnitOfWork, operator: CurrentOperator,
             now: datetime) -> DpPanel:
-    """« Ouvrir le DP »: the card read and the patient's consent ticked, the opening goes to the outbox."""
-    operator.require(Permission.WRITE_PATIENTS)
+    """« Ouvrir le DP »: the card read and the patient's consent ticked, the opening goes to the outbox.
+
+    Opening, the patient's refusals and the closure are acts on his health record kept by the pharmacist (CSP
+    L.1111-23, R.1111-20-2: the DP is created, fed and consulted by the pharmacists): PHARMACIST_ACT. A préparateur
+    and a student hold the same write-patient permission (domain/operators.py), so it cannot let the first open a DP
+    without the second: both hand the patient's request to a pharmacist."""
+    operator.require(Permission.PHARMACIST_ACT)
     errors = {**({"carte_vitale": "Lisez la carte Vitale du patient (carte présente) pour ouvrir son DP."}
                  if not card_read else {}),
               **({"consentement": "Cochez le consentement du patient à l'ouverture de son DP."} if not consent else {})}
@@ -211,7 +216,7 @@ def open_dp(patient_id: int, *, card_read: bool, consent: bool, uow: UnitOfWork,
 
 def refuse_consultation(patient_id: int, *, uow: UnitOfWork, operator: CurrentOperator, now: datetime) -> DpPanel:
     """The patient refuses that his DP be consulted today: the lines kept are forgotten, the DP told."""
-    operator.require(Permission.READ_PATIENTS)
+    operator.require(Permission.PHARMACIST_ACT)
     with uow:
         record, beneficiary = _reachable(uow, patient_id)
         key = f"dp-refus-consultation-{patient_id}-{now:%Y%m%d}"
@@ -227,7 +232,7 @@ def refuse_consultation(patient_id: int, *, uow: UnitOfWork, operator: CurrentOp
 def refuse_feeding(patient_id: int, dispensation_id: int, *, uow: UnitOfWork, operator: CurrentOperator,
                    now: datetime) -> DpPanel:
     """The patient refuses that one dispensation feed his DP: its lines are withdrawn (after they were sent)."""
-    operator.require(Permission.READ_PATIENTS)
+    operator.require(Permission.PHARMACIST_ACT)
     with uow:
         record, beneficiary = _reachable(uow, patient_id)
         row = uow.dispensations.by_id(dispensation_id)

@@ -3,9 +3,10 @@ back (undo) when the dispensation is cancelled (SPEC §9.4), one message per pac
 
 The idempotency key names the pack and the dispensation; it is also the NMVS transaction id, so a message sent
 twice (a worker killed after sending, before recording) is done once by the system. The same pack in two
-dispensations (two counters) makes two transactions: the system does the first and refuses the second
-(NMVS_NC_PCK_19 "already set" or _22 "already inactive"), which fails for good and waits in the outbox's
-failures for a pharmacist. An undo waits for its decommission to be sent.
+dispensations (two counters) is refused at the second validation (store/dispensing.DispensedPack's unique key,
+services/dispensing/validate.py); a pack the system still refuses (NMVS_NC_PCK_19 "already set", _22 "already
+inactive") fails for good and waits in the outbox's failures for a pharmacist. An undo waits for its
+decommission to be sent.
 
 The decommission is also the verification a pack scanned while the system was down still owes: the system
 checks the pack's data and state before any change (national/nmvs/emulator.py).
@@ -42,6 +43,13 @@ def payload_of(pack: dict[str, Any], key: str) -> dict[str, Any]:
 def enqueue_decommission(uow: UnitOfWork, dispensation_id: int, pack: dict[str, Any], *, label: str,
                          now: datetime) -> OutboxMessage:
     key = decommission_key(dispensation_id, pack)
+    return enqueue(uow, kind=DECOMMISSION, key=key, payload=payload_of(pack, key), label=label, now=now)
+
+
+def enqueue_vaccine_decommission(uow: UnitOfWork, vaccination_id: int, pack: dict[str, Any], *, label: str,
+                                 now: datetime) -> OutboxMessage:
+    """The vaccine injected at the pharmacy: its pack decommissioned as supplied, like a dispensation's."""
+    key = f"nmvs-vaccination-{vaccination_id}-{pack.get('cip13')}-{pack.get('serial')}"
     return enqueue(uow, kind=DECOMMISSION, key=key, payload=payload_of(pack, key), label=label, now=now)
 
 

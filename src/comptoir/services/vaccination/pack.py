@@ -28,21 +28,24 @@ class TypedPack:
     cip13: str
     lot: str
     expiry: str
+    serial: str = ""
+    """The DataMatrix's serial (AI 21) when scanned: the pack is then verified and decommissioned (NMVS)."""
 
     def values(self) -> dict[str, str]:
-        return {"cip13": self.cip13, "lot": self.lot, "expiry": self.expiry}
+        return {"cip13": self.cip13, "lot": self.lot, "expiry": self.expiry, "serial": self.serial}
 
 
 def typed_pack(form: Mapping[str, str]) -> TypedPack:
     """The pack fields, the scanned DataMatrix (`code`, or pasted into `cip13`) filling what it carries."""
-    cip13, lot, expiry = (form.get(name, "").strip() for name in ("cip13", "lot", "expiry"))
+    cip13, lot, expiry, serial = (form.get(name, "").strip() for name in ("cip13", "lot", "expiry", "serial"))
     code = form.get("code", "").strip() or (cip13 if looks_like_pack_code(cip13) else "")
     if not code:
-        return TypedPack(cip13, lot, expiry)
+        return TypedPack(cip13, lot, expiry, serial)
     if _CIP13.match(code):
         return TypedPack(code, lot, expiry)
     scanned = parse_pack_code(code)
-    return TypedPack(scanned.cip13 or scanned.gtin, scanned.lot or lot, scanned.expiry or expiry)
+    return TypedPack(scanned.cip13 or scanned.gtin, scanned.lot or lot, scanned.expiry or expiry,
+                     scanned.serial or "")
 
 
 def read_cip13(text: str) -> str:

@@ -1,7 +1,12 @@
 """Recording a vaccination: the pack checked (a vaccine of the reference, not expired), the patient within the
 rules for it, every question answered with no blocking answer, the consent given — then, in one unit of work, the
 act recorded, audited and its note shared with the DMP. Any refusal raises `FieldErrors` (each message beside its
-field) before anything is written."""
+field) before anything is written.
+
+A vaccine's DataMatrix carrying a serial is verified with the NMVS before the unit of work (an HTTP round trip,
+services/nmvs/verification.py: the counter's refusals; the system down: accepted « en attente »), and its
+decommission as supplied goes to the outbox with the act — which checks it again. The patient whose DP the
+pharmacy knows open gets the vaccine in it, category « vaccin » (services/dp/feed.feed_vaccination)."""
 
 from __future__ import annotations
 
@@ -18,8 +23,13 @@ from comptoir.domain.vaccination.rules import Person, RiskGroup, vaccine_refusal
 from comptoir.domain.vaccination.schedule import next_dose_due
 from comptoir.domain.vaccination.vaccines import Vaccine
 from comptoir.errors import FieldErrors, NotFound, RuleViolation
+from comptoir.national.nmvs.port import MedicinesVerification
+from comptoir.reading.gs1 import PackCode
 from comptoir.services.dispensing.printing import local
+from comptoir.services.dp.feed import feed_vaccination
 from comptoir.services.identity.patients import actor_of
+from comptoir.services.nmvs.messages import enqueue_vaccine_decommission
+from comptoir.services.nmvs.verification import verify_at_scan
 from comptoir.services.platform.audit_log import audit
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.services.vaccination.note import Audience, dmp_status, share_note, source_ref
@@ -78,9 +88,13 @@ def person_of(patient: m.Patient, form: Mapping[str, str]) -> Person:
 
 
 def record_vaccination(patient_id: int, form: Mapping[str, str], *, uow: UnitOfWork, operator: CurrentOperator,
-                       now: datetime) -> Recorded:
-    """The vaccination as typed on the form ({field: text}); `FieldErrors` when anything is refused."""
+                       now: datetime, nmvs: MedicinesVerification | None = None) -> Recorded:
+    """The vaccination as typed on the form ({field: text}); `FieldErrors` when anything is refused. Without an
+    NMVS client (the demo's seeding), a serialised pack is taken « en attente »: its decommission verifies it."""
     operator.require(Permission.PHARMACIST_ACT)
+    pack = serialised_pack(form)
+    if pack is not None and nmvs is not None:
+        verified(pack, nmvs)
     with uow:
         patient = patient_record(uow, patient_id)
         act = checked_act(form, patient, uow=uow, today=local(now).date())
@@ -89,9 +103,38 @@ def record_vaccination(patient_id: int, form: Mapping[str, str], *, uow: UnitOfW
         audit(uow, actor_of(operator), action="write", object_type="vaccination", object_id=str(row.id),
               detail=f"patient {patient.id} : {act.vaccine.kind.label}, CIP13 {row.cip13}, lot {row.lot}", now=now)
         shared = share_note(uow, row, patient, audience=act.audience, operator=operator, now=now)
+        if pack is not None:
+            _decommission(uow, row, pack, patient, now)
+        feed_vaccination(uow, patient, row.id, row.cip13, row.product_name, now=now)
         uow.commit()
         return Recorded(row.id, patient.id, row.product_name, row.lot, local(row.given_at), tuple(row.warnings),
                         row.next_due, dmp_status(shared))
+
+
+def serialised_pack(form: Mapping[str, str]) -> PackCode | None:
+    """The pack as scanned when its DataMatrix gave a serial; None when typed (or unreadable: said by checked_act)."""
+    try:
+        typed = typed_pack(form)
+    except RuleViolation:
+        return None
+    if not (typed.serial and typed.cip13):
+        return None
+    return PackCode("0" + typed.cip13, typed.cip13, typed.serial, typed.lot or None, typed.expiry or None)
+
+
+def verified(pack: PackCode, nmvs: MedicinesVerification) -> None:
+    """The system's refusal said beside the scan box (the counter's French messages), nothing written."""
+    try:
+        verify_at_scan(pack, nmvs)
+    except FieldErrors as refused:
+        raise FieldErrors({"code": " ".join(refused.errors.values())}) from refused
+
+
+def _decommission(uow: UnitOfWork, row: Vaccination, pack: PackCode, patient: m.Patient, now: datetime) -> None:
+    enqueue_vaccine_decommission(uow, row.id, {"cip13": pack.cip13, "serial": pack.serial, "lot": pack.lot,
+                                               "expiry": pack.expiry}, now=now,
+                                 label=f"NMVS — {row.product_name} n° de série {pack.serial} — {patient.last_name} "
+                                       f"{patient.first_name} — désactivation (vaccin injecté)")
 
 
 def patient_record(uow: UnitOfWork, patient_id: int) -> m.Patient:

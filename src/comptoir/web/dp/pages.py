@@ -24,6 +24,8 @@ from comptoir.web.rendering import is_htmx, render, status_of
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[CurrentOperator, Depends(require(Permission.READ_PATIENTS))]
+Pharmacist = Annotated[CurrentOperator, Depends(require(Permission.PHARMACIST_ACT))]
+"""Opening, the patient's refusals and the closure: a pharmacist's acts (services/dp/record.open_dp)."""
 TEMPLATES = {"comptoir": "_dp_counter.html", "patient": "_dp_patient.html"}
 Months = Annotated[int, Query(ge=1, le=MAX_WINDOW_MONTHS)]
 
@@ -94,7 +96,7 @@ Where = Annotated[str, Form(max_length=10)]
 
 
 @router.post("/patients/{patient_id}/dp/ouverture")
-def open_dp(request: Request, patient_id: RecordId, runtime: RuntimeDep, uow: UowDep, operator: Reader,
+def open_dp(request: Request, patient_id: RecordId, runtime: RuntimeDep, uow: UowDep, operator: Pharmacist,
             carte_vitale: FormShortText = "", consentement: FormShortText = "", vue: Where = "patient",
             panier: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None) -> Response:
     """« Ouvrir le DP » : carte Vitale lue (carte présente) et consentement du patient cochés."""
@@ -104,7 +106,8 @@ def open_dp(request: Request, patient_id: RecordId, runtime: RuntimeDep, uow: Uo
 
 
 @router.post("/patients/{patient_id}/dp/refus-consultation")
-def refuse_consultation(request: Request, patient_id: RecordId, runtime: RuntimeDep, uow: UowDep, operator: Reader,
+def refuse_consultation(request: Request, patient_id: RecordId, runtime: RuntimeDep, uow: UowDep,
+                        operator: Pharmacist,
                         vue: Where = "patient",
                         panier: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None) -> Response:
     return _act(request, patient_id, vue, panier, lambda: record.refuse_consultation(
@@ -112,7 +115,7 @@ def refuse_consultation(request: Request, patient_id: RecordId, runtime: Runtime
 
 
 @router.post("/patients/{patient_id}/dp/refus-alimentation")
-def refuse_feeding(request: Request, patient_id: RecordId, runtime: RuntimeDep, uow: UowDep, operator: Reader,
+def refuse_feeding(request: Request, patient_id: RecordId, runtime: RuntimeDep, uow: UowDep, operator: Pharmacist,
                    delivrance: FormShortText = "") -> Response:
     def action() -> DpPanel:
         if not delivrance.isdigit() or not 1 <= int(delivrance) <= 2**31 - 1:
@@ -123,7 +126,7 @@ def refuse_feeding(request: Request, patient_id: RecordId, runtime: RuntimeDep, 
 
 
 @router.post("/patients/{patient_id}/dp/fermeture")
-def close_dp(request: Request, patient_id: RecordId, runtime: RuntimeDep, uow: UowDep, operator: Reader,
+def close_dp(request: Request, patient_id: RecordId, runtime: RuntimeDep, uow: UowDep, operator: Pharmacist,
              confirmation: FormShortText = "") -> Response:
     """La fermeture efface les données du DP : elle demande une confirmation cochée."""
     def action() -> DpPanel:

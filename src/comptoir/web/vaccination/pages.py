@@ -27,6 +27,7 @@ from comptoir.services.vaccination.record import record_vaccination, recorded_va
 from comptoir.services.vaccination.sheet import ScannedPack, scanned_pack, vaccination_sheet
 from comptoir.web.bounds import RecordId
 from comptoir.web.deps import RuntimeDep, UowDep, require
+from comptoir.web.dispensing.nmvs import NmvsDep
 from comptoir.web.forms import PostedForm, show_form, submit
 from comptoir.web.rendering import is_htmx, render
 
@@ -75,8 +76,9 @@ def read_pack(request: Request, patient_id: RecordId, runtime: RuntimeDep, uow: 
 
 @router.post("/patients/{patient_id}/vaccination", response_model=None)
 def record(request: Request, patient_id: RecordId, runtime: RuntimeDep, uow: UowDep, operator: Pharmacist,
-           values: PostedForm) -> Response:
-    return submit(lambda: record_vaccination(patient_id, values, uow=uow, operator=operator, now=runtime.clock()),
+           values: PostedForm, nmvs: NmvsDep) -> Response:
+    return submit(lambda: record_vaccination(patient_id, values, uow=uow, operator=operator, now=runtime.clock(),
+                                             nmvs=nmvs),
                   lambda done: RedirectResponse(f"/vaccinations/{done.id}", status_code=303),
                   request, "vaccination.html", values,
                   context_of=lambda: _sheet_context(patient_id, values, runtime, uow, operator))

@@ -6,14 +6,28 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from comptoir.services.dispensing.alerts import SERIALISATION
 from comptoir.services.dispensing.basket import add_paper_lines, open_basket, set_prescription
+from comptoir.services.dispensing.decisions import decide
 from comptoir.services.dispensing.validate import validate
-from comptoir.services.dispensing.views import AlertView, BasketView, PaperLine, PrescriptionInput
+from comptoir.services.dispensing.views import AlertView, BasketView, DecisionInput, PaperLine, PrescriptionInput
 from comptoir.store.dispensing import Dispensation, DispensedLine
 from tests.fakes import FakeUnitOfWork
 from tests.unit.services.dispensing.world import BOXES, NOW, PATIENT, PHARMACIST, SIMVASTATINE, References, pharmacy
 
 REFERENCES = References()
+
+
+def packs_decided(uow: FakeUnitOfWork, view: BasketView) -> BasketView:
+    """Typed lines of listed products: their boxes were not scanned, the pharmacist goes on (SPEC §9.3)."""
+    for alert in [a for a in view.alerts if a.kind == SERIALISATION and a.decision is None]:
+        view = decide(view.id, alert.key, DecisionInput("override", "boîte sans DataMatrix (ancien conditionnement)"),
+                      uow=uow, operator=PHARMACIST, now=NOW, reference=REFERENCES)
+    return view
+
+
+def unserialised(reasons: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(reason for reason in reasons if "Sérialisation" not in reason)
 STATIN = PaperLine("SIMVASTATINE ARROW 20 mg", "1 comprimé le soir", 90)
 BLOCKS = "Validation bloquée (signal de fraude, l'ordonnance est à vérifier) : un pharmacien décide"
 
@@ -73,6 +87,7 @@ def test_two_earlier_boxes_still_running_make_one_alert_about_the_later_end() ->
 def test_next_months_delivery_of_a_three_month_treatment_is_not_too_early() -> None:
     uow = pharmacy()
     first = paper(uow, STATIN)
+    first = packs_decided(uow, first)
     validate(first.id, first.version, uow=uow, operator=PHARMACIST, now=NOW, reference=REFERENCES)
 
     (given,) = uow.dispensations.lines
@@ -114,6 +129,8 @@ def test_the_ordonnancier_writes_the_address_of_a_prescriber_known_by_his_rpps()
         address="12 rue du Faubourg Saint-Antoine, 75011 Paris")
     view = paper(uow, STATIN)
 
+    view = packs_decided(uow, view)
+
     validate(view.id, view.version, uow=uow, operator=PHARMACIST, now=NOW, reference=REFERENCES)
 
     (entry,) = uow.registers.entries
@@ -129,6 +146,8 @@ def test_the_address_written_on_the_paper_prescription_goes_to_the_ordonnancier(
                                                 prescriber_address="3 rue Oberkampf, 75011 Paris"),
                      uow=uow, operator=PHARMACIST, now=NOW, reference=REFERENCES)
     view = add_lines(view.id, [STATIN], None, None, uow=uow, operator=PHARMACIST, now=NOW, reference=REFERENCES)
+
+    view = packs_decided(uow, view)
 
     validate(view.id, view.version, uow=uow, operator=PHARMACIST, now=NOW, reference=REFERENCES)
 

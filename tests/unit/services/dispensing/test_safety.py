@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 
 from comptoir.errors import Conflict, FieldErrors, PermissionDenied, RuleViolation
+from comptoir.services.dispensing.alerts import SERIALISATION
 from comptoir.services.dispensing.basket import (
     add_paper_lines,
     hand_over,
@@ -36,6 +37,18 @@ from tests.unit.services.dispensing.world import (
 )
 
 REFERENCES = References()
+
+
+def packs_decided(uow: FakeUnitOfWork, view: BasketView) -> BasketView:
+    """Typed lines of listed products: their boxes were not scanned, the pharmacist goes on (SPEC §9.3)."""
+    for alert in [a for a in view.alerts if a.kind == SERIALISATION and a.decision is None]:
+        view = decide(view.id, alert.key, DecisionInput("override", "boîte sans DataMatrix (ancien conditionnement)"),
+                      uow=uow, operator=PHARMACIST, now=NOW, reference=REFERENCES)
+    return view
+
+
+def unserialised(reasons: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(reason for reason in reasons if "Sérialisation" not in reason)
 STATIN_AND_MACROLIDE = [PaperLine("SIMVASTATINE ARROW 20 mg", "1 comprimé le soir"),
                         PaperLine("CLARITHROMYCINE MYLAN 500 mg", "1 comprimé matin et soir pendant 7 jours")]
 OVERRIDE = DecisionInput("override", "Prescripteur joint : la statine est suspendue pendant l'antibiothérapie.")
@@ -51,7 +64,7 @@ def paper(uow: FakeUnitOfWork, lines: list[PaperLine], *, patient_id: int = PATI
 
 def decided(uow: FakeUnitOfWork, view: BasketView, decision: DecisionInput = OVERRIDE,
             operator: CurrentOperator = PHARMACIST) -> BasketView:
-    (alert,) = [a for a in view.alerts if a.needs_decision]
+    (alert,) = [a for a in view.alerts if a.needs_decision and a.kind != SERIALISATION]
     return decide(view.id, alert.key, decision, uow=uow, operator=operator, now=NOW, reference=REFERENCES)
 
 
@@ -60,7 +73,7 @@ def test_a_contraindicated_pair_needs_a_decision_and_names_products_by_name_and_
 
     view = paper(uow, STATIN_AND_MACROLIDE)
 
-    (alert,) = [a for a in view.alerts if a.needs_decision]
+    (alert,) = [a for a in view.alerts if a.needs_decision and a.kind != SERIALISATION]
     assert (alert.kind, alert.level, alert.decision) == ("interaction", "CI", None)
     assert {p.label for p in alert.products} == {"SIMVASTATINE ARROW 20 mg (simvastatine)",
                                                  "CLARITHROMYCINE MYLAN 500 mg (clarithromycine)"}
@@ -75,7 +88,7 @@ def test_a_declared_allergy_needs_a_decision() -> None:
     view = paper(uow, [PaperLine("AMOXICILLINE BIOGARAN 1 g", "1 comprimé matin et soir pendant 6 jours")],
                  patient_id=ALLERGIC)
 
-    assert [(a.kind, a.needs_decision) for a in view.alerts] == [("allergy", True)]
+    assert [(a.kind, a.needs_decision) for a in view.alerts if a.kind != SERIALISATION] == [("allergy", True)]
     assert "AMOXICILLINE BIOGARAN 1 g (amoxicilline)" in view.alerts[0].message
 
 
@@ -84,7 +97,7 @@ def test_a_prescriber_number_that_fails_its_key_is_a_fraud_alert_needing_a_decis
 
     view = paper(uow, [PaperLine("DOLIPRANE 1000 mg, comprimé", "1 comprimé 3 fois par jour")], rpps="10000001917")
 
-    assert [(a.kind, a.needs_decision) for a in view.alerts] == [("fraud", True)]
+    assert [(a.kind, a.needs_decision) for a in view.alerts if a.kind != SERIALISATION] == [("fraud", True)]
     assert view.prescription is not None and view.prescription.rpps_valid is False
 
 
@@ -138,9 +151,9 @@ def test_a_decision_lifts_the_block_and_is_recorded_with_its_operator() -> None:
     uow = pharmacy()
     view = paper(uow, STATIN_AND_MACROLIDE)
 
-    view = decided(uow, view)
+    view = packs_decided(uow, decided(uow, view))
 
-    (alert,) = [a for a in view.alerts if a.needs_decision]
+    (alert,) = [a for a in view.alerts if a.needs_decision and a.kind != SERIALISATION]
     assert alert.decision is not None and (alert.decision.kind, alert.decision.operator_code) == ("override", "PH01")
     assert view.blocking == () and view.can_validate
 
@@ -151,8 +164,8 @@ def test_a_decision_survives_the_reanalysis_of_a_changed_basket() -> None:
 
     view = scan_or_type(view.id, DOLIPRANE_PACK, uow=uow, operator=PHARMACIST, now=NOW, reference=REFERENCES)
 
-    (alert,) = [a for a in view.alerts if a.needs_decision]
-    assert alert.decision is not None and view.blocking == ()
+    (alert,) = [a for a in view.alerts if a.needs_decision and a.kind != SERIALISATION]
+    assert alert.decision is not None and unserialised(view.blocking) == ()
 
 
 def test_an_alert_that_disappears_leaves_its_decision_unused() -> None:
@@ -161,10 +174,12 @@ def test_an_alert_that_disappears_leaves_its_decision_unused() -> None:
     macrolide = next(line.position for line in view.lines if line.cis == "60000004")
 
     view = remove_line(view.id, macrolide, uow=uow, operator=PHARMACIST, now=NOW, reference=REFERENCES)
+    view = packs_decided(uow, view)
     validated = validate(view.id, view.version, uow=uow, operator=PHARMACIST, now=NOW, reference=REFERENCES)
 
-    assert view.alerts == () and view.blocking == ()
-    assert validated.dispensation_id and uow.dispensations.decisions == []
+    assert [a for a in view.alerts if a.kind != SERIALISATION] == [] and unserialised(view.blocking) == ()
+    kept = [d for d in uow.dispensations.decisions if d.finding_kind != SERIALISATION]
+    assert validated.dispensation_id and kept == []
 
 
 def test_a_basket_with_an_undecided_alert_is_not_validated() -> None:
@@ -172,6 +187,7 @@ def test_a_basket_with_an_undecided_alert_is_not_validated() -> None:
     view = paper(uow, STATIN_AND_MACROLIDE)
 
     with pytest.raises(Blocked) as refused:
+        view = packs_decided(uow, view)
         validate(view.id, view.version, uow=uow, operator=PHARMACIST, now=NOW, reference=REFERENCES)
 
     assert any("Décision d'un pharmacien requise" in r for r in refused.value.reasons)
@@ -187,7 +203,7 @@ def test_a_preparer_may_not_validate() -> None:
     with pytest.raises(PermissionDenied):
         validate(view.id, view.version, uow=uow, operator=PREPARER, now=NOW, reference=REFERENCES)
 
-    assert not view.can_validate and view.blocking == ()
+    assert not view.can_validate and unserialised(view.blocking) == ()
 
 
 def test_a_listed_product_is_refused_without_prescription_naming_it_and_its_listing() -> None:
@@ -213,6 +229,8 @@ def test_the_validated_dispensation_keeps_the_scanned_pack_and_the_decision() ->
     view = decided(uow, paper(uow, STATIN_AND_MACROLIDE))
     view = scan_or_type(view.id, DOLIPRANE_PACK, uow=uow, operator=PHARMACIST, now=NOW, reference=REFERENCES)
 
+    view = packs_decided(uow, view)
+
     validated = validate(view.id, view.version, uow=uow, operator=PHARMACIST, now=NOW, reference=REFERENCES)
 
     dispensation = uow.dispensations.dispensations[validated.dispensation_id]
@@ -222,7 +240,7 @@ def test_the_validated_dispensation_keeps_the_scanned_pack_and_the_decision() ->
     assert (pack.cip13, pack.serial, pack.lot, pack.expiry) == ("3400933516390", "SERIE0001", "LOT42",
                                                                 date(2027, 12, 31))
     assert {line.listing for line in lines} == {"liste I", None}
-    (kept,) = uow.dispensations.decisions
+    (kept,) = [d for d in uow.dispensations.decisions if d.finding_kind != SERIALISATION]
     assert (kept.decision, kept.dispensation_id, kept.operator_code) == ("passer_outre", dispensation.id, "PH01")
     assert uow.baskets.baskets[view.id].status == "valide"
 
@@ -233,6 +251,8 @@ def test_listed_lines_enter_the_ordonnancier_and_the_paper_scan_is_kept_with_the
     image = b"\x89PNG\r\n\x1a\n" + b"ordonnance"
     add_paper_lines(view.id, [], image, "image/png", uow=uow, operator=PREPARER, now=NOW, reference=REFERENCES)
     view = decided(uow, view)
+
+    view = packs_decided(uow, view)
 
     validated = validate(view.id, view.version, uow=uow, operator=PHARMACIST, now=NOW, reference=REFERENCES)
 
@@ -259,4 +279,5 @@ def test_a_pregnant_patient_given_a_statin_needs_a_decision() -> None:
 
     view = paper(uow, [PaperLine("SIMVASTATINE ARROW 20 mg", "1 comprimé le soir")], patient_id=ALLERGIC)
 
-    assert [(a.kind, a.level, a.needs_decision) for a in view.alerts] == [("contraindication", "CI", True)]
+    assert [(a.kind, a.level, a.needs_decision) for a in view.alerts if a.kind != SERIALISATION] == [
+        ("contraindication", "CI", True)]
