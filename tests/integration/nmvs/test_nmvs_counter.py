@@ -22,9 +22,8 @@ from comptoir.national.nmvs.client import NmvsClient
 from comptoir.national.nmvs.port import MedicinesVerification, PackId
 from comptoir.services.dispensing import basket as counter
 from comptoir.services.dispensing.cancel import cancel_dispensation
-from comptoir.services.dispensing.decisions import decide
 from comptoir.services.dispensing.validate import validate
-from comptoir.services.dispensing.views import AlertView, BasketView, DecisionInput, LineChanges
+from comptoir.services.dispensing.views import AlertView, BasketView, LineChanges
 from comptoir.services.nmvs.messages import handlers
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.services.platform.outbox import OutboxWorker
@@ -257,19 +256,13 @@ def serialisation_alerts(view: BasketView) -> list[AlertView]:
     return [alert for alert in view.alerts if alert.kind == "serialisation"]
 
 
-def test_a_listed_line_with_a_box_not_scanned_waits_for_the_pharmacists_decision(place: Counter) -> None:
+def test_a_listed_line_with_a_box_not_scanned_is_said_beside_the_basket_without_blocking(place: Counter) -> None:
     listed_clopidogrel(place)
     view = two_boxes_one_scanned(place)
 
     (alert,) = serialisation_alerts(view)
     assert "1 boîte(s) sans DataMatrix scanné : non vérifiée(s) ni désactivée(s)" in alert.message
-    assert alert.needs_decision and any("Sérialisation" in reason for reason in view.blocking)
-    with closing(place.runtime.unit_of_work()) as uow:
-        decided = decide(view.id, alert.key, DecisionInput("override", "boîte sans DataMatrix (ancien "
-                                                                       "conditionnement)"),
-                         uow=uow, operator=place.pharmacist, now=place.runtime.clock(),
-                         reference=place.runtime.analysis_reference)
-    assert not any("Sérialisation" in reason for reason in decided.blocking)
+    assert not alert.needs_decision and not any("Sérialisation" in reason for reason in view.blocking)
 
 
 def test_an_unlisted_line_with_a_box_not_scanned_needs_no_decision(place: Counter) -> None:

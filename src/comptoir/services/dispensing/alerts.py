@@ -37,14 +37,16 @@ HISTORY_LINES = 60
 DECISION_LABELS = {"intervention": "Intervention pharmaceutique", "override": "Délivrance maintenue"}
 SERIALISATION = "serialisation"
 """A listed line with fewer DataMatrix scanned than boxes delivered: those boxes are neither verified nor
-decommissioned (SPEC §9.3-9.4), so the pharmacist decides (an older pack without a DataMatrix, for instance)."""
+decommissioned (SPEC §9.3-9.4). Said beside the basket, not blocking: a line typed or read from paper has its packs
+scanned afterwards, and an older pack without a DataMatrix is still handed out; the warning is the pharmacist's
+reminder before validation."""
 
 
 _FIRST = {"allergy": 1, "fraud": 2, SERIALISATION: 3}
 
 
 def needs_decision(finding: Finding) -> bool:
-    if finding.kind in ("allergy", "fraud", SERIALISATION):
+    if finding.kind in ("allergy", "fraud"):
         return True
     return finding.kind in ("interaction", "contraindication") and finding.level <= Level.ASDEC
 

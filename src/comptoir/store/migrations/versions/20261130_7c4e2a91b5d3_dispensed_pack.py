@@ -1,7 +1,7 @@
 """dispensed pack: a serialised pack handed out once (two counters, same pack)
 
 Revision ID: 7c4e2a91b5d3
-Revises: 29308a5a0e87
+Revises: 5c3a9e1f2b7d
 Create Date: 2026-11-29 22:20:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '7c4e2a91b5d3'
-down_revision: str | None = '29308a5a0e87'
+down_revision: str | None = '5c3a9e1f2b7d'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
