@@ -19,6 +19,8 @@ from sqlalchemy import select
 from comptoir.domain.operators import Role
 from comptoir.domain.vaccination.questionnaire import QUESTION_CODES
 from comptoir.domain.vaccination.rules import flu_campaign
+from comptoir.national.nmvs.emulator import upload_packs
+from comptoir.national.nmvs.port import PackId
 from comptoir.services.dispensing.printing import PHARMACY_TIME
 from comptoir.services.platform.operators import CurrentOperator
 from comptoir.services.platform.runtime import Runtime
@@ -43,22 +45,33 @@ class DemoPack:
     @property
     def datamatrix(self) -> str:
         """The pack's GS1 DataMatrix content (SPEC §9.2): 01 GTIN, 17 expiry, 10 lot, then 21 serial."""
-        return f"010{self.cip13}17{self.expiry.strftime('%y%m%d')}10{self.lot}{GS}21{self.serial}"
+        return f"{self.typed}{GS}21{self.serial}"
+
+    @property
+    def typed(self) -> str:
+        """The same without its serial: what a pack printed before serialisation gives (last season's record,
+        whose pack the NMVS of today no longer holds)."""
+        return f"010{self.cip13}17{self.expiry.strftime('%y%m%d')}10{self.lot}"
 
 
 def demo_flu_pack(today: date) -> DemoPack:
     """This season's pack (or the next season's, out of the campaign): it expires the June after."""
     _, end = flu_campaign(today)
-    return DemoPack(FLU_VACCINE_CIP13, f"VXG{end.year % 100:02d}A", date(end.year, 6, 30), "DEMO0000001")
+    return DemoPack(FLU_VACCINE_CIP13, f"VXG{end.year % 100:02d}A", date(end.year, 6, 30), f"DEMO{end.year}0001")
 
 
 def load_demo_vaccination(runtime: Runtime) -> dict[str, int]:
     """Last season's flu shot of the demo patient; {"vaccinations": how many were added}."""
+    today = runtime.clock().astimezone(PHARMACY_TIME).date()
+    this_season = demo_flu_pack(today)
+    # The manufacturer's upload of this season's pack, so that the counter's NMVS verifies it (devtools/demo_nmvs).
+    upload_packs(runtime.settings.emulators_dir / "nmvs.db", [PackId("0" + this_season.cip13, this_season.serial,
+                                                                     this_season.lot, this_season.expiry)])
     found = _patient_and_pharmacist(runtime)
     if found is None:
         return {"vaccinations": 0}
     patient_id, pharmacist = found
-    last_season = _last_season_day(runtime.clock().astimezone(PHARMACY_TIME).date())
+    last_season = _last_season_day(today)
     pack = demo_flu_pack(last_season)
     at = datetime.combine(last_season, time(10, 15), PHARMACY_TIME)
     with closing(runtime.unit_of_work()) as uow:
@@ -73,7 +86,7 @@ def _last_season_day(today: date) -> date:
 
 def _form(pack: DemoPack) -> dict[str, str]:
     answers = {f"q_{code}": "non" for code in QUESTION_CODES}
-    return {"code": pack.datamatrix, **answers, "dose": "1", "route": "IM", "site": "deltoïde gauche",
+    return {"code": pack.typed, **answers, "dose": "1", "route": "IM", "site": "deltoïde gauche",
             "audience": "tous", "consent": "on"}
 
 
