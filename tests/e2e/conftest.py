@@ -30,7 +30,10 @@ def server(reference_runtime: Runtime, tmp_path: Path) -> Iterator[str]:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "COMPTOIR_DATABASE_URL": reference_runtime.settings.database_url,
-           "COMPTOIR_VAR_DIR": str(tmp_path / "var"), "COMPTOIR_OUTBOX_POLL_S": "0.2"}
+           "COMPTOIR_VAR_DIR": str(tmp_path / "var"), "COMPTOIR_OUTBOX_POLL_S": "0.2",
+           # As in the test environment: the journeys' prescribers are made up, unknown to the Annuaire Santé
+           # (its check is tested in tests/integration/annuaire).
+           "COMPTOIR_ANNUAIRE_URL": ""}
     command = [str(Path(sys.executable).parent / "comptoir"), "serve", "--port", str(port)]
     process = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
